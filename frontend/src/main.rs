@@ -1,0 +1,5 @@
+//! Browser entry point built by Trunk.
+
+fn main() {
+    tousu_frontend::start();
+}

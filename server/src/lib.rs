@@ -1,0 +1,90 @@
+//! Tousu's sync server as a library: `app(state)` builds the whole router, so tests drive it
+//! with `oneshot` and `main` only parses configuration, opens the store and serves.
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    body::Body,
+    handler::HandlerWithoutStateExt,
+    http::{Request, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    timeout::TimeoutLayer,
+};
+
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod store;
+pub mod web;
+
+use error::ApiError;
+
+/// Largest request body any API route accepts unless a route sets its own limit.
+pub const API_BODY_LIMIT: usize = 1024 * 1024;
+/// Requests taking longer than this are answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Requests handled at once; more wait their turn.
+pub const MAX_CONCURRENT_REQUESTS: usize = 512;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The SQLite store.
+    pub store: store::Store,
+    /// The built app and its CSP.
+    pub shell: web::AppShell,
+}
+
+/// Builds the server's router: `/api/v1/*`, then the app's files with SPA fallback.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .nest("/v1", routes::api())
+        .fallback(|| async { ApiError::NotFound })
+        .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
+        .layer(middleware::from_fn(json_errors));
+
+    let shell = state.shell.clone();
+    let index = (move || {
+        let shell = shell.clone();
+        async move { shell.index_response() }
+    })
+    .into_service();
+    let files = ServeDir::new(&state.shell.dist).fallback(index);
+
+    Router::new()
+        .nest("/api", api)
+        .fallback_service(files)
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state.shell, web::headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
+}
+
+/// Turns the plain-text errors of tower layers and the router (413 from the body limit, 408
+/// from the timeout, 405 for a wrong method) into the API's JSON error body, so clients see one error format.
+async fn json_errors(req: Request<Body>, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return res;
+    }
+    match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge.into_response(),
+        StatusCode::REQUEST_TIMEOUT => ApiError::Timeout.into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed.into_response(),
+        _ => res,
+    }
+}

@@ -1,0 +1,181 @@
+//! Serving the built app: static files, SPA fallback, cache and security headers.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use axum::{
+    body::Body,
+    http::{HeaderValue, Request, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+/// The app's `index.html`, read once at start, with the CSP that allows its inline loader.
+#[derive(Clone)]
+pub struct AppShell {
+    /// Directory of the built app.
+    pub dist: PathBuf,
+    index: Option<Arc<str>>,
+    csp: HeaderValue,
+}
+
+impl AppShell {
+    /// Loads `dist/index.html` if present. A missing build is not fatal: the API still works
+    /// and `/` explains how to build the app.
+    pub fn load(dist: &Path) -> Self {
+        let index = std::fs::read_to_string(dist.join("index.html")).ok();
+        if index.is_none() {
+            tracing::warn!(dist = %dist.display(), "no built app found; run scripts/app.sh");
+        }
+        let csp = content_security_policy(index.as_deref().unwrap_or(""));
+        AppShell {
+            dist: dist.to_path_buf(),
+            index: index.map(Arc::from),
+            csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
+        }
+    }
+
+    /// The CSP sent with every response.
+    pub fn csp(&self) -> &HeaderValue {
+        &self.csp
+    }
+
+    /// `index.html`, answered for every non-file path so the app's router can take over.
+    pub fn index_response(&self) -> Response {
+        match &self.index {
+            Some(index) => Html(index.to_string()).into_response(),
+            None => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(
+                    "<!doctype html><meta charset=utf-8><title>Tousu</title>\
+                     <p>The app is not built. Run <code>scripts/app.sh</code>.</p>",
+                ),
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// Builds a Content-Security-Policy that lets the wasm app run: scripts only from our origin
+/// plus the exact inline loader Trunk writes (by hash), `'wasm-unsafe-eval'` for
+/// `WebAssembly.instantiate`, no inline styles, no framing.
+pub fn content_security_policy(index_html: &str) -> String {
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for script in inline_scripts(index_html) {
+        let digest = Sha256::digest(script.as_bytes());
+        let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+        script_src.push_str(&format!(" 'sha256-{b64}'"));
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The bodies of `<script>` elements without `src`, exactly as the browser hashes them.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else { break };
+        let tag = &after[..tag_end];
+        let body_and_more = &after[tag_end + 1..];
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            found.push(&body_and_more[..close]);
+        }
+        rest = &body_and_more[close..];
+    }
+    found
+}
+
+/// Whether a file name carries Trunk's content hash (`name-0123456789abcdef.ext`, 12+ hex digits), so its
+/// content never changes under that name.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() >= 12 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// Cache policy by path: hashed assets forever, the API never, everything else revalidated
+/// (notably `index.html` and `sw.js`, so a new build reaches clients on the next load).
+pub fn cache_control(path: &str) -> &'static str {
+    if path.starts_with("/api/") {
+        "no-store"
+    } else if is_hashed_asset(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// Middleware adding cache and security headers to every response.
+pub async fn headers(
+    axum::extract::State(shell): axum::extract::State<AppShell>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control(&path)),
+    );
+    h.insert(header::CONTENT_SECURITY_POLICY, shell.csp().clone());
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_loader_is_hashed_into_the_csp() {
+        let html = r#"<script type="module">import init from '/a.js';init();</script><script src="/x.js"></script>"#;
+        let csp = content_security_policy(html);
+        let digest = Sha256::digest(b"import init from '/a.js';init();");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+        assert!(csp.contains(&format!("'sha256-{b64}'")), "{csp}");
+        assert_eq!(csp.matches("sha256-").count(), 1, "{csp}");
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn cache_policy_by_path() {
+        assert_eq!(
+            cache_control("/tousu-frontend-8f1c2a3b4d5e6f70_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("/tousu-frontend-8f1c2a3b4d5e6f70.js"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_control("/index.html"), "no-cache");
+        assert_eq!(cache_control("/sw.js"), "no-cache");
+        assert_eq!(cache_control("/cases/123"), "no-cache");
+        assert_eq!(cache_control("/api/v1/health"), "no-store");
+        assert_eq!(cache_control("/icon-192.png"), "no-cache");
+    }
+}

@@ -1,0 +1,242 @@
+//! Helpers for the end-to-end tests: start the real server binary on a free port with a
+//! temporary SQLite file, and Debian's Chromium through chromedriver.
+//!
+//! Nothing here mocks a part a user would meet: the server is the release binary's code,
+//! the database a real file, the browser a real Chromium with real IndexedDB and service
+//! workers.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The workspace root (parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The server binary to test: `TOUSU_SERVER_BIN`, else `target/debug/tousu-server`.
+pub fn server_binary() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("TOUSU_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/tousu-server"));
+    if !path.exists() {
+        bail!(
+            "server binary {} not found: run `cargo build -p tousu-server` (scripts/test.sh does)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// The built app: `TOUSU_DIST`, else `dist/`; it must contain `index.html`.
+pub fn dist_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::var_os("TOUSU_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"));
+    if !dir.join("index.html").exists() {
+        bail!(
+            "no built app in {}: run `trunk build --release` (scripts/test.sh does)",
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// Where screenshots go: `TOUSU_SCREENSHOTS`, else `target/e2e-screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = std::env::var_os("TOUSU_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/e2e-screenshots"));
+    std::fs::create_dir_all(&dir).expect("create screenshot directory");
+    dir
+}
+
+/// A running `tousu-server` child process with its own temporary database; killed on drop.
+pub struct TestServer {
+    child: Option<Child>,
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// Temporary directory holding the database file.
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts the server on a free port (port 0) and waits for its "listening" line.
+    pub fn start() -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let db = data_dir.path().join("tousu.sqlite3");
+        Self::start_with(&db, data_dir, &["--addr", "127.0.0.1:0"])
+    }
+
+    fn start_with(db: &Path, data_dir: tempfile::TempDir, extra: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(server_binary()?)
+            .arg("--db")
+            .arg(db)
+            .arg("--dist")
+            .arg(dist_dir()?)
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("spawn tousu-server")?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .context("read server output")?;
+        let Some(url) = line.trim().strip_prefix("tousu-server listening on ") else {
+            let status = child.wait()?;
+            bail!("server did not start ({status}); it printed {line:?}");
+        };
+        Ok(TestServer {
+            url: url.to_string(),
+            child: Some(child),
+            data_dir,
+        })
+    }
+
+    /// Stops the server (SIGKILL, as a crash or power cut would) and waits for it to exit.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A free TCP port on loopback (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind port 0")
+        .port()
+}
+
+/// chromedriver driving Debian's headless Chromium with a fresh profile; both end on drop.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and one Chromium session at a 10-inch tablet's size (1280×800),
+    /// with English as the browser language so the app's Chinese default is really ours.
+    pub async fn start() -> anyhow::Result<Self> {
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or("/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("spawn {chromedriver} (apt-get install chromium-driver)"))?;
+        let profile = tempfile::tempdir()?;
+        let caps = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--window-size=1280,800", "--lang=en-US",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+        });
+        let caps = caps.as_object().expect("object").clone();
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(err) if Instant::now() < deadline => {
+                    let _ = err;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(err) => return Err(err).context("start a Chromium session"),
+            }
+        };
+        Ok(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    /// Saves a screenshot as `name.png` in [`screenshot_dir`] and returns its path.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Waits until the element matching `css` has exactly `expected` as its text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> anyhow::Result<()> {
+        let mut last = String::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.trim() == expected {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css}: expected text {expected:?}, last seen {last:?}")
+    }
+
+    /// Waits until `script` (a function body returning a boolean) returns true.
+    pub async fn wait_for_script(&self, what: &str, script: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(v) = self.client.execute(script, vec![]).await
+                && v.as_bool() == Some(true)
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("timed out waiting for {what}")
+    }
+
+    /// Ends the session and chromedriver.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let result = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        result.context("close browser session")
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
