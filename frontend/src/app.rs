@@ -20,7 +20,12 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     let initial = platform::saved_locale()
-        .and_then(|tag| Locale::get_all().iter().copied().find(|l| l.as_str() == tag))
+        .and_then(|tag| {
+            Locale::get_all()
+                .iter()
+                .copied()
+                .find(|l| l.as_str() == tag)
+        })
         .unwrap_or(Locale::zh_CN);
     view! {
         <I18nSubContextProvider initial_locale=Signal::stored(initial)>
@@ -193,7 +198,11 @@ fn StatusBar() -> impl IntoView {
 
 /// Heading and lead of a section whose screens arrive in later releases.
 #[component]
-fn SectionIntro(title: Signal<String>, lead: Signal<String>, testid: &'static str) -> impl IntoView {
+fn SectionIntro(
+    title: Signal<String>,
+    lead: Signal<String>,
+    testid: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page" data-testid=testid>

@@ -79,9 +79,7 @@ fn upgrade_to(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
                 .create_object_store(EVENTS)
                 .with_key_path("id".into())
                 .build()?;
-            events
-                .create_index("by_case", "case_id".into())
-                .build()?;
+            events.create_index("by_case", "case_id".into()).build()?;
             db.create_object_store(OUTBOX)
                 .with_key_path("dev_seq".into())
                 .build()?;
@@ -159,7 +157,9 @@ mod tests {
         let name = unique_name("upgrade");
         let db = open_at_version(&name, 1).await.unwrap();
         assert_eq!(store_names(&db), vec![META.to_string()]);
-        meta_put(&db, DEVICE_ID_KEY, "device-from-v1").await.unwrap();
+        meta_put(&db, DEVICE_ID_KEY, "device-from-v1")
+            .await
+            .unwrap();
         db.close();
 
         let db = open(&name).await.unwrap();

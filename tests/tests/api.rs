@@ -73,7 +73,10 @@ async fn html_carries_a_csp_that_lets_the_wasm_app_run() -> anyhow::Result<()> {
     assert_eq!(sw.status(), 200);
     assert_eq!(sw.headers()["cache-control"], "no-cache");
     let sw_body = sw.text().await?;
-    assert!(!sw_body.contains("__TOUSU_BUILD__"), "cache name stamped per build");
+    assert!(
+        !sw_body.contains("__TOUSU_BUILD__"),
+        "cache name stamped per build"
+    );
     Ok(())
 }
 
@@ -131,7 +134,10 @@ fn refuses_to_start_when_the_port_is_taken() -> anyhow::Result<()> {
         .output()?;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     Ok(())
 }

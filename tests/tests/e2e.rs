@@ -24,9 +24,15 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
     c.goto(&server.url).await?;
 
     // Chinese first, although Chromium runs with --lang=en-US.
-    browser.wait_for_text("[data-testid=brand-name]", "投诉处理").await?;
-    browser.wait_for_text("[data-testid=nav-cases]", "案件").await?;
-    browser.wait_for_text("[data-testid=nav-statistics]", "统计").await?;
+    browser
+        .wait_for_text("[data-testid=brand-name]", "投诉处理")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=nav-cases]", "案件")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=nav-statistics]", "统计")
+        .await?;
     c.wait()
         .for_element(Locator::Css("[data-testid=storage-ready]"))
         .await?;
@@ -39,15 +45,25 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
     // Traditional Chinese, then English.
     let select = c.find(Locator::Css("[data-testid=lang-select]")).await?;
     select.select_by_value("zh-TW").await?;
-    browser.wait_for_text("[data-testid=brand-name]", "投訴處理").await?;
-    browser.wait_for_text("[data-testid=nav-statistics]", "統計").await?;
+    browser
+        .wait_for_text("[data-testid=brand-name]", "投訴處理")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=nav-statistics]", "統計")
+        .await?;
     browser.screenshot("02-shell-zh-TW").await?;
 
     let select = c.find(Locator::Css("[data-testid=lang-select]")).await?;
     select.select_by_value("en").await?;
-    browser.wait_for_text("[data-testid=brand-name]", "Complaints").await?;
-    browser.wait_for_text("[data-testid=nav-cases]", "Cases").await?;
-    browser.wait_for_text("[data-testid=nav-revisit]", "Revisits").await?;
+    browser
+        .wait_for_text("[data-testid=brand-name]", "Complaints")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=nav-cases]", "Cases")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=nav-revisit]", "Revisits")
+        .await?;
     let lang = c
         .execute("return document.documentElement.lang", vec![])
         .await?;
@@ -88,7 +104,9 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
 
     // Reload: the app opens from the service worker, in the language chosen before.
     c.refresh().await?;
-    browser.wait_for_text("[data-testid=brand-name]", "Complaints").await?;
+    browser
+        .wait_for_text("[data-testid=brand-name]", "Complaints")
+        .await?;
     c.wait()
         .for_element(Locator::Css("[data-testid=page-statistics]"))
         .await?;
@@ -101,7 +119,9 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
     c.wait()
         .for_element(Locator::Css("[data-testid=page-revisit]"))
         .await?;
-    browser.wait_for_text("[data-testid=nav-intake]", "Intake").await?;
+    browser
+        .wait_for_text("[data-testid=nav-intake]", "Intake")
+        .await?;
     browser.screenshot("04-offline-from-service-worker").await?;
     Ok(())
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds everything and starts Tousu on http://127.0.0.1:8080 with an embedded SQLite file
+# under ./data/. Arguments go to the server (e.g. --addr 0.0.0.0:8080 --db /srv/tousu.db);
+# TOUSU_ADDR and TOUSU_DB work too.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$TOUSU_ROOT"
+scripts/setup.sh
+trunk build --release
+scripts/size-report.sh
+cargo build --release --locked -p tousu-server
+exec target/release/tousu-server "$@"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every check and test of Tousu; installs what is missing first (scripts/setup.sh).
+# Any failing step fails the run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$TOUSU_ROOT"
+
+step() { echo; echo "==> $*"; }
+started=$(date +%s)
+
+step "setup"
+scripts/setup.sh
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (host, every crate and target)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32: frontend and shared)"
+cargo clippy --locked --target wasm32-unknown-unknown -p tousu-frontend -p tousu-shared --all-targets -- -D warnings
+
+step "invariant: shared builds for wasm32 and depends on no I/O crate"
+cargo build --locked --quiet --target wasm32-unknown-unknown -p tousu-shared
+forbidden=$(cargo tree --locked -p tousu-shared -e normal,build --target all --prefix none \
+  | awk '{print $1}' | grep -xE 'tokio|rusqlite|web-sys|js-sys|leptos|axum|wasm-bindgen|getrandom' | sort -u || true)
+if [ -n "$forbidden" ]; then
+  echo "shared depends on I/O crates: $forbidden" >&2
+  exit 1
+fi
+echo "ok: tousu-shared depends on none of tokio, rusqlite, web-sys, js-sys, leptos, axum, wasm-bindgen, getrandom"
+
+step "release build of the app (trunk)"
+trunk build --release
+scripts/size-report.sh
+
+step "server binary for the end-to-end tests"
+cargo build --locked -p tousu-server
+
+# Test output is also kept, to add up the counts of every runner at the end.
+results=target/test-results.log
+: > "$results"
+
+step "host tests (unit, API against the real binary, end-to-end in Chromium)"
+export TOUSU_SCREENSHOTS="$TOUSU_ROOT/target/e2e-screenshots"
+cargo test --locked --workspace 2>&1 | tee -a "$results"
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+cargo test --locked --target wasm32-unknown-unknown -p tousu-frontend 2>&1 | tee -a "$results"
+
+echo
+echo "screenshots of the end-to-end tests: $TOUSU_SCREENSHOTS"
+echo "size report: $TOUSU_ROOT/target/size-report.txt"
+echo "all checks passed in $(( $(date +%s) - started )) s"
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$results"
