@@ -3,8 +3,32 @@
 //! Architecture invariant: this crate does no I/O and reads no clock or randomness; time and
 //! ids come in as arguments. It compiles for `wasm32-unknown-unknown` and depends on none of
 //! tokio, rusqlite, web-sys or leptos (checked by `scripts/test.sh`).
+//!
+//! - [`validate`]: parsed value types (phone, e-mail, texts, money) with typed errors.
+//! - [`ids`], [`clock`]: identifiers, timestamps, civil dates, the hybrid logical clock.
+//! - [`model`]: the record sheet and what a case accumulates.
+//! - [`event`]: events and their versioned wire form.
+//! - [`fold`]: events into a [`fold::CaseView`], with conflicts and the full timeline.
+//! - [`workflow`]: the lifecycle state machine.
+//! - [`access`]: the permission policy and masking.
+//! - [`sla`]: the working-day calendar and deadlines.
+//! - [`number`]: complaint numbers and provisional labels.
+//! - [`api`]: HTTP wire types.
+//! - [`testing`]: builders of cases and events for tests and benchmarks.
 
+pub mod access;
 pub mod api;
+pub mod clock;
+pub mod event;
+pub mod fold;
+pub mod ids;
+pub mod model;
+pub mod number;
+pub mod sla;
+pub mod validate;
+pub mod workflow;
+
+pub mod testing;
 
 /// The product version, shared by server and app so both report the same build.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,481 @@
+//! The permission policy (DESIGN §2, §9): one pure function deciding whether a principal may
+//! take a command on a case, and what of a case it may see. The server enforces it on every
+//! read and write; the app only uses it to shape screens.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::Timestamp,
+    event::{Actor, CommandKind, Event, EventBody},
+    fold::{CaseView, FactValue},
+    ids::{CaseId, DepartmentId, DeviceId, UserId},
+    model::{Channel, Complainant, NoteKind, Stage},
+    validate::{ShortText, mask_middle},
+};
+
+/// A staff role. One user may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 受理人: registers, completes, classifies the cases they registered.
+    Clerk,
+    /// 處理專崗 / 調查人員: works the cases dispatched to their department.
+    Handler,
+    /// 部門負責人: all of handler, plus plans and the department's opinion.
+    Manager,
+    /// 投訴處理中心: triage, dispatch, review, close, reopen, accountability.
+    Supervisor,
+    /// 檔案管理: archive runs, access grants, retention.
+    Archivist,
+    /// Configuration only.
+    Admin,
+}
+
+/// Who is acting or reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Principal {
+    /// A signed-in staff member.
+    User {
+        /// Account.
+        id: UserId,
+        /// Roles held.
+        roles: BTreeSet<Role>,
+        /// Their department, for handlers and managers.
+        department: Option<DepartmentId>,
+    },
+    /// A kiosk device: intake only, reads nothing.
+    Kiosk {
+        /// The device.
+        device: DeviceId,
+    },
+    /// The server itself.
+    System,
+}
+
+impl Principal {
+    /// A user principal (tests, fixtures, the server's session lookup).
+    pub fn user(id: UserId, roles: &[Role], department: Option<DepartmentId>) -> Self {
+        Principal::User {
+            id,
+            roles: roles.iter().copied().collect(),
+            department,
+        }
+    }
+
+    fn has(&self, role: Role) -> bool {
+        matches!(self, Principal::User { roles, .. } if roles.contains(&role))
+    }
+
+    /// The actor an event by this principal carries.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::User { id, .. } => Actor::User(id.clone()),
+            Principal::Kiosk { device } => Actor::Kiosk(*device),
+            Principal::System => Actor::System,
+        }
+    }
+}
+
+/// What an approved archive access request covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GrantScope {
+    /// One case.
+    Case {
+        /// The case.
+        case: CaseId,
+    },
+    /// Every case numbered in a month.
+    Month {
+        /// Year.
+        year: u16,
+        /// Month.
+        month: u8,
+    },
+}
+
+/// An approved, time-limited access to archived cases (查閱權限).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveGrant {
+    /// What it covers.
+    pub scope: GrantScope,
+    /// Valid until (exclusive).
+    pub until: Timestamp,
+}
+
+/// What the policy needs besides the principal and the case: the time, and the principal's
+/// approved archive grants.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessContext {
+    /// Now.
+    pub now: Timestamp,
+    /// Archive grants held by the principal.
+    pub grants: Vec<ArchiveGrant>,
+}
+
+/// Why the policy said no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum Denied {
+    /// None of the principal's roles includes this command.
+    #[error("your role does not allow this")]
+    RoleLacks,
+    /// The case is outside the principal's scope.
+    #[error("this case is outside your scope")]
+    NotInScope,
+    /// Kiosks may only submit new complaints through the kiosk channel.
+    #[error("a kiosk may only submit new kiosk complaints")]
+    KioskIntakeOnly,
+    /// Archived cases need an active access grant.
+    #[error("archived: an approved access request is needed")]
+    ArchivedNoGrant,
+    /// Only the staff member held responsible may appeal.
+    #[error("only the person held responsible may appeal")]
+    NotYourAccountability,
+    /// Only department managers and supervisors give the department's opinion.
+    #[error("only a manager may give the department's opinion")]
+    OpinionNeedsManager,
+    /// The event claims another actor than the principal.
+    #[error("the event's actor is not you")]
+    ActorMismatch,
+}
+
+/// How much of a case a principal sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Nothing: the case is not listed.
+    Hidden,
+    /// Everything but personal data, which is masked (`138****5678`).
+    Masked,
+    /// Everything.
+    Full,
+}
+
+fn role_allows(role: Role, command: CommandKind) -> bool {
+    use CommandKind as C;
+    match role {
+        Role::Clerk => matches!(
+            command,
+            C::Register | C::AmendRecord | C::Classify | C::AddNote | C::AddAttachment
+        ),
+        Role::Handler => matches!(
+            command,
+            C::Register
+                | C::AddNote
+                | C::AddAttachment
+                | C::StartInvestigation
+                | C::SubmitReport
+                | C::RecordExecution
+                | C::GiveFeedback
+                | C::RecordRevisit
+        ),
+        Role::Manager => {
+            role_allows(Role::Handler, command)
+                || matches!(command, C::ProposePlan | C::AmendRecord)
+        }
+        Role::Supervisor => !matches!(
+            command,
+            C::AssignNumber | C::Archive | C::Destroy | C::FileAppeal
+        ),
+        Role::Archivist => matches!(command, C::Archive | C::Destroy),
+        Role::Admin => false,
+    }
+}
+
+fn is_archived(case: &CaseView) -> bool {
+    matches!(case.stage, Stage::Archived | Stage::Destroyed)
+}
+
+fn registered_by(case: &CaseView, user: &UserId) -> bool {
+    matches!(&case.registered_by, Some(Actor::User(u)) if u == user)
+}
+
+/// Whether `role` held by the user covers `case` (scope, DESIGN §2).
+fn role_scope(
+    role: Role,
+    user: &UserId,
+    department: Option<&DepartmentId>,
+    case: &CaseView,
+) -> bool {
+    match role {
+        Role::Supervisor => !is_archived(case),
+        Role::Handler | Role::Manager => {
+            !is_archived(case)
+                && (registered_by(case, user)
+                    || (department.is_some() && case.department.as_ref() == department))
+        }
+        Role::Clerk => !is_archived(case) && registered_by(case, user),
+        Role::Archivist => matches!(
+            case.stage,
+            Stage::Closed | Stage::Archived | Stage::Destroyed
+        ),
+        Role::Admin => false,
+    }
+}
+
+/// The active grant covering `case`, if the principal has one.
+fn has_grant(case: &CaseView, ctx: &AccessContext) -> bool {
+    ctx.grants.iter().any(|g| {
+        g.until > ctx.now
+            && match g.scope {
+                GrantScope::Case { case: id } => id == case.id,
+                GrantScope::Month { year, month } => case
+                    .number
+                    .is_some_and(|n| n.year() == year && n.month() == month),
+            }
+    })
+}
+
+/// May `principal` take `command` on `case` (`None` for a new case)? Payload-free: see
+/// [`authorize_event`] for the checks that read the event's content.
+pub fn authorize(
+    principal: &Principal,
+    command: CommandKind,
+    case: Option<&CaseView>,
+    ctx: &AccessContext,
+) -> Result<(), Denied> {
+    let _ = ctx;
+    let (id, roles, department) = match principal {
+        Principal::System => return Ok(()),
+        Principal::Kiosk { .. } => {
+            return if command == CommandKind::Register && case.is_none() {
+                Ok(())
+            } else {
+                Err(Denied::KioskIntakeOnly)
+            };
+        }
+        Principal::User {
+            id,
+            roles,
+            department,
+        } => (id, roles, department.as_ref()),
+    };
+    // The person held responsible may appeal wherever the case is (DESIGN §8).
+    if command == CommandKind::FileAppeal {
+        let theirs = case.is_some_and(|c| c.accountability.iter().any(|a| &a.value.person == id));
+        return if theirs {
+            Ok(())
+        } else {
+            Err(Denied::NotYourAccountability)
+        };
+    }
+    let capable: Vec<Role> = roles
+        .iter()
+        .copied()
+        .filter(|&r| role_allows(r, command))
+        .collect();
+    if capable.is_empty() {
+        return Err(Denied::RoleLacks);
+    }
+    let Some(case) = case else {
+        // Only registration starts a case.
+        return if command == CommandKind::Register {
+            Ok(())
+        } else {
+            Err(Denied::NotInScope)
+        };
+    };
+    if capable.iter().any(|&r| role_scope(r, id, department, case)) {
+        Ok(())
+    } else if is_archived(case) {
+        Err(Denied::ArchivedNoGrant)
+    } else {
+        Err(Denied::NotInScope)
+    }
+}
+
+/// The full check the server runs on a pushed event: [`authorize`] plus the rules that read
+/// the event itself (claimed actor, kiosk channel, opinions, conflict choices).
+pub fn authorize_event(
+    principal: &Principal,
+    event: &Event,
+    case: Option<&CaseView>,
+    ctx: &AccessContext,
+) -> Result<(), Denied> {
+    if *principal != Principal::System && event.actor != principal.actor() {
+        return Err(Denied::ActorMismatch);
+    }
+    let Some(command) = event.body.command() else {
+        // Unknown kinds are stored and never applied; the fold reports them.
+        return Ok(());
+    };
+    authorize(principal, command, case, ctx)?;
+    match (&event.body, principal) {
+        (EventBody::Registered(r), Principal::Kiosk { .. }) if r.channel != Channel::Kiosk => {
+            Err(Denied::KioskIntakeOnly)
+        }
+        (EventBody::NoteAdded(n), _)
+            if n.note_kind == NoteKind::DepartmentOpinion
+                && !principal.has(Role::Manager)
+                && !principal.has(Role::Supervisor)
+                && *principal != Principal::System =>
+        {
+            Err(Denied::OpinionNeedsManager)
+        }
+        (EventBody::ConflictResolved(r), _) => {
+            // Choosing a version is taking its step: whoever may take it may choose it.
+            let chosen = case
+                .and_then(|c| c.conflict(r.fact))
+                .and_then(|c| c.versions.iter().find(|v| v.event == r.chosen));
+            match chosen {
+                Some(version) => authorize(principal, version.command, case, ctx),
+                None => Ok(()), // The fold reports a missing version.
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// How much of `case` `principal` may see. Archived cases need an active grant, and even
+/// then personal data stays masked except for supervisors.
+pub fn visibility(principal: &Principal, case: &CaseView, ctx: &AccessContext) -> Visibility {
+    let (id, roles, department) = match principal {
+        Principal::System => return Visibility::Full,
+        Principal::Kiosk { .. } => return Visibility::Hidden,
+        Principal::User {
+            id,
+            roles,
+            department,
+        } => (id, roles, department.as_ref()),
+    };
+    if is_archived(case) {
+        if !has_grant(case, ctx) {
+            return Visibility::Hidden;
+        }
+        return if roles.contains(&Role::Supervisor) {
+            Visibility::Full
+        } else {
+            Visibility::Masked
+        };
+    }
+    let involved = case.accountability.iter().any(|a| &a.value.person == id);
+    let best = roles
+        .iter()
+        .filter(|&&r| role_scope(r, id, department, case))
+        .map(|&r| match r {
+            Role::Clerk | Role::Handler | Role::Manager | Role::Supervisor => Visibility::Full,
+            Role::Archivist => Visibility::Masked,
+            Role::Admin => Visibility::Hidden,
+        })
+        .max()
+        .unwrap_or(Visibility::Hidden);
+    if best == Visibility::Hidden && involved {
+        // Someone held responsible sees the case (to appeal), without personal data.
+        return Visibility::Masked;
+    }
+    best
+}
+
+/// A masked phone or e-mail cannot be a [`PhoneNumber`](crate::validate::PhoneNumber) any
+/// more, so masked views carry the masked strings here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaskedContact {
+    /// Masked phone, e.g. `138****5678`.
+    pub phone: Option<String>,
+    /// Masked e-mail, e.g. `z***@example.com`.
+    pub email: Option<String>,
+}
+
+/// What a principal receives of a case: the view, masked as its visibility requires, with
+/// confidential accountability records only for supervisors and the person concerned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisibleCase {
+    /// The view (personal data removed when masked).
+    pub view: CaseView,
+    /// Masked contact details, when masked.
+    pub masked_contact: Option<MaskedContact>,
+    /// How it was shaped.
+    pub visibility: Visibility,
+}
+
+/// Shapes `view` for `principal`; `None` when the case is hidden from them.
+pub fn visible_case(
+    principal: &Principal,
+    view: &CaseView,
+    ctx: &AccessContext,
+) -> Option<VisibleCase> {
+    let visibility = visibility(principal, view, ctx);
+    if visibility == Visibility::Hidden {
+        return None;
+    }
+    let mut view = view.clone();
+    if !principal.has(Role::Supervisor) && *principal != Principal::System {
+        let me = match principal {
+            Principal::User { id, .. } => Some(id),
+            _ => None,
+        };
+        view.accountability.retain(|a| Some(&a.value.person) == me);
+        let mine: BTreeSet<_> = view.accountability.iter().map(|a| a.event).collect();
+        view.appeals
+            .retain(|a| mine.contains(&a.value.accountability));
+        let appeals: BTreeSet<_> = view.appeals.iter().map(|a| a.event).collect();
+        view.appeal_decisions
+            .retain(|d| appeals.contains(&d.value.appeal));
+    }
+    let mut masked_contact = None;
+    if visibility == Visibility::Masked {
+        let mut contact = MaskedContact::default();
+        if let Some(r) = view.registration.as_mut() {
+            contact.phone = r.complainant.phone.as_ref().map(|p| p.masked());
+            contact.email = r.complainant.email.as_ref().map(|e| e.masked());
+            r.complainant = strip(&r.complainant);
+        }
+        for conflict in &mut view.conflicts {
+            for version in &mut conflict.versions {
+                if let FactValue::Complainant { complainant, .. } = &mut version.value {
+                    *complainant = strip(complainant);
+                }
+            }
+        }
+        masked_contact = Some(contact);
+    }
+    Some(VisibleCase {
+        view,
+        masked_contact,
+        visibility,
+    })
+}
+
+/// The complainant block of a masked view: name `张*`, organisation and address cut short
+/// with `***`; phone and e-mail removed (their masked forms travel in [`MaskedContact`]).
+pub fn strip(c: &Complainant) -> Complainant {
+    let cut = |s: &ShortText, keep: usize, tail: &str| {
+        let head: String = s.as_str().chars().take(keep).collect();
+        ShortText::parse(crate::validate::Field::Text, &format!("{head}{tail}")).expect("non-empty")
+    };
+    Complainant {
+        name: c.name.as_ref().map(|n| cut(n, 1, "*")),
+        phone: None,
+        email: None,
+        organisation: c.organisation.as_ref().map(|o| cut(o, 2, "***")),
+        address: c.address.as_ref().map(|a| cut(a, 6, "***")),
+    }
+}
+
+/// Shapes an event for a principal who sees its case masked: personal data in registration
+/// and amendments masked the same way. Returns the event unchanged for full visibility.
+pub fn mask_event(event: &Event, visibility: Visibility) -> Event {
+    if visibility == Visibility::Full {
+        return event.clone();
+    }
+    let mut event = event.clone();
+    match &mut event.body {
+        EventBody::Registered(r) => r.complainant = strip(&r.complainant),
+        EventBody::RecordAmended(a) => {
+            if let Some(c) = a.complainant.as_mut() {
+                *c = strip(c);
+            }
+        }
+        _ => {}
+    }
+    event
+}
+
+/// Masks a phone number string as shown to roles without the right (`138****5678`).
+pub fn mask_phone(raw: &str) -> String {
+    mask_middle(raw, 3, 4)
+}

@@ -1,0 +1,599 @@
+//! Events: the immutable facts a case's history is made of (DESIGN §11), and their stable,
+//! versioned wire form. Unknown future kinds are kept, not dropped.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::{Hlc, Timestamp},
+    ids::{CaseId, CategoryId, DepartmentId, DeviceId, EventId, UserId},
+    model::{
+        Attachment, CaseDetails, Complainant, FeedbackChannel, Measure, NoteKind, PlanDecision,
+        Registration, Responsibility, RevisitMethod, Satisfaction, Severity,
+    },
+    number::CaseNumber,
+    validate::{BlobHash, LongText, Money, ShortText},
+};
+
+/// Version of the event wire form this build writes. Events from a newer schema are kept
+/// with their body unread ([`EventBody::Unknown`]) so nothing is lost before the app updates.
+pub const SCHEMA_VERSION: u16 = 1;
+
+/// Who made an event, as claimed by the device. The server checks the claim against the
+/// authenticated session; the fold only records it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Actor {
+    /// A signed-in staff member.
+    User(UserId),
+    /// A registered kiosk device (public self-service intake).
+    Kiosk(DeviceId),
+    /// The server itself (numbers, archive runs).
+    System,
+}
+
+/// One event of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawEvent")]
+pub struct Event {
+    /// Unique id (UUIDv7 made on the device).
+    pub id: EventId,
+    /// The case it belongs to.
+    pub case_id: CaseId,
+    /// The device that made it.
+    pub device_id: DeviceId,
+    /// Position in the device's own sequence: 1, 2, 3… with no gaps.
+    pub dev_seq: u64,
+    /// Who made it.
+    pub actor: Actor,
+    /// Hybrid logical clock reading when it was made.
+    pub hlc: Hlc,
+    /// The case's latest events this device had seen when it made this one.
+    #[serde(default)]
+    pub parents: Vec<EventId>,
+    /// Wire schema version it was written with.
+    pub schema: u16,
+    /// What happened.
+    #[serde(serialize_with = "serialize_body")]
+    pub body: EventBody,
+}
+
+impl Event {
+    /// When it was made, by the device's clock (the HLC's physical part).
+    pub fn at(&self) -> Timestamp {
+        self.hlc.timestamp()
+    }
+
+    /// The total order used as the last tie-break: (hlc, device, id).
+    pub fn order_key(&self) -> (Hlc, DeviceId, EventId) {
+        (self.hlc, self.device_id, self.id)
+    }
+}
+
+/// The wire shape read before the body is interpreted, so an unknown kind or a newer schema
+/// keeps its body as raw JSON instead of failing.
+#[derive(Deserialize)]
+struct RawEvent {
+    id: EventId,
+    case_id: CaseId,
+    device_id: DeviceId,
+    dev_seq: u64,
+    actor: Actor,
+    hlc: Hlc,
+    #[serde(default)]
+    parents: Vec<EventId>,
+    schema: u16,
+    body: serde_json::Value,
+}
+
+impl TryFrom<RawEvent> for Event {
+    type Error = String;
+
+    fn try_from(raw: RawEvent) -> Result<Self, String> {
+        let body = EventBody::from_wire(raw.schema, raw.body).map_err(|e| e.to_string())?;
+        Ok(Event {
+            id: raw.id,
+            case_id: raw.case_id,
+            device_id: raw.device_id,
+            dev_seq: raw.dev_seq,
+            actor: raw.actor,
+            hlc: raw.hlc,
+            parents: raw.parents,
+            schema: raw.schema,
+            body,
+        })
+    }
+}
+
+fn serialize_body<S: serde::Serializer>(body: &EventBody, s: S) -> Result<S::Ok, S::Error> {
+    match body {
+        EventBody::Unknown(unknown) => unknown.raw.serialize(s),
+        known => known.serialize(s),
+    }
+}
+
+/// What an event says happened. Serialized as an object with a `kind` tag beside the fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum EventBody {
+    /// 受理登記: the record sheet.
+    Registered(Registration),
+    /// Missing information completed or corrected.
+    RecordAmended(RecordAmended),
+    /// Triage: category, cause, severity.
+    Classified(Classified),
+    /// 不予受理, with the reason told to the complainant.
+    RejectedOutOfScope(Reasoned),
+    /// Sent to a department (again, when re-dispatched).
+    Dispatched(Dispatched),
+    /// A supervisor's deadline: a due time, or the special-case extension (3 → 7 days).
+    DeadlineSet(DeadlineSet),
+    /// The department takes the case up.
+    InvestigationStarted,
+    /// Investigation record, interview, opinion, remark.
+    NoteAdded(NoteAdded),
+    /// A photo or document.
+    AttachmentAdded(AttachmentAdded),
+    /// Investigation report (調查報告).
+    ReportSubmitted(ReportSubmitted),
+    /// Handling plan (處理方案).
+    PlanProposed(PlanProposed),
+    /// Approved, or returned with a comment.
+    PlanReviewed(PlanReviewed),
+    /// What was done (處理結果).
+    ExecutionRecorded(ExecutionRecorded),
+    /// The complainant is told the result.
+    FeedbackGiven(FeedbackGiven),
+    /// 回訪 with satisfaction; not satisfied reopens.
+    RevisitRecorded(RevisitRecorded),
+    /// Closed (after revisit, or early for kinds that allow it).
+    Closed(Closed),
+    /// A supervisor reopens a closed case.
+    Reopened(Reasoned),
+    /// 責任追究.
+    AccountabilityRecorded(AccountabilityRecorded),
+    /// 申訴 by the person held responsible.
+    AppealFiled(AppealFiled),
+    /// Decision on an appeal.
+    AppealDecided(AppealDecided),
+    /// Marks this case a duplicate of another (closes it).
+    LinkedDuplicate(LinkedDuplicate),
+    /// A person chooses one version of a conflicting fact.
+    ConflictResolved(ConflictResolved),
+    /// The server assigned the official number.
+    NumberAssigned(NumberAssigned),
+    /// Monthly archive run.
+    Archived,
+    /// Retention over: personal data and free text erased.
+    Destroyed,
+    /// A kind this build does not know (or a newer schema): kept verbatim, never applied.
+    #[serde(skip)]
+    Unknown(UnknownBody),
+}
+
+/// The body of an event this build cannot read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownBody {
+    /// The `kind` tag, if there was one.
+    pub kind: String,
+    /// The body exactly as received.
+    pub raw: serde_json::Value,
+}
+
+/// Why an event body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// The body has no string `kind`.
+    #[error("event body has no kind")]
+    NoKind,
+    /// A known kind with invalid fields.
+    #[error("invalid {kind} event: {source}")]
+    Invalid {
+        /// The kind.
+        kind: String,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+}
+
+impl EventBody {
+    /// Reads a body from its wire form, upcasting bodies of older schemas. Unknown kinds and
+    /// newer schemas are kept as [`EventBody::Unknown`]; a known kind with bad fields is an
+    /// error.
+    pub fn from_wire(schema: u16, raw: serde_json::Value) -> Result<Self, BodyError> {
+        let kind = raw
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .ok_or(BodyError::NoKind)?
+            .to_string();
+        if schema > SCHEMA_VERSION || !CommandKind::ALL.iter().any(|c| c.as_str() == kind) {
+            return Ok(EventBody::Unknown(UnknownBody { kind, raw }));
+        }
+        let raw = upcast(schema, raw);
+        serde_json::from_value(raw).map_err(|source| BodyError::Invalid { kind, source })
+    }
+
+    /// The command this body records.
+    pub fn command(&self) -> Option<CommandKind> {
+        use CommandKind as C;
+        Some(match self {
+            EventBody::Registered(_) => C::Register,
+            EventBody::RecordAmended(_) => C::AmendRecord,
+            EventBody::Classified(_) => C::Classify,
+            EventBody::RejectedOutOfScope(_) => C::RejectOutOfScope,
+            EventBody::Dispatched(_) => C::Dispatch,
+            EventBody::DeadlineSet(_) => C::SetDeadline,
+            EventBody::InvestigationStarted => C::StartInvestigation,
+            EventBody::NoteAdded(_) => C::AddNote,
+            EventBody::AttachmentAdded(_) => C::AddAttachment,
+            EventBody::ReportSubmitted(_) => C::SubmitReport,
+            EventBody::PlanProposed(_) => C::ProposePlan,
+            EventBody::PlanReviewed(_) => C::ReviewPlan,
+            EventBody::ExecutionRecorded(_) => C::RecordExecution,
+            EventBody::FeedbackGiven(_) => C::GiveFeedback,
+            EventBody::RevisitRecorded(_) => C::RecordRevisit,
+            EventBody::Closed(_) => C::Close,
+            EventBody::Reopened(_) => C::Reopen,
+            EventBody::AccountabilityRecorded(_) => C::RecordAccountability,
+            EventBody::AppealFiled(_) => C::FileAppeal,
+            EventBody::AppealDecided(_) => C::DecideAppeal,
+            EventBody::LinkedDuplicate(_) => C::LinkDuplicate,
+            EventBody::ConflictResolved(_) => C::ResolveConflict,
+            EventBody::NumberAssigned(_) => C::AssignNumber,
+            EventBody::Archived => C::Archive,
+            EventBody::Destroyed => C::Destroy,
+            EventBody::Unknown(_) => return None,
+        })
+    }
+}
+
+/// Rewrites a body written with an older schema into the current shape. Schema 1 is the
+/// first; each later version adds one step here.
+fn upcast(schema: u16, raw: serde_json::Value) -> serde_json::Value {
+    match schema {
+        _ => raw,
+    }
+}
+
+/// Every command a person (or the server) can take on a case: one per event kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum CommandKind {
+    Register,
+    AmendRecord,
+    Classify,
+    RejectOutOfScope,
+    Dispatch,
+    SetDeadline,
+    StartInvestigation,
+    AddNote,
+    AddAttachment,
+    SubmitReport,
+    ProposePlan,
+    ReviewPlan,
+    RecordExecution,
+    GiveFeedback,
+    RecordRevisit,
+    Close,
+    Reopen,
+    RecordAccountability,
+    FileAppeal,
+    DecideAppeal,
+    LinkDuplicate,
+    ResolveConflict,
+    AssignNumber,
+    Archive,
+    Destroy,
+}
+
+impl CommandKind {
+    /// Every command, in the order screens list them.
+    pub const ALL: [CommandKind; 25] = [
+        CommandKind::Register,
+        CommandKind::AmendRecord,
+        CommandKind::Classify,
+        CommandKind::RejectOutOfScope,
+        CommandKind::Dispatch,
+        CommandKind::SetDeadline,
+        CommandKind::StartInvestigation,
+        CommandKind::AddNote,
+        CommandKind::AddAttachment,
+        CommandKind::SubmitReport,
+        CommandKind::ProposePlan,
+        CommandKind::ReviewPlan,
+        CommandKind::RecordExecution,
+        CommandKind::GiveFeedback,
+        CommandKind::RecordRevisit,
+        CommandKind::Close,
+        CommandKind::Reopen,
+        CommandKind::RecordAccountability,
+        CommandKind::FileAppeal,
+        CommandKind::DecideAppeal,
+        CommandKind::LinkDuplicate,
+        CommandKind::ResolveConflict,
+        CommandKind::AssignNumber,
+        CommandKind::Archive,
+        CommandKind::Destroy,
+    ];
+
+    /// The event kind tag (`kind` on the wire) this command writes.
+    pub fn as_str(self) -> &'static str {
+        use CommandKind as C;
+        match self {
+            C::Register => "registered",
+            C::AmendRecord => "record_amended",
+            C::Classify => "classified",
+            C::RejectOutOfScope => "rejected_out_of_scope",
+            C::Dispatch => "dispatched",
+            C::SetDeadline => "deadline_set",
+            C::StartInvestigation => "investigation_started",
+            C::AddNote => "note_added",
+            C::AddAttachment => "attachment_added",
+            C::SubmitReport => "report_submitted",
+            C::ProposePlan => "plan_proposed",
+            C::ReviewPlan => "plan_reviewed",
+            C::RecordExecution => "execution_recorded",
+            C::GiveFeedback => "feedback_given",
+            C::RecordRevisit => "revisit_recorded",
+            C::Close => "closed",
+            C::Reopen => "reopened",
+            C::RecordAccountability => "accountability_recorded",
+            C::FileAppeal => "appeal_filed",
+            C::DecideAppeal => "appeal_decided",
+            C::LinkDuplicate => "linked_duplicate",
+            C::ResolveConflict => "conflict_resolved",
+            C::AssignNumber => "number_assigned",
+            C::Archive => "archived",
+            C::Destroy => "destroyed",
+        }
+    }
+}
+
+/// Corrections to the record sheet; absent parts stay as they were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordAmended {
+    /// New complainant details (replaces the whole block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant: Option<Complainant>,
+    /// New anonymous flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
+    /// New details (replaces the whole block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<CaseDetails>,
+}
+
+/// Triage result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classified {
+    /// Category.
+    pub category: CategoryId,
+    /// Cause (原因), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<ShortText>,
+    /// Severity.
+    pub severity: Severity,
+}
+
+/// A step that needs a stated reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reasoned {
+    /// The reason.
+    pub reason: LongText,
+}
+
+/// Dispatch to a department.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dispatched {
+    /// Responsible department.
+    pub department: DepartmentId,
+    /// A due time set by the supervisor, overriding the default deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Timestamp>,
+    /// Instructions for the department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<LongText>,
+}
+
+/// Deadline change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlineSet {
+    /// Special case: the whole-case deadline is the longer one (7 working days by default).
+    pub special: bool,
+    /// An explicit due time, overriding the computed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Timestamp>,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<LongText>,
+}
+
+/// A note of the investigation record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteAdded {
+    /// What kind of note.
+    pub note_kind: NoteKind,
+    /// The note.
+    pub text: LongText,
+    /// Photos and documents with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// Signature image of the interviewee or customer (簽字), captured on the tablet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<BlobHash>,
+    /// Who signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<ShortText>,
+}
+
+/// A photo or document added to the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentAdded {
+    /// The file.
+    pub attachment: Attachment,
+    /// Caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<ShortText>,
+}
+
+/// Investigation report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSubmitted {
+    /// Findings: what happened, the investigation process.
+    pub findings: LongText,
+    /// The cause found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<ShortText>,
+}
+
+/// Handling plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanProposed {
+    /// The plan.
+    pub plan: LongText,
+    /// Department manager's opinion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion: Option<LongText>,
+    /// Compensation offered (賠償 / 折算).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compensation: Option<Money>,
+    /// Loss amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Money>,
+}
+
+/// Plan review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanReviewed {
+    /// Approved or returned.
+    pub decision: PlanDecision,
+    /// Reviewer's comment; required when returning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<LongText>,
+}
+
+/// Execution of the approved plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionRecorded {
+    /// What was done.
+    pub result: LongText,
+    /// Compensation paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compensation: Option<Money>,
+    /// Loss amount established.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Money>,
+}
+
+/// Feedback to the complainant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackGiven {
+    /// How they were told.
+    pub channel: FeedbackChannel,
+    /// What they were told.
+    pub text: LongText,
+}
+
+/// A revisit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisitRecorded {
+    /// How.
+    pub method: RevisitMethod,
+    /// The complainant's satisfaction.
+    pub satisfaction: Satisfaction,
+    /// Their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<LongText>,
+}
+
+/// Closing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Closed {
+    /// Summary; required when closing early (the answer given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<LongText>,
+}
+
+/// Accountability decision (confidential).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountabilityRecorded {
+    /// The staff member held responsible.
+    pub person: UserId,
+    /// Their responsibility.
+    pub responsibility: Responsibility,
+    /// The measure.
+    pub measure: Measure,
+    /// Why.
+    pub reason: LongText,
+    /// Last moment an appeal is accepted.
+    pub appeal_until: Timestamp,
+}
+
+/// Appeal against an accountability decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppealFiled {
+    /// The `AccountabilityRecorded` event appealed against.
+    pub accountability: EventId,
+    /// Grounds.
+    pub reason: LongText,
+}
+
+/// Decision on an appeal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppealDecided {
+    /// The `AppealFiled` event decided.
+    pub appeal: EventId,
+    /// Whether the appeal succeeds (the measure is lifted).
+    pub upheld: bool,
+    /// The decision.
+    pub decision: LongText,
+}
+
+/// Duplicate link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkedDuplicate {
+    /// The original case.
+    pub of: CaseId,
+}
+
+/// Choice of one version of a conflicting fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictResolved {
+    /// Which fact.
+    pub fact: Fact,
+    /// The event whose version wins.
+    pub chosen: EventId,
+}
+
+/// Official number assignment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberAssigned {
+    /// The number.
+    pub number: CaseNumber,
+}
+
+/// A single-valued fact of a case: two concurrent events setting one of these to different
+/// values make a conflict for a person to resolve. Everything else (notes, photos, reports,
+/// revisit records…) is additive and never conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Fact {
+    Stage,
+    Department,
+    Severity,
+    Category,
+    Deadline,
+    Plan,
+    PlanDecision,
+    Complainant,
+    Details,
+    Number,
+    DuplicateOf,
+}
+
+/// Serialized events of a case keyed by id: handy in tests and stores.
+pub type EventsById = BTreeMap<EventId, Event>;

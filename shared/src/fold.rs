@@ -1,0 +1,782 @@
+//! The fold: a case's events, in any arrival order, with duplicates, into its current state.
+//!
+//! How it works:
+//! 1. Events are de-duplicated by id (the same id with different content is kept once,
+//!    deterministically, and reported).
+//! 2. They are put in a causal order: a parent always before its children; concurrent
+//!    events by (hlc, device, id).
+//! 3. Each event is checked against the workflow *in the state its author saw* (the fold of
+//!    its ancestors), so a change made offline is judged by what that device knew.
+//! 4. Single-valued facts ([`Fact`]) are multi-value registers: an event replaces the versions
+//!    it descends from; a version it did not see stays beside it. Two versions with different
+//!    values are a [`Conflict`] shown to a person, who resolves it with a later event. Additive
+//!    facts (notes, photos, reports, revisits…) are appended and never conflict.
+//!
+//! Pure: no clock, no I/O. Nothing is dropped: events that do not apply are listed with why.
+
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::{Hlc, Timestamp},
+    event::{
+        AccountabilityRecorded, Actor, AppealDecided, AppealFiled, AttachmentAdded, CommandKind,
+        Event, EventBody, ExecutionRecorded, Fact, FeedbackGiven, NoteAdded, PlanProposed,
+        PlanReviewed, ReportSubmitted, RevisitRecorded,
+    },
+    ids::{CaseId, CategoryId, DepartmentId, DeviceId, EventId},
+    model::{
+        CaseDetails, Complainant, Outcome, PlanDecision, Registration, Satisfaction, Severity,
+        Stage,
+    },
+    number::{CaseNumber, provisional_label},
+    validate::{LongText, ShortText},
+    workflow::{self, WorkflowError},
+};
+
+/// The value one event gives a single-valued fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum FactValue {
+    Stage {
+        stage: Stage,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Outcome>,
+    },
+    Department {
+        department: DepartmentId,
+    },
+    Severity {
+        severity: Severity,
+    },
+    Category {
+        category: CategoryId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<ShortText>,
+    },
+    Deadline {
+        special: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<Timestamp>,
+    },
+    Plan {
+        plan: PlanProposed,
+    },
+    PlanDecision {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<PlanDecision>,
+    },
+    Complainant {
+        anonymous: bool,
+        complainant: Complainant,
+    },
+    Details {
+        details: CaseDetails,
+    },
+    Number {
+        number: CaseNumber,
+    },
+    DuplicateOf {
+        case: CaseId,
+    },
+}
+
+impl FactValue {
+    /// The fact this value belongs to.
+    pub fn fact(&self) -> Fact {
+        match self {
+            FactValue::Stage { .. } => Fact::Stage,
+            FactValue::Department { .. } => Fact::Department,
+            FactValue::Severity { .. } => Fact::Severity,
+            FactValue::Category { .. } => Fact::Category,
+            FactValue::Deadline { .. } => Fact::Deadline,
+            FactValue::Plan { .. } => Fact::Plan,
+            FactValue::PlanDecision { .. } => Fact::PlanDecision,
+            FactValue::Complainant { .. } => Fact::Complainant,
+            FactValue::Details { .. } => Fact::Details,
+            FactValue::Number { .. } => Fact::Number,
+            FactValue::DuplicateOf { .. } => Fact::DuplicateOf,
+        }
+    }
+}
+
+/// One version of a conflicting fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictVersion {
+    /// The event that set it.
+    pub event: EventId,
+    /// Its command (who may choose it is who may perform it).
+    pub command: CommandKind,
+    /// Who set it.
+    pub actor: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// The value.
+    pub value: FactValue,
+}
+
+/// A single-valued fact set concurrently to different values: both versions are kept and
+/// shown; a person resolves it with a later event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Which fact.
+    pub fact: Fact,
+    /// The competing versions, in causal-then-(hlc, device, id) order. The view shows the
+    /// last one meanwhile, marked as conflicting.
+    pub versions: Vec<ConflictVersion>,
+}
+
+/// Why an event is in the history but does not shape the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum NotApplied {
+    /// The workflow does not allow it in the state its author saw.
+    Workflow {
+        /// The rule.
+        error: WorkflowError,
+    },
+    /// Written by a newer app: kept, shown as "update the app".
+    UnknownKind {
+        /// Its kind tag.
+        kind: String,
+    },
+    /// Another event has the same id with different content; that one was kept.
+    DuplicateIdDifferentContent,
+    /// It names another case.
+    WrongCase,
+}
+
+/// Status of a timeline entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum EntryStatus {
+    /// It shaped the case.
+    Applied,
+    /// It did not, and why.
+    NotApplied {
+        /// Why.
+        why: NotApplied,
+    },
+}
+
+/// One line of the case's history (who, when, what, where).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// The event.
+    pub event: EventId,
+    /// Its kind tag (`registered`, `note_added`, … or an unknown kind).
+    pub kind: String,
+    /// Who.
+    pub actor: Actor,
+    /// On which device.
+    pub device: DeviceId,
+    /// Its place in that device's sequence.
+    pub dev_seq: u64,
+    /// When (HLC).
+    pub hlc: Hlc,
+    /// Whether it applied.
+    pub status: EntryStatus,
+}
+
+/// An additive record with who and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dated<T> {
+    /// The event that recorded it.
+    pub event: EventId,
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub value: T,
+}
+
+/// A stage the case entered, when, by which event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageChange {
+    /// The stage entered.
+    pub stage: Stage,
+    /// When.
+    pub at: Timestamp,
+    /// By which event.
+    pub event: EventId,
+}
+
+/// The folded state of one case: everything the screens, the server's projections, the
+/// deadlines and the statistics read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    /// The case.
+    pub id: CaseId,
+    /// Official number, once the server assigned it.
+    pub number: Option<CaseNumber>,
+    /// The record sheet with amendments applied; `None` until the registration is known
+    /// (a device may hold later events of a case whose registration it has not received).
+    pub registration: Option<Registration>,
+    /// Who registered it.
+    pub registered_by: Option<Actor>,
+    /// When it was registered (by the registering device's clock).
+    pub registered_at: Option<Timestamp>,
+    /// Current stage.
+    pub stage: Stage,
+    /// How it ended, once closed.
+    pub outcome: Option<Outcome>,
+    /// Category.
+    pub category: Option<CategoryId>,
+    /// Cause.
+    pub cause: Option<ShortText>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Responsible department.
+    pub department: Option<DepartmentId>,
+    /// Special case (longer whole-case deadline).
+    pub special: bool,
+    /// A due time set by a supervisor.
+    pub due_override: Option<Timestamp>,
+    /// Current handling plan.
+    pub plan: Option<PlanProposed>,
+    /// Decision on the current plan.
+    pub plan_decision: Option<PlanDecision>,
+    /// The original, if this case is a duplicate.
+    pub duplicate_of: Option<CaseId>,
+    /// Investigation record.
+    pub notes: Vec<Dated<NoteAdded>>,
+    /// Photos and documents.
+    pub attachments: Vec<Dated<AttachmentAdded>>,
+    /// Investigation reports.
+    pub reports: Vec<Dated<ReportSubmitted>>,
+    /// Every plan proposed.
+    pub plans: Vec<Dated<PlanProposed>>,
+    /// Every plan review.
+    pub reviews: Vec<Dated<PlanReviewed>>,
+    /// Execution records.
+    pub executions: Vec<Dated<ExecutionRecorded>>,
+    /// Feedback given.
+    pub feedback: Vec<Dated<FeedbackGiven>>,
+    /// Revisits.
+    pub revisits: Vec<Dated<RevisitRecorded>>,
+    /// Stated reasons of out-of-scope, reopen and close.
+    pub reasons: Vec<Dated<LongText>>,
+    /// Accountability decisions (confidential).
+    pub accountability: Vec<Dated<AccountabilityRecorded>>,
+    /// Appeals.
+    pub appeals: Vec<Dated<AppealFiled>>,
+    /// Appeal decisions.
+    pub appeal_decisions: Vec<Dated<AppealDecided>>,
+    /// Times the case went back to investigating after feedback (unsatisfied revisit or
+    /// reopen).
+    pub reopen_count: u32,
+    /// Stages entered, in order.
+    pub stage_history: Vec<StageChange>,
+    /// Open conflicts.
+    pub conflicts: Vec<Conflict>,
+    /// Events that did not apply, with why.
+    pub not_applied: Vec<(EventId, NotApplied)>,
+    /// The full history.
+    pub timeline: Vec<TimelineEntry>,
+    /// The latest events (no known child): the `parents` of the next event made here.
+    pub heads: Vec<EventId>,
+    /// Personal data and free text erased after retention.
+    pub erased: bool,
+}
+
+impl CaseView {
+    /// The state of a case before any event.
+    pub fn empty(id: CaseId) -> Self {
+        CaseView {
+            id,
+            number: None,
+            registration: None,
+            registered_by: None,
+            registered_at: None,
+            stage: Stage::Registered,
+            outcome: None,
+            category: None,
+            cause: None,
+            severity: None,
+            department: None,
+            special: false,
+            due_override: None,
+            plan: None,
+            plan_decision: None,
+            duplicate_of: None,
+            notes: Vec::new(),
+            attachments: Vec::new(),
+            reports: Vec::new(),
+            plans: Vec::new(),
+            reviews: Vec::new(),
+            executions: Vec::new(),
+            feedback: Vec::new(),
+            revisits: Vec::new(),
+            reasons: Vec::new(),
+            accountability: Vec::new(),
+            appeals: Vec::new(),
+            appeal_decisions: Vec::new(),
+            reopen_count: 0,
+            stage_history: Vec::new(),
+            conflicts: Vec::new(),
+            not_applied: Vec::new(),
+            timeline: Vec::new(),
+            heads: Vec::new(),
+            erased: false,
+        }
+    }
+
+    /// The number if assigned, else the provisional label.
+    pub fn label(&self) -> String {
+        match self.number {
+            Some(n) => n.to_string(),
+            None => provisional_label(self.id),
+        }
+    }
+
+    /// The conflict on `fact`, if any.
+    pub fn conflict(&self, fact: Fact) -> Option<&Conflict> {
+        self.conflicts.iter().find(|c| c.fact == fact)
+    }
+
+    /// When the case entered `stage` most recently.
+    pub fn entered(&self, stage: Stage) -> Option<Timestamp> {
+        self.stage_history
+            .iter()
+            .rev()
+            .find(|c| c.stage == stage)
+            .map(|c| c.at)
+    }
+}
+
+/// Folds a case's events, in any arrival order, with duplicates, into its current state.
+/// Pure: no clock, no I/O. Events that no longer apply are kept and marked, never dropped.
+pub fn fold(id: CaseId, events: &[Event]) -> CaseView {
+    let mut not_applied = Vec::new();
+    let mut unique: BTreeMap<EventId, &Event> = BTreeMap::new();
+    for event in events {
+        if event.case_id != id {
+            not_applied.push((event.id, NotApplied::WrongCase));
+            continue;
+        }
+        match unique.get(&event.id) {
+            None => {
+                unique.insert(event.id, event);
+            }
+            Some(kept) if *kept == event => {}
+            Some(kept) => {
+                // Keep one deterministically, whatever the arrival order: the smaller
+                // serialization.
+                let a = serde_json::to_string(kept).unwrap_or_default();
+                let b = serde_json::to_string(event).unwrap_or_default();
+                if b < a {
+                    unique.insert(event.id, event);
+                }
+            }
+        }
+    }
+    // Report each id whose copies disagreed once, whichever copy arrived first.
+    let mut disagreeing: Vec<EventId> = events
+        .iter()
+        .filter(|e| e.case_id == id && unique.get(&e.id).is_some_and(|k| *k != *e))
+        .map(|e| e.id)
+        .collect();
+    disagreeing.sort();
+    disagreeing.dedup();
+    not_applied.sort_by(|a, b| a.0.cmp(&b.0));
+    not_applied.dedup();
+    for event_id in disagreeing {
+        not_applied.push((event_id, NotApplied::DuplicateIdDifferentContent));
+    }
+
+    let graph = Graph::new(unique.into_values().collect());
+    let all: Vec<usize> = (0..graph.events.len()).collect();
+    let mut view = graph.run(id, &all, true);
+    view.not_applied.splice(0..0, not_applied);
+    view.heads = graph.heads();
+    if view.erased {
+        erase(&mut view);
+    }
+    view
+}
+
+/// Folds many cases' events at once (grouping by case id).
+pub fn fold_all(events: &[Event]) -> Vec<CaseView> {
+    let mut by_case: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
+    for event in events {
+        by_case
+            .entry(event.case_id)
+            .or_default()
+            .push(event.clone());
+    }
+    by_case
+        .into_iter()
+        .map(|(id, events)| fold(id, &events))
+        .collect()
+}
+
+/// Events in causal order with their ancestor sets.
+struct Graph<'a> {
+    events: Vec<&'a Event>,
+    /// `ancestors[i]` has bit `j` set when event `j` is an ancestor of event `i`.
+    ancestors: Vec<Bits>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn union(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+    fn is_subset_of(&self, other: &Bits) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
+impl<'a> Graph<'a> {
+    /// Orders events causally (Kahn's algorithm; among ready events the smallest
+    /// (hlc, device, id) first) and computes ancestor sets. Unknown parents are ignored;
+    /// a cycle (only a forged history can make one) is broken by the same order.
+    fn new(mut events: Vec<&'a Event>) -> Self {
+        events.sort_by_key(|e| e.order_key());
+        let n = events.len();
+        let index: HashMap<EventId, usize> =
+            events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut pending: Vec<usize> = vec![0; n];
+        for (i, e) in events.iter().enumerate() {
+            let mut parents: Vec<usize> = e
+                .parents
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .filter(|&p| p != i)
+                .collect();
+            parents.sort_unstable();
+            parents.dedup();
+            pending[i] = parents.len();
+            for p in parents {
+                children[p].push(i);
+            }
+        }
+        let mut ready: BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
+            .filter(|&i| pending[i] == 0)
+            .map(std::cmp::Reverse)
+            .collect();
+        let mut order = Vec::with_capacity(n);
+        let mut placed = vec![false; n];
+        while order.len() < n {
+            let next = match ready.pop() {
+                Some(std::cmp::Reverse(i)) => i,
+                // A cycle: take the smallest unplaced event.
+                None => (0..n).find(|&i| !placed[i]).expect("unplaced event"),
+            };
+            if placed[next] {
+                continue;
+            }
+            placed[next] = true;
+            order.push(next);
+            for &c in &children[next] {
+                pending[c] = pending[c].saturating_sub(1);
+                if pending[c] == 0 && !placed[c] {
+                    ready.push(std::cmp::Reverse(c));
+                }
+            }
+        }
+        let sorted: Vec<&Event> = order.iter().map(|&i| events[i]).collect();
+        let position: HashMap<EventId, usize> =
+            sorted.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let mut ancestors: Vec<Bits> = Vec::with_capacity(n);
+        for (i, e) in sorted.iter().enumerate() {
+            let mut bits = Bits::new(n);
+            for p in &e.parents {
+                if let Some(&j) = position.get(p)
+                    && j < i
+                {
+                    bits.set(j);
+                    let (done, _) = ancestors.split_at(i);
+                    bits.union(&done[j]);
+                }
+            }
+            ancestors.push(bits);
+        }
+        Graph {
+            events: sorted,
+            ancestors,
+        }
+    }
+
+    /// Events no other event names as a parent, sorted.
+    fn heads(&self) -> Vec<EventId> {
+        let n = self.events.len();
+        let mut has_child = vec![false; n];
+        for bits in &self.ancestors {
+            for (j, flag) in has_child.iter_mut().enumerate() {
+                if bits.get(j) {
+                    *flag = true;
+                }
+            }
+        }
+        let mut heads: Vec<EventId> = (0..n)
+            .filter(|&i| !has_child[i])
+            .map(|i| self.events[i].id)
+            .collect();
+        heads.sort();
+        heads
+    }
+
+    /// Applies the events at `indices` (a causally closed subset, in order).
+    fn run(&self, id: CaseId, indices: &[usize], top: bool) -> CaseView {
+        let n = self.events.len();
+        let mut view = CaseView::empty(id);
+        let mut registers: BTreeMap<Fact, Vec<(usize, FactValue)>> = BTreeMap::new();
+        let mut applied = Bits::new(n);
+        for &i in indices {
+            let event = self.events[i];
+            let outcome = if let EventBody::Unknown(unknown) = &event.body {
+                Err(NotApplied::UnknownKind {
+                    kind: unknown.kind.clone(),
+                })
+            } else if applied.is_subset_of(&self.ancestors[i]) {
+                // The author saw everything applied so far: judge by the current state.
+                workflow::check(&view, event).map_err(|error| NotApplied::Workflow { error })
+            } else {
+                // Concurrent with something already applied: judge by what the author saw.
+                let seen: Vec<usize> = indices
+                    .iter()
+                    .copied()
+                    .filter(|&j| self.ancestors[i].get(j))
+                    .collect();
+                let base = self.run(id, &seen, false);
+                workflow::check(&base, event).map_err(|error| NotApplied::Workflow { error })
+            };
+            let status = match outcome {
+                Ok(changes) => {
+                    for value in changes {
+                        let fact = value.fact();
+                        let heads = registers.entry(fact).or_default();
+                        heads.retain(|(h, _)| !self.ancestors[i].get(*h));
+                        heads.push((i, value));
+                        self.settle(&mut view, fact, heads);
+                    }
+                    apply_additive(&mut view, event);
+                    applied.set(i);
+                    EntryStatus::Applied
+                }
+                Err(why) => {
+                    if top {
+                        view.not_applied.push((event.id, why.clone()));
+                    }
+                    EntryStatus::NotApplied { why }
+                }
+            };
+            if top {
+                view.timeline.push(TimelineEntry {
+                    event: event.id,
+                    kind: match &event.body {
+                        EventBody::Unknown(u) => u.kind.clone(),
+                        body => body.command().map(|c| c.as_str()).unwrap_or("").to_string(),
+                    },
+                    actor: event.actor.clone(),
+                    device: event.device_id,
+                    dev_seq: event.dev_seq,
+                    hlc: event.hlc,
+                    status,
+                });
+            }
+        }
+        view
+    }
+
+    /// Updates the view's field for `fact` from its register and records or clears the
+    /// conflict on it.
+    fn settle(&self, view: &mut CaseView, fact: Fact, heads: &[(usize, FactValue)]) {
+        view.conflicts.retain(|c| c.fact != fact);
+        let distinct = heads.iter().any(|(_, v)| *v != heads[0].1);
+        if heads.len() > 1 && distinct {
+            view.conflicts.push(Conflict {
+                fact,
+                versions: heads
+                    .iter()
+                    .map(|(i, value)| {
+                        let e = self.events[*i];
+                        ConflictVersion {
+                            event: e.id,
+                            command: e.body.command().expect("applied events are known"),
+                            actor: e.actor.clone(),
+                            at: e.at(),
+                            value: value.clone(),
+                        }
+                    })
+                    .collect(),
+            });
+            view.conflicts.sort_by_key(|c| c.fact);
+        }
+        let (last, value) = heads.last().expect("a register has a head");
+        let event = self.events[*last];
+        match value.clone() {
+            FactValue::Stage { stage, outcome } => {
+                if view.stage != stage || view.stage_history.is_empty() {
+                    view.stage_history.push(StageChange {
+                        stage,
+                        at: event.at(),
+                        event: event.id,
+                    });
+                }
+                view.stage = stage;
+                view.outcome = outcome;
+            }
+            FactValue::Department { department } => view.department = Some(department),
+            FactValue::Severity { severity } => view.severity = Some(severity),
+            FactValue::Category { category, cause } => {
+                view.category = Some(category);
+                view.cause = cause;
+            }
+            FactValue::Deadline { special, due } => {
+                view.special = special;
+                view.due_override = due;
+            }
+            FactValue::Plan { plan } => view.plan = Some(plan),
+            FactValue::PlanDecision { decision } => view.plan_decision = decision,
+            FactValue::Complainant {
+                anonymous,
+                complainant,
+            } => {
+                if let Some(r) = view.registration.as_mut() {
+                    r.anonymous = anonymous;
+                    r.complainant = complainant;
+                }
+            }
+            FactValue::Details { details } => {
+                if let Some(r) = view.registration.as_mut() {
+                    r.details = details;
+                }
+            }
+            FactValue::Number { number } => view.number = Some(number),
+            FactValue::DuplicateOf { case } => view.duplicate_of = Some(case),
+        }
+    }
+}
+
+/// Appends the additive part of an applied event.
+fn apply_additive(view: &mut CaseView, event: &Event) {
+    fn dated<T>(event: &Event, value: T) -> Dated<T> {
+        Dated {
+            event: event.id,
+            actor: event.actor.clone(),
+            at: event.at(),
+            value,
+        }
+    }
+    match &event.body {
+        EventBody::Registered(registration) => {
+            // The facts set by registration were applied through the registers, but the
+            // sheet itself is needed before them, so it lands here first time.
+            if view.registration.is_none() {
+                view.registration = Some(registration.clone());
+                view.registered_by = Some(event.actor.clone());
+                view.registered_at = Some(event.at());
+            }
+        }
+        EventBody::NoteAdded(note) => view.notes.push(dated(event, note.clone())),
+        EventBody::AttachmentAdded(a) => view.attachments.push(dated(event, a.clone())),
+        EventBody::ReportSubmitted(r) => view.reports.push(dated(event, r.clone())),
+        EventBody::PlanProposed(p) => view.plans.push(dated(event, p.clone())),
+        EventBody::PlanReviewed(r) => view.reviews.push(dated(event, r.clone())),
+        EventBody::ExecutionRecorded(x) => view.executions.push(dated(event, x.clone())),
+        EventBody::FeedbackGiven(f) => view.feedback.push(dated(event, f.clone())),
+        EventBody::RevisitRecorded(r) => {
+            if r.satisfaction == Satisfaction::NotSatisfied {
+                view.reopen_count += 1;
+            }
+            view.revisits.push(dated(event, r.clone()));
+        }
+        EventBody::RejectedOutOfScope(r) | EventBody::Reopened(r) => {
+            if matches!(event.body, EventBody::Reopened(_)) {
+                view.reopen_count += 1;
+            }
+            view.reasons.push(dated(event, r.reason.clone()));
+        }
+        EventBody::Closed(c) => {
+            if let Some(summary) = &c.summary {
+                view.reasons.push(dated(event, summary.clone()));
+            }
+        }
+        EventBody::AccountabilityRecorded(a) => view.accountability.push(dated(event, a.clone())),
+        EventBody::AppealFiled(a) => view.appeals.push(dated(event, a.clone())),
+        EventBody::AppealDecided(d) => view.appeal_decisions.push(dated(event, d.clone())),
+        EventBody::Destroyed => view.erased = true,
+        _ => {}
+    }
+}
+
+/// What remains of a destroyed case: the number and the statistical fields.
+pub const ERASED_TEXT: &str = "—";
+
+/// Erases personal data and free text (retention over, DESIGN §9), keeping the number,
+/// kind, channel, dates, category, severity, department, amounts and satisfaction.
+fn erase(view: &mut CaseView) {
+    let erased = || LongText::parse(crate::validate::Field::Text, ERASED_TEXT).expect("valid");
+    if let Some(r) = view.registration.as_mut() {
+        r.complainant = Complainant::default();
+        r.details.location = None;
+        r.details.request = None;
+        r.details.description = erased();
+        r.attachments.clear();
+    }
+    view.cause = None;
+    view.notes.clear();
+    view.attachments.clear();
+    view.reports.clear();
+    view.reasons.clear();
+    let wipe_plan = |p: &mut PlanProposed| {
+        p.plan = erased();
+        p.opinion = None;
+    };
+    if let Some(p) = view.plan.as_mut() {
+        wipe_plan(p);
+    }
+    view.plans.iter_mut().for_each(|p| wipe_plan(&mut p.value));
+    view.reviews.iter_mut().for_each(|r| r.value.comment = None);
+    view.executions
+        .iter_mut()
+        .for_each(|x| x.value.result = erased());
+    view.feedback
+        .iter_mut()
+        .for_each(|f| f.value.text = erased());
+    view.revisits
+        .iter_mut()
+        .for_each(|r| r.value.comment = None);
+    view.accountability
+        .iter_mut()
+        .for_each(|a| a.value.reason = erased());
+    view.appeals
+        .iter_mut()
+        .for_each(|a| a.value.reason = erased());
+    view.appeal_decisions
+        .iter_mut()
+        .for_each(|d| d.value.decision = erased());
+    for conflict in &mut view.conflicts {
+        for version in &mut conflict.versions {
+            match &mut version.value {
+                FactValue::Complainant { complainant, .. } => *complainant = Complainant::default(),
+                FactValue::Details { details } => {
+                    details.description = erased();
+                    details.location = None;
+                    details.request = None;
+                }
+                FactValue::Plan { plan } => wipe_plan(plan),
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! The lifecycle of DESIGN §4 as an explicit state machine: which command is allowed in which
+//! stage, what it requires, and what it changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    access::{self, AccessContext, Principal},
+    event::{CommandKind, Event, EventBody, Fact},
+    fold::{CaseView, FactValue},
+    model::{Outcome, PlanDecision, Satisfaction, Stage},
+};
+
+/// A workflow rule an event broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum WorkflowError {
+    /// Only registration can start a case.
+    #[error("the case is not registered")]
+    NotRegistered,
+    /// A case is registered once.
+    #[error("the case is already registered")]
+    AlreadyRegistered,
+    /// The command does not apply in this stage.
+    #[error("{command:?} is not allowed in stage {stage:?}")]
+    NotInStage {
+        /// The command.
+        command: CommandKind,
+        /// The stage the case was in.
+        stage: Stage,
+    },
+    /// A plan needs a responsible department.
+    #[error("a department is required")]
+    DepartmentRequired,
+    /// Returning a plan needs the reviewer's comment.
+    #[error("a comment is required")]
+    CommentRequired,
+    /// Closing early needs the answer given.
+    #[error("a summary is required")]
+    SummaryRequired,
+    /// Complaints close only after feedback and a revisit.
+    #[error("closing needs feedback and a revisit")]
+    FeedbackAndRevisitRequired,
+    /// No open conflict has that version.
+    #[error("no such conflict version")]
+    NoSuchConflict,
+    /// The appeal names no accountability record of this case.
+    #[error("no such accountability record")]
+    NoSuchAccountability,
+    /// That accountability record was already appealed.
+    #[error("already appealed")]
+    AlreadyAppealed,
+    /// The appeal period is over.
+    #[error("the appeal period is over")]
+    AppealTooLate,
+    /// The decision names no appeal of this case.
+    #[error("no such appeal")]
+    NoSuchAppeal,
+    /// The appeal was already decided.
+    #[error("the appeal is already decided")]
+    AppealAlreadyDecided,
+}
+
+const OPEN: &[Stage] = &[
+    Stage::Registered,
+    Stage::Triaged,
+    Stage::Dispatched,
+    Stage::Investigating,
+    Stage::PlanProposed,
+    Stage::PlanApproved,
+    Stage::Executing,
+    Stage::FeedbackGiven,
+    Stage::Revisited,
+];
+const NOT_ARCHIVED: &[Stage] = &[
+    Stage::Registered,
+    Stage::Triaged,
+    Stage::Dispatched,
+    Stage::Investigating,
+    Stage::PlanProposed,
+    Stage::PlanApproved,
+    Stage::Executing,
+    Stage::FeedbackGiven,
+    Stage::Revisited,
+    Stage::Closed,
+];
+
+/// The stages in which `command` may be taken on a case of a kind that must go through
+/// feedback and revisit (complaints). Kinds that allow early closing additionally may give
+/// feedback and close in any open stage (see [`allowed`]).
+pub fn stages_for(command: CommandKind) -> &'static [Stage] {
+    use CommandKind as C;
+    use Stage as S;
+    match command {
+        C::Register => &[],
+        C::AmendRecord | C::SetDeadline => OPEN,
+        C::Classify => &[S::Registered, S::Triaged, S::Dispatched, S::Investigating],
+        C::RejectOutOfScope => &[S::Registered, S::Triaged],
+        C::Dispatch => &[S::Triaged, S::Dispatched, S::Investigating],
+        C::StartInvestigation => &[S::Dispatched],
+        C::AddNote | C::AddAttachment | C::FileAppeal | C::DecideAppeal => NOT_ARCHIVED,
+        C::SubmitReport | C::ProposePlan => &[S::Investigating],
+        C::ReviewPlan => &[S::PlanProposed],
+        C::RecordExecution => &[S::PlanApproved, S::Executing],
+        C::GiveFeedback => &[S::Executing, S::FeedbackGiven, S::Revisited],
+        C::RecordRevisit => &[S::FeedbackGiven, S::Revisited],
+        C::Close => &[S::Revisited],
+        C::Reopen => &[S::Closed],
+        C::RecordAccountability => &[
+            S::Investigating,
+            S::PlanProposed,
+            S::PlanApproved,
+            S::Executing,
+            S::FeedbackGiven,
+            S::Revisited,
+            S::Closed,
+        ],
+        C::LinkDuplicate => &[S::Registered, S::Triaged, S::Dispatched],
+        C::ResolveConflict | C::AssignNumber => &Stage::ALL,
+        C::Archive => &[S::Closed],
+        C::Destroy => &[S::Archived],
+    }
+}
+
+/// Whether `command` may be taken on `view` now, as far as the lifecycle is concerned
+/// (payload-free preconditions included; permissions are [`access`]'s business).
+pub fn allowed(view: &CaseView, command: CommandKind) -> Result<(), WorkflowError> {
+    let Some(registration) = &view.registration else {
+        return if command == CommandKind::Register {
+            Ok(())
+        } else {
+            Err(WorkflowError::NotRegistered)
+        };
+    };
+    if command == CommandKind::Register {
+        return Err(WorkflowError::AlreadyRegistered);
+    }
+    let early = registration.kind.allows_early_close() && view.stage.is_open();
+    let in_stage = stages_for(command).contains(&view.stage)
+        || (early && matches!(command, CommandKind::GiveFeedback | CommandKind::Close));
+    if !in_stage {
+        if command == CommandKind::Close && view.stage.is_open() {
+            return Err(WorkflowError::FeedbackAndRevisitRequired);
+        }
+        return Err(WorkflowError::NotInStage {
+            command,
+            stage: view.stage,
+        });
+    }
+    match command {
+        CommandKind::ProposePlan if view.department.is_none() => {
+            Err(WorkflowError::DepartmentRequired)
+        }
+        CommandKind::ResolveConflict if view.conflicts.is_empty() => {
+            Err(WorkflowError::NoSuchConflict)
+        }
+        CommandKind::FileAppeal if view.accountability.is_empty() => {
+            Err(WorkflowError::NoSuchAccountability)
+        }
+        CommandKind::DecideAppeal
+            if !view.appeals.iter().any(|a| {
+                !view
+                    .appeal_decisions
+                    .iter()
+                    .any(|d| d.value.appeal == a.event)
+            }) =>
+        {
+            Err(WorkflowError::NoSuchAppeal)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks `event` against the case as its author saw it and returns the single-valued facts
+/// it sets. Additive content (notes, revisits…) is appended by the fold.
+pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowError> {
+    let Some(command) = event.body.command() else {
+        return Ok(Vec::new());
+    };
+    allowed(view, command)?;
+    let stage = |stage: Stage| FactValue::Stage {
+        stage,
+        outcome: None,
+    };
+    // A stage fact is set only when the stage changes, so repeated additive steps made
+    // concurrently (two execution notes) do not look like competing transitions.
+    let move_to = |to: Stage| -> Vec<FactValue> {
+        if view.stage == to {
+            Vec::new()
+        } else {
+            vec![stage(to)]
+        }
+    };
+    let closed = |outcome: Outcome| FactValue::Stage {
+        stage: Stage::Closed,
+        outcome: Some(outcome),
+    };
+    Ok(match &event.body {
+        EventBody::Registered(r) => {
+            let mut facts = vec![
+                stage(Stage::Registered),
+                FactValue::Complainant {
+                    anonymous: r.anonymous,
+                    complainant: r.complainant.clone(),
+                },
+                FactValue::Details {
+                    details: r.details.clone(),
+                },
+            ];
+            if let Some(category) = &r.category {
+                facts.push(FactValue::Category {
+                    category: category.clone(),
+                    cause: None,
+                });
+            }
+            if let Some(severity) = r.severity {
+                facts.push(FactValue::Severity { severity });
+            }
+            facts
+        }
+        EventBody::RecordAmended(a) => {
+            let current = view.registration.as_ref().expect("checked by allowed");
+            let mut facts = Vec::new();
+            if a.complainant.is_some() || a.anonymous.is_some() {
+                facts.push(FactValue::Complainant {
+                    anonymous: a.anonymous.unwrap_or(current.anonymous),
+                    complainant: a
+                        .complainant
+                        .clone()
+                        .unwrap_or_else(|| current.complainant.clone()),
+                });
+            }
+            if let Some(details) = &a.details {
+                facts.push(FactValue::Details {
+                    details: details.clone(),
+                });
+            }
+            facts
+        }
+        EventBody::Classified(c) => {
+            let mut facts = vec![
+                FactValue::Category {
+                    category: c.category.clone(),
+                    cause: c.cause.clone(),
+                },
+                FactValue::Severity {
+                    severity: c.severity,
+                },
+            ];
+            if view.stage == Stage::Registered {
+                facts.push(stage(Stage::Triaged));
+            }
+            facts
+        }
+        EventBody::RejectedOutOfScope(_) => vec![closed(Outcome::OutOfScope)],
+        EventBody::Dispatched(d) => {
+            let mut facts = vec![FactValue::Department {
+                department: d.department.clone(),
+            }];
+            if d.due.is_some() {
+                facts.push(FactValue::Deadline {
+                    special: view.special,
+                    due: d.due,
+                });
+            }
+            facts.extend(move_to(Stage::Dispatched));
+            facts
+        }
+        EventBody::DeadlineSet(d) => vec![FactValue::Deadline {
+            special: d.special,
+            due: d.due,
+        }],
+        EventBody::InvestigationStarted => move_to(Stage::Investigating),
+        EventBody::PlanProposed(p) => vec![
+            FactValue::Plan { plan: p.clone() },
+            FactValue::PlanDecision { decision: None },
+            stage(Stage::PlanProposed),
+        ],
+        EventBody::PlanReviewed(r) => match r.decision {
+            PlanDecision::Approved => vec![
+                FactValue::PlanDecision {
+                    decision: Some(PlanDecision::Approved),
+                },
+                stage(Stage::PlanApproved),
+            ],
+            PlanDecision::Returned => {
+                if r.comment.is_none() {
+                    return Err(WorkflowError::CommentRequired);
+                }
+                vec![
+                    FactValue::PlanDecision {
+                        decision: Some(PlanDecision::Returned),
+                    },
+                    stage(Stage::Investigating),
+                ]
+            }
+        },
+        EventBody::ExecutionRecorded(_) => move_to(Stage::Executing),
+        EventBody::FeedbackGiven(_) => move_to(Stage::FeedbackGiven),
+        EventBody::RevisitRecorded(r) => match r.satisfaction {
+            Satisfaction::NotSatisfied => vec![stage(Stage::Investigating)],
+            Satisfaction::Satisfied | Satisfaction::PartlySatisfied => move_to(Stage::Revisited),
+        },
+        EventBody::Closed(c) => {
+            if view.stage == Stage::Revisited {
+                vec![closed(Outcome::Resolved)]
+            } else {
+                // Reaching here means the kind allows early closing (see `allowed`).
+                if c.summary.is_none() {
+                    return Err(WorkflowError::SummaryRequired);
+                }
+                vec![closed(Outcome::AnsweredEarly)]
+            }
+        }
+        EventBody::Reopened(_) => vec![stage(Stage::Investigating)],
+        EventBody::LinkedDuplicate(l) => vec![
+            FactValue::DuplicateOf { case: l.of },
+            closed(Outcome::Duplicate),
+        ],
+        EventBody::ConflictResolved(r) => {
+            let version = view
+                .conflict(r.fact)
+                .and_then(|c| c.versions.iter().find(|v| v.event == r.chosen))
+                .ok_or(WorkflowError::NoSuchConflict)?;
+            vec![version.value.clone()]
+        }
+        EventBody::NumberAssigned(n) => vec![FactValue::Number { number: n.number }],
+        EventBody::Archived => vec![stage(Stage::Archived)],
+        EventBody::Destroyed => vec![stage(Stage::Destroyed)],
+        EventBody::AppealFiled(a) => {
+            let record = view
+                .accountability
+                .iter()
+                .find(|r| r.event == a.accountability)
+                .ok_or(WorkflowError::NoSuchAccountability)?;
+            if view
+                .appeals
+                .iter()
+                .any(|x| x.value.accountability == a.accountability)
+            {
+                return Err(WorkflowError::AlreadyAppealed);
+            }
+            if event.at() > record.value.appeal_until {
+                return Err(WorkflowError::AppealTooLate);
+            }
+            Vec::new()
+        }
+        EventBody::AppealDecided(d) => {
+            if !view.appeals.iter().any(|a| a.event == d.appeal) {
+                return Err(WorkflowError::NoSuchAppeal);
+            }
+            if view
+                .appeal_decisions
+                .iter()
+                .any(|x| x.value.appeal == d.appeal)
+            {
+                return Err(WorkflowError::AppealAlreadyDecided);
+            }
+            Vec::new()
+        }
+        EventBody::NoteAdded(_)
+        | EventBody::AttachmentAdded(_)
+        | EventBody::ReportSubmitted(_)
+        | EventBody::AccountabilityRecorded(_)
+        | EventBody::Unknown(_) => Vec::new(),
+    })
+}
+
+/// The step a person in this stage most likely takes next; screens show it first.
+pub fn primary_command(stage: Stage) -> Option<CommandKind> {
+    use CommandKind as C;
+    Some(match stage {
+        Stage::Registered => C::Classify,
+        Stage::Triaged => C::Dispatch,
+        Stage::Dispatched => C::StartInvestigation,
+        Stage::Investigating => C::ProposePlan,
+        Stage::PlanProposed => C::ReviewPlan,
+        Stage::PlanApproved => C::RecordExecution,
+        Stage::Executing => C::GiveFeedback,
+        Stage::FeedbackGiven => C::RecordRevisit,
+        Stage::Revisited => C::Close,
+        Stage::Closed | Stage::Archived | Stage::Destroyed => return None,
+    })
+}
+
+/// The commands `principal` may take on `view` now: allowed by the lifecycle and by the
+/// permission policy. A conflict's resolution comes first, then the stage's primary step.
+pub fn available_commands(
+    principal: &Principal,
+    view: &CaseView,
+    ctx: &AccessContext,
+) -> Vec<CommandKind> {
+    let mut commands: Vec<CommandKind> = CommandKind::ALL
+        .into_iter()
+        .filter(|&c| allowed(view, c).is_ok())
+        .filter(|&c| access::authorize(principal, c, Some(view), ctx).is_ok())
+        .collect();
+    let primary = primary_command(view.stage);
+    commands.sort_by_key(|&c| {
+        (
+            c != CommandKind::ResolveConflict || view.conflicts.is_empty(),
+            Some(c) != primary,
+        )
+    });
+    commands
+}
+
+/// Whether the conflict on `fact` is still open in `view`.
+pub fn has_conflict(view: &CaseView, fact: Fact) -> bool {
+    view.conflict(fact).is_some()
+}
