@@ -194,7 +194,9 @@ pub struct CaseDetails {
 /// The record sheet as registered (受理登記).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
-    /// Complaint, suggestion or consultation.
+    /// Complaint, suggestion or consultation. (`case_kind` on the wire: `kind` is the event
+    /// tag.)
+    #[serde(rename = "case_kind")]
     pub kind: CaseKind,
     /// How it reached us.
     pub channel: Channel,

@@ -1,0 +1,338 @@
+//! Tables that read like the regulations: every stage × command, every role × command.
+
+use tousu_shared::{
+    access::{
+        AccessContext, ArchiveGrant, Denied, GrantScope, Principal, Role, Visibility, authorize,
+        authorize_event, visibility, visible_case,
+    },
+    clock::Timestamp,
+    event::{Actor, CommandKind, Event, EventBody, NumberAssigned},
+    fold::{CaseView, fold},
+    model::{CaseKind, Channel, Satisfaction, Stage},
+    number::CaseNumber,
+    testing::{Writer, body, dept, registration, t0, user},
+    workflow::{WorkflowError, allowed, available_commands},
+};
+
+/// Events taking a complaint to `stage` (one device, supervisor acting; the server
+/// numbering it).
+fn events_to(stage: Stage) -> Vec<Event> {
+    let mut w = Writer::user(100, 1, "clerk");
+    let mut events = vec![w.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        t0(),
+    )))];
+    let mut sys = Writer::new(100, 9, Actor::System);
+    sys.sees(&events);
+    let number = CaseNumber::parse("25010007").unwrap();
+    events.push(sys.write(EventBody::NumberAssigned(NumberAssigned { number })));
+    let mut sup = Writer::user(100, 2, "supervisor");
+    sup.sees(&events);
+    let path: Vec<(Stage, EventBody)> = vec![
+        (Stage::Triaged, body::classify()),
+        (Stage::Dispatched, body::dispatch("ops")),
+        (Stage::Investigating, EventBody::InvestigationStarted),
+        (Stage::PlanProposed, body::plan()),
+        (Stage::PlanApproved, body::approve()),
+        (Stage::Executing, body::execute()),
+        (Stage::FeedbackGiven, body::feedback()),
+        (Stage::Revisited, body::revisit(Satisfaction::Satisfied)),
+        (Stage::Closed, body::close()),
+        (Stage::Archived, EventBody::Archived),
+        (Stage::Destroyed, EventBody::Destroyed),
+    ];
+    if stage == Stage::Registered {
+        return events;
+    }
+    for (reached, b) in path {
+        events.push(sup.write(b));
+        if reached == stage {
+            break;
+        }
+    }
+    events
+}
+
+fn case_in(stage: Stage) -> CaseView {
+    let events = events_to(stage);
+    let view = fold(events[0].case_id, &events);
+    assert_eq!(view.stage, stage, "{:?}", view.not_applied);
+    view
+}
+
+fn names(commands: impl IntoIterator<Item = CommandKind>) -> String {
+    commands
+        .into_iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which commands the lifecycle allows in each stage of a complaint (DESIGN §4).
+#[test]
+fn every_stage_times_every_command() {
+    let mut table = String::new();
+    for stage in Stage::ALL {
+        let view = case_in(stage);
+        let ok = CommandKind::ALL
+            .into_iter()
+            .filter(|&c| allowed(&view, c).is_ok());
+        table.push_str(&format!("{stage:?}: {}\n", names(ok)));
+    }
+    let expected = "\
+Registered: record_amended classified rejected_out_of_scope deadline_set note_added attachment_added linked_duplicate number_assigned
+Triaged: record_amended classified rejected_out_of_scope dispatched deadline_set note_added attachment_added linked_duplicate number_assigned
+Dispatched: record_amended classified dispatched deadline_set investigation_started note_added attachment_added linked_duplicate number_assigned
+Investigating: record_amended classified dispatched deadline_set note_added attachment_added report_submitted plan_proposed accountability_recorded number_assigned
+PlanProposed: record_amended deadline_set note_added attachment_added plan_reviewed accountability_recorded number_assigned
+PlanApproved: record_amended deadline_set note_added attachment_added execution_recorded accountability_recorded number_assigned
+Executing: record_amended deadline_set note_added attachment_added execution_recorded feedback_given accountability_recorded number_assigned
+FeedbackGiven: record_amended deadline_set note_added attachment_added feedback_given revisit_recorded accountability_recorded number_assigned
+Revisited: record_amended deadline_set note_added attachment_added feedback_given revisit_recorded closed accountability_recorded number_assigned
+Closed: note_added attachment_added reopened accountability_recorded number_assigned archived
+Archived: number_assigned destroyed
+Destroyed: number_assigned
+";
+    assert_eq!(table, expected);
+}
+
+#[test]
+fn rules_with_reasons() {
+    let registered = case_in(Stage::Registered);
+    assert_eq!(
+        allowed(&registered, CommandKind::Close),
+        Err(WorkflowError::FeedbackAndRevisitRequired),
+        "a complaint closes only after feedback and a revisit"
+    );
+    assert_eq!(
+        allowed(&registered, CommandKind::Register),
+        Err(WorkflowError::AlreadyRegistered)
+    );
+    assert_eq!(
+        allowed(&CaseView::empty(registered.id), CommandKind::AddNote),
+        Err(WorkflowError::NotRegistered)
+    );
+    assert_eq!(
+        allowed(&registered, CommandKind::ResolveConflict),
+        Err(WorkflowError::NoSuchConflict)
+    );
+    assert_eq!(
+        allowed(&case_in(Stage::Closed), CommandKind::FileAppeal),
+        Err(WorkflowError::NoSuchAccountability)
+    );
+    // A plan needs a department: a case investigated without dispatch cannot exist through
+    // the lifecycle, so the rule is checked on a view stripped of it.
+    let mut no_dept = case_in(Stage::Investigating);
+    no_dept.department = None;
+    assert_eq!(
+        allowed(&no_dept, CommandKind::ProposePlan),
+        Err(WorkflowError::DepartmentRequired)
+    );
+}
+
+fn principal(role: Role) -> Principal {
+    let (id, department) = match role {
+        Role::Handler => ("handler", Some(dept("ops"))),
+        Role::Manager => ("manager", Some(dept("ops"))),
+        Role::Clerk => ("clerk", None),
+        Role::Supervisor => ("supervisor", None),
+        Role::Archivist => ("archivist", None),
+        Role::Admin => ("admin", None),
+    };
+    Principal::user(user(id), &[role], department)
+}
+
+fn ctx() -> AccessContext {
+    AccessContext {
+        now: Timestamp(t0().0 + 86_400_000),
+        grants: Vec::new(),
+    }
+}
+
+/// What each role may do on a case dispatched to department `ops` and under investigation,
+/// registered by `clerk` (DESIGN §2). The kiosk reads and does nothing.
+#[test]
+fn every_role_times_every_command() {
+    let view = case_in(Stage::Investigating);
+    let mut table = String::new();
+    let roles = [
+        Role::Clerk,
+        Role::Handler,
+        Role::Manager,
+        Role::Supervisor,
+        Role::Archivist,
+        Role::Admin,
+    ];
+    for role in roles {
+        let p = principal(role);
+        let ok = CommandKind::ALL
+            .into_iter()
+            .filter(|&c| authorize(&p, c, Some(&view), &ctx()).is_ok());
+        table.push_str(&format!(
+            "{role:?}: {} | sees {:?}\n",
+            names(ok),
+            visibility(&p, &view, &ctx())
+        ));
+    }
+    let kiosk = Principal::Kiosk {
+        device: Writer::user(1, 5, "x").device,
+    };
+    table.push_str(&format!(
+        "Kiosk: {} | sees {:?}\n",
+        names(
+            CommandKind::ALL
+                .into_iter()
+                .filter(|&c| authorize(&kiosk, c, Some(&view), &ctx()).is_ok())
+        ),
+        visibility(&kiosk, &view, &ctx())
+    ));
+    let expected = "\
+Clerk: registered record_amended classified note_added attachment_added | sees Full
+Handler: registered investigation_started note_added attachment_added report_submitted execution_recorded feedback_given revisit_recorded | sees Full
+Manager: registered record_amended investigation_started note_added attachment_added report_submitted plan_proposed execution_recorded feedback_given revisit_recorded | sees Full
+Supervisor: registered record_amended classified rejected_out_of_scope dispatched deadline_set investigation_started note_added attachment_added report_submitted plan_proposed plan_reviewed execution_recorded feedback_given revisit_recorded closed reopened accountability_recorded appeal_decided linked_duplicate conflict_resolved | sees Full
+Archivist:  | sees Hidden
+Admin:  | sees Hidden
+Kiosk:  | sees Hidden
+";
+    assert_eq!(table, expected);
+}
+
+#[test]
+fn scope_limits_handlers_to_their_department_and_clerks_to_their_registrations() {
+    let view = case_in(Stage::Investigating);
+    let other = Principal::user(user("handler2"), &[Role::Handler], Some(dept("north")));
+    assert_eq!(
+        authorize(&other, CommandKind::AddNote, Some(&view), &ctx()),
+        Err(Denied::NotInScope)
+    );
+    assert_eq!(visibility(&other, &view, &ctx()), Visibility::Hidden);
+    let another_clerk = Principal::user(user("clerk2"), &[Role::Clerk], None);
+    assert_eq!(
+        visibility(&another_clerk, &view, &ctx()),
+        Visibility::Hidden
+    );
+    // The screens list only what the lifecycle and the policy both allow, most likely first.
+    let handler = principal(Role::Handler);
+    assert_eq!(
+        names(available_commands(&handler, &view, &ctx())),
+        "note_added attachment_added report_submitted"
+    );
+    let manager = principal(Role::Manager);
+    assert_eq!(
+        names(available_commands(&manager, &view, &ctx())),
+        "plan_proposed record_amended note_added attachment_added report_submitted"
+    );
+}
+
+#[test]
+fn a_kiosk_may_only_submit_new_kiosk_complaints() {
+    let device = Writer::user(1, 5, "x").device;
+    let kiosk = Principal::Kiosk { device };
+    let mut w = Writer::new(200, 5, Actor::Kiosk(device));
+    let mut reg = registration(CaseKind::Complaint, t0());
+    reg.channel = Channel::Kiosk;
+    let ok = w.write(EventBody::Registered(reg.clone()));
+    assert_eq!(authorize_event(&kiosk, &ok, None, &ctx()), Ok(()));
+    reg.channel = Channel::Phone;
+    let mut w = Writer::new(201, 5, Actor::Kiosk(device));
+    let bad = w.write(EventBody::Registered(reg));
+    assert_eq!(
+        authorize_event(&kiosk, &bad, None, &ctx()),
+        Err(Denied::KioskIntakeOnly)
+    );
+    let view = fold(ok.case_id, std::slice::from_ref(&ok));
+    let note = w.write(body::note("x"));
+    assert_eq!(
+        authorize_event(&kiosk, &note, Some(&view), &ctx()),
+        Err(Denied::KioskIntakeOnly)
+    );
+}
+
+#[test]
+fn the_claimed_actor_must_be_the_authenticated_one() {
+    let view = case_in(Stage::Investigating);
+    let mut w = Writer::user(100, 3, "supervisor");
+    let forged = w.write(body::note("我是主管"));
+    assert_eq!(
+        authorize_event(&principal(Role::Handler), &forged, Some(&view), &ctx()),
+        Err(Denied::ActorMismatch)
+    );
+}
+
+#[test]
+fn personal_data_is_masked_for_roles_without_the_right() {
+    let closed = case_in(Stage::Closed);
+    let archivist = principal(Role::Archivist);
+    let shaped = visible_case(&archivist, &closed, &ctx()).expect("archivist sees closed cases");
+    assert_eq!(shaped.visibility, Visibility::Masked);
+    let contact = shaped.masked_contact.unwrap();
+    assert_eq!(contact.phone.as_deref(), Some("138****5678"));
+    assert_eq!(contact.email.as_deref(), Some("z***@example.com"));
+    let c = &shaped.view.registration.as_ref().unwrap().complainant;
+    assert_eq!(c.name.as_ref().map(|n| n.as_str()), Some("张*"));
+    assert!(c.phone.is_none() && c.email.is_none());
+    assert_eq!(
+        c.address.as_ref().map(|a| a.as_str()),
+        Some("北京市朝阳区***")
+    );
+
+    let full = visible_case(&principal(Role::Supervisor), &closed, &ctx()).unwrap();
+    assert_eq!(
+        full.view
+            .registration
+            .unwrap()
+            .complainant
+            .phone
+            .unwrap()
+            .as_str(),
+        "13812345678"
+    );
+}
+
+#[test]
+fn archived_cases_need_an_active_grant() {
+    let archived = case_in(Stage::Archived);
+    let supervisor = principal(Role::Supervisor);
+    assert_eq!(
+        visibility(&supervisor, &archived, &ctx()),
+        Visibility::Hidden
+    );
+    assert_eq!(
+        authorize(&supervisor, CommandKind::AddNote, Some(&archived), &ctx()),
+        Err(Denied::ArchivedNoGrant)
+    );
+    let mut with_grant = ctx();
+    with_grant.grants.push(ArchiveGrant {
+        scope: GrantScope::Month {
+            year: 2025,
+            month: 1,
+        },
+        until: Timestamp(with_grant.now.0 + 1),
+    });
+    assert_eq!(
+        visibility(&supervisor, &archived, &with_grant),
+        Visibility::Full
+    );
+    assert_eq!(
+        visibility(&principal(Role::Archivist), &archived, &with_grant),
+        Visibility::Masked
+    );
+    // Expired grants grant nothing.
+    let mut expired = with_grant.clone();
+    expired.now = expired.grants[0].until;
+    assert_eq!(
+        visibility(&supervisor, &archived, &expired),
+        Visibility::Hidden
+    );
+    // The archivist destroys by role, without reading.
+    assert_eq!(
+        authorize(
+            &principal(Role::Archivist),
+            CommandKind::Destroy,
+            Some(&archived),
+            &ctx()
+        ),
+        Ok(())
+    );
+}
