@@ -47,6 +47,8 @@ cargo test --locked --workspace 2>&1 | tee -a "$results"
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown -p tousu-frontend 2>&1 | tee -a "$results"
+# The domain core's fold in the browser must match the host's on a recorded trace.
+cargo test --locked --target wasm32-unknown-unknown -p tousu-shared --test wasm 2>&1 | tee -a "$results"
 
 echo
 echo "screenshots of the end-to-end tests: $TOUSU_SCREENSHOTS"

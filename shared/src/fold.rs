@@ -14,7 +14,7 @@
 //!
 //! Pure: no clock, no I/O. Nothing is dropped: events that do not apply are listed with why.
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 
 use serde::{Deserialize, Serialize};
 
@@ -381,7 +381,7 @@ pub fn fold(id: CaseId, events: &[Event]) -> CaseView {
         .collect();
     disagreeing.sort();
     disagreeing.dedup();
-    not_applied.sort_by(|a, b| a.0.cmp(&b.0));
+    not_applied.sort_by_key(|a| a.0);
     not_applied.dedup();
     for event_id in disagreeing {
         not_applied.push((event_id, NotApplied::DuplicateIdDifferentContent));
@@ -411,6 +411,24 @@ pub fn fold_all(events: &[Event]) -> Vec<CaseView> {
         .into_iter()
         .map(|(id, events)| fold(id, &events))
         .collect()
+}
+
+/// Event id → position, by binary search: cheaper than hashing for a case's few events.
+struct IdIndex(Vec<(EventId, usize)>);
+
+impl IdIndex {
+    fn new(ids: impl Iterator<Item = EventId>) -> Self {
+        let mut v: Vec<(EventId, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
+        v.sort_unstable();
+        IdIndex(v)
+    }
+
+    fn get(&self, id: &EventId) -> Option<usize> {
+        self.0
+            .binary_search_by(|(x, _)| x.cmp(id))
+            .ok()
+            .map(|k| self.0[k].1)
+    }
 }
 
 /// Events in causal order with their ancestor sets.
@@ -450,15 +468,14 @@ impl<'a> Graph<'a> {
     fn new(mut events: Vec<&'a Event>) -> Self {
         events.sort_by_key(|e| e.order_key());
         let n = events.len();
-        let index: HashMap<EventId, usize> =
-            events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let index = IdIndex::new(events.iter().map(|e| e.id));
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut pending: Vec<usize> = vec![0; n];
         for (i, e) in events.iter().enumerate() {
             let mut parents: Vec<usize> = e
                 .parents
                 .iter()
-                .filter_map(|p| index.get(p).copied())
+                .filter_map(|p| index.get(p))
                 .filter(|&p| p != i)
                 .collect();
             parents.sort_unstable();
@@ -493,13 +510,12 @@ impl<'a> Graph<'a> {
             }
         }
         let sorted: Vec<&Event> = order.iter().map(|&i| events[i]).collect();
-        let position: HashMap<EventId, usize> =
-            sorted.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let position = IdIndex::new(sorted.iter().map(|e| e.id));
         let mut ancestors: Vec<Bits> = Vec::with_capacity(n);
         for (i, e) in sorted.iter().enumerate() {
             let mut bits = Bits::new(n);
             for p in &e.parents {
-                if let Some(&j) = position.get(p)
+                if let Some(j) = position.get(p)
                     && j < i
                 {
                     bits.set(j);
@@ -517,18 +533,16 @@ impl<'a> Graph<'a> {
 
     /// Events no other event names as a parent, sorted.
     fn heads(&self) -> Vec<EventId> {
-        let n = self.events.len();
-        let mut has_child = vec![false; n];
-        for bits in &self.ancestors {
-            for (j, flag) in has_child.iter_mut().enumerate() {
-                if bits.get(j) {
-                    *flag = true;
-                }
-            }
-        }
-        let mut heads: Vec<EventId> = (0..n)
-            .filter(|&i| !has_child[i])
-            .map(|i| self.events[i].id)
+        let named: std::collections::HashSet<EventId> = self
+            .events
+            .iter()
+            .flat_map(|e| e.parents.iter().copied().filter(move |p| *p != e.id))
+            .collect();
+        let mut heads: Vec<EventId> = self
+            .events
+            .iter()
+            .map(|e| e.id)
+            .filter(|id| !named.contains(id))
             .collect();
         heads.sort();
         heads
@@ -678,14 +692,11 @@ fn apply_additive(view: &mut CaseView, event: &Event) {
         }
     }
     match &event.body {
-        EventBody::Registered(registration) => {
-            // The facts set by registration were applied through the registers, but the
-            // sheet itself is needed before them, so it lands here first time.
-            if view.registration.is_none() {
-                view.registration = Some(registration.clone());
-                view.registered_by = Some(event.actor.clone());
-                view.registered_at = Some(event.at());
-            }
+        // The workflow lets only one registration apply, so the sheet lands here once.
+        EventBody::Registered(registration) if view.registration.is_none() => {
+            view.registration = Some(registration.clone());
+            view.registered_by = Some(event.actor.clone());
+            view.registered_at = Some(event.at());
         }
         EventBody::NoteAdded(note) => view.notes.push(dated(event, note.clone())),
         EventBody::AttachmentAdded(a) => view.attachments.push(dated(event, a.clone())),
