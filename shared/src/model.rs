@@ -223,7 +223,8 @@ pub struct Registration {
 impl Registration {
     /// Checks the rules that span fields, against the configured reference data: a named
     /// (not anonymous) case needs a phone or e-mail to answer; an anonymous one carries no
-    /// personal data; the category must exist. Returns every broken rule, not just the first,
+    /// personal data; the category must exist, and a category about goods (parcel loss or
+    /// damage) needs the goods (品名, 數量). Returns every broken rule, not just the first,
     /// so a form can show them all.
     pub fn check(&self, catalog: &Catalog) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -233,10 +234,14 @@ impl Registration {
         if self.anonymous && self.complainant != Complainant::default() {
             errors.push(FieldError::new(Field::ComplainantName, Rule::NotForKind));
         }
-        if let Some(category) = &self.category
-            && !catalog.has_category(category)
-        {
-            errors.push(FieldError::new(Field::Category, Rule::UnknownCategory));
+        if let Some(category) = &self.category {
+            match catalog.categories.iter().find(|c| &c.id == category) {
+                None => errors.push(FieldError::new(Field::Category, Rule::UnknownCategory)),
+                Some(c) if c.requires_goods && self.details.goods.is_none() => {
+                    errors.push(FieldError::new(Field::GoodsName, Rule::Required));
+                }
+                Some(_) => {}
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -344,6 +349,9 @@ pub struct Category {
     pub name_zh_tw: String,
     /// Name in English.
     pub name_en: String,
+    /// Cases in this category are about goods: product name and quantity are required.
+    #[serde(default)]
+    pub requires_goods: bool,
 }
 
 /// A department.
@@ -385,6 +393,7 @@ impl Catalog {
             name_zh_cn: zh_cn.into(),
             name_zh_tw: zh_tw.into(),
             name_en: en.into(),
+            requires_goods: id == "parcel-loss-damage",
         };
         vec![
             c("service-quality", "服务质量", "服務質量", "Service quality"),

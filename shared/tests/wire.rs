@@ -173,6 +173,15 @@ fn registration_rules_name_the_field_and_the_rule() {
             FieldError::new(Field::Category, Rule::UnknownCategory),
         ])
     );
+    let mut parcel = registration(CaseKind::Complaint, t0());
+    parcel.category = Some(tousu_shared::ids::CategoryId::parse("parcel-loss-damage").unwrap());
+    assert_eq!(
+        parcel.check(&catalog),
+        Err(vec![FieldError::new(Field::GoodsName, Rule::Required)])
+    );
+    parcel.details.goods = Some(tousu_shared::model::Goods::new(short("手机"), 1).unwrap());
+    assert_eq!(parcel.check(&catalog), Ok(()));
+
     let mut anonymous = registration(CaseKind::Suggestion, t0());
     anonymous.anonymous = true;
     anonymous.complainant = Complainant::default();
