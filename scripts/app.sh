@@ -9,4 +9,7 @@ scripts/setup.sh
 trunk build --release
 scripts/size-report.sh
 cargo build --release --locked -p tousu-server
+# Demo data (users named after their roles, password TOUSU_DEMO_PASSWORD, default
+# "tousu-demo") goes into an empty database; set TOUSU_DEMO=false for a production start.
+export TOUSU_DEMO="${TOUSU_DEMO:-true}"
 exec target/release/tousu-server "$@"

@@ -2,19 +2,63 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Tousu sync server: serves the app and the `/api/v1` API from one SQLite file.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "tousu-server", version)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port (printed on start).
-    #[arg(long, env = "TOUSU_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "TOUSU_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub addr: SocketAddr,
     /// SQLite database file; its directory is created on first start.
-    #[arg(long, env = "TOUSU_DB", default_value = "data/tousu.sqlite3")]
+    #[arg(
+        long,
+        env = "TOUSU_DB",
+        default_value = "data/tousu.sqlite3",
+        global = true
+    )]
     pub db: PathBuf,
     /// Directory holding the built app (`trunk build --release` writes `dist/`).
-    #[arg(long, env = "TOUSU_DIST", default_value = "dist")]
+    #[arg(long, env = "TOUSU_DIST", default_value = "dist", global = true)]
     pub dist: PathBuf,
+    /// Seed demo data into an empty database at start (users named after their roles).
+    #[arg(long, env = "TOUSU_DEMO", default_value_t = false, global = true)]
+    pub demo: bool,
+    /// How many demo cases to seed.
+    #[arg(long, env = "TOUSU_DEMO_CASES", default_value_t = 240, global = true)]
+    pub demo_cases: usize,
+    /// Password of the demo users.
+    #[arg(long, env = "TOUSU_DEMO_PASSWORD", default_value = crate::demo::DEFAULT_DEMO_PASSWORD, global = true, hide_env_values = true)]
+    pub demo_password: String,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Maintenance commands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the app and the API (the default).
+    Serve,
+    /// Seed demo data into an empty database and exit.
+    SeedDemo {
+        /// How many cases.
+        #[arg(long, default_value_t = 240)]
+        cases: usize,
+    },
+    /// Re-fold every case from its events and rewrite the projections.
+    Rebuild,
+    /// Verify the audit trail's hash chain.
+    VerifyAudit,
+    /// Create the first administrator (password from TOUSU_ADMIN_PASSWORD or standard input).
+    CreateAdmin {
+        /// The account id, e.g. `admin`.
+        username: String,
+    },
 }

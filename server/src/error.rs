@@ -2,10 +2,14 @@
 
 use axum::{
     Json,
+    extract::{FromRequest, Request, rejection::JsonRejection},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use serde::de::DeserializeOwned;
 use tousu_shared::api::ApiErrorBody;
+
+use crate::store::StoreError;
 
 /// An error answered by an API route.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +26,21 @@ pub enum ApiError {
     /// The request took longer than the server allows.
     #[error("request timed out")]
     Timeout,
+    /// The body is not the JSON this route expects.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid session or device token.
+    #[error("sign in first")]
+    Unauthorized,
+    /// Wrong user name or password (deliberately not saying which).
+    #[error("wrong user name or password")]
+    InvalidCredentials,
+    /// Signed in, but the policy says no.
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    /// Too many failed logins; try again later.
+    #[error("too many attempts; try again later")]
+    RateLimited,
     /// Anything the client cannot fix; logged, never shown.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
@@ -35,8 +54,19 @@ impl ApiError {
             ApiError::MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
             ApiError::PayloadTooLarge => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
             ApiError::Timeout => ("timeout", StatusCode::REQUEST_TIMEOUT),
+            ApiError::BadRequest(_) => ("bad_request", StatusCode::BAD_REQUEST),
+            ApiError::Unauthorized => ("unauthorized", StatusCode::UNAUTHORIZED),
+            ApiError::InvalidCredentials => ("invalid_credentials", StatusCode::UNAUTHORIZED),
+            ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN),
+            ApiError::RateLimited => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
             ApiError::Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        ApiError::Internal(anyhow::Error::new(err))
     }
 }
 
@@ -56,5 +86,25 @@ impl IntoResponse for ApiError {
             message,
         };
         (status, Json(body)).into_response()
+    }
+}
+
+/// `Json<T>` whose rejections (malformed JSON, wrong types, unknown fields, wrong content
+/// type, invalid UTF-8) are the API's JSON errors with the parser's explanation.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::PayloadTooLarge),
+            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
+        }
     }
 }

@@ -17,10 +17,13 @@ use tower_http::{
     timeout::TimeoutLayer,
 };
 
+pub mod auth;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod routes;
 pub mod store;
+pub mod sync;
 pub mod web;
 
 use error::ApiError;
@@ -39,6 +42,28 @@ pub struct AppState {
     pub store: store::Store,
     /// The built app and its CSP.
     pub shell: web::AppShell,
+}
+
+impl AppState {
+    /// The server's clock: the one place the server reads the time.
+    pub fn now(&self) -> tousu_shared::clock::Timestamp {
+        now()
+    }
+
+    /// Reference data the rules check against: the configured departments and the
+    /// category tree (the shipped default until admins can edit it).
+    pub async fn catalog(&self) -> Result<tousu_shared::model::Catalog, store::StoreError> {
+        self.store.read(store::load_catalog).await
+    }
+}
+
+/// The system clock as a [`Timestamp`](tousu_shared::clock::Timestamp).
+pub fn now() -> tousu_shared::clock::Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    tousu_shared::clock::Timestamp(ms)
 }
 
 /// Builds the server's router: `/api/v1/*`, then the app's files with SPA fallback.

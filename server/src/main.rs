@@ -1,9 +1,19 @@
-//! `tousu-server`: parses configuration, opens the database, serves until Ctrl-C / SIGTERM.
+//! `tousu-server`: parses configuration, opens the database, serves until Ctrl-C / SIGTERM,
+//! or runs a maintenance command.
+
+use std::net::SocketAddr;
 
 use anyhow::Context as _;
 use clap::Parser as _;
 use tokio::net::TcpListener;
-use tousu_server::{AppState, app, config::Config, store::Store, web::AppShell};
+use tousu_server::{
+    AppState, app,
+    config::{Command, Config},
+    demo,
+    store::{Store, audit},
+    sync,
+    web::AppShell,
+};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -28,6 +38,88 @@ async fn run(config: Config) -> anyhow::Result<()> {
             config.db.display()
         )
     })?;
+    match config.command.clone().unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, store).await,
+        Command::SeedDemo { cases } => seed(&store, &config.demo_password, cases).await,
+        Command::Rebuild => {
+            let n = store
+                .with_conn(|conn| sync::rebuild_projections(conn))
+                .await?;
+            println!("rebuilt {n} case projections from their events");
+            Ok(())
+        }
+        Command::VerifyAudit => {
+            let n = store
+                .with_conn(|conn| {
+                    audit::verify(conn)
+                        .map_err(|e| tousu_server::store::StoreError::Corrupt(e.to_string()))
+                })
+                .await?;
+            println!("audit trail intact: {n} rows");
+            Ok(())
+        }
+        Command::CreateAdmin { username } => {
+            let password = match std::env::var("TOUSU_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {username}:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end().to_string()
+                }
+            };
+            anyhow::ensure!(
+                password.chars().count() >= 10,
+                "the password needs at least 10 characters"
+            );
+            let now = tousu_server::now().0;
+            store
+                .with_conn(move |conn| {
+                    demo::create_user(
+                        conn,
+                        &username,
+                        &username,
+                        &[tousu_shared::access::Role::Admin],
+                        None,
+                        &password,
+                        now,
+                    )
+                })
+                .await?;
+            println!("administrator created");
+            Ok(())
+        }
+    }
+}
+
+async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()> {
+    let empty = store.with_conn(|conn| demo::is_empty(conn)).await?;
+    anyhow::ensure!(
+        empty,
+        "the database already has users; demo data goes only into an empty one"
+    );
+    let password = password.to_string();
+    let summary = store
+        .with_conn(move |conn| demo::seed(conn, &password, cases, tousu_server::now()))
+        .await?;
+    println!(
+        "demo data: {} users, {} cases, {} events",
+        summary.users, summary.cases, summary.events
+    );
+    Ok(())
+}
+
+async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
+    let empty = store.with_conn(|conn| demo::is_empty(conn)).await?;
+    if empty && config.demo {
+        seed(&store, &config.demo_password, config.demo_cases).await?;
+    } else if empty {
+        eprintln!(
+            "tousu-server: no users yet. Create the first administrator with\n  \
+             tousu-server --db {} create-admin admin",
+            config.db.display()
+        );
+    }
     let shell = AppShell::load(&config.dist);
     let listener = TcpListener::bind(config.addr).await.with_context(|| {
         format!(
@@ -39,10 +131,13 @@ async fn run(config: Config) -> anyhow::Result<()> {
     // Tests and scripts read this line to find the port when started with port 0.
     println!("tousu-server listening on http://{addr}");
     tracing::info!(%addr, db = %config.db.display(), dist = %config.dist.display(), "started");
-    axum::serve(listener, app(AppState { store, shell }))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server stopped with an error")
+    axum::serve(
+        listener,
+        app(AppState { store, shell }).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server stopped with an error")
 }
 
 async fn shutdown_signal() {

@@ -56,3 +56,174 @@ mod tests {
         assert_eq!(serde_json::from_str::<Health>(&json).unwrap(), health);
     }
 }
+
+/// Wire types of authentication and sync.
+pub mod sync {
+    use serde::{Deserialize, Serialize};
+
+    use crate::{
+        access::{Denied, Role, VisibleCase},
+        event::Event,
+        ids::{CaseId, DepartmentId, DeviceId, EventId, UserId},
+        number::CaseNumber,
+        validate::FieldError,
+        workflow::WorkflowError,
+    };
+
+    /// `POST /api/v1/auth/login`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct LoginRequest {
+        /// Account id.
+        pub username: String,
+        /// Password.
+        pub password: String,
+        /// This browser install's device id, registered on first login.
+        #[serde(default)]
+        pub device_id: Option<DeviceId>,
+    }
+
+    /// Who is signed in.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct UserInfo {
+        /// Account id.
+        pub id: UserId,
+        /// Display name.
+        pub display_name: String,
+        /// Roles.
+        pub roles: Vec<Role>,
+        /// Department.
+        pub department: Option<DepartmentId>,
+    }
+
+    /// Answer to a successful login.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct LoginResponse {
+        /// Opaque bearer token (256 random bits); the server keeps only its hash.
+        pub token: String,
+        /// Absolute expiry, ms since the epoch.
+        pub expires_at: i64,
+        /// The session also ends after this long unused, in seconds.
+        pub idle_timeout_s: i64,
+        /// The user.
+        pub user: UserInfo,
+        /// The server's clock, for the client's HLC.
+        pub server_time: i64,
+    }
+
+    /// `POST /api/v1/sync/push`: events of this device in `dev_seq` order.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct PushRequest {
+        /// The events, as JSON: each is judged on its own, so one malformed event does not
+        /// sink the batch.
+        pub events: Vec<serde_json::Value>,
+    }
+
+    /// Why the server stored an event without applying it.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "reason", rename_all = "snake_case")]
+    pub enum Quarantine {
+        /// The policy forbids it for the authenticated principal on the case as it is now.
+        Forbidden {
+            /// Why.
+            denied: Denied,
+        },
+        /// Its clock is more than five minutes ahead of the server's.
+        ClockAhead {
+            /// By how much, in ms.
+            ahead_ms: i64,
+        },
+        /// It does not parse, or a field breaks a rule.
+        Invalid {
+            /// What is wrong.
+            message: String,
+            /// Field errors, when the content broke field rules.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            fields: Vec<FieldError>,
+        },
+        /// The lifecycle does not allow it even in the state its author saw.
+        Workflow {
+            /// The rule.
+            error: WorkflowError,
+        },
+        /// Events before it are missing: push from `expected` on.
+        Gap {
+            /// The `dev_seq` the server expects next.
+            expected: u64,
+        },
+        /// Another event of this device already has that `dev_seq`.
+        SeqReused,
+        /// Another event already has this id with different content.
+        IdReused,
+        /// It names another device than the one signed in.
+        ForeignDevice,
+        /// Written by a newer app (unknown kind or schema); kept until the server updates.
+        Unsupported,
+    }
+
+    /// The answer for one pushed event.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "status", rename_all = "snake_case")]
+    pub enum PushResult {
+        /// Stored and applied at server sequence `seq`.
+        Applied {
+            /// Event id.
+            event_id: EventId,
+            /// Server sequence.
+            seq: i64,
+        },
+        /// Already stored with the same content (a retry).
+        Duplicate {
+            /// Event id.
+            event_id: EventId,
+            /// Server sequence.
+            seq: i64,
+        },
+        /// Stored, never applied, listed for its author and supervisors.
+        Quarantined {
+            /// Event id, when it could be read.
+            event_id: Option<EventId>,
+            /// Why.
+            #[serde(flatten)]
+            why: Quarantine,
+        },
+    }
+
+    /// Answer of a push, sent only after the commit.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct PushResponse {
+        /// One result per pushed event, in order.
+        pub results: Vec<PushResult>,
+        /// Official numbers assigned during this push.
+        pub numbers: Vec<(CaseId, CaseNumber)>,
+        /// The server's clock, for the client's HLC.
+        pub server_time: i64,
+    }
+
+    /// A case that entered the caller's scope (or the first snapshot): its view as the caller
+    /// may see it, and all its events, masked alike.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct CaseGrant {
+        /// The case, shaped for the caller.
+        pub case: VisibleCase,
+        /// Its events, masked alike.
+        pub events: Vec<Event>,
+    }
+
+    /// `GET /api/v1/sync/pull?cursor=…`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct PullResponse {
+        /// Events after the cursor in the caller's scope, masked by the server.
+        pub events: Vec<Event>,
+        /// Cases that entered the caller's scope (complete), or the snapshot of a first pull.
+        pub grants: Vec<CaseGrant>,
+        /// Cases the device must purge (left the scope, archived, destroyed).
+        pub revocations: Vec<CaseId>,
+        /// Pass this back as `cursor` next time.
+        pub cursor: i64,
+        /// More pages wait.
+        pub more: bool,
+        /// The server's clock, for the client's HLC.
+        pub server_time: i64,
+    }
+}

@@ -1,14 +1,25 @@
 //! The `/api/v1` routes.
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 
 use crate::{AppState, error::ApiError};
 
+pub mod auth;
 pub mod health;
+pub mod sync;
 
 /// All API routes, to be nested under `/api/v1`. Unknown paths answer a JSON 404.
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
+        .route("/sync/quarantine", get(sync::quarantined))
         .fallback(|| async { ApiError::NotFound })
 }

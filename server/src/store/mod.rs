@@ -1,7 +1,5 @@
-//! The SQLite store: opening, pragmas and numbered migrations.
-//!
-//! Issue 4 puts the event store behind a trait; this module owns the one connection and the
-//! schema version so far.
+//! The SQLite store: opening, pragmas, numbered migrations, one writer connection and a
+//! pool of readers (WAL lets them run beside the writer).
 
 use std::{
     path::{Path, PathBuf},
@@ -10,11 +8,10 @@ use std::{
 
 use rusqlite::Connection;
 
-/// Numbered migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    // 1: server metadata (installation id, settings).
-    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
-];
+pub mod audit;
+pub mod schema;
+
+use schema::MIGRATIONS;
 
 /// Schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -54,12 +51,21 @@ pub enum StoreError {
     /// A query failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Stored data no longer parses.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// The session has no registered device, or the device was revoked.
+    #[error("no registered device")]
+    NoDevice,
 }
 
-/// The server's SQLite database. Cheap to clone; one connection serialises writes.
+/// The server's SQLite database. Cheap to clone; one connection serialises writes, reads
+/// take a connection of their own from a small pool.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: Arc<PathBuf>,
 }
 
 impl Store {
@@ -80,10 +86,50 @@ impl Store {
         migrate(&mut conn, path)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path: Arc::new(path.to_path_buf()),
         })
     }
 
-    /// Runs `f` with the connection on a blocking thread, off the async runtime.
+    /// Runs `f` with a read connection on a blocking thread. Reads never wait for the writer.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .pop();
+            let conn = match pooled {
+                Some(conn) => conn,
+                None => {
+                    let conn = Connection::open_with_flags(
+                        path.as_path(),
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                    conn
+                }
+            };
+            let result = f(&conn);
+            let mut pool = readers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if pool.len() < 8 {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .expect("database task panicked")
+    }
+
+    /// Runs `f` with the writer connection on a blocking thread, off the async runtime.
     pub async fn with_conn<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -184,4 +230,22 @@ mod tests {
             .expect("must fail");
         assert!(err.to_string().contains("cannot create"), "{err}");
     }
+}
+
+/// The configured departments with the default category tree.
+pub fn load_catalog(conn: &Connection) -> Result<tousu_shared::model::Catalog, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
+    let departments = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(|r| r.ok())
+        .filter_map(|(id, name)| {
+            tousu_shared::ids::DepartmentId::parse(&id)
+                .ok()
+                .map(|id| tousu_shared::model::Department { id, name })
+        })
+        .collect();
+    Ok(tousu_shared::model::Catalog {
+        categories: tousu_shared::model::Catalog::default_categories(),
+        departments,
+    })
 }

@@ -1,0 +1,119 @@
+//! Numbered migrations. A released migration is never edited: add a new one.
+//! Kept to portable SQL where that is cheap (DESIGN §13); `STRICT` tables are SQLite's.
+
+/// Migration 1..=N, applied in order; `PRAGMA user_version` records how many ran.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: server metadata (installation id, settings).
+    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
+    // 2: people, devices, sessions, the event store, projections, numbering, audit.
+    r#"
+    CREATE TABLE departments (
+        id   TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE users (
+        id            TEXT PRIMARY KEY NOT NULL,
+        display_name  TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        department    TEXT REFERENCES departments(id),
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE user_roles (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        role    TEXT NOT NULL,
+        PRIMARY KEY (user_id, role)
+    ) STRICT;
+
+    -- Browser installs, kiosks and the server itself. next_seq is the dev_seq expected next.
+    CREATE TABLE devices (
+        id         TEXT PRIMARY KEY NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('browser', 'kiosk', 'server')),
+        user_id    TEXT REFERENCES users(id),
+        name       TEXT,
+        token_hash BLOB UNIQUE,
+        next_seq   INTEGER NOT NULL DEFAULT 1,
+        revoked    INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+
+    -- Only the SHA-256 of a session token is stored.
+    CREATE TABLE sessions (
+        token_hash  BLOB PRIMARY KEY NOT NULL,
+        user_id     TEXT NOT NULL REFERENCES users(id),
+        device_id   TEXT REFERENCES devices(id),
+        created_at  INTEGER NOT NULL,
+        last_seen   INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_user ON sessions(user_id);
+
+    CREATE TABLE login_failures (
+        key TEXT NOT NULL,
+        at  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX login_failures_key ON login_failures(key, at);
+
+    -- The append-only event store; seq is the pull cursor (commit order: one writer).
+    CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT NOT NULL UNIQUE,
+        case_id     TEXT NOT NULL,
+        device_id   TEXT NOT NULL,
+        dev_seq     INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        UNIQUE (device_id, dev_seq)
+    ) STRICT;
+    CREATE INDEX events_case ON events(case_id, seq);
+
+    -- Events refused for a reason; stored, listed to author and supervisors, never applied.
+    CREATE TABLE quarantine (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id    TEXT,
+        case_id     TEXT,
+        device_id   TEXT,
+        dev_seq     INTEGER,
+        author      TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        detail      TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX quarantine_author ON quarantine(author, id);
+
+    -- Folded case state for queries; rebuilt from events by `tousu-server rebuild`.
+    CREATE TABLE cases (
+        id            TEXT PRIMARY KEY NOT NULL,
+        number        TEXT UNIQUE,
+        stage         TEXT NOT NULL,
+        department    TEXT,
+        registered_by TEXT,
+        received_at   INTEGER,
+        last_seq      INTEGER NOT NULL,
+        view          TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX cases_department ON cases(department);
+
+    -- The last complaint-number serial taken per month (YYMM).
+    CREATE TABLE serials (
+        month TEXT PRIMARY KEY NOT NULL,
+        last  INTEGER NOT NULL
+    ) STRICT;
+
+    -- Audit trail with a hash chain: hash = SHA-256(prev_hash | seq | at | actor | action | subject | detail).
+    CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        INTEGER NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        subject   TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    "#,
+];

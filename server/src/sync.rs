@@ -1,0 +1,540 @@
+//! Push and pull (DESIGN §11): the server's side of the merge. Every pushed event is judged
+//! on its own, against the server's current state and the authenticated principal (never the
+//! claimed actor or time), stored, and answered only after the commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use tousu_shared::{
+    access::{AccessContext, Principal, Visibility, authorize_event, mask_event, visible_case},
+    api::sync::{CaseGrant, PullResponse, PushResponse, PushResult, Quarantine},
+    clock::{CHINA_OFFSET_MINUTES, Hlc, MAX_CLOCK_DRIFT_MS, Timestamp},
+    event::{Actor, Event, EventBody, NumberAssigned, SCHEMA_VERSION},
+    fold::{CaseView, NotApplied, fold},
+    ids::{CaseId, DeviceId, EventId},
+    model::Catalog,
+    number::CaseNumber,
+};
+
+use crate::{auth::Caller, store::StoreError, store::audit};
+
+/// Meta key of the server's own device id (it writes number and archive events).
+const SERVER_DEVICE_KEY: &str = "server_device_id";
+
+/// Largest pull page.
+pub const MAX_PULL_PAGE: i64 = 2000;
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain types serialize")
+}
+
+/// The events of a case in commit order.
+pub fn case_events(conn: &Connection, case: CaseId) -> Result<Vec<Event>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT event FROM events WHERE case_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([case.to_string()], |r| r.get::<_, String>(0))?;
+    let mut events = Vec::new();
+    for row in rows {
+        // Stored events were parsed before they were stored; a row that no longer parses
+        // is a corrupted database, reported rather than skipped.
+        let event: Event = serde_json::from_str(&row?)
+            .map_err(|e| StoreError::Corrupt(format!("stored event of case {case}: {e}")))?;
+        events.push(event);
+    }
+    Ok(events)
+}
+
+/// The projected view of a case, if it exists.
+pub fn case_view(conn: &Connection, case: CaseId) -> Result<Option<CaseView>, StoreError> {
+    let raw: Option<String> = conn
+        .query_row(
+            "SELECT view FROM cases WHERE id = ?1",
+            [case.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    raw.map(|v| {
+        serde_json::from_str(&v)
+            .map_err(|e| StoreError::Corrupt(format!("view of case {case}: {e}")))
+    })
+    .transpose()
+}
+
+fn store_view(tx: &Transaction, view: &CaseView, last_seq: i64) -> Result<(), StoreError> {
+    let registered_by = match &view.registered_by {
+        Some(Actor::User(u)) => Some(u.to_string()),
+        _ => None,
+    };
+    tx.execute(
+        "INSERT INTO cases (id, number, stage, department, registered_by, received_at, last_seq, view)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET number = excluded.number, stage = excluded.stage,
+           department = excluded.department, registered_by = excluded.registered_by,
+           received_at = excluded.received_at, last_seq = excluded.last_seq, view = excluded.view",
+        params![
+            view.id.to_string(),
+            view.number.map(|n| n.to_string()),
+            json(&view.stage).trim_matches('"'),
+            view.department.as_ref().map(|d| d.to_string()),
+            registered_by,
+            view.registration.as_ref().map(|r| r.received_at.0),
+            last_seq,
+            json(view),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The server's device id, created on first use.
+pub fn server_device(conn: &Connection, now: i64) -> Result<DeviceId, StoreError> {
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [SERVER_DEVICE_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing.and_then(|s| s.parse().ok()) {
+        return Ok(DeviceId(id));
+    }
+    let id = DeviceId(uuid::Uuid::now_v7());
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+        params![SERVER_DEVICE_KEY, id.to_string()],
+    )?;
+    conn.execute(
+        "INSERT INTO devices (id, kind, next_seq, created_at) VALUES (?1, 'server', 1, ?2)",
+        params![id.to_string(), now],
+    )?;
+    Ok(id)
+}
+
+fn insert_event(tx: &Transaction, event: &Event, now: i64) -> Result<i64, StoreError> {
+    let kind = event
+        .body
+        .command()
+        .map(|c| c.as_str())
+        .unwrap_or("unknown");
+    tx.execute(
+        "INSERT INTO events (id, case_id, device_id, dev_seq, kind, event, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            event.id.to_string(),
+            event.case_id.to_string(),
+            event.device_id.to_string(),
+            event.dev_seq as i64,
+            kind,
+            json(event),
+            now,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Writes an event made by the server itself (numbers, archive runs), after `parents`.
+pub fn write_system_event(
+    tx: &Transaction,
+    case: CaseId,
+    parents: Vec<EventId>,
+    after: Hlc,
+    body: EventBody,
+    now: Timestamp,
+) -> Result<(Event, i64), StoreError> {
+    let device = server_device(tx, now.0)?;
+    let dev_seq: i64 = tx.query_row(
+        "UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING next_seq - 1",
+        [device.to_string()],
+        |r| r.get(0),
+    )?;
+    let hlc = after
+        .max(Hlc {
+            wall_ms: now.0,
+            counter: 0,
+        })
+        .tick(now);
+    let event = Event {
+        id: EventId(uuid::Uuid::now_v7()),
+        case_id: case,
+        device_id: device,
+        dev_seq: dev_seq as u64,
+        actor: Actor::System,
+        hlc,
+        parents,
+        schema: SCHEMA_VERSION,
+        body,
+    };
+    let seq = insert_event(tx, &event, now.0)?;
+    Ok((event, seq))
+}
+
+/// Takes the next serial of the month of `received` (China time) in this transaction.
+fn next_number(tx: &Transaction, received: Timestamp) -> Result<CaseNumber, StoreError> {
+    let date = received.date(CHINA_OFFSET_MINUTES);
+    let month = format!("{:02}{:02}", date.year() % 100, date.month());
+    let serial: i64 = tx.query_row(
+        "INSERT INTO serials (month, last) VALUES (?1, 1)
+         ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
+        [&month],
+        |r| r.get(0),
+    )?;
+    CaseNumber::new(date, serial as u32).map_err(|e| StoreError::Corrupt(format!("number: {e}")))
+}
+
+fn quarantine(
+    tx: &Transaction,
+    caller: &Caller,
+    raw: &serde_json::Value,
+    event: Option<&Event>,
+    why: &Quarantine,
+    now: i64,
+) -> Result<PushResult, StoreError> {
+    let reason = serde_json::to_value(why).expect("serializes");
+    tx.execute(
+        "INSERT INTO quarantine (event_id, case_id, device_id, dev_seq, author, reason, detail, event, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            event.map(|e| e.id.to_string()),
+            event.map(|e| e.case_id.to_string()),
+            caller.device.map(|d| d.to_string()),
+            event.map(|e| e.dev_seq as i64),
+            caller.audit_name(),
+            reason["reason"].as_str().unwrap_or(""),
+            reason.to_string(),
+            raw.to_string(),
+            now,
+        ],
+    )?;
+    if let Quarantine::Forbidden { denied } = why {
+        audit::append(
+            tx,
+            now,
+            &caller.audit_name(),
+            "permission_denied",
+            &event.map(|e| e.case_id.to_string()).unwrap_or_default(),
+            &json(denied),
+        )?;
+    }
+    let event_id = event.map(|e| e.id).or_else(|| {
+        raw.get("id")
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.parse().ok())
+            .map(EventId)
+    });
+    Ok(PushResult::Quarantined {
+        event_id,
+        why: why.clone(),
+    })
+}
+
+/// Applies a pushed batch in one transaction; the caller answers after `commit`.
+pub fn push(
+    conn: &mut Connection,
+    caller: &Caller,
+    raw_events: &[serde_json::Value],
+    catalog: &Catalog,
+    ctx: &AccessContext,
+) -> Result<PushResponse, StoreError> {
+    let now = ctx.now;
+    let device = caller.device.ok_or(StoreError::NoDevice)?;
+    let tx = conn.transaction()?;
+    let mut next_seq: i64 = tx
+        .query_row(
+            "SELECT next_seq FROM devices WHERE id = ?1 AND revoked = 0",
+            [device.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::NoDevice)?;
+    let mut cache: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
+    let mut results = Vec::with_capacity(raw_events.len());
+    let mut numbers = Vec::new();
+
+    for raw in raw_events {
+        let event: Event = match serde_json::from_value(raw.clone()) {
+            Ok(event) => event,
+            Err(e) => {
+                let why = Quarantine::Invalid {
+                    message: e.to_string(),
+                    fields: Vec::new(),
+                };
+                results.push(quarantine(&tx, caller, raw, None, &why, now.0)?);
+                continue;
+            }
+        };
+        let reject = |why: Quarantine, tx: &Transaction| {
+            quarantine(tx, caller, raw, Some(&event), &why, now.0)
+        };
+        if event.device_id != device {
+            results.push(reject(Quarantine::ForeignDevice, &tx)?);
+            continue;
+        }
+        // Same id again: a retry if identical, an error if not.
+        let existing: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT seq, event FROM events WHERE id = ?1",
+                [event.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((seq, stored)) = existing {
+            let same = serde_json::from_str::<Event>(&stored).is_ok_and(|s| s == event);
+            results.push(if same {
+                PushResult::Duplicate {
+                    event_id: event.id,
+                    seq,
+                }
+            } else {
+                reject(Quarantine::IdReused, &tx)?
+            });
+            continue;
+        }
+        let dev_seq = event.dev_seq as i64;
+        if dev_seq < next_seq {
+            // A quarantined event keeps its place in the sequence: retrying it is a
+            // duplicate of the quarantine, not a new event.
+            results.push(reject(Quarantine::SeqReused, &tx)?);
+            continue;
+        }
+        if dev_seq > next_seq {
+            results.push(reject(
+                Quarantine::Gap {
+                    expected: next_seq as u64,
+                },
+                &tx,
+            )?);
+            continue;
+        }
+        next_seq += 1;
+
+        if event.schema > SCHEMA_VERSION || matches!(event.body, EventBody::Unknown(_)) {
+            results.push(reject(Quarantine::Unsupported, &tx)?);
+            continue;
+        }
+        let ahead_ms = event.hlc.wall_ms - now.0;
+        let received_ahead = match &event.body {
+            EventBody::Registered(r) => r.received_at.0 - now.0,
+            _ => 0,
+        };
+        if ahead_ms.max(received_ahead) > MAX_CLOCK_DRIFT_MS {
+            results.push(reject(
+                Quarantine::ClockAhead {
+                    ahead_ms: ahead_ms.max(received_ahead),
+                },
+                &tx,
+            )?);
+            continue;
+        }
+        if let EventBody::Registered(r) = &event.body
+            && let Err(fields) = r.check(catalog)
+        {
+            let why = Quarantine::Invalid {
+                message: "the record sheet breaks field rules".into(),
+                fields,
+            };
+            results.push(reject(why, &tx)?);
+            continue;
+        }
+        if let EventBody::Dispatched(d) = &event.body
+            && !catalog.has_department(&d.department)
+        {
+            let why = Quarantine::Invalid {
+                message: format!("unknown department {}", d.department),
+                fields: vec![tousu_shared::validate::FieldError::new(
+                    tousu_shared::validate::Field::Department,
+                    tousu_shared::validate::Rule::UnknownDepartment,
+                )],
+            };
+            results.push(reject(why, &tx)?);
+            continue;
+        }
+
+        let events = match cache.get(&event.case_id) {
+            Some(events) => events.clone(),
+            None => case_events(&tx, event.case_id)?,
+        };
+        let before = (!events.is_empty()).then(|| fold(event.case_id, &events));
+        if let Err(denied) = authorize_event(&caller.principal, &event, before.as_ref(), ctx) {
+            results.push(reject(Quarantine::Forbidden { denied }, &tx)?);
+            continue;
+        }
+        let mut events = events;
+        events.push(event.clone());
+        let mut view = fold(event.case_id, &events);
+        if let Some((_, why)) = view.not_applied.iter().find(|(id, _)| *id == event.id) {
+            let why = match why {
+                NotApplied::Workflow { error } => Quarantine::Workflow {
+                    error: error.clone(),
+                },
+                other => Quarantine::Invalid {
+                    message: format!("{other:?}"),
+                    fields: Vec::new(),
+                },
+            };
+            events.pop();
+            cache.insert(event.case_id, events);
+            results.push(reject(why, &tx)?);
+            continue;
+        }
+        let mut last_seq = insert_event(&tx, &event, now.0)?;
+        results.push(PushResult::Applied {
+            event_id: event.id,
+            seq: last_seq,
+        });
+        // First acceptance of a registration: the month's next serial, in this transaction.
+        if view.number.is_none()
+            && let Some(registration) = &view.registration
+        {
+            let number = next_number(&tx, registration.received_at)?;
+            let after = events.iter().map(|e| e.hlc).max().unwrap_or(Hlc::ZERO);
+            let (assigned, seq) = write_system_event(
+                &tx,
+                event.case_id,
+                view.heads.clone(),
+                after,
+                EventBody::NumberAssigned(NumberAssigned { number }),
+                now,
+            )?;
+            last_seq = seq;
+            events.push(assigned);
+            view = fold(event.case_id, &events);
+            numbers.push((event.case_id, number));
+        }
+        store_view(&tx, &view, last_seq)?;
+        cache.insert(event.case_id, events);
+    }
+    tx.execute(
+        "UPDATE devices SET next_seq = ?1 WHERE id = ?2",
+        params![next_seq, device.to_string()],
+    )?;
+    tx.commit()?;
+    Ok(PushResponse {
+        results,
+        numbers,
+        server_time: now.0,
+    })
+}
+
+/// Scope-changing events: a case that one of these touches may have just entered the
+/// caller's scope, so it is sent whole.
+fn enters_scope(body: &EventBody) -> bool {
+    matches!(
+        body,
+        EventBody::Registered(_) | EventBody::Dispatched(_) | EventBody::Reopened(_)
+    )
+}
+
+fn grant(
+    conn: &Connection,
+    principal: &Principal,
+    view: &CaseView,
+    ctx: &AccessContext,
+) -> Result<Option<CaseGrant>, StoreError> {
+    let Some(case) = visible_case(principal, view, ctx) else {
+        return Ok(None);
+    };
+    let events = case_events(conn, view.id)?
+        .iter()
+        .map(|e| mask_event(e, case.visibility))
+        .collect();
+    Ok(Some(CaseGrant { case, events }))
+}
+
+/// One page of what changed after `cursor` in the caller's scope. A first pull (cursor 0)
+/// is a snapshot of every case in scope, each with its events.
+pub fn pull(
+    conn: &Connection,
+    caller: &Caller,
+    cursor: i64,
+    limit: i64,
+    ctx: &AccessContext,
+) -> Result<PullResponse, StoreError> {
+    let principal = &caller.principal;
+    let limit = limit.clamp(1, MAX_PULL_PAGE);
+    let mut response = PullResponse {
+        events: Vec::new(),
+        grants: Vec::new(),
+        revocations: Vec::new(),
+        cursor,
+        more: false,
+        server_time: ctx.now.0,
+    };
+    if cursor <= 0 {
+        let head: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
+        let mut stmt = conn.prepare("SELECT view FROM cases ORDER BY id")?;
+        let views = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for raw in views {
+            let view: CaseView =
+                serde_json::from_str(&raw?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if let Some(g) = grant(conn, principal, &view, ctx)? {
+                response.grants.push(g);
+            }
+        }
+        response.cursor = head;
+        return Ok(response);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, event FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let rows: Vec<(i64, String)> = stmt
+        .query_map(params![cursor, limit + 1], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    response.more = rows.len() as i64 > limit;
+    let mut views: BTreeMap<CaseId, Option<CaseView>> = BTreeMap::new();
+    let mut granted: BTreeSet<CaseId> = BTreeSet::new();
+    let mut revoked: BTreeSet<CaseId> = BTreeSet::new();
+    for (seq, raw) in rows.into_iter().take(limit as usize) {
+        response.cursor = seq;
+        let event: Event =
+            serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let case = event.case_id;
+        if !views.contains_key(&case) {
+            views.insert(case, case_view(conn, case)?);
+        }
+        let Some(view) = views[&case].as_ref() else {
+            continue;
+        };
+        let visibility = tousu_shared::access::visibility(principal, view, ctx);
+        if visibility == Visibility::Hidden {
+            revoked.insert(case);
+            continue;
+        }
+        if enters_scope(&event.body) && !granted.contains(&case) {
+            if let Some(g) = grant(conn, principal, view, ctx)? {
+                response.grants.push(g);
+            }
+            granted.insert(case);
+            continue;
+        }
+        if !granted.contains(&case) {
+            response.events.push(mask_event(&event, visibility));
+        }
+    }
+    response.revocations = revoked.into_iter().collect();
+    Ok(response)
+}
+
+/// Re-folds every case from its events and rewrites the projections (`tousu-server rebuild`).
+pub fn rebuild_projections(conn: &mut Connection) -> Result<usize, StoreError> {
+    let tx = conn.transaction()?;
+    let ids: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT DISTINCT case_id FROM events")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    tx.execute("DELETE FROM cases", [])?;
+    for id in &ids {
+        let case = CaseId(
+            id.parse()
+                .map_err(|_| StoreError::Corrupt(format!("case id {id}")))?,
+        );
+        let events = case_events(&tx, case)?;
+        let last_seq: i64 = tx.query_row(
+            "SELECT MAX(seq) FROM events WHERE case_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        store_view(&tx, &fold(case, &events), last_seq)?;
+    }
+    tx.commit()?;
+    Ok(ids.len())
+}
