@@ -265,13 +265,13 @@ fn seed_case(
 ) -> Result<usize, StoreError> {
     let case = CaseId(uuid::Uuid::now_v7());
     let (category, story, request, goods) = *rng.pick(STORIES);
-    let north = rng.next() % 3 == 0;
+    let north = rng.next().is_multiple_of(3);
     let (dept, handler, planner) = if north {
         ("north", "handler2", "supervisor")
     } else {
         ("ops", "handler", "manager")
     };
-    let anonymous = rng.next() % 9 == 0;
+    let anonymous = rng.next().is_multiple_of(9);
     let kind = match rng.next() % 10 {
         0 => CaseKind::Suggestion,
         1 => CaseKind::Consultation,
@@ -296,7 +296,7 @@ fn seed_case(
             Complainant {
                 name: Some(short(name)),
                 phone: PhoneNumber::parse(&phone).ok(),
-                email: (rng.next() % 3 == 0)
+                email: (rng.next().is_multiple_of(3))
                     .then(|| Email::parse("customer@example.com").expect("email")),
                 organisation: None,
                 address: Some(short("北京市朝阳区建国路88号")),
@@ -304,7 +304,7 @@ fn seed_case(
         },
         details: CaseDetails {
             occurred_at: Some(Timestamp(received.0 - 2 * HOUR_MS)),
-            location: Some(short(*rng.pick(PLACES))),
+            location: Some(short(rng.pick::<&str>(PLACES))),
             description: long(story),
             request: Some(long(request)),
             goods: goods.then(|| Goods::new(short("手机"), 1).expect("goods")),
@@ -401,7 +401,7 @@ fn seed_case(
             handler,
             EventBody::RevisitRecorded(RevisitRecorded {
                 method: RevisitMethod::Phone,
-                satisfaction: if rng.next() % 7 == 0 {
+                satisfaction: if rng.next().is_multiple_of(7) {
                     Satisfaction::PartlySatisfied
                 } else {
                     Satisfaction::Satisfied

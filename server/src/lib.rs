@@ -95,8 +95,8 @@ pub fn app(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
 }
 
-/// Turns the plain-text errors of tower layers and the router (413 from the body limit, 408
-/// from the timeout, 405 for a wrong method) into the API's JSON error body, so clients see one error format.
+/// Turns the plain-text errors of tower layers, extractors and the router (400/415/422 from
+/// extractors, 413 from the body limit, 408 from the timeout, 405 for a wrong method) into the API's JSON error body, so clients see one error format.
 async fn json_errors(req: Request<Body>, next: Next) -> Response {
     let res = next.run(req).await;
     let is_json = res
@@ -107,6 +107,16 @@ async fn json_errors(req: Request<Body>, next: Next) -> Response {
         return res;
     }
     match res.status() {
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => {
+            // An extractor's rejection (query string, path): keep its explanation.
+            let text = axum::body::to_bytes(res.into_body(), 4096)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            ApiError::BadRequest(text).into_response()
+        }
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge.into_response(),
         StatusCode::REQUEST_TIMEOUT => ApiError::Timeout.into_response(),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed.into_response(),

@@ -487,8 +487,8 @@ pub fn pull(
         let event: Event =
             serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let case = event.case_id;
-        if !views.contains_key(&case) {
-            views.insert(case, case_view(conn, case)?);
+        if let std::collections::btree_map::Entry::Vacant(slot) = views.entry(case) {
+            slot.insert(case_view(conn, case)?);
         }
         let Some(view) = views[&case].as_ref() else {
             continue;

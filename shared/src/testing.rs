@@ -269,6 +269,13 @@ impl Writer {
         self
     }
 
+    /// Moves this device on to case `case_no` (its sequence and clock go on).
+    pub fn switch_to(&mut self, case_no: u64) -> &mut Self {
+        self.case = CaseId::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 | case_no as u128);
+        self.heads.clear();
+        self
+    }
+
     /// Another device and actor that has seen what this one has (a second tablet synced).
     pub fn fork(&self, device_no: u64, actor: Actor) -> Writer {
         Writer {

@@ -74,31 +74,82 @@ impl TestServer {
     /// Starts the server on a free port (port 0) and waits for its "listening" line.
     pub fn start() -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
-        let db = data_dir.path().join("tousu.sqlite3");
-        Self::start_with(&db, data_dir, &["--addr", "127.0.0.1:0"])
+        Self::start_in(data_dir, &[])
     }
 
-    fn start_with(db: &Path, data_dir: tempfile::TempDir, extra: &[&str]) -> anyhow::Result<Self> {
+    /// Starts the server with the demo users (password [`DEMO_PASSWORD`]) and
+    /// `n_cases` demo cases.
+    pub fn start_demo(n_cases: usize) -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let cases = n_cases.to_string();
+        Self::start_in(
+            data_dir,
+            &[
+                ("TOUSU_DEMO", "true"),
+                ("TOUSU_DEMO_CASES", &cases),
+                ("TOUSU_DEMO_PASSWORD", DEMO_PASSWORD),
+            ],
+        )
+    }
+
+    /// Starts the server on the database in `data_dir` (again, after a stop).
+    pub fn start_in(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let db = data_dir.path().join("tousu.sqlite3");
+        Self::start_with(&db, data_dir, &["--addr", "127.0.0.1:0"], env)
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.path().join("tousu.sqlite3")
+    }
+
+    /// Stops the server and hands back its data directory (to restart on it).
+    pub fn into_data(mut self) -> tempfile::TempDir {
+        self.stop();
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::mem::replace(&mut self.data_dir, dir)
+    }
+
+    fn start_with(
+        db: &Path,
+        data_dir: tempfile::TempDir,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let mut child = Command::new(server_binary()?)
             .arg("--db")
             .arg(db)
             .arg("--dist")
             .arg(dist_dir()?)
             .args(extra)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .context("spawn tousu-server")?;
         let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .context("read server output")?;
-        let Some(url) = line.trim().strip_prefix("tousu-server listening on ") else {
-            let status = child.wait()?;
-            bail!("server did not start ({status}); it printed {line:?}");
+        let mut reader = BufReader::new(stdout);
+        let mut printed = Vec::new();
+        let url = loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).context("read server output")?;
+            if n == 0 {
+                let status = child.wait()?;
+                bail!("server did not start ({status}); it printed {printed:?}");
+            }
+            if let Some(url) = line.trim().strip_prefix("tousu-server listening on ") {
+                break url.to_string();
+            }
+            printed.push(line);
         };
+        // Keep draining stdout so the server never writes into a closed pipe.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                sink.clear();
+            }
+        });
         Ok(TestServer {
             url: url.to_string(),
             child: Some(child),
@@ -118,6 +169,105 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Password of the demo users in tests.
+pub const DEMO_PASSWORD: &str = "test-password-1";
+
+/// A signed-in API client.
+#[derive(Clone)]
+pub struct Api {
+    /// Server base URL.
+    pub base: String,
+    /// HTTP client.
+    pub http: reqwest::Client,
+    /// Bearer token.
+    pub token: String,
+}
+
+impl Api {
+    /// Signs in `user` with the demo password on `device`.
+    pub async fn login(
+        base: &str,
+        user: &str,
+        device: Option<tousu_shared::ids::DeviceId>,
+    ) -> anyhow::Result<Self> {
+        let http = reqwest::Client::new();
+        let res = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": user, "password": DEMO_PASSWORD, "device_id": device}))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 200, "login {user}: {}", res.text().await?);
+        let body: tousu_shared::api::sync::LoginResponse = res.json().await?;
+        Ok(Api {
+            base: base.to_string(),
+            http,
+            token: body.token,
+        })
+    }
+
+    /// Pushes events.
+    pub async fn push(
+        &self,
+        events: &[tousu_shared::event::Event],
+    ) -> anyhow::Result<tousu_shared::api::sync::PushResponse> {
+        let raw: Vec<serde_json::Value> = events
+            .iter()
+            .map(|e| serde_json::to_value(e).expect("serializes"))
+            .collect();
+        self.push_raw(raw).await
+    }
+
+    /// Pushes raw JSON events.
+    pub async fn push_raw(
+        &self,
+        events: Vec<serde_json::Value>,
+    ) -> anyhow::Result<tousu_shared::api::sync::PushResponse> {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/sync/push", self.base))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({ "events": events }))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            res.status() == 200,
+            "push: {} {}",
+            res.status(),
+            res.text().await?
+        );
+        Ok(res.json().await?)
+    }
+
+    /// Pulls one page after `cursor`.
+    pub async fn pull(&self, cursor: i64) -> anyhow::Result<tousu_shared::api::sync::PullResponse> {
+        let res = self
+            .http
+            .get(format!("{}/api/v1/sync/pull?cursor={cursor}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        anyhow::ensure!(
+            res.status() == 200,
+            "pull: {} {}",
+            res.status(),
+            res.text().await?
+        );
+        Ok(res.json().await?)
+    }
+
+    /// A GET with the token, returning status and JSON.
+    pub async fn get(&self, path: &str) -> anyhow::Result<(u16, serde_json::Value)> {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = res.status().as_u16();
+        Ok((status, res.json().await.unwrap_or_default()))
     }
 }
 

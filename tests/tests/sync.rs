@@ -1,0 +1,413 @@
+//! Sync API against the real server binary and a real SQLite file: login, push answers,
+//! numbering, pull scope, masking, grants and revocations, bad input.
+
+use tousu_e2e::{Api, TestServer};
+use tousu_shared::{
+    api::sync::{PushResult, Quarantine},
+    clock::{CHINA_OFFSET_MINUTES, Date, Timestamp},
+    event::{Actor, Event, EventBody},
+    model::CaseKind,
+    testing::{Writer, body, registration, t0},
+};
+
+fn register(w: &mut Writer) -> Event {
+    w.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        t0(),
+    )))
+}
+
+async fn login_as(server: &TestServer, user: &str, w: &Writer) -> anyhow::Result<Api> {
+    Api::login(&server.url, user, Some(w.device)).await
+}
+
+fn status(r: &PushResult) -> &'static str {
+    match r {
+        PushResult::Applied { .. } => "applied",
+        PushResult::Duplicate { .. } => "duplicate",
+        PushResult::Quarantined { .. } => "quarantined",
+    }
+}
+
+fn why(r: &PushResult) -> Option<&Quarantine> {
+    match r {
+        PushResult::Quarantined { why, .. } => Some(why),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn login_logout_and_failed_login_limits() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let http = reqwest::Client::new();
+    let login = |user: &str, password: &str| {
+        http.post(format!("{}/api/v1/auth/login", server.url))
+            .json(&serde_json::json!({"username": user, "password": password}))
+            .send()
+    };
+    let api = Api::login(&server.url, "supervisor", None).await?;
+    let (code, me) = api.get("/api/v1/auth/me").await?;
+    assert_eq!(code, 200);
+    assert_eq!(me["id"], "supervisor");
+    assert_eq!(me["roles"], serde_json::json!(["supervisor"]));
+
+    // Logout revokes at once.
+    let res = api
+        .http
+        .post(format!("{}/api/v1/auth/logout", server.url))
+        .bearer_auth(&api.token)
+        .send()
+        .await?;
+    assert_eq!(res.status(), 200);
+    assert_eq!(api.get("/api/v1/auth/me").await?.0, 401);
+
+    // Wrong password and unknown user look alike.
+    let res = login("clerk", "nope").await?;
+    assert_eq!(res.status(), 401);
+    let body: serde_json::Value = res.json().await?;
+    assert_eq!(body["code"], "invalid_credentials");
+    assert_eq!(login("nobody", "nope").await?.status(), 401);
+    // Five failures lock the account for a while, even for the right password.
+    for _ in 0..4 {
+        assert_eq!(login("clerk", "nope").await?.status(), 401);
+    }
+    let res = login("clerk", tousu_e2e::DEMO_PASSWORD).await?;
+    assert_eq!(res.status(), 429);
+    assert_eq!(
+        res.json::<serde_json::Value>().await?["code"],
+        "rate_limited"
+    );
+    // Others are not affected by someone else's lock.
+    assert!(Api::login(&server.url, "handler", None).await.is_ok());
+    Ok(())
+}
+
+#[tokio::test]
+async fn push_answers_each_event_and_retrying_is_safe() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let mut w = Writer::user(1, 11, "clerk");
+    let api = login_as(&server, "clerk", &w).await?;
+
+    let reg = register(&mut w);
+    let first = api.push(std::slice::from_ref(&reg)).await?;
+    assert_eq!(status(&first.results[0]), "applied");
+    assert_eq!(first.numbers.len(), 1);
+    assert_eq!(first.numbers[0].1.to_string(), "25010001");
+    // The same batch again: a duplicate, same seq, no second number.
+    let again = api.push(std::slice::from_ref(&reg)).await?;
+    assert_eq!(status(&again.results[0]), "duplicate");
+    assert!(again.numbers.is_empty());
+
+    // A gap: event 3 before event 2.
+    let note2 = w.write(body::note("补充信息"));
+    let note3 = w.write(body::note("再补充"));
+    let gap = api.push(std::slice::from_ref(&note3)).await?;
+    assert_eq!(why(&gap.results[0]), Some(&Quarantine::Gap { expected: 2 }));
+    // Sending from the gap on applies both.
+    let both = api.push(&[note2.clone(), note3.clone()]).await?;
+    assert_eq!(
+        both.results.iter().map(status).collect::<Vec<_>>(),
+        ["applied", "applied"]
+    );
+
+    // The same id with other content is reported, not ignored.
+    let mut forged = note2.clone();
+    forged.body = body::note("篡改后的内容");
+    let res = api.push(&[forged]).await?;
+    assert_eq!(why(&res.results[0]), Some(&Quarantine::IdReused));
+
+    // A clock far ahead of the server's.
+    let mut ahead = w.clone();
+    ahead.now = Timestamp(tousu_e2e_now() + 10 * 60_000);
+    let future = ahead.write(body::note("来自未来"));
+    let res = api.push(&[future]).await?;
+    assert!(matches!(
+        why(&res.results[0]),
+        Some(Quarantine::ClockAhead { .. })
+    ));
+
+    // One malformed event does not sink the batch.
+    let mut w2 = w.clone();
+    w2.seq = ahead.seq;
+    let good = w2.write(body::note("正常"));
+    let res = api
+        .push_raw(vec![
+            serde_json::json!({"id": "not-a-uuid", "body": {"kind": "note_added"}}),
+            serde_json::to_value(&good)?,
+        ])
+        .await?;
+    assert!(matches!(
+        why(&res.results[0]),
+        Some(Quarantine::Invalid { .. })
+    ));
+    assert_eq!(status(&res.results[1]), "applied");
+    Ok(())
+}
+
+fn tousu_e2e_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+#[tokio::test]
+async fn forbidden_events_are_quarantined_listed_and_audited() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let mut sup = Writer::user(2, 21, "supervisor");
+    let sup_api = login_as(&server, "supervisor", &sup).await?;
+    let events = vec![
+        register(&mut sup),
+        sup.write(body::classify()),
+        sup.write(body::dispatch("ops")),
+    ];
+    let res = sup_api.push(&events).await?;
+    assert!(
+        res.results.iter().all(|r| status(r) == "applied"),
+        "{res:?}"
+    );
+
+    // A handler of the other department, crafting a note offline.
+    let mut other = sup.fork(22, Actor::User(tousu_shared::testing::user("handler2")));
+    other.seq = 0;
+    other.sees(&events);
+    let other_api = login_as(&server, "handler2", &other).await?;
+    let note = other.write(body::note("越权记录"));
+    let res = other_api.push(std::slice::from_ref(&note)).await?;
+    assert_eq!(
+        why(&res.results[0]),
+        Some(&Quarantine::Forbidden {
+            denied: tousu_shared::access::Denied::NotInScope
+        })
+    );
+    // Listed for its author and for supervisors, not for others.
+    let (_, mine) = other_api.get("/api/v1/sync/quarantine").await?;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["reason"]["reason"], "forbidden");
+    let (_, all) = sup_api.get("/api/v1/sync/quarantine").await?;
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    let handler = Api::login(&server.url, "handler", None).await?;
+    assert_eq!(
+        handler
+            .get("/api/v1/sync/quarantine")
+            .await?
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // The claimed actor is checked against the session: a handler cannot push as supervisor.
+    let mut liar = Writer::user(2, 23, "supervisor");
+    liar.sees(&events);
+    let liar_api = login_as(&server, "handler", &liar).await?;
+    let res = liar_api.push(&[liar.write(body::note("冒名"))]).await?;
+    assert_eq!(
+        why(&res.results[0]),
+        Some(&Quarantine::Forbidden {
+            denied: tousu_shared::access::Denied::ActorMismatch
+        })
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn numbers_restart_each_month() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let mut w = Writer::user(3, 31, "clerk");
+    let api = login_as(&server, "clerk", &w).await?;
+    let at = |y, m, d, h, min| {
+        Timestamp::from_local(Date::new(y, m, d).unwrap(), h, min, CHINA_OFFSET_MINUTES)
+    };
+    let mut numbers = Vec::new();
+    for (i, received) in [
+        at(2026, 1, 31, 23, 50),
+        at(2026, 1, 31, 23, 55),
+        at(2026, 2, 1, 0, 10),
+        at(2026, 1, 15, 9, 0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        w.switch_to(300 + i as u64);
+        let reg = w.write(EventBody::Registered(registration(
+            CaseKind::Complaint,
+            received,
+        )));
+        let res = api.push(&[reg]).await?;
+        numbers.push(res.numbers[0].1.to_string());
+    }
+    assert_eq!(numbers, ["26010001", "26010002", "26020001", "26010003"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn pull_follows_scope_masks_and_sends_grants_and_revocations() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let mut clerk = Writer::user(4, 41, "clerk");
+    let clerk_api = login_as(&server, "clerk", &clerk).await?;
+    let reg = register(&mut clerk);
+    clerk_api.push(std::slice::from_ref(&reg)).await?;
+
+    let mut sup = Writer::user(4, 42, "supervisor");
+    let sup_api = login_as(&server, "supervisor", &sup).await?;
+    sup.sees(std::slice::from_ref(&reg));
+    let snapshot = sup_api.pull(0).await?;
+    assert_eq!(
+        snapshot.grants.len(),
+        1,
+        "first pull: a snapshot of the scope"
+    );
+    let events = snapshot.grants[0].events.clone();
+    assert_eq!(events.len(), 2, "registration and the server's number");
+    sup.sees(&events);
+    let cursor = snapshot.cursor;
+    sup_api
+        .push(&[
+            sup.write(body::classify()),
+            sup.write(body::dispatch("ops")),
+        ])
+        .await?;
+
+    let handler = Api::login(&server.url, "handler", None).await?;
+    let handler2 = Api::login(&server.url, "handler2", None).await?;
+    // The ops handler receives the case whole when it is dispatched to ops.
+    let page = handler.pull(cursor).await?;
+    assert_eq!(page.grants.len(), 1);
+    let phone = page.grants[0]
+        .case
+        .view
+        .registration
+        .as_ref()
+        .unwrap()
+        .complainant
+        .phone
+        .clone();
+    assert_eq!(
+        phone.unwrap().as_str(),
+        "13812345678",
+        "handlers see what they need to call back"
+    );
+    // The north handler sees nothing.
+    let page2 = handler2.pull(cursor).await?;
+    assert!(page2.grants.is_empty() && page2.events.is_empty());
+    let handler_cursor = page.cursor;
+    let handler2_cursor = page2.cursor;
+
+    // Re-dispatched to north: granted to handler2, revoked for handler.
+    let all = sup_api.pull(cursor).await?;
+    sup.sees(&all.events);
+    sup_api.push(&[sup.write(body::dispatch("north"))]).await?;
+    let to_north = handler2.pull(handler2_cursor).await?;
+    assert_eq!(to_north.grants.len(), 1);
+    assert_eq!(to_north.grants[0].events.len(), 5);
+    let from_ops = handler.pull(handler_cursor).await?;
+    assert_eq!(from_ops.revocations, vec![reg.case_id]);
+
+    // An archivist sees nothing of an open case; a kiosk cannot pull.
+    let archivist = Api::login(&server.url, "archivist", None).await?;
+    assert!(archivist.pull(0).await?.grants.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_4xx_and_the_server_stays_up() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let w = Writer::user(5, 51, "clerk");
+    let api = login_as(&server, "clerk", &w).await?;
+    let url = |p: &str| format!("{}{p}", server.url);
+    let http = reqwest::Client::new();
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            http.post(url("/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .body("{\"username\": "),
+            400,
+            "bad_request",
+        ),
+        (
+            "wrong types",
+            http.post(url("/api/v1/auth/login"))
+                .json(&serde_json::json!({"username": 5, "password": []})),
+            400,
+            "bad_request",
+        ),
+        (
+            "unknown fields",
+            http.post(url("/api/v1/auth/login"))
+                .json(&serde_json::json!({"username": "a", "password": "b", "admin": true})),
+            400,
+            "bad_request",
+        ),
+        (
+            "invalid UTF-8",
+            http.post(url("/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .body(vec![b'{', 0xff, 0xfe, b'}']),
+            400,
+            "bad_request",
+        ),
+        (
+            "no content type",
+            http.post(url("/api/v1/auth/login")).body("{}"),
+            400,
+            "bad_request",
+        ),
+        (
+            "SQL in the user name",
+            http.post(url("/api/v1/auth/login"))
+                .json(&serde_json::json!({"username": "admin' OR '1'='1", "password": "x' --"})),
+            401,
+            "invalid_credentials",
+        ),
+        (
+            "no token",
+            http.get(url("/api/v1/sync/pull")),
+            401,
+            "unauthorized",
+        ),
+        (
+            "garbage token",
+            http.get(url("/api/v1/sync/pull"))
+                .bearer_auth("'; DROP TABLE events; --"),
+            401,
+            "unauthorized",
+        ),
+        (
+            "push not an array",
+            http.post(url("/api/v1/sync/push"))
+                .bearer_auth(&api.token)
+                .json(&serde_json::json!({"events": "x"})),
+            400,
+            "bad_request",
+        ),
+        (
+            "negative cursor type",
+            http.get(url("/api/v1/sync/pull?cursor=abc"))
+                .bearer_auth(&api.token),
+            400,
+            "bad_request",
+        ),
+    ];
+    for (what, request, expected, code) in cases {
+        let res = request.send().await?;
+        assert_eq!(res.status().as_u16(), expected, "{what}");
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        assert_eq!(body["code"], code, "{what}: {body}");
+    }
+    // SQL metacharacters in every text field of a record sheet are just text.
+    let mut w = w;
+    let mut reg = registration(CaseKind::Complaint, t0());
+    let sql = tousu_shared::testing::short("x'); DROP TABLE events; --");
+    reg.complainant.name = Some(sql.clone());
+    reg.complainant.address = Some(sql.clone());
+    reg.details.location = Some(sql.clone());
+    reg.details.description = tousu_shared::testing::long("\"; DELETE FROM cases; --");
+    let res = api.push(&[w.write(EventBody::Registered(reg))]).await?;
+    assert_eq!(status(&res.results[0]), "applied");
+    let (code, _) = api.get("/api/v1/health").await?;
+    assert_eq!(code, 200);
+    Ok(())
+}
