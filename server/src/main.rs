@@ -42,9 +42,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         Command::Serve => serve(config, store).await,
         Command::SeedDemo { cases } => seed(&store, &config.demo_password, cases).await,
         Command::Rebuild => {
-            let n = store
-                .with_conn(|conn| sync::rebuild_projections(conn))
-                .await?;
+            let n = store.with_conn(sync::rebuild_projections).await?;
             println!("rebuilt {n} case projections from their events");
             Ok(())
         }
@@ -93,7 +91,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()> {
-    let empty = store.with_conn(|conn| demo::is_empty(conn)).await?;
+    let empty = store.with_conn(demo::is_empty).await?;
     anyhow::ensure!(
         empty,
         "the database already has users; demo data goes only into an empty one"
@@ -110,7 +108,7 @@ async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()>
 }
 
 async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
-    let empty = store.with_conn(|conn| demo::is_empty(conn)).await?;
+    let empty = store.with_conn(demo::is_empty).await?;
     if empty && config.demo {
         seed(&store, &config.demo_password, config.demo_cases).await?;
     } else if empty {
