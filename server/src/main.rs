@@ -91,7 +91,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()> {
-    let empty = store.with_conn(demo::is_empty).await?;
+    let empty = store.read(demo::is_empty).await?;
     anyhow::ensure!(
         empty,
         "the database already has users; demo data goes only into an empty one"
@@ -108,7 +108,7 @@ async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()>
 }
 
 async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
-    let empty = store.with_conn(demo::is_empty).await?;
+    let empty = store.read(demo::is_empty).await?;
     if empty && config.demo {
         seed(&store, &config.demo_password, config.demo_cases).await?;
     } else if empty {
