@@ -192,6 +192,24 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The configured departments with the default category tree.
+pub fn load_catalog(conn: &Connection) -> Result<tousu_shared::model::Catalog, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
+    let departments = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(|r| r.ok())
+        .filter_map(|(id, name)| {
+            tousu_shared::ids::DepartmentId::parse(&id)
+                .ok()
+                .map(|id| tousu_shared::model::Department { id, name })
+        })
+        .collect();
+    Ok(tousu_shared::model::Catalog {
+        categories: tousu_shared::model::Catalog::default_categories(),
+        departments,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,22 +248,4 @@ mod tests {
             .expect("must fail");
         assert!(err.to_string().contains("cannot create"), "{err}");
     }
-}
-
-/// The configured departments with the default category tree.
-pub fn load_catalog(conn: &Connection) -> Result<tousu_shared::model::Catalog, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
-    let departments = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(|r| r.ok())
-        .filter_map(|(id, name)| {
-            tousu_shared::ids::DepartmentId::parse(&id)
-                .ok()
-                .map(|id| tousu_shared::model::Department { id, name })
-        })
-        .collect();
-    Ok(tousu_shared::model::Catalog {
-        categories: tousu_shared::model::Catalog::default_categories(),
-        departments,
-    })
 }
