@@ -115,19 +115,19 @@ fn insert_event(tx: &Transaction, event: &Event, now: i64) -> Result<i64, StoreE
         .command()
         .map(|c| c.as_str())
         .unwrap_or("unknown");
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (id, case_id, device_id, dev_seq, kind, event, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            event.id.to_string(),
-            event.case_id.to_string(),
-            event.device_id.to_string(),
-            event.dev_seq as i64,
-            kind,
-            json(event),
-            now,
-        ],
-    )?;
+    )?
+    .execute(params![
+        event.id.to_string(),
+        event.case_id.to_string(),
+        event.device_id.to_string(),
+        event.dev_seq as i64,
+        kind,
+        json(event),
+        now,
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -245,12 +245,15 @@ pub fn push(
         )
         .optional()?
         .ok_or(StoreError::NoDevice)?;
-    let mut cache: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
+    // Events and current view of the cases this batch touched.
+    let mut cache: BTreeMap<CaseId, (Vec<Event>, Option<CaseView>)> = BTreeMap::new();
+    // Projections are written once per case per batch, after its last event.
+    let mut dirty: BTreeMap<CaseId, (CaseView, i64)> = BTreeMap::new();
     let mut results = Vec::with_capacity(raw_events.len());
     let mut numbers = Vec::new();
 
     for raw in raw_events {
-        let event: Event = match serde_json::from_value(raw.clone()) {
+        let event: Event = match serde::Deserialize::deserialize(raw) {
             Ok(event) => event,
             Err(e) => {
                 let why = Quarantine::Invalid {
@@ -270,11 +273,8 @@ pub fn push(
         }
         // Same id again: a retry if identical, an error if not.
         let existing: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT seq, event FROM events WHERE id = ?1",
-                [event.id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT seq, event FROM events WHERE id = ?1")?
+            .query_row([event.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((seq, stored)) = existing {
             let same = serde_json::from_str::<Event>(&stored).is_ok_and(|s| s == event);
@@ -348,16 +348,19 @@ pub fn push(
             continue;
         }
 
-        let events = match cache.get(&event.case_id) {
-            Some(events) => events.clone(),
-            None => case_events(&tx, event.case_id)?,
+        let (mut events, before) = match cache.remove(&event.case_id) {
+            Some(cached) => cached,
+            None => {
+                let events = case_events(&tx, event.case_id)?;
+                let view = (!events.is_empty()).then(|| fold(event.case_id, &events));
+                (events, view)
+            }
         };
-        let before = (!events.is_empty()).then(|| fold(event.case_id, &events));
         if let Err(denied) = authorize_event(&caller.principal, &event, before.as_ref(), ctx) {
+            cache.insert(event.case_id, (events, before));
             results.push(reject(Quarantine::Forbidden { denied }, &tx)?);
             continue;
         }
-        let mut events = events;
         events.push(event.clone());
         let mut view = fold(event.case_id, &events);
         if let Some((_, why)) = view.not_applied.iter().find(|(id, _)| *id == event.id) {
@@ -371,7 +374,7 @@ pub fn push(
                 },
             };
             events.pop();
-            cache.insert(event.case_id, events);
+            cache.insert(event.case_id, (events, before));
             results.push(reject(why, &tx)?);
             continue;
         }
@@ -399,8 +402,11 @@ pub fn push(
             view = fold(event.case_id, &events);
             numbers.push((event.case_id, number));
         }
-        store_view(&tx, &view, last_seq)?;
-        cache.insert(event.case_id, events);
+        dirty.insert(event.case_id, (view.clone(), last_seq));
+        cache.insert(event.case_id, (events, Some(view)));
+    }
+    for (view, last_seq) in dirty.values() {
+        store_view(&tx, view, *last_seq)?;
     }
     tx.execute(
         "UPDATE devices SET next_seq = ?1 WHERE id = ?2",

@@ -1,0 +1,154 @@
+//! Sync load harness (a benchmark, not a test): pushes 10,000 cases / 50,000 events from one
+//! client, pulls them into a fresh one, then runs a steady load of concurrent clients pushing
+//! small batches. Prints wall times, events/s, bytes on the wire and latency percentiles.
+//!
+//! Run: `cargo build --release -p tousu-server && TOUSU_SERVER_BIN=target/release/tousu-server
+//! cargo run --release -p tousu-e2e --bin sync-load`.
+
+use std::time::{Duration, Instant};
+
+use tousu_e2e::{Api, TestServer};
+use tousu_shared::{
+    api::sync::{PushResponse, PushResult},
+    event::EventBody,
+    model::CaseKind,
+    testing::{Writer, body, registration, t0},
+};
+
+const CASES: u64 = 10_000;
+const EVENTS_PER_CASE: usize = 5;
+const BATCH: usize = 500;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    println!("server: {}", tousu_e2e::server_binary()?.display());
+
+    // 1. Bulk push from one client.
+    let mut w = Writer::user(1, 101, "clerk");
+    let api = Api::login(&server.url, "clerk", Some(w.device)).await?;
+    let mut events = Vec::with_capacity(CASES as usize * EVENTS_PER_CASE);
+    for case in 0..CASES {
+        w.switch_to(10_000 + case);
+        events.push(w.write(EventBody::Registered(registration(
+            CaseKind::Complaint,
+            t0(),
+        ))));
+        for k in 1..EVENTS_PER_CASE {
+            events.push(w.write(body::note(&format!(
+                "第{k}次补充：现场照片已拍摄，情况已核实"
+            ))));
+        }
+    }
+    let mut bytes_up = 0usize;
+    let started = Instant::now();
+    for chunk in events.chunks(BATCH) {
+        let payload = serde_json::to_vec(&serde_json::json!({ "events": chunk }))?;
+        bytes_up += payload.len();
+        let res = api
+            .http
+            .post(format!("{}/api/v1/sync/push", server.url))
+            .bearer_auth(&api.token)
+            .header("content-type", "application/json")
+            .body(payload)
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 200, "push: {}", res.text().await?);
+        let answer: PushResponse = res.json().await?;
+        anyhow::ensure!(
+            answer
+                .results
+                .iter()
+                .all(|r| matches!(r, PushResult::Applied { .. }))
+        );
+    }
+    let push_time = started.elapsed();
+    println!(
+        "push: {} events ({} cases) in {:.2} s = {:.0} events/s, {:.1} MB up",
+        events.len(),
+        CASES,
+        push_time.as_secs_f64(),
+        events.len() as f64 / push_time.as_secs_f64(),
+        bytes_up as f64 / 1e6
+    );
+
+    // 2. A fresh device pulls it all (the supervisor sees every case).
+    let sup = Api::login(
+        &server.url,
+        "supervisor",
+        Some(Writer::user(1, 102, "supervisor").device),
+    )
+    .await?;
+    let started = Instant::now();
+    let res = sup
+        .http
+        .get(format!("{}/api/v1/sync/pull?cursor=0", server.url))
+        .bearer_auth(&sup.token)
+        .header("accept-encoding", "identity")
+        .send()
+        .await?;
+    let raw = res.bytes().await?;
+    let snapshot: tousu_shared::api::sync::PullResponse = serde_json::from_slice(&raw)?;
+    let pull_time = started.elapsed();
+    let pulled: usize = snapshot.grants.iter().map(|g| g.events.len()).sum();
+    println!(
+        "pull (first, snapshot): {} cases, {} events in {:.2} s, {:.1} MB down (uncompressed)",
+        snapshot.grants.len(),
+        pulled,
+        pull_time.as_secs_f64(),
+        raw.len() as f64 / 1e6
+    );
+
+    // 3. Steady load: concurrent clients pushing batches of 20 events.
+    let clients = 8;
+    let duration = Duration::from_secs(10);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let url = server.url.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut w = Writer::user(1, 200 + c, "clerk");
+            let api = Api::login(&url, "clerk", Some(w.device))
+                .await
+                .expect("login");
+            let mut latencies = Vec::new();
+            let started = Instant::now();
+            let mut case = 1_000_000 * (c + 1);
+            while started.elapsed() < duration {
+                case += 1;
+                w.switch_to(case);
+                let mut batch = vec![w.write(EventBody::Registered(registration(
+                    CaseKind::Complaint,
+                    t0(),
+                )))];
+                for _ in 1..20 {
+                    batch.push(w.write(body::note("持续负载下的补充记录")));
+                }
+                let t = Instant::now();
+                let answer = api.push(&batch).await.expect("push");
+                latencies.push(t.elapsed());
+                assert!(
+                    answer
+                        .results
+                        .iter()
+                        .all(|r| matches!(r, PushResult::Applied { .. }))
+                );
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await?);
+    }
+    all.sort();
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    println!(
+        "steady: {clients} clients, {} requests of 20 events in {} s = {:.0} req/s; p50 {:.1} ms, p99 {:.1} ms",
+        all.len(),
+        duration.as_secs(),
+        all.len() as f64 / duration.as_secs_f64(),
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3
+    );
+    Ok(())
+}
