@@ -30,6 +30,9 @@ pub struct Config {
     /// Seed demo data into an empty database at start (users named after their roles).
     #[arg(long, env = "TOUSU_DEMO", default_value_t = false, global = true)]
     pub demo: bool,
+    /// Days an archived case is kept before an archivist may destroy it.
+    #[arg(long, env = "TOUSU_RETENTION_DAYS", default_value_t = 3 * 365, global = true)]
+    pub retention_days: i64,
     /// How many demo cases to seed.
     #[arg(long, env = "TOUSU_DEMO_CASES", default_value_t = 240, global = true)]
     pub demo_cases: usize,

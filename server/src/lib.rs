@@ -17,6 +17,7 @@ use tower_http::{
     timeout::TimeoutLayer,
 };
 
+pub mod archive;
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub store: store::Store,
     /// The built app and its CSP.
     pub shell: web::AppShell,
+    /// Days an archived case is kept before it may be destroyed.
+    pub retention_days: i64,
 }
 
 impl AppState {

@@ -131,7 +131,12 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     tracing::info!(%addr, db = %config.db.display(), dist = %config.dist.display(), "started");
     axum::serve(
         listener,
-        app(AppState { store, shell }).into_make_service_with_connect_info::<SocketAddr>(),
+        app(AppState {
+            store,
+            shell,
+            retention_days: config.retention_days,
+        })
+        .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

@@ -60,7 +60,8 @@ pub fn case_view(conn: &Connection, case: CaseId) -> Result<Option<CaseView>, St
     .transpose()
 }
 
-fn store_view(tx: &Transaction, view: &CaseView, last_seq: i64) -> Result<(), StoreError> {
+/// Writes a case's projection.
+pub fn store_view(tx: &Transaction, view: &CaseView, last_seq: i64) -> Result<(), StoreError> {
     let registered_by = match &view.registered_by {
         Some(Actor::User(u)) => Some(u.to_string()),
         _ => None,

@@ -791,3 +791,69 @@ fn erase(view: &mut CaseView) {
         }
     }
 }
+
+/// The stored form of an event after its case was destroyed: personal data and free text
+/// erased, everything statistical kept (the same rule as the view's erasure). The server
+/// rewrites stored events with this, so erased data is gone from the store, not just hidden.
+pub fn erase_event(event: &Event) -> Event {
+    use crate::event::EventBody as B;
+    let erased = || LongText::parse(crate::validate::Field::Text, ERASED_TEXT).expect("valid");
+    let mut event = event.clone();
+    match &mut event.body {
+        B::Registered(r) => {
+            r.complainant = Complainant::default();
+            r.details.location = None;
+            r.details.request = None;
+            r.details.description = erased();
+            r.attachments.clear();
+        }
+        B::RecordAmended(a) => {
+            a.complainant = a.complainant.as_ref().map(|_| Complainant::default());
+            if let Some(d) = a.details.as_mut() {
+                d.location = None;
+                d.request = None;
+                d.description = erased();
+            }
+        }
+        B::Classified(c) => c.cause = None,
+        B::RejectedOutOfScope(r) | B::Reopened(r) => r.reason = erased(),
+        B::Dispatched(d) => d.instructions = None,
+        B::DeadlineSet(d) => d.reason = None,
+        B::NoteAdded(n) => {
+            n.text = erased();
+            n.attachments.clear();
+            n.signature = None;
+            n.signed_by = None;
+        }
+        B::AttachmentAdded(a) => {
+            a.caption = None;
+            a.attachment.name = None;
+        }
+        B::ReportSubmitted(r) => {
+            r.findings = erased();
+            r.cause = None;
+        }
+        B::PlanProposed(p) => {
+            p.plan = erased();
+            p.opinion = None;
+        }
+        B::PlanReviewed(r) => r.comment = None,
+        B::ExecutionRecorded(x) => x.result = erased(),
+        B::FeedbackGiven(f) => f.text = erased(),
+        B::RevisitRecorded(r) => r.comment = None,
+        B::Closed(c) => c.summary = None,
+        B::AccountabilityRecorded(a) => a.reason = erased(),
+        B::AppealFiled(a) => a.reason = erased(),
+        B::AppealDecided(d) => d.decision = erased(),
+        B::Unknown(u) => {
+            u.raw = serde_json::json!({ "kind": u.kind });
+        }
+        B::InvestigationStarted
+        | B::LinkedDuplicate(_)
+        | B::ConflictResolved(_)
+        | B::NumberAssigned(_)
+        | B::Archived
+        | B::Destroyed => {}
+    }
+    event
+}

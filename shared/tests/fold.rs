@@ -409,3 +409,33 @@ proptest! {
         prop_assert!(ids.contains(&ex.id) && ids.contains(&ey.id));
     }
 }
+
+#[test]
+fn erased_events_fold_to_the_erased_view() {
+    let mut events = full_lifecycle(13, 2);
+    let mut sys = Writer::new(13, 9, Actor::System);
+    sys.sees(&events);
+    events.push(sys.write(EventBody::Archived));
+    events.push(sys.write(EventBody::Destroyed));
+    let case = events[0].case_id;
+    let erased: Vec<Event> = events.iter().map(tousu_shared::fold::erase_event).collect();
+    let json = serde_json::to_string(&erased).unwrap();
+    for secret in [
+        "张三",
+        "13812345678",
+        "zhang.san",
+        "建国路",
+        "快件外包装破损",
+        "调查记录",
+    ] {
+        assert!(!json.contains(secret), "{secret} survived erasure");
+    }
+    // The erased history folds to the same case, statistics intact.
+    let from_erased = fold(case, &erased);
+    let from_original = fold(case, &events);
+    assert_eq!(from_erased.stage, Stage::Destroyed);
+    assert_eq!(from_erased.number, from_original.number);
+    assert_eq!(from_erased.category, from_original.category);
+    assert_eq!(from_erased.stage_history, from_original.stage_history);
+    assert_eq!(from_erased.revisits.len(), 1);
+}

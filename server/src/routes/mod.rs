@@ -7,6 +7,7 @@ use axum::{
 
 use crate::{AppState, error::ApiError};
 
+pub mod archive;
 pub mod auth;
 pub mod health;
 pub mod sync;
@@ -21,5 +22,13 @@ pub fn api() -> Router<AppState> {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/quarantine", get(sync::quarantined))
+        .route("/cases/{id}", get(archive::case))
+        .route("/archive/run", post(archive::run))
+        .route(
+            "/archive/requests",
+            get(archive::list).post(archive::request),
+        )
+        .route("/archive/requests/{id}/decision", post(archive::decide))
+        .route("/archive/destroy", post(archive::destroy))
         .fallback(|| async { ApiError::NotFound })
 }

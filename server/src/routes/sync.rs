@@ -6,7 +6,7 @@ use axum::{
 };
 use serde::Deserialize;
 use tousu_shared::{
-    access::{AccessContext, Principal, Role},
+    access::{Principal, Role},
     api::sync::{PullResponse, PushRequest, PushResponse},
 };
 
@@ -37,10 +37,12 @@ pub async fn push(
             "sign in with a device_id to push".into(),
         ));
     }
-    let ctx = AccessContext {
-        now: state.now(),
-        grants: Vec::new(),
-    };
+    let now = state.now();
+    let principal = caller.principal.clone();
+    let ctx = state
+        .store
+        .read(move |conn| crate::archive::context(conn, &principal, now))
+        .await?;
     let catalog = state.catalog().await?;
     let response = state
         .store
@@ -73,14 +75,14 @@ pub async fn pull(
     if matches!(caller.principal, Principal::Kiosk { .. }) {
         return Err(ApiError::Forbidden("a kiosk reads nothing"));
     }
-    let ctx = AccessContext {
-        now: state.now(),
-        grants: Vec::new(),
-    };
+    let now = state.now();
     let limit = q.limit.unwrap_or(500);
     let response = state
         .store
-        .read(move |conn| sync::pull(conn, &caller, q.cursor, limit, &ctx))
+        .read(move |conn| {
+            let ctx = crate::archive::context(conn, &caller.principal, now)?;
+            sync::pull(conn, &caller, q.cursor, limit, &ctx)
+        })
         .await?;
     Ok(Json(response))
 }

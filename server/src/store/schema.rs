@@ -116,4 +116,21 @@ pub const MIGRATIONS: &[&str] = &[
         hash      TEXT NOT NULL
     ) STRICT;
     "#,
+    // 3: archive access requests (查閱權限): who, which cases or month, why, how long.
+    r#"
+    CREATE TABLE archive_requests (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        requester  TEXT NOT NULL REFERENCES users(id),
+        scope      TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        days       INTEGER NOT NULL,
+        status     TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused')),
+        decided_by TEXT,
+        decided_at INTEGER,
+        comment    TEXT,
+        until      INTEGER,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX archive_requests_requester ON archive_requests(requester, status);
+    "#,
 ];

@@ -1,0 +1,202 @@
+//! `/api/v1/archive/*` and `/api/v1/cases/{id}`.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+};
+use serde::Deserialize;
+use tousu_shared::{access::GrantScope, access::VisibleCase, ids::CaseId};
+
+use crate::{
+    AppState,
+    archive::{self, AccessRequest, ArchiveError},
+    auth::Caller,
+    error::{ApiError, ApiJson},
+};
+
+impl From<ArchiveError> for ApiError {
+    fn from(e: ArchiveError) -> Self {
+        match e {
+            ArchiveError::Forbidden => ApiError::Forbidden("archive"),
+            ArchiveError::NotFound => ApiError::NotFound,
+            ArchiveError::MonthNotOver => ApiError::BadRequest(e.to_string()),
+            ArchiveError::Conflict(why) => ApiError::BadRequest(why.into()),
+            ArchiveError::RetentionNotOver(_) => ApiError::BadRequest(e.to_string()),
+            ArchiveError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Body of an archive run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u8,
+}
+
+/// `POST /api/v1/archive/run`: archives the cases closed in a past month.
+pub async fn run(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<RunRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if !(1..=12).contains(&req.month) {
+        return Err(ApiError::BadRequest("month must be 1–12".into()));
+    }
+    let now = state.now();
+    let n = state
+        .store
+        .with_conn(move |conn| {
+            Ok(archive::run(
+                conn,
+                &caller.principal,
+                req.year,
+                req.month,
+                now,
+            ))
+        })
+        .await??;
+    Ok(Json(serde_json::json!({ "archived": n })))
+}
+
+/// Body of an access request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequest {
+    /// Which cases.
+    pub scope: GrantScope,
+    /// Why.
+    pub reason: String,
+    /// For how many days (1–90).
+    pub days: i64,
+}
+
+/// `POST /api/v1/archive/requests`.
+pub async fn request(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<NewRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if !(1..=90).contains(&req.days) {
+        return Err(ApiError::BadRequest("days must be 1–90".into()));
+    }
+    let reason = req.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::BadRequest(
+            "a reason of 1–500 characters is required".into(),
+        ));
+    }
+    let now = state.now();
+    let id = state
+        .store
+        .with_conn(move |conn| {
+            Ok(archive::request(
+                conn,
+                &caller.principal,
+                &req.scope,
+                &reason,
+                req.days,
+                now,
+            ))
+        })
+        .await??;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+/// `GET /api/v1/archive/requests`: one's own; archivists see all.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<AccessRequest>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .read(move |conn| archive::list(conn, &caller.principal))
+            .await?,
+    ))
+}
+
+/// Body of a decision.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Approve (true) or refuse (false).
+    pub approve: bool,
+    /// Comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// `POST /api/v1/archive/requests/{id}/decision`.
+pub async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let now = state.now();
+    state
+        .store
+        .with_conn(move |conn| {
+            Ok(archive::decide(
+                conn,
+                &caller.principal,
+                id,
+                d.approve,
+                d.comment.as_deref(),
+                now,
+            ))
+        })
+        .await??;
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
+/// Body of a destruction.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Destroy {
+    /// The archived cases to destroy.
+    pub cases: Vec<CaseId>,
+}
+
+/// `POST /api/v1/archive/destroy`.
+pub async fn destroy(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(d): ApiJson<Destroy>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let now = state.now();
+    let retention = state.retention_days;
+    let n = state
+        .store
+        .with_conn(move |conn| {
+            Ok(archive::destroy(
+                conn,
+                &caller.principal,
+                &d.cases,
+                retention,
+                now,
+            ))
+        })
+        .await??;
+    Ok(Json(serde_json::json!({ "destroyed": n })))
+}
+
+/// `GET /api/v1/cases/{id}`: the case as the caller may see it (404 when hidden); reads of
+/// archived cases need an active grant and are audited.
+pub async fn case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<CaseId>,
+) -> Result<Json<VisibleCase>, ApiError> {
+    let now = state.now();
+    // The writer: an archive read writes its audit row in the same transaction.
+    let visible = state
+        .store
+        .with_conn(move |conn| archive::read_case(conn, &caller.principal, id, now))
+        .await?;
+    visible.map(Json).ok_or(ApiError::NotFound)
+}
