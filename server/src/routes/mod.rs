@@ -7,6 +7,7 @@ use axum::{
 
 use crate::{AppState, error::ApiError};
 
+pub mod admin;
 pub mod archive;
 pub mod auth;
 pub mod health;
@@ -30,5 +31,13 @@ pub fn api() -> Router<AppState> {
         )
         .route("/archive/requests/{id}/decision", post(archive::decide))
         .route("/archive/destroy", post(archive::destroy))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}/disable", post(admin::disable_user))
+        .route(
+            "/admin/departments",
+            get(admin::departments).post(admin::create_department),
+        )
+        .route("/admin/kiosks", post(admin::create_kiosk))
+        .route("/admin/kiosks/{id}/revoke", post(admin::revoke_kiosk))
         .fallback(|| async { ApiError::NotFound })
 }
