@@ -38,6 +38,9 @@ pub enum ApiError {
     /// Signed in, but the policy says no.
     #[error("not allowed: {0}")]
     Forbidden(&'static str),
+    /// The content is not one of the accepted types.
+    #[error("unsupported content type: JPEG, PNG, WebP or PDF only")]
+    UnsupportedMediaType,
     /// Too many failed logins; try again later.
     #[error("too many attempts; try again later")]
     RateLimited,
@@ -59,6 +62,9 @@ impl ApiError {
             ApiError::InvalidCredentials => ("invalid_credentials", StatusCode::UNAUTHORIZED),
             ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN),
             ApiError::RateLimited => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            ApiError::UnsupportedMediaType => {
+                ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            }
             ApiError::Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
     }

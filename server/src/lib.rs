@@ -71,10 +71,18 @@ pub fn now() -> tousu_shared::clock::Timestamp {
 
 /// Builds the server's router: `/api/v1/*`, then the app's files with SPA fallback.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .nest("/v1", routes::api())
-        .fallback(|| async { ApiError::NotFound })
+    let v1 = routes::api()
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
+        .merge(
+            routes::blob_routes()
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    routes::blobs::MAX_BLOB_BYTES,
+                ))
+                .layer(RequestBodyLimitLayer::new(routes::blobs::MAX_BLOB_BYTES)),
+        );
+    let api = Router::new()
+        .nest("/v1", v1)
+        .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn(json_errors));
 
     let shell = state.shell.clone();

@@ -380,6 +380,10 @@ pub fn push(
             continue;
         }
         let mut last_seq = insert_event(&tx, &event, now.0)?;
+        for hash in referenced_blobs(&event.body) {
+            tx.prepare_cached("INSERT OR IGNORE INTO blob_refs (hash, case_id) VALUES (?1, ?2)")?
+                .execute(params![hash, event.case_id.to_string()])?;
+        }
         results.push(PushResult::Applied {
             event_id: event.id,
             seq: last_seq,
@@ -419,6 +423,25 @@ pub fn push(
         numbers,
         server_time: now.0,
     })
+}
+
+/// The attachment hashes an event refers to (photos, documents, signatures).
+pub fn referenced_blobs(body: &EventBody) -> Vec<String> {
+    match body {
+        EventBody::Registered(r) => r
+            .attachments
+            .iter()
+            .map(|a| a.hash.as_str().to_string())
+            .collect(),
+        EventBody::NoteAdded(n) => n
+            .attachments
+            .iter()
+            .map(|a| a.hash.as_str().to_string())
+            .chain(n.signature.iter().map(|s| s.as_str().to_string()))
+            .collect(),
+        EventBody::AttachmentAdded(a) => vec![a.attachment.hash.as_str().to_string()],
+        _ => Vec::new(),
+    }
 }
 
 /// Scope-changing events: a case that one of these touches may have just entered the

@@ -10,10 +10,16 @@ use crate::{AppState, error::ApiError};
 pub mod admin;
 pub mod archive;
 pub mod auth;
+pub mod blobs;
 pub mod health;
 pub mod sync;
 
-/// All API routes, to be nested under `/api/v1`. Unknown paths answer a JSON 404.
+/// Attachment routes, with their own (larger) body limit.
+pub fn blob_routes() -> Router<AppState> {
+    Router::new().route("/blobs/{hash}", get(blobs::download).put(blobs::upload))
+}
+
+/// All other API routes, to be nested under `/api/v1`. Unknown paths answer a JSON 404.
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))

@@ -133,4 +133,20 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX archive_requests_requester ON archive_requests(requester, status);
     "#,
+    // 4: content-addressed attachments and which cases reference them.
+    r#"
+    CREATE TABLE blobs (
+        hash       TEXT PRIMARY KEY NOT NULL,
+        media_type TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        uploader   TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE blob_refs (
+        hash    TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        PRIMARY KEY (hash, case_id)
+    ) STRICT;
+    "#,
 ];
