@@ -2,7 +2,7 @@
 
 use axum::{
     Router,
-    routing::{get, post},
+    routing::{get, post, put},
 };
 
 use crate::{AppState, error::ApiError};
@@ -12,6 +12,7 @@ pub mod archive;
 pub mod auth;
 pub mod blobs;
 pub mod health;
+pub mod reference;
 pub mod sync;
 
 /// Attachment routes, with their own (larger) body limit.
@@ -45,5 +46,9 @@ pub fn api() -> Router<AppState> {
         )
         .route("/admin/kiosks", post(admin::create_kiosk))
         .route("/admin/kiosks/{id}/revoke", post(admin::revoke_kiosk))
+        .route("/reference", get(reference::get))
+        .route("/admin/calendar", put(reference::put_calendar))
+        .route("/admin/sla-policy", put(reference::put_sla))
+        .route("/admin/categories", put(reference::put_categories))
         .fallback(|| async { ApiError::NotFound })
 }

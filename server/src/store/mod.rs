@@ -192,7 +192,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The configured departments with the default category tree.
+/// The configured departments and category tree (the shipped default until an admin edits it).
 pub fn load_catalog(conn: &Connection) -> Result<tousu_shared::model::Catalog, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
     let departments = stmt
@@ -205,7 +205,7 @@ pub fn load_catalog(conn: &Connection) -> Result<tousu_shared::model::Catalog, S
         })
         .collect();
     Ok(tousu_shared::model::Catalog {
-        categories: tousu_shared::model::Catalog::default_categories(),
+        categories: crate::routes::reference::categories(conn)?,
         departments,
     })
 }
