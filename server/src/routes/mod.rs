@@ -12,6 +12,7 @@ pub mod archive;
 pub mod auth;
 pub mod blobs;
 pub mod health;
+pub mod openapi;
 pub mod reference;
 pub mod sync;
 
@@ -24,6 +25,7 @@ pub fn blob_routes() -> Router<AppState> {
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::openapi))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))

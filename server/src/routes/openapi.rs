@@ -1,0 +1,295 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document, generated from [`ENDPOINTS`], the one
+//! list of routes. A test calls every listed route to prove the list and the router agree.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+/// One documented endpoint.
+pub struct Endpoint {
+    /// HTTP method, lowercase.
+    pub method: &'static str,
+    /// Path under `/api/v1`, with `{param}` placeholders.
+    pub path: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub who: &'static str,
+    /// Request body, if any: a description of the JSON.
+    pub request: Option<&'static str>,
+    /// What a success answers.
+    pub response: &'static str,
+}
+
+macro_rules! ep {
+    ($m:literal, $p:literal, $s:literal, $w:literal, $req:expr, $res:literal) => {
+        Endpoint {
+            method: $m,
+            path: $p,
+            summary: $s,
+            who: $w,
+            request: $req,
+            response: $res,
+        }
+    };
+}
+
+/// Every route of the API.
+pub const ENDPOINTS: &[Endpoint] = &[
+    ep!(
+        "get",
+        "/health",
+        "Version and database status",
+        "anyone",
+        None,
+        "Health"
+    ),
+    ep!(
+        "get",
+        "/openapi.json",
+        "This document",
+        "anyone",
+        None,
+        "OpenAPI 3.1 document"
+    ),
+    ep!(
+        "post",
+        "/auth/login",
+        "Sign in; registers the browser's device",
+        "anyone",
+        Some("LoginRequest {username, password, device_id?}"),
+        "LoginResponse {token, expires_at, idle_timeout_s, user, server_time}"
+    ),
+    ep!(
+        "post",
+        "/auth/logout",
+        "End this session at once",
+        "signed in",
+        None,
+        "{ok}"
+    ),
+    ep!("get", "/auth/me", "Who am I", "users", None, "UserInfo"),
+    ep!(
+        "post",
+        "/sync/push",
+        "Push this device's events in dev_seq order",
+        "users with a device, kiosks",
+        Some("PushRequest {events: [Event]}"),
+        "PushResponse {results: [applied|duplicate|quarantined], numbers, server_time}"
+    ),
+    ep!(
+        "get",
+        "/sync/pull",
+        "Events after ?cursor in scope, masked; grants; revocations (cursor 0: snapshot)",
+        "users",
+        None,
+        "PullResponse"
+    ),
+    ep!(
+        "get",
+        "/sync/quarantine",
+        "Quarantined events: one's own, all for supervisors",
+        "users",
+        None,
+        "[QuarantinedEvent]"
+    ),
+    ep!(
+        "get",
+        "/cases/{id}",
+        "A case as the caller may see it; archive reads audited",
+        "users",
+        None,
+        "VisibleCase"
+    ),
+    ep!(
+        "put",
+        "/blobs/{hash}",
+        "Upload an attachment by SHA-256 (JPEG, PNG, WebP, PDF; 10 MiB)",
+        "users, kiosks",
+        Some("the file's bytes"),
+        "{media_type}"
+    ),
+    ep!(
+        "get",
+        "/blobs/{hash}",
+        "Download an attachment of a case one fully sees",
+        "users",
+        None,
+        "the file's bytes"
+    ),
+    ep!(
+        "post",
+        "/archive/run",
+        "Archive the cases closed in a month that is over",
+        "archivists",
+        Some("{year, month}"),
+        "{archived}"
+    ),
+    ep!(
+        "get",
+        "/archive/requests",
+        "Access requests: one's own, all for archivists",
+        "users",
+        None,
+        "[AccessRequest]"
+    ),
+    ep!(
+        "post",
+        "/archive/requests",
+        "Ask for time-limited access to archived cases",
+        "users",
+        Some("{scope: {type: case, case} | {type: month, year, month}, reason, days}"),
+        "{id}"
+    ),
+    ep!(
+        "post",
+        "/archive/requests/{id}/decision",
+        "Approve or refuse a request (never one's own)",
+        "archivists",
+        Some("{approve, comment?}"),
+        "{ok}"
+    ),
+    ep!(
+        "post",
+        "/archive/destroy",
+        "Destroy archived cases after retention",
+        "archivists",
+        Some("{cases: [CaseId]}"),
+        "{destroyed}"
+    ),
+    ep!(
+        "get",
+        "/reference",
+        "Categories, departments, calendar, SLA policy",
+        "signed in",
+        None,
+        "Reference"
+    ),
+    ep!(
+        "put",
+        "/admin/calendar",
+        "Replace the working-day calendar",
+        "admins",
+        Some("{text}"),
+        "{ok, warnings}"
+    ),
+    ep!(
+        "put",
+        "/admin/sla-policy",
+        "Replace the time limits",
+        "admins",
+        Some("SlaPolicy"),
+        "{ok}"
+    ),
+    ep!(
+        "put",
+        "/admin/categories",
+        "Replace the category tree",
+        "admins",
+        Some("[Category]"),
+        "{ok}"
+    ),
+    ep!(
+        "get",
+        "/admin/users",
+        "List accounts",
+        "admins",
+        None,
+        "[UserRow]"
+    ),
+    ep!(
+        "post",
+        "/admin/users",
+        "Create an account",
+        "admins",
+        Some("{id, display_name, roles, department?, password}"),
+        "{ok}"
+    ),
+    ep!(
+        "post",
+        "/admin/users/{id}/disable",
+        "Disable an account; its sessions end",
+        "admins",
+        None,
+        "{ok}"
+    ),
+    ep!(
+        "get",
+        "/admin/departments",
+        "List departments",
+        "signed in",
+        None,
+        "[DepartmentRow]"
+    ),
+    ep!(
+        "post",
+        "/admin/departments",
+        "Create or rename a department",
+        "admins",
+        Some("{id, name}"),
+        "{ok}"
+    ),
+    ep!(
+        "post",
+        "/admin/kiosks",
+        "Register a kiosk; its token is shown once",
+        "admins",
+        Some("{name}"),
+        "{device_id, token}"
+    ),
+    ep!(
+        "post",
+        "/admin/kiosks/{id}/revoke",
+        "Revoke a kiosk",
+        "admins",
+        None,
+        "{ok}"
+    ),
+];
+
+/// The document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for e in ENDPOINTS {
+        let params: Vec<Value> = e
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        let mut op = json!({
+            "summary": e.summary,
+            "description": format!("Who: {}.", e.who),
+            "responses": {
+                "200": {"description": e.response},
+                "4XX": {"description": "ApiErrorBody {code, message}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiErrorBody"}}}}
+            }
+        });
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        if let Some(req) = e.request {
+            op["requestBody"] = json!({"description": req, "required": true});
+        }
+        if e.who != "anyone" {
+            op["security"] = json!([{"bearer": []}]);
+        }
+        let path = paths
+            .entry(format!("/api/v1{}", e.path))
+            .or_insert_with(|| json!({}));
+        path[e.method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Tousu API", "version": tousu_shared::VERSION},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"ApiErrorBody": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}
+        }
+    })
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Json<Value> {
+    Json(document())
+}
