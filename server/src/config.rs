@@ -57,6 +57,15 @@ pub enum Command {
     },
     /// Re-fold every case from its events and rewrite the projections.
     Rebuild,
+    /// Archive the cases closed in a month that is over (the monthly run, as the system).
+    ArchiveRun {
+        /// Year.
+        #[arg(long)]
+        year: i32,
+        /// Month, 1–12.
+        #[arg(long)]
+        month: u8,
+    },
     /// Verify the audit trail's hash chain.
     VerifyAudit,
     /// Create the first administrator (password from TOUSU_ADMIN_PASSWORD or standard input).

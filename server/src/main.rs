@@ -46,6 +46,22 @@ async fn run(config: Config) -> anyhow::Result<()> {
             println!("rebuilt {n} case projections from their events");
             Ok(())
         }
+        Command::ArchiveRun { year, month } => {
+            anyhow::ensure!((1..=12).contains(&month), "month must be 1–12");
+            let n = store
+                .with_conn(move |conn| {
+                    Ok(tousu_server::archive::run(
+                        conn,
+                        &tousu_shared::access::Principal::System,
+                        year,
+                        month,
+                        tousu_server::now(),
+                    ))
+                })
+                .await??;
+            println!("archived {n} cases closed in {year:04}-{month:02}");
+            Ok(())
+        }
         Command::VerifyAudit => {
             let n = store
                 .with_conn(|conn| {
