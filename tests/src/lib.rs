@@ -271,6 +271,44 @@ impl Api {
     }
 }
 
+/// Sends only the head of a request that announces a `len`-byte body and returns the status
+/// and body of the answer. A real client sending the whole oversized body races the server
+/// closing the connection after its early 413 (a broken pipe on the client side), so this
+/// speaks HTTP/1.1 itself: it also proves the server answers without waiting for the body.
+pub async fn announce_body(
+    url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    len: usize,
+) -> anyhow::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {len}\r\n\r\n"));
+    tcp.write_all(head.as_bytes()).await?;
+    let mut answer = Vec::new();
+    let read = tcp.read_to_end(&mut answer);
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .context("the server waited for the body instead of answering")??;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("no status line in {text:?}"))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
 /// A free TCP port on loopback (bound, then released).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use tousu_e2e::{TestServer, dist_dir, server_binary};
+use tousu_e2e::{TestServer, announce_body, dist_dir, server_binary};
 use tousu_shared::api::{ApiErrorBody, Health};
 
 #[tokio::test]
@@ -35,16 +35,16 @@ async fn unknown_api_paths_get_a_json_404() -> anyhow::Result<()> {
 #[tokio::test]
 async fn bodies_over_one_mebibyte_get_413_and_the_server_stays_up() -> anyhow::Result<()> {
     let server = TestServer::start()?;
-    let client = reqwest::Client::new();
-    let big = vec![b'x'; 1024 * 1024 + 1];
-    let res = client
-        .post(format!("{}/api/v1/health", server.url))
-        .header("content-type", "application/json")
-        .body(big)
-        .send()
-        .await?;
-    assert_eq!(res.status(), 413);
-    let body: ApiErrorBody = res.json().await?;
+    let (status, body) = announce_body(
+        &server.url,
+        "POST",
+        "/api/v1/health",
+        &[("Content-Type", "application/json")],
+        1024 * 1024 + 1,
+    )
+    .await?;
+    assert_eq!(status, 413, "{body}");
+    let body: ApiErrorBody = serde_json::from_str(&body)?;
     assert_eq!(body.code, "payload_too_large");
     let res = reqwest::get(format!("{}/api/v1/health", server.url)).await?;
     assert_eq!(res.status(), 200);

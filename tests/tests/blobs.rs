@@ -2,7 +2,7 @@
 //! those who fully see a case that refers to the blob.
 
 use sha2::{Digest, Sha256};
-use tousu_e2e::{Api, TestServer};
+use tousu_e2e::{Api, TestServer, announce_body};
 use tousu_shared::{
     event::{AttachmentAdded, EventBody},
     model::{Attachment, CaseKind},
@@ -58,12 +58,20 @@ async fn attachments_are_checked_and_only_shown_to_those_who_see_the_case() -> a
         (code, body["code"].as_str()),
         (415, Some("unsupported_media_type"))
     );
-    let mut huge = b"%PDF-".to_vec();
-    huge.resize(10 * 1024 * 1024 + 1, b'x');
-    assert_eq!(
-        put(Some(&sup_api), &server.url, &hex(&huge), huge).await?.0,
-        413
-    );
+    // Too large: refused from the declared length, before the body is read.
+    let auth = format!("Bearer {}", sup_api.token);
+    let (code, body) = announce_body(
+        &server.url,
+        "PUT",
+        &format!("/api/v1/blobs/{hash}"),
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/pdf"),
+        ],
+        10 * 1024 * 1024 + 1,
+    )
+    .await?;
+    assert_eq!(code, 413, "{body}");
     // Idempotent.
     assert_eq!(
         put(Some(&sup_api), &server.url, &hash, data.clone())
