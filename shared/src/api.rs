@@ -34,6 +34,17 @@ pub struct ApiErrorBody {
     pub message: String,
 }
 
+/// Answer of `GET /api/v1/reference`: everything a device needs to apply the rules offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    /// Categories and departments.
+    pub catalog: crate::model::Catalog,
+    /// The calendar in its text form (parse with [`crate::sla::WorkCalendar::parse`]).
+    pub calendar: String,
+    /// Time limits.
+    pub sla_policy: crate::sla::SlaPolicy,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

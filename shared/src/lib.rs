@@ -8,6 +8,7 @@
 //! - [`ids`], [`clock`]: identifiers, timestamps, civil dates, the hybrid logical clock.
 //! - [`model`]: the record sheet and what a case accumulates.
 //! - [`event`]: events and their versioned wire form.
+//! - [`author`]: writing a device's next event (sequence, clock, parents).
 //! - [`fold`]: events into a [`fold::CaseView`], with conflicts and the full timeline.
 //! - [`workflow`]: the lifecycle state machine.
 //! - [`access`]: the permission policy and masking.
@@ -18,6 +19,7 @@
 
 pub mod access;
 pub mod api;
+pub mod author;
 pub mod clock;
 pub mod event;
 pub mod fold;

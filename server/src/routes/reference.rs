@@ -4,9 +4,10 @@
 
 use axum::{Json, extract::State};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tousu_shared::{
     access::{Principal, Role},
+    api::Reference,
     model::{Catalog, Category},
     sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy, WorkCalendar},
 };
@@ -43,17 +44,6 @@ pub fn categories(conn: &Connection) -> Result<Vec<Category>, StoreError> {
         Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string())),
         None => Ok(Catalog::default_categories()),
     }
-}
-
-/// Everything a device needs to apply the rules offline.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Reference {
-    /// Categories and departments.
-    pub catalog: Catalog,
-    /// The calendar in its text form (parse with `WorkCalendar::parse`).
-    pub calendar: String,
-    /// Time limits.
-    pub sla_policy: SlaPolicy,
 }
 
 /// `GET /api/v1/reference`.
