@@ -7,12 +7,20 @@ use leptos_router::{
 };
 
 use crate::{
+    api,
+    context::{self, use_app},
     i18n::{I18nLocaleTrait as _, I18nSubContextProvider, Locale, t, t_string, use_i18n},
+    labels::{self, use_tr},
+    pages::{
+        case::CasePage, cases::CasesPage, intake::IntakePage, login::LoginPage, print::PrintPage,
+        revisit::RevisitPage, sync::SyncPage,
+    },
     platform,
     store::{self, DEVICE_DB},
+    sync,
 };
 
-/// Root component: i18n context, router and the shell.
+/// Root component: app state, i18n context, router and the shell.
 ///
 /// The language is Simplified Chinese unless the user picked another on this device; the
 /// browser's own language preference is deliberately not consulted (a Chinese-first product
@@ -27,6 +35,9 @@ pub fn App() -> impl IntoView {
                 .find(|l| l.as_str() == tag)
         })
         .unwrap_or(Locale::zh_CN);
+    let app = context::App::new();
+    provide_context(app);
+    leptos::task::spawn_local(boot(app));
     view! {
         <I18nSubContextProvider initial_locale=Signal::stored(initial)>
             <Router>
@@ -36,58 +47,116 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The frame every screen lives in.
+/// Reads who is signed in on this device and opens their data; starts sync.
+async fn boot(app: context::App) {
+    let result = async {
+        let device = store::open(DEVICE_DB).await?;
+        store::device_id(&device).await?;
+        let current = store::meta_get(&device, store::CURRENT_USER_KEY).await?;
+        device.close();
+        if let Some(username) = current {
+            let user_store = store::UserStore::open(&username).await?;
+            let session: Option<context::Session> =
+                store::meta_get_json(user_store.db(), store::SESSION_KEY).await?;
+            if let Some(session) = session {
+                app.enter(session).await?;
+            }
+        }
+        Ok::<(), store::StoreError>(())
+    }
+    .await;
+    if let Err(e) = result {
+        app.storage_error.set(Some(e.to_string()));
+    }
+    app.ready.set(true);
+    app.refresh_counts().await;
+    sync::start(app);
+}
+
+/// The frame every screen lives in; the sign-in page until someone is signed in.
 #[component]
 fn Shell() -> impl IntoView {
     let i18n = use_i18n();
+    let app = use_app();
     Effect::new(move |_| platform::apply_locale(i18n.get_locale().as_str()));
+    let signed_in = move || app.session.with(|s| s.as_ref().is_some_and(|s| !s.ended));
+    let ended_user = move || {
+        app.session
+            .with(|s| s.as_ref().filter(|s| s.ended).map(|s| s.username.clone()))
+    };
     view! {
         <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
-        <div class="layout">
-            <header class="topbar">
-                <a class="brand" href="/" aria-label=move || t_string!(i18n, app.product)>
-                    <img class="brand-mark" src="/icons/icon.svg" alt="" width="32" height="32"/>
-                    <span class="brand-name" data-testid="brand-name">{t!(i18n, app.name)}</span>
-                    <span class="brand-latin">"Tousu"</span>
-                </a>
-                <div class="topbar-tools">
-                    <NetworkStatus/>
-                    <LanguageSwitch/>
+        <Show
+            when=move || app.ready.get()
+            fallback=move || view! { <p class="boot" data-testid="booting">{t!(i18n, status.storage_opening)}</p> }
+        >
+            <Show
+                when=signed_in
+                fallback=move || view! {
+                    <div class="login-frame">
+                        <div class="login-tools"><LanguageSwitch/></div>
+                        {move || match ended_user() {
+                            Some(name) => view! { <LoginPage username=name/> }.into_any(),
+                            None => view! { <LoginPage/> }.into_any(),
+                        }}
+                    </div>
+                }
+            >
+                <div class="layout">
+                    <header class="topbar">
+                        <a class="brand" href="/" aria-label=move || t_string!(i18n, app.product)>
+                            <img class="brand-mark" src="/icons/icon.svg" alt="" width="32" height="32"/>
+                            <span class="brand-name" data-testid="brand-name">{t!(i18n, app.name)}</span>
+                            <span class="brand-latin">"Tousu"</span>
+                        </a>
+                        <div class="topbar-tools">
+                            <NetworkStatus/>
+                            <LanguageSwitch/>
+                            <UserMenu/>
+                        </div>
+                    </header>
+                    <nav class="sidenav" aria-label=move || t_string!(i18n, app.main_nav)>
+                        <ul>
+                            <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake">
+                                {t!(i18n, nav.intake)}
+                            </NavItem>
+                            <NavItem href="/cases" icon=ICON_CASES testid="nav-cases">
+                                {t!(i18n, nav.cases)}
+                            </NavItem>
+                            <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit">
+                                {t!(i18n, nav.revisit)}
+                            </NavItem>
+                            <NavItem href="/sync" icon=ICON_SYNC testid="nav-sync">
+                                {t!(i18n, nav.sync)}
+                            </NavItem>
+                            <NavItem href="/statistics" icon=ICON_STATS testid="nav-statistics">
+                                {t!(i18n, nav.statistics)}
+                            </NavItem>
+                        </ul>
+                    </nav>
+                    <main id="main" class="content" tabindex="-1">
+                        <Routes fallback=NotFound>
+                            <Route path=path!("/") view=CasesPage/>
+                            <Route path=path!("/cases") view=CasesPage/>
+                            <Route path=path!("/cases/:id") view=CasePage/>
+                            <Route path=path!("/cases/:id/print/:sheet") view=PrintPage/>
+                            <Route path=path!("/intake") view=IntakePage/>
+                            <Route path=path!("/revisit") view=RevisitPage/>
+                            <Route path=path!("/sync") view=SyncPage/>
+                            <Route path=path!("/statistics") view=StatisticsPage/>
+                        </Routes>
+                    </main>
+                    <StatusBar/>
                 </div>
-            </header>
-            <nav class="sidenav" aria-label=move || t_string!(i18n, app.main_nav)>
-                <ul>
-                    <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake">
-                        {t!(i18n, nav.intake)}
-                    </NavItem>
-                    <NavItem href="/cases" icon=ICON_CASES testid="nav-cases">
-                        {t!(i18n, nav.cases)}
-                    </NavItem>
-                    <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit">
-                        {t!(i18n, nav.revisit)}
-                    </NavItem>
-                    <NavItem href="/statistics" icon=ICON_STATS testid="nav-statistics">
-                        {t!(i18n, nav.statistics)}
-                    </NavItem>
-                </ul>
-            </nav>
-            <main id="main" class="content" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=CasesPage/>
-                    <Route path=path!("/cases") view=CasesPage/>
-                    <Route path=path!("/intake") view=IntakePage/>
-                    <Route path=path!("/revisit") view=RevisitPage/>
-                    <Route path=path!("/statistics") view=StatisticsPage/>
-                </Routes>
-            </main>
-            <StatusBar/>
-        </div>
+            </Show>
+        </Show>
     }
 }
 
 const ICON_INTAKE: &str = "M12 5v14M5 12h14";
 const ICON_CASES: &str = "M4 6h16M4 12h16M4 18h10";
 const ICON_REVISIT: &str = "M4 12a8 8 0 1 0 3-6.2M4 4v4h4";
+const ICON_SYNC: &str = "M4 12a8 8 0 0 1 14-5.3M20 4v4h-4M20 12a8 8 0 0 1-14 5.3M4 20v-4h4";
 const ICON_STATS: &str = "M5 20V10M12 20V4M19 20v-7";
 
 /// One entry of the side navigation, with an icon drawn from a single SVG path.
@@ -164,34 +233,148 @@ fn LanguageSwitch() -> impl IntoView {
     }
 }
 
-/// Bottom strip: local storage state and this device's id.
+/// Signed-in user, and signing out: the outbox is pushed first; if it cannot be, the user is
+/// warned and must confirm discarding, never silently.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let (warning, set_warning) = signal(None::<u32>);
+    let (busy, set_busy) = signal(false);
+    let sign_out = move |force: bool| {
+        set_busy.set(true);
+        leptos::task::spawn_local(async move {
+            if !force {
+                let _ = sync::flush(app).await;
+                let left = match app.user_store() {
+                    Some(store) => store.outbox_len().await.unwrap_or(0),
+                    None => 0,
+                };
+                if left > 0 {
+                    set_warning.set(Some(left));
+                    set_busy.set(false);
+                    return;
+                }
+            }
+            if let Some(session) = app.session.get_untracked() {
+                let _ = api::logout(&session.token).await;
+                if let Some(store) = app.user_store() {
+                    app.store.set_value(None);
+                    let _ = store.wipe(&session.username).await;
+                }
+                if let Ok(device) = store::open(DEVICE_DB).await {
+                    let _ = store::meta_put(&device, store::CURRENT_USER_KEY, "").await;
+                    device.close();
+                }
+            }
+            app.author.set_value(None);
+            app.session.set(None);
+            set_warning.set(None);
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <div class="user-menu">
+            <span class="user-name" data-testid="user-name">
+                {move || app.session.with(|s| s.as_ref().map(|s| s.user.display_name.clone()))}
+            </span>
+            <button class="btn btn-ghost" data-testid="sign-out" disabled=busy on:click=move |_| sign_out(false)>
+                {move || tr.t("退出", "登出", "Sign out")}
+            </button>
+            <Show when=move || warning.get().is_some()>
+                <div class="dialog" role="alertdialog" aria-labelledby="signout-h" data-testid="signout-warning">
+                    <h2 id="signout-h">{move || tr.t("还有未同步的记录", "還有未同步的記錄", "Unsynced work")}</h2>
+                    <p>{move || match tr.locale() {
+                        Locale::en => format!("{} changes could not reach the server. Signing out now deletes them from this device.", warning.get().unwrap_or(0)),
+                        _ => format!("有 {} 条记录未能上传到服务器。现在退出将从本机删除它们。", warning.get().unwrap_or(0)),
+                    }}</p>
+                    <div class="form-actions">
+                        <button class="btn btn-primary" on:click=move |_| set_warning.set(None)>
+                            {move || tr.t("留在本机，稍后同步", "留在本機，稍後同步", "Stay signed in and sync later")}
+                        </button>
+                        <button class="btn btn-danger" data-testid="discard-sign-out" on:click=move |_| sign_out(true)>
+                            {move || tr.t("放弃这些记录并退出", "放棄這些記錄並登出", "Discard them and sign out")}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Bottom strip, always visible: online/offline, syncing, unsynced count and age, last
+/// successful sync, refused events, storage use.
 #[component]
 fn StatusBar() -> impl IntoView {
-    let i18n = use_i18n();
-    let device = LocalResource::new(|| async {
-        let db = store::open(DEVICE_DB).await?;
-        let id = store::device_id(&db).await;
-        db.close();
-        id
+    let app = use_app();
+    let tr = use_tr();
+    let online = platform::use_online();
+    let (tick, set_tick) = signal(0u32);
+    let _ = set_interval_with_handle(
+        move || set_tick.update(|t| *t += 1),
+        std::time::Duration::from_secs(15),
+    );
+    let storage = LocalResource::new(move || {
+        app.revision.get();
+        async move { platform::storage_estimate().await }
     });
+    leptos::task::spawn_local(async move {
+        platform::request_persistence().await;
+    });
+    let ago = move |at: i64| {
+        tick.get();
+        labels::duration(tr, labels::now().0 - at)
+    };
     view! {
-        <footer class="statusbar" role="status" aria-live="polite" data-testid="statusbar">
-            {move || match device.get() {
-                None => view! { <span>{t!(i18n, status.storage_opening)}</span> }.into_any(),
-                Some(Ok(id)) => view! {
-                    <span class="storage-ok" data-testid="storage-ready">
-                        "✓ " {t!(i18n, status.storage_ready)}
-                    </span>
-                    <span class="device-id">
-                        {t!(i18n, status.device)} " " {id.chars().take(8).collect::<String>()}
-                    </span>
-                }.into_any(),
-                Some(Err(err)) => view! {
-                    <span class="storage-error" title=err.to_string()>
-                        "⚠ " {t!(i18n, status.storage_error)}
-                    </span>
-                }.into_any(),
+        <footer class="statusbar" data-testid="statusbar">
+            <span role="status" aria-live="polite" class="sync-line" data-testid="sync-status">
+                {move || {
+                    let s = app.sync.get();
+                    let mut parts = Vec::new();
+                    if !online.get() {
+                        parts.push(tr.t("○ 离线", "○ 離線", "○ offline").to_string());
+                    }
+                    if s.syncing {
+                        parts.push(tr.t("⟳ 正在同步", "⟳ 正在同步", "⟳ syncing").to_string());
+                    }
+                    if s.unsynced == 0 {
+                        parts.push(tr.t("✓ 全部已同步", "✓ 全部已同步", "✓ all synced").to_string());
+                    } else {
+                        let age = s.oldest_unsynced.map(ago).unwrap_or_default();
+                        parts.push(match tr.locale() {
+                            Locale::en => format!("● {} unsynced (oldest {age})", s.unsynced),
+                            _ => format!("● {} 条未同步（最早 {age} 前）", s.unsynced),
+                        });
+                    }
+                    parts.join(" · ")
+                }}
+            </span>
+            <span class="muted" data-testid="unsynced-count" hidden>{move || app.sync.with(|s| s.unsynced)}</span>
+            <span class="muted" data-testid="last-sync">
+                {move || app.sync.with(|s| s.last_sync).map(|t| format!("{}{}", tr.t("上次同步 ", "上次同步 ", "last sync "), labels::date_time(tr, tousu_shared::clock::Timestamp(t))))}
+            </span>
+            {move || {
+                let q = app.sync.with(|s| s.quarantined);
+                (q > 0).then(|| view! {
+                    <a href="/sync" class="chip chip-overdue" data-testid="quarantine-count">
+                        "⛔ " {q} {tr.t(" 条被拒绝", " 條被拒絕", " refused")}
+                    </a>
+                })
             }}
+            {move || app.sync.with(|s| s.error.clone()).map(|e| view! {
+                <span class="muted sync-error" title=e>{tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
+            })}
+            <span class="muted storage" data-testid="storage-ready">
+                {move || storage.get().flatten().map(|(used, quota)| format!(
+                    "{} {:.1} MB / {:.0} MB",
+                    tr.t("本机存储", "本機儲存", "storage"),
+                    used / 1e6,
+                    quota / 1e6
+                ))}
+            </span>
+            {move || app.storage_error.get().map(|e| view! {
+                <span class="storage-error" title=e>"⚠ " {tr.t("本地存储不可用", "本地儲存不可用", "local storage unavailable")}</span>
+            })}
         </footer>
     }
 }
@@ -210,42 +393,6 @@ fn SectionIntro(
             <p class="page-lead">{lead}</p>
             <div class="notice">{t!(i18n, page.not_ready)}</div>
         </section>
-    }
-}
-
-#[component]
-fn IntakePage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionIntro
-            title=Signal::derive(move || t_string!(i18n, nav.intake).to_string())
-            lead=Signal::derive(move || t_string!(i18n, page.intake_lead).to_string())
-            testid="page-intake"
-        />
-    }
-}
-
-#[component]
-fn CasesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionIntro
-            title=Signal::derive(move || t_string!(i18n, nav.cases).to_string())
-            lead=Signal::derive(move || t_string!(i18n, page.cases_lead).to_string())
-            testid="page-cases"
-        />
-    }
-}
-
-#[component]
-fn RevisitPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionIntro
-            title=Signal::derive(move || t_string!(i18n, nav.revisit).to_string())
-            lead=Signal::derive(move || t_string!(i18n, page.revisit_lead).to_string())
-            testid="page-revisit"
-        />
     }
 }
 

@@ -54,3 +54,45 @@ pub fn register_service_worker() {
         }
     });
 }
+
+/// Asks the browser to keep this site's storage under pressure (`navigator.storage.persist()`);
+/// returns whether it is persistent.
+pub async fn request_persistence() -> bool {
+    let Some(storage) = storage_manager() else {
+        return false;
+    };
+    call_promise(&storage, "persist")
+        .await
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// Bytes used and available to this site, by `navigator.storage.estimate()`.
+pub async fn storage_estimate() -> Option<(f64, f64)> {
+    let storage = storage_manager()?;
+    let estimate = call_promise(&storage, "estimate").await?;
+    let get = |k: &str| {
+        js_sys::Reflect::get(&estimate, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    Some((get("usage")?, get("quota")?))
+}
+
+fn storage_manager() -> Option<wasm_bindgen::JsValue> {
+    let storage = js_sys::Reflect::get(&window().navigator(), &"storage".into()).ok()?;
+    (!storage.is_undefined()).then_some(storage)
+}
+
+async fn call_promise(
+    target: &wasm_bindgen::JsValue,
+    method: &str,
+) -> Option<wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let f = js_sys::Reflect::get(target, &method.into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let promise = f.call0(target).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()
+}

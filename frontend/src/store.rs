@@ -5,23 +5,53 @@
 //! transaction, so a tablet that skipped releases upgrades through every step.
 
 use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use tousu_shared::{
+    api::sync::{PullResponse, Quarantine},
+    author::Author,
+    event::Event,
+    fold::fold,
+    ids::{CaseId, EventId},
+    sla::{SlaPolicy, WorkCalendar},
+    summary::CaseSummary,
+};
 
 /// Current schema version of the local database.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
-/// Name of the device-wide database (settings and device identity, shared by all users of a
-/// tablet). Per-user case data gets databases of its own when sign-in lands.
+/// Name of the device-wide database: device identity, chosen language, who is signed in.
+/// Shared by every user of a tablet; holds no case data.
 pub const DEVICE_DB: &str = "tousu-device";
 
-/// Key-value store: device id, HLC, sync cursor, preferences. Present since version 1.
+/// Prefix of each user's own database (`tousu-user-<username>`): their session, cases,
+/// outbox and sync state. Signing out deletes it, leaving other users' work alone.
+pub const USER_DB_PREFIX: &str = "tousu-user-";
+
+/// Key-value store: device id, session, writing state, sync cursor. Present since version 1.
 pub const META: &str = "meta";
-/// Events made or received on this device, by event id, indexed by case. Since version 2.
+/// Events by `"<case id>/<event id>"` (so a case's events are one key range). Since v3.
 pub const EVENTS: &str = "events";
-/// Events not yet acknowledged by the server, by `dev_seq`. Since version 2.
+/// Events not yet acknowledged by the server, by `dev_seq`. Since v3.
 pub const OUTBOX: &str = "outbox";
+/// One [`CaseSummary`] per case, by case id, for lists. Since v3.
+pub const CASES: &str = "cases";
+/// Events the server stored without applying, by event id, with the reason. Since v3.
+pub const QUARANTINE: &str = "quarantine";
 
 /// Meta key of this browser install's device id.
 pub const DEVICE_ID_KEY: &str = "device_id";
+/// Device meta key naming the user signed in on this tablet.
+pub const CURRENT_USER_KEY: &str = "current_user";
+/// User meta key of the session (token, user, expiry).
+pub const SESSION_KEY: &str = "session";
+/// User meta key of the [`Author`] state.
+pub const AUTHOR_KEY: &str = "author";
+/// User meta key of the pull cursor.
+pub const CURSOR_KEY: &str = "cursor";
+/// User meta key of the reference data (catalog, calendar, SLA policy).
+pub const REFERENCE_KEY: &str = "reference";
+/// User meta key of the last successful sync (ms since the epoch).
+pub const LAST_SYNC_KEY: &str = "last_sync";
 
 /// Why a local database operation failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -32,6 +62,9 @@ pub enum StoreError {
     /// A read or write failed.
     #[error("local database error: {0}")]
     Idb(String),
+    /// A stored record no longer parses.
+    #[error("corrupt local record: {0}")]
+    Corrupt(String),
 }
 
 impl From<indexed_db_futures::error::Error> for StoreError {
@@ -43,6 +76,12 @@ impl From<indexed_db_futures::error::Error> for StoreError {
 impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     fn from(err: indexed_db_futures::error::OpenDbError) -> Self {
         StoreError::Open(err.to_string())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(err: serde_json::Error) -> Self {
+        StoreError::Corrupt(err.to_string())
     }
 }
 
@@ -84,6 +123,17 @@ fn upgrade_to(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
                 .with_key_path("dev_seq".into())
                 .build()?;
         }
+        3 => {
+            // Version 2's stores were created by the skeleton and never written (nothing
+            // wrote events before version 3), so they are replaced rather than migrated:
+            // records are JSON text under out-of-line keys, parsed by the shared serde types.
+            db.delete_object_store(EVENTS)?;
+            db.delete_object_store(OUTBOX)?;
+            db.create_object_store(EVENTS).build()?;
+            db.create_object_store(OUTBOX).build()?;
+            db.create_object_store(CASES).build()?;
+            db.create_object_store(QUARANTINE).build()?;
+        }
         _ => {}
     }
     Ok(())
@@ -109,6 +159,26 @@ pub async fn meta_put(db: &Database, key: &str, value: &str) -> Result<(), Store
     Ok(())
 }
 
+/// Reads a JSON value from the meta store.
+pub async fn meta_get_json<T: DeserializeOwned>(
+    db: &Database,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    match meta_get(db, key).await? {
+        Some(raw) => Ok(Some(serde_json::from_str(&raw)?)),
+        None => Ok(None),
+    }
+}
+
+/// Writes a JSON value to the meta store.
+pub async fn meta_put_json<T: Serialize>(
+    db: &Database,
+    key: &str,
+    value: &T,
+) -> Result<(), StoreError> {
+    meta_put(db, key, &serde_json::to_string(value)?).await
+}
+
 /// Returns this install's device id, creating and storing one (UUIDv7) on first use.
 pub async fn device_id(db: &Database) -> Result<String, StoreError> {
     if let Some(id) = meta_get(db, DEVICE_ID_KEY).await? {
@@ -117,6 +187,302 @@ pub async fn device_id(db: &Database) -> Result<String, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
     meta_put(db, DEVICE_ID_KEY, &id).await?;
     Ok(id)
+}
+
+/// The name of `username`'s own database.
+pub fn user_db_name(username: &str) -> String {
+    format!("{USER_DB_PREFIX}{username}")
+}
+
+fn event_key(case: CaseId, event: EventId) -> String {
+    format!("{case}/{event}")
+}
+
+/// The key range holding every event of `case` (`/` sorts before `0`, `0` after `/`).
+fn case_range(case: CaseId) -> std::ops::Range<String> {
+    format!("{case}/")..format!("{case}0")
+}
+
+/// An event the server stored without applying, kept with its reason until the user revises
+/// or withdraws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantinedEvent {
+    /// The event as this device sent it.
+    pub event: Event,
+    /// Why the server did not apply it.
+    pub why: Quarantine,
+    /// When the answer came (ms since the epoch).
+    pub at: i64,
+}
+
+/// What a case looks like on this device, with deadlines from the reference data.
+pub struct Rules {
+    /// Time limits.
+    pub policy: SlaPolicy,
+    /// Working-day calendar.
+    pub calendar: WorkCalendar,
+}
+
+/// One signed-in user's local database.
+#[derive(Clone)]
+pub struct UserStore {
+    db: std::rc::Rc<Database>,
+}
+
+impl UserStore {
+    /// Opens (creating or upgrading) `username`'s database.
+    pub async fn open(username: &str) -> Result<Self, StoreError> {
+        Ok(UserStore {
+            db: std::rc::Rc::new(open(&user_db_name(username)).await?),
+        })
+    }
+
+    /// The underlying database, for meta reads and writes.
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// Records an event made on this device: the event, its outbox entry, the case's new
+    /// summary and the advanced writing state, in one transaction (all or nothing).
+    pub async fn append_local(
+        &self,
+        event: &Event,
+        author: &Author,
+        rules: &Rules,
+    ) -> Result<CaseSummary, StoreError> {
+        let tx = self
+            .db
+            .transaction([EVENTS, OUTBOX, CASES, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let json = serde_json::to_string(event)?;
+        let events = tx.object_store(EVENTS)?;
+        events
+            .put(json.as_str())
+            .with_key(event_key(event.case_id, event.id))
+            .primitive()?
+            .await?;
+        tx.object_store(OUTBOX)?
+            .put(json.as_str())
+            .with_key(event.dev_seq as f64)
+            .primitive()?
+            .await?;
+        let summary = refold(&events, &tx.object_store(CASES)?, event.case_id, rules).await?;
+        tx.object_store(META)?
+            .put(serde_json::to_string(author)?.as_str())
+            .with_key(AUTHOR_KEY)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(summary.expect("the case has at least the event just written"))
+    }
+
+    /// Every event of `case` held on this device.
+    pub async fn case_events(&self, case: CaseId) -> Result<Vec<Event>, StoreError> {
+        let tx = self.db.transaction(EVENTS).build()?;
+        read_case_events(&tx.object_store(EVENTS)?, case).await
+    }
+
+    /// Every case summary on this device.
+    pub async fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+        let tx = self.db.transaction(CASES).build()?;
+        let store = tx.object_store(CASES)?;
+        let mut out = Vec::new();
+        for raw in store.get_all::<String>().primitive()?.await? {
+            out.push(serde_json::from_str(&raw?)?);
+        }
+        Ok(out)
+    }
+
+    /// The outbox in `dev_seq` order, at most `limit` events.
+    pub async fn outbox(&self, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let store = tx.object_store(OUTBOX)?;
+        let mut out = Vec::new();
+        for raw in store
+            .get_all::<String>()
+            .with_limit(limit)
+            .primitive()?
+            .await?
+        {
+            out.push(serde_json::from_str(&raw?)?);
+        }
+        Ok(out)
+    }
+
+    /// How many events wait in the outbox.
+    pub async fn outbox_len(&self) -> Result<u32, StoreError> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let store = tx.object_store(OUTBOX)?;
+        Ok(store.count().primitive()?.await?)
+    }
+
+    /// The quarantined events.
+    pub async fn quarantined(&self) -> Result<Vec<QuarantinedEvent>, StoreError> {
+        let tx = self.db.transaction(QUARANTINE).build()?;
+        let store = tx.object_store(QUARANTINE)?;
+        let mut out = Vec::new();
+        for raw in store.get_all::<String>().primitive()?.await? {
+            out.push(serde_json::from_str(&raw?)?);
+        }
+        Ok(out)
+    }
+
+    /// Takes the server's answers to a push: acknowledged events leave the outbox;
+    /// quarantined ones leave it too, into the quarantine store with their reason, and out of
+    /// the case's events (the server never applied them), whose summary is refolded.
+    pub async fn acknowledge(
+        &self,
+        acked: &[u64],
+        quarantined: &[QuarantinedEvent],
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([EVENTS, OUTBOX, CASES, QUARANTINE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        for seq in acked {
+            outbox.delete(*seq as f64).primitive()?.await?;
+        }
+        let events = tx.object_store(EVENTS)?;
+        let cases = tx.object_store(CASES)?;
+        let quarantine = tx.object_store(QUARANTINE)?;
+        for q in quarantined {
+            outbox.delete(q.event.dev_seq as f64).primitive()?.await?;
+            events
+                .delete(event_key(q.event.case_id, q.event.id))
+                .primitive()?
+                .await?;
+            quarantine
+                .put(serde_json::to_string(q)?.as_str())
+                .with_key(q.event.id.to_string())
+                .primitive()?
+                .await?;
+            refold(&events, &cases, q.event.case_id, rules).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets a quarantined event (the user withdrew it or wrote a revised one).
+    pub async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(QUARANTINE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(QUARANTINE)?
+            .delete(id.to_string())
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Applies one pull page in one transaction: its events, grants (complete cases) and
+    /// revocations (cases to purge), the touched cases' summaries, and the new cursor, so a
+    /// crash leaves either the whole page or none of it.
+    pub async fn apply_pull(&self, page: &PullResponse, rules: &Rules) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([EVENTS, CASES, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let events = tx.object_store(EVENTS)?;
+        let cases = tx.object_store(CASES)?;
+        let mut touched = std::collections::BTreeSet::new();
+        let all = page
+            .events
+            .iter()
+            .chain(page.grants.iter().flat_map(|g| g.events.iter()));
+        for event in all {
+            events
+                .put(serde_json::to_string(event)?.as_str())
+                .with_key(event_key(event.case_id, event.id))
+                .primitive()?
+                .await?;
+            touched.insert(event.case_id);
+        }
+        for case in &page.revocations {
+            events.delete(case_range(*case)).primitive()?.await?;
+            cases.delete(case.to_string()).primitive()?.await?;
+            touched.remove(case);
+        }
+        for case in touched {
+            refold(&events, &cases, case, rules).await?;
+        }
+        tx.object_store(META)?
+            .put(page.cursor.to_string().as_str())
+            .with_key(CURSOR_KEY)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Recomputes every summary (after the reference data changed).
+    pub async fn refold_all(&self, rules: &Rules) -> Result<(), StoreError> {
+        let ids: Vec<CaseId> = self.summaries().await?.iter().map(|s| s.id).collect();
+        let tx = self
+            .db
+            .transaction([EVENTS, CASES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let events = tx.object_store(EVENTS)?;
+        let cases = tx.object_store(CASES)?;
+        for id in ids {
+            refold(&events, &cases, id, rules).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the database and deletes it (sign-out).
+    pub async fn wipe(self, username: &str) -> Result<(), StoreError> {
+        self.db.as_ref().clone().close();
+        Database::delete_by_name(&user_db_name(username))?.await?;
+        Ok(())
+    }
+}
+
+async fn read_case_events(
+    events: &indexed_db_futures::object_store::ObjectStore<'_>,
+    case: CaseId,
+) -> Result<Vec<Event>, StoreError> {
+    let mut out = Vec::new();
+    for raw in events
+        .get_all::<String>()
+        .with_query(case_range(case))
+        .primitive()?
+        .await?
+    {
+        out.push(serde_json::from_str(&raw?)?);
+    }
+    Ok(out)
+}
+
+/// Folds `case` from the events in `events` and writes its summary to `cases`.
+async fn refold(
+    events: &indexed_db_futures::object_store::ObjectStore<'_>,
+    cases: &indexed_db_futures::object_store::ObjectStore<'_>,
+    case: CaseId,
+    rules: &Rules,
+) -> Result<Option<CaseSummary>, StoreError> {
+    let list = read_case_events(events, case).await?;
+    if list.is_empty() {
+        cases.delete(case.to_string()).primitive()?.await?;
+        return Ok(None);
+    }
+    let view = fold(case, &list);
+    let summary = CaseSummary::of(&view, &rules.policy, &rules.calendar);
+    cases
+        .put(serde_json::to_string(&summary)?.as_str())
+        .with_key(case.to_string())
+        .primitive()?
+        .await?;
+    Ok(Some(summary))
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
@@ -166,7 +532,9 @@ mod tests {
         assert_eq!(db.version() as u32, SCHEMA_VERSION);
         assert_eq!(
             store_names(&db),
-            vec![EVENTS.to_string(), META.to_string(), OUTBOX.to_string()]
+            [CASES, EVENTS, META, OUTBOX, QUARANTINE]
+                .map(String::from)
+                .to_vec()
         );
         assert_eq!(device_id(&db).await.unwrap(), "device-from-v1");
         db.delete().unwrap().await.unwrap();

@@ -14,6 +14,7 @@
 //! - [`access`]: the permission policy and masking.
 //! - [`sla`]: the working-day calendar and deadlines.
 //! - [`number`]: complaint numbers and provisional labels.
+//! - [`summary`]: list rows of cases, with the filter and sort every list uses.
 //! - [`api`]: HTTP wire types.
 //! - [`testing`]: builders of cases and events for tests and benchmarks.
 
@@ -27,6 +28,7 @@ pub mod ids;
 pub mod model;
 pub mod number;
 pub mod sla;
+pub mod summary;
 pub mod validate;
 pub mod workflow;
 

@@ -1,0 +1,261 @@
+//! App-wide state, provided once in `app.rs` and read through [`use_app`]: who is signed in,
+//! their local store, the reference data, and the sync status strip. Domain structs hold no
+//! signals; this is the one place that does.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tousu_shared::{
+    access::{AccessContext, Principal},
+    api::{Reference, sync::UserInfo},
+    author::Author,
+    event::{Actor, Event, EventBody},
+    ids::{CaseId, DeviceId, EventId},
+    model::Catalog,
+    sla::{SlaPolicy, WorkCalendar},
+    summary::CaseSummary,
+};
+
+use crate::{
+    labels,
+    store::{self, AUTHOR_KEY, REFERENCE_KEY, Rules, SESSION_KEY, StoreError, UserStore},
+};
+
+/// A signed-in session as this device keeps it (in the user's own database).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Bearer token.
+    pub token: String,
+    /// Who.
+    pub user: UserInfo,
+    /// Account name used to sign in (names the local database).
+    pub username: String,
+    /// Absolute expiry (ms since the epoch).
+    pub expires_at: i64,
+    /// The server said the session ended (sign in again; local work is kept).
+    #[serde(default)]
+    pub ended: bool,
+}
+
+impl Session {
+    /// The permission principal the shared policy judges.
+    pub fn principal(&self) -> Principal {
+        Principal::user(
+            self.user.id.clone(),
+            &self.user.roles,
+            self.user.department.clone(),
+        )
+    }
+}
+
+/// What the status strip shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncStatus {
+    /// A sync is running.
+    pub syncing: bool,
+    /// Events waiting in the outbox.
+    pub unsynced: u32,
+    /// When the oldest of them was made.
+    pub oldest_unsynced: Option<i64>,
+    /// Last successful sync.
+    pub last_sync: Option<i64>,
+    /// Events the server refused, waiting for the user.
+    pub quarantined: u32,
+    /// The last attempt's failure, if it failed.
+    pub error: Option<String>,
+}
+
+/// Reference data in the form the rules need.
+#[derive(Clone)]
+pub struct RefData {
+    /// Categories and departments.
+    pub catalog: Catalog,
+    /// Deadlines.
+    pub rules: std::rc::Rc<Rules>,
+}
+
+impl RefData {
+    /// From the server's answer (an unreadable calendar falls back to the shipped one).
+    pub fn from_reference(r: &Reference) -> Self {
+        RefData {
+            catalog: r.catalog.clone(),
+            rules: std::rc::Rc::new(Rules {
+                policy: r.sla_policy,
+                calendar: WorkCalendar::parse(&r.calendar)
+                    .unwrap_or_else(|_| WorkCalendar::china_default()),
+            }),
+        }
+    }
+
+    /// The shipped defaults, until the server has been reached once.
+    pub fn defaults() -> Self {
+        RefData {
+            catalog: Catalog {
+                categories: Catalog::default_categories(),
+                departments: Vec::new(),
+            },
+            rules: std::rc::Rc::new(Rules {
+                policy: SlaPolicy::default(),
+                calendar: WorkCalendar::china_default(),
+            }),
+        }
+    }
+}
+
+/// Everything screens share. `Copy`: pass it into closures freely.
+#[derive(Clone, Copy)]
+pub struct App {
+    /// The signed-in session, if any.
+    pub session: RwSignal<Option<Session>>,
+    /// The user's local database.
+    pub store: StoredValue<Option<UserStore>, LocalStorage>,
+    /// Writing state of this device for the user.
+    pub author: StoredValue<Option<Author>, LocalStorage>,
+    /// Reference data.
+    pub reference: RwSignal<RefData, LocalStorage>,
+    /// Bumped whenever local case data changes; lists and details re-read on it.
+    pub revision: RwSignal<u64>,
+    /// The status strip.
+    pub sync: RwSignal<SyncStatus>,
+    /// Set once the device database has been read (signed in or not).
+    pub ready: RwSignal<bool>,
+    /// Why the local database could not be opened, if it could not.
+    pub storage_error: RwSignal<Option<String>>,
+}
+
+/// The app state provided by the root component.
+pub fn use_app() -> App {
+    expect_context::<App>()
+}
+
+impl App {
+    /// Fresh state: nobody signed in yet.
+    pub fn new() -> Self {
+        App {
+            session: RwSignal::new(None),
+            store: StoredValue::new_local(None),
+            author: StoredValue::new_local(None),
+            reference: RwSignal::new_local(RefData::defaults()),
+            revision: RwSignal::new(0),
+            sync: RwSignal::new(SyncStatus::default()),
+            ready: RwSignal::new(false),
+            storage_error: RwSignal::new(None),
+        }
+    }
+
+    /// The local store, when someone is signed in.
+    pub fn user_store(&self) -> Option<UserStore> {
+        self.store.get_value()
+    }
+
+    /// Permission context for the shared policy on this device.
+    pub fn access(&self) -> AccessContext {
+        AccessContext {
+            now: labels::now(),
+            grants: Vec::new(),
+        }
+    }
+
+    /// Opens `session`'s local database and makes it the current one: its writing state
+    /// (created with this user's own device id on first use) and cached reference data.
+    pub async fn enter(&self, session: Session) -> Result<(), StoreError> {
+        let store = UserStore::open(&session.username).await?;
+        let author = match store::meta_get_json::<Author>(store.db(), AUTHOR_KEY).await? {
+            Some(author) => author,
+            None => {
+                // One device id per user database: the server counts `dev_seq` per device,
+                // and two people sharing a tablet keep separate sequences.
+                let author = Author::new(
+                    DeviceId(uuid::Uuid::now_v7()),
+                    Actor::User(session.user.id.clone()),
+                );
+                store::meta_put_json(store.db(), AUTHOR_KEY, &author).await?;
+                author
+            }
+        };
+        if let Some(reference) =
+            store::meta_get_json::<Reference>(store.db(), REFERENCE_KEY).await?
+        {
+            self.reference.set(RefData::from_reference(&reference));
+        }
+        store::meta_put_json(store.db(), SESSION_KEY, &session).await?;
+        let device = store::open(store::DEVICE_DB).await?;
+        store::meta_put(&device, store::CURRENT_USER_KEY, &session.username).await?;
+        device.close();
+        self.store.set_value(Some(store));
+        self.author.set_value(Some(author));
+        self.session.set(Some(session));
+        self.revision.update(|r| *r += 1);
+        Ok(())
+    }
+
+    /// This device's id for the signed-in user.
+    pub fn device(&self) -> Option<DeviceId> {
+        self.author.with_value(|a| a.as_ref().map(|a| a.device))
+    }
+
+    /// Records a new event on `case` after `parents`, locally and atomically (event, outbox,
+    /// summary, writing state), and asks for a sync.
+    pub async fn record(
+        &self,
+        case: CaseId,
+        parents: Vec<EventId>,
+        body: EventBody,
+    ) -> Result<(Event, CaseSummary), StoreError> {
+        let store = self
+            .user_store()
+            .ok_or_else(|| StoreError::Open("not signed in".into()))?;
+        let mut author = self
+            .author
+            .get_value()
+            .ok_or_else(|| StoreError::Open("not signed in".into()))?;
+        let event = author.write(
+            EventId(uuid::Uuid::now_v7()),
+            case,
+            parents,
+            body,
+            labels::now(),
+        );
+        let rules = self.reference.with_untracked(|r| r.rules.clone());
+        let summary = store.append_local(&event, &author, &rules).await?;
+        // Only after the commit: a failed write leaves the sequence where it was.
+        self.author.set_value(Some(author));
+        self.revision.update(|r| *r += 1);
+        crate::sync::request_sync(*self);
+        Ok((event, summary))
+    }
+
+    /// Refreshes the status strip's counts from the store.
+    pub async fn refresh_counts(&self) {
+        let Some(store) = self.user_store() else {
+            return;
+        };
+        let unsynced = store.outbox_len().await.unwrap_or(0);
+        let oldest = if unsynced > 0 {
+            store
+                .outbox(1)
+                .await
+                .ok()
+                .and_then(|o| o.first().map(|e| e.hlc.wall_ms))
+        } else {
+            None
+        };
+        let quarantined = store.quarantined().await.map(|q| q.len()).unwrap_or(0) as u32;
+        let last_sync = store::meta_get(store.db(), store::LAST_SYNC_KEY)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|s| s.parse().ok());
+        self.sync.update(|s| {
+            s.unsynced = unsynced;
+            s.oldest_unsynced = oldest;
+            s.quarantined = quarantined;
+            s.last_sync = last_sync;
+        });
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,438 @@
+//! Turning what a person typed into domain values: the record sheet and each workflow
+//! command's form. Pure (no browser), so every rule is checked by the shared parse functions
+//! and a rejected form reports every broken field at once while keeping what was typed.
+
+use std::collections::BTreeMap;
+
+use tousu_shared::{
+    clock::{Date, Timestamp},
+    event::{
+        Classified, Closed, DeadlineSet, Dispatched, EventBody, ExecutionRecorded, FeedbackGiven,
+        NoteAdded, PlanProposed, PlanReviewed, Reasoned, ReportSubmitted, RevisitRecorded,
+    },
+    ids::{CategoryId, DepartmentId},
+    model::{
+        CaseDetails, CaseKind, Catalog, Channel, Complainant, FeedbackChannel, Goods, NoteKind,
+        PlanDecision, Registration, RevisitMethod, Satisfaction, Severity,
+    },
+    validate::{Email, Field, FieldError, LongText, Money, PhoneNumber, Rule, ShortText},
+};
+
+/// What a form holds: field name → text as typed.
+pub type Values = BTreeMap<String, String>;
+
+fn get<'a>(v: &'a Values, key: &str) -> &'a str {
+    v.get(key).map(String::as_str).unwrap_or("").trim()
+}
+
+/// Collects parse results, remembering every error.
+#[derive(Default)]
+struct Check(Vec<FieldError>);
+
+impl Check {
+    fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+
+    fn opt<T>(
+        &mut self,
+        raw: &str,
+        parse: impl FnOnce(&str) -> Result<T, FieldError>,
+    ) -> Option<T> {
+        if raw.is_empty() {
+            None
+        } else {
+            self.take(parse(raw))
+        }
+    }
+
+    fn finish<T>(self, value: Option<T>) -> Result<T, Vec<FieldError>> {
+        match value {
+            Some(v) if self.0.is_empty() => Ok(v),
+            _ => Err(self.0),
+        }
+    }
+}
+
+fn enum_value<T: serde::de::DeserializeOwned>(field: Field, raw: &str) -> Result<T, FieldError> {
+    if raw.is_empty() {
+        return Err(FieldError::new(field, Rule::Required));
+    }
+    serde_json::from_value(serde_json::Value::String(raw.to_string()))
+        .map_err(|_| FieldError::new(field, Rule::BadFormat))
+}
+
+/// Parses an HTML `datetime-local` value (`2025-01-27T16:00`) at the given UTC offset.
+pub fn parse_local_datetime(
+    field: Field,
+    raw: &str,
+    offset_minutes: i32,
+) -> Result<Timestamp, FieldError> {
+    let bad = || FieldError::new(field, Rule::BadFormat);
+    let (date, time) = raw.split_once('T').ok_or_else(bad)?;
+    let date = Date::parse(date).map_err(|_| bad())?;
+    let (h, m) = time.split_once(':').ok_or_else(bad)?;
+    let h: u32 = h.parse().map_err(|_| bad())?;
+    let m: u32 = m.get(..2).unwrap_or(m).parse().map_err(|_| bad())?;
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok(Timestamp::from_local(date, h, m, offset_minutes))
+}
+
+/// Formats a timestamp for a `datetime-local` input.
+pub fn format_local_datetime(at: Timestamp, offset_minutes: i32) -> String {
+    let d = at.date(offset_minutes);
+    let ms = at.ms_of_day(offset_minutes);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.year(),
+        d.month(),
+        d.day(),
+        ms / 3_600_000,
+        (ms % 3_600_000) / 60_000
+    )
+}
+
+/// The record sheet (記錄單) from the intake form, checked by the shared rules.
+pub fn registration(
+    v: &Values,
+    catalog: &Catalog,
+    offset_minutes: i32,
+) -> Result<Registration, Vec<FieldError>> {
+    let mut c = Check::default();
+    let kind: Option<CaseKind> = c.take(enum_value(Field::Text, get(v, "kind")));
+    let channel: Option<Channel> = c.take(enum_value(Field::Text, get(v, "channel")));
+    let anonymous = get(v, "anonymous") == "true";
+    let complainant = Complainant {
+        name: c.opt(get(v, "name"), |s| {
+            ShortText::parse(Field::ComplainantName, s)
+        }),
+        phone: c.opt(get(v, "phone"), PhoneNumber::parse),
+        email: c.opt(get(v, "email"), Email::parse),
+        organisation: c.opt(get(v, "organisation"), |s| {
+            ShortText::parse(Field::Organisation, s)
+        }),
+        address: c.opt(get(v, "address"), |s| ShortText::parse(Field::Address, s)),
+    };
+    let description = c.take(LongText::parse(Field::Description, get(v, "description")));
+    let goods = match (get(v, "goods_name"), get(v, "goods_quantity")) {
+        ("", "") => None,
+        (name, qty) => {
+            let name = c.take(ShortText::parse(Field::GoodsName, name));
+            let qty = c.take(
+                qty.parse::<u32>()
+                    .map_err(|_| FieldError::new(Field::GoodsQuantity, Rule::BadFormat)),
+            );
+            match (name, qty) {
+                (Some(name), Some(qty)) => c.take(Goods::new(name, qty)),
+                _ => None,
+            }
+        }
+    };
+    let details = description.map(|description| CaseDetails {
+        occurred_at: c.opt(get(v, "occurred_at"), |s| {
+            parse_local_datetime(Field::OccurredAt, s, offset_minutes)
+        }),
+        location: c.opt(get(v, "location"), |s| ShortText::parse(Field::Location, s)),
+        description,
+        request: c.opt(get(v, "request"), |s| LongText::parse(Field::Request, s)),
+        goods,
+    });
+    let received_at = c.take(parse_local_datetime(
+        Field::ReceivedAt,
+        get(v, "received_at"),
+        offset_minutes,
+    ));
+    let category = c.opt(get(v, "category"), CategoryId::parse);
+    let severity: Option<Severity> = c.opt(get(v, "severity"), |s| enum_value(Field::Severity, s));
+    let registration = match (kind, channel, details, received_at) {
+        (Some(kind), Some(channel), Some(details), Some(received_at)) => Some(Registration {
+            kind,
+            channel,
+            anonymous,
+            complainant: if anonymous {
+                Complainant::default()
+            } else {
+                complainant
+            },
+            details,
+            received_at,
+            category,
+            severity,
+            attachments: Vec::new(),
+        }),
+        _ => None,
+    };
+    if let Some(r) = &registration
+        && let Err(errors) = r.check(catalog)
+    {
+        c.0.extend(errors);
+    }
+    c.finish(registration)
+}
+
+fn long(c: &mut Check, field: Field, raw: &str) -> Option<LongText> {
+    c.take(LongText::parse(field, raw))
+}
+
+fn long_opt(c: &mut Check, field: Field, raw: &str) -> Option<LongText> {
+    c.opt(raw, |s| LongText::parse(field, s))
+}
+
+fn money_opt(c: &mut Check, raw: &str) -> Option<Money> {
+    c.opt(raw, Money::parse_yuan)
+}
+
+/// A workflow command's event body from its form (commands without a form take no values).
+pub fn command_body(
+    command: tousu_shared::event::CommandKind,
+    v: &Values,
+) -> Result<EventBody, Vec<FieldError>> {
+    use tousu_shared::event::CommandKind as C;
+    let mut c = Check::default();
+    let body = match command {
+        C::Classify => {
+            let category = c.take(CategoryId::parse(get(v, "category")).map_err(|mut e| {
+                e.field = Field::Category;
+                e
+            }));
+            let severity = c.take(enum_value(Field::Severity, get(v, "severity")));
+            let cause = c.opt(get(v, "cause"), |s| ShortText::parse(Field::Cause, s));
+            match (category, severity) {
+                (Some(category), Some(severity)) => Some(EventBody::Classified(Classified {
+                    category,
+                    cause,
+                    severity,
+                })),
+                _ => None,
+            }
+        }
+        C::RejectOutOfScope | C::Reopen => {
+            long(&mut c, Field::Reason, get(v, "reason")).map(|reason| {
+                let r = Reasoned { reason };
+                if command == C::Reopen {
+                    EventBody::Reopened(r)
+                } else {
+                    EventBody::RejectedOutOfScope(r)
+                }
+            })
+        }
+        C::Dispatch => {
+            let department = c.take(DepartmentId::parse(get(v, "department")).map_err(|mut e| {
+                e.field = Field::Department;
+                e.rule = Rule::Required;
+                e
+            }));
+            let instructions = long_opt(&mut c, Field::Comment, get(v, "instructions"));
+            department.map(|department| {
+                EventBody::Dispatched(Dispatched {
+                    department,
+                    due: None,
+                    instructions,
+                })
+            })
+        }
+        C::SetDeadline => {
+            let reason = long_opt(&mut c, Field::Reason, get(v, "reason"));
+            Some(EventBody::DeadlineSet(DeadlineSet {
+                special: get(v, "special") == "true",
+                due: None,
+                reason,
+            }))
+        }
+        C::StartInvestigation => Some(EventBody::InvestigationStarted),
+        C::AddNote => {
+            let note_kind: Option<NoteKind> = c.take(enum_value(Field::Text, get(v, "note_kind")));
+            let text = long(&mut c, Field::Text, get(v, "text"));
+            let signed_by = c.opt(get(v, "signed_by"), |s| ShortText::parse(Field::Person, s));
+            match (note_kind, text) {
+                (Some(note_kind), Some(text)) => Some(EventBody::NoteAdded(NoteAdded {
+                    note_kind,
+                    text,
+                    attachments: Vec::new(),
+                    signature: None,
+                    signed_by,
+                })),
+                _ => None,
+            }
+        }
+        C::SubmitReport => {
+            let findings = long(&mut c, Field::Text, get(v, "findings"));
+            let cause = c.opt(get(v, "cause"), |s| ShortText::parse(Field::Cause, s));
+            findings.map(|findings| EventBody::ReportSubmitted(ReportSubmitted { findings, cause }))
+        }
+        C::ProposePlan => {
+            let plan = long(&mut c, Field::Plan, get(v, "plan"));
+            let opinion = long_opt(&mut c, Field::Opinion, get(v, "opinion"));
+            let compensation = money_opt(&mut c, get(v, "compensation"));
+            let loss = money_opt(&mut c, get(v, "loss"));
+            plan.map(|plan| {
+                EventBody::PlanProposed(PlanProposed {
+                    plan,
+                    opinion,
+                    compensation,
+                    loss,
+                })
+            })
+        }
+        C::ReviewPlan => {
+            let decision: Option<PlanDecision> =
+                c.take(enum_value(Field::Text, get(v, "decision")));
+            let comment = long_opt(&mut c, Field::Comment, get(v, "comment"));
+            if decision == Some(PlanDecision::Returned) && comment.is_none() {
+                c.0.push(FieldError::new(Field::Comment, Rule::Required));
+            }
+            decision.map(|decision| EventBody::PlanReviewed(PlanReviewed { decision, comment }))
+        }
+        C::RecordExecution => {
+            let result = long(&mut c, Field::Result, get(v, "result"));
+            let compensation = money_opt(&mut c, get(v, "compensation"));
+            let loss = money_opt(&mut c, get(v, "loss"));
+            result.map(|result| {
+                EventBody::ExecutionRecorded(ExecutionRecorded {
+                    result,
+                    compensation,
+                    loss,
+                })
+            })
+        }
+        C::GiveFeedback => {
+            let channel: Option<FeedbackChannel> =
+                c.take(enum_value(Field::Text, get(v, "channel")));
+            let text = long(&mut c, Field::Text, get(v, "text"));
+            match (channel, text) {
+                (Some(channel), Some(text)) => {
+                    Some(EventBody::FeedbackGiven(FeedbackGiven { channel, text }))
+                }
+                _ => None,
+            }
+        }
+        C::RecordRevisit => {
+            let method: Option<RevisitMethod> = c.take(enum_value(Field::Text, get(v, "method")));
+            let satisfaction: Option<Satisfaction> =
+                c.take(enum_value(Field::Text, get(v, "satisfaction")));
+            let comment = long_opt(&mut c, Field::Comment, get(v, "comment"));
+            match (method, satisfaction) {
+                (Some(method), Some(satisfaction)) => {
+                    Some(EventBody::RevisitRecorded(RevisitRecorded {
+                        method,
+                        satisfaction,
+                        comment,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        C::Close => {
+            let summary = long_opt(&mut c, Field::Summary, get(v, "summary"));
+            Some(EventBody::Closed(Closed { summary }))
+        }
+        _ => None,
+    };
+    c.finish(body)
+}
+
+/// The commands this app has a form for (the rest are shown, but done on the office desktop
+/// in a later release).
+pub fn has_form(command: tousu_shared::event::CommandKind) -> bool {
+    use tousu_shared::event::CommandKind as C;
+    matches!(
+        command,
+        C::Classify
+            | C::RejectOutOfScope
+            | C::Reopen
+            | C::Dispatch
+            | C::SetDeadline
+            | C::StartInvestigation
+            | C::AddNote
+            | C::SubmitReport
+            | C::ProposePlan
+            | C::ReviewPlan
+            | C::RecordExecution
+            | C::GiveFeedback
+            | C::RecordRevisit
+            | C::Close
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(pairs: &[(&str, &str)]) -> Values {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn catalog() -> Catalog {
+        Catalog {
+            categories: Catalog::default_categories(),
+            departments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_complete_record_sheet_parses() {
+        let v = values(&[
+            ("kind", "complaint"),
+            ("channel", "on_site"),
+            ("name", "张三"),
+            ("phone", "13812345678"),
+            ("description", "快件外包装破损"),
+            ("received_at", "2025-01-27T16:00"),
+        ]);
+        let r = registration(&v, &catalog(), 480).expect("valid");
+        assert_eq!(r.kind, CaseKind::Complaint);
+        assert_eq!(
+            r.received_at,
+            Timestamp::from_local(Date::new(2025, 1, 27).unwrap(), 16, 0, 480)
+        );
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported_at_once() {
+        let v = values(&[
+            ("kind", "complaint"),
+            ("channel", "phone"),
+            ("phone", "12"),
+            ("received_at", "2025-01-27T16:00"),
+        ]);
+        let errors = registration(&v, &catalog(), 480).unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert!(fields.contains(&Field::Phone), "{errors:?}");
+        assert!(fields.contains(&Field::Description), "{errors:?}");
+    }
+
+    #[test]
+    fn a_named_complaint_without_contact_is_refused_but_anonymous_is_fine() {
+        let base = [
+            ("kind", "complaint"),
+            ("channel", "phone"),
+            ("description", "服务态度差"),
+            ("received_at", "2025-01-27T16:00"),
+        ];
+        let errors = registration(&values(&base), &catalog(), 480).unwrap_err();
+        assert_eq!(errors[0].rule, Rule::ContactRequired);
+        let mut anon = values(&base);
+        anon.insert("anonymous".into(), "true".into());
+        assert!(registration(&anon, &catalog(), 480).is_ok());
+    }
+
+    #[test]
+    fn returning_a_plan_needs_a_comment() {
+        use tousu_shared::event::CommandKind as C;
+        let errors = command_body(C::ReviewPlan, &values(&[("decision", "returned")])).unwrap_err();
+        assert_eq!(errors[0].field, Field::Comment);
+        assert!(command_body(C::ReviewPlan, &values(&[("decision", "approved")])).is_ok());
+    }
+
+    #[test]
+    fn datetime_inputs_round_trip() {
+        let at = parse_local_datetime(Field::ReceivedAt, "2026-11-23T09:05", 480).unwrap();
+        assert_eq!(format_local_datetime(at, 480), "2026-11-23T09:05");
+        assert!(parse_local_datetime(Field::ReceivedAt, "2026-11-23T25:00", 480).is_err());
+    }
+}

@@ -1,0 +1,442 @@
+//! Words on screens. The shell's strings come from `locales/*.json` through leptos_i18n; the
+//! workflow screens name many enum values and write their texts as a triple (Simplified
+//! Chinese, Traditional Chinese, English) through [`Tr`], so no language can miss a text.
+
+use tousu_shared::{
+    access::Denied,
+    api::sync::Quarantine,
+    clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp},
+    event::CommandKind,
+    model::{
+        CaseKind, Channel, FeedbackChannel, NoteKind, PlanDecision, RevisitMethod, Satisfaction,
+        Severity, Stage,
+    },
+    sla::SlaStage,
+    validate::{Field, FieldError, Rule},
+    workflow::WorkflowError,
+};
+
+use crate::i18n::{Locale, use_i18n};
+
+/// Picks one of three texts by the current language; `Copy`, so closures in views can use it.
+#[derive(Clone, Copy)]
+pub struct Tr(leptos_i18n::I18nContext<Locale>);
+
+impl Tr {
+    /// The current language (reactive).
+    pub fn locale(self) -> Locale {
+        self.0.get_locale()
+    }
+
+    /// Simplified Chinese, Traditional Chinese or English, by the current language.
+    pub fn t(self, zh_cn: &'static str, zh_tw: &'static str, en: &'static str) -> &'static str {
+        match self.locale() {
+            Locale::zh_CN => zh_cn,
+            Locale::zh_TW => zh_tw,
+            Locale::en => en,
+        }
+    }
+
+    /// Whether English is shown (dates and numbers are formatted differently).
+    pub fn is_en(self) -> bool {
+        self.locale() == Locale::en
+    }
+}
+
+/// The text picker for the current component.
+pub fn use_tr() -> Tr {
+    Tr(use_i18n())
+}
+
+/// The browser's offset from UTC in minutes (480 in China).
+pub fn local_offset() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// Now, by this device's clock.
+pub fn now() -> Timestamp {
+    Timestamp(js_sys::Date::now() as i64)
+}
+
+/// A date as `2025年1月27日` in Chinese and `27 Jan 2025` in English.
+pub fn date(tr: Tr, at: Timestamp) -> String {
+    let d = at.date(local_offset());
+    if tr.is_en() {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS[(d.month() - 1) as usize],
+            d.year()
+        )
+    } else {
+        format!("{}年{}月{}日", d.year(), d.month(), d.day())
+    }
+}
+
+/// A date and time of day.
+pub fn date_time(tr: Tr, at: Timestamp) -> String {
+    let ms = at.ms_of_day(local_offset());
+    format!(
+        "{} {:02}:{:02}",
+        date(tr, at),
+        ms / HOUR_MS,
+        (ms % HOUR_MS) / MINUTE_MS
+    )
+}
+
+/// A duration in days, hours or minutes ("2天3小时", "2 d 3 h").
+pub fn duration(tr: Tr, ms: i64) -> String {
+    let ms = ms.abs();
+    let (d, h, m) = (
+        ms / DAY_MS,
+        (ms % DAY_MS) / HOUR_MS,
+        (ms % HOUR_MS) / MINUTE_MS,
+    );
+    let (ud, uh, um) = if tr.is_en() {
+        (" d", " h", " min")
+    } else if tr.locale() == Locale::zh_TW {
+        ("天", "小時", "分鐘")
+    } else {
+        ("天", "小时", "分钟")
+    };
+    if d > 0 {
+        format!("{d}{ud} {h}{uh}")
+    } else if h > 0 {
+        format!("{h}{uh} {m}{um}")
+    } else {
+        format!("{m}{um}")
+    }
+}
+
+/// Stage names.
+pub fn stage(tr: Tr, s: Stage) -> &'static str {
+    match s {
+        Stage::Registered => tr.t("已登记", "已登記", "Registered"),
+        Stage::Triaged => tr.t("已分类", "已分類", "Triaged"),
+        Stage::Dispatched => tr.t("已派单", "已派單", "Dispatched"),
+        Stage::Investigating => tr.t("调查中", "調查中", "Investigating"),
+        Stage::PlanProposed => tr.t("方案待审", "方案待審", "Plan proposed"),
+        Stage::PlanApproved => tr.t("方案已批", "方案已批", "Plan approved"),
+        Stage::Executing => tr.t("处理中", "處理中", "Executing"),
+        Stage::FeedbackGiven => tr.t("已反馈", "已回饋", "Feedback given"),
+        Stage::Revisited => tr.t("已回访", "已回訪", "Revisited"),
+        Stage::Closed => tr.t("已结案", "已結案", "Closed"),
+        Stage::Archived => tr.t("已归档", "已歸檔", "Archived"),
+        Stage::Destroyed => tr.t("已销毁", "已銷毀", "Destroyed"),
+    }
+}
+
+/// Kind names.
+pub fn kind(tr: Tr, k: CaseKind) -> &'static str {
+    match k {
+        CaseKind::Complaint => tr.t("投诉", "投訴", "Complaint"),
+        CaseKind::Suggestion => tr.t("建议", "建議", "Suggestion"),
+        CaseKind::Consultation => tr.t("咨询", "諮詢", "Consultation"),
+    }
+}
+
+/// Severity names.
+pub fn severity(tr: Tr, s: Severity) -> &'static str {
+    match s {
+        Severity::UrgentMajor => tr.t("紧急重大", "緊急重大", "Urgent-major"),
+        Severity::Important => tr.t("一般重要", "一般重要", "Important"),
+        Severity::General => tr.t("一般性", "一般性", "General"),
+    }
+}
+
+/// Channel names.
+pub fn channel(tr: Tr, c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => tr.t("电话热线", "電話熱線", "Phone hotline"),
+        Channel::Web => tr.t("网站/App", "網站/App", "Web / app"),
+        Channel::OnSite => tr.t("现场", "現場", "On site"),
+        Channel::Email => tr.t("电子邮件", "電子郵件", "E-mail"),
+        Channel::Letter => tr.t("信函/传真", "信函/傳真", "Letter / fax"),
+        Channel::SuggestionBox => tr.t("意见箱", "意見箱", "Suggestion box"),
+        Channel::InternalOa => tr.t("内部OA", "內部OA", "Internal OA"),
+        Channel::Kiosk => tr.t("自助终端", "自助終端", "Kiosk"),
+    }
+}
+
+/// Every channel staff may register (the kiosk channel belongs to kiosks).
+pub const STAFF_CHANNELS: [Channel; 7] = [
+    Channel::Phone,
+    Channel::Web,
+    Channel::OnSite,
+    Channel::Email,
+    Channel::Letter,
+    Channel::SuggestionBox,
+    Channel::InternalOa,
+];
+
+/// Note kinds.
+pub fn note_kind(tr: Tr, n: NoteKind) -> &'static str {
+    match n {
+        NoteKind::Investigation => tr.t("调查记录", "調查記錄", "Investigation"),
+        NoteKind::Interview => tr.t("访谈记录", "訪談記錄", "Interview"),
+        NoteKind::DepartmentOpinion => tr.t("部门意见", "部門意見", "Department opinion"),
+        NoteKind::CustomerOpinion => tr.t("客户意见", "客戶意見", "Customer opinion"),
+        NoteKind::Remark => tr.t("备注", "備註", "Remark"),
+    }
+}
+
+/// Plan decisions.
+pub fn decision(tr: Tr, d: PlanDecision) -> &'static str {
+    match d {
+        PlanDecision::Approved => tr.t("批准", "批准", "Approve"),
+        PlanDecision::Returned => tr.t("退回", "退回", "Return"),
+    }
+}
+
+/// Feedback channels.
+pub fn feedback_channel(tr: Tr, c: FeedbackChannel) -> &'static str {
+    match c {
+        FeedbackChannel::Phone => tr.t("电话", "電話", "Phone"),
+        FeedbackChannel::Sms => tr.t("短信", "簡訊", "SMS"),
+        FeedbackChannel::Email => tr.t("电子邮件", "電子郵件", "E-mail"),
+        FeedbackChannel::Letter => tr.t("信函", "信函", "Letter"),
+        FeedbackChannel::InPerson => tr.t("当面", "當面", "In person"),
+    }
+}
+
+/// Revisit methods.
+pub fn revisit_method(tr: Tr, m: RevisitMethod) -> &'static str {
+    match m {
+        RevisitMethod::Phone => tr.t("电话回访", "電話回訪", "Phone"),
+        RevisitMethod::OnSite => tr.t("上门回访", "上門回訪", "On site"),
+        RevisitMethod::Questionnaire => tr.t("问卷", "問卷", "Questionnaire"),
+    }
+}
+
+/// Satisfaction levels.
+pub fn satisfaction(tr: Tr, s: Satisfaction) -> &'static str {
+    match s {
+        Satisfaction::Satisfied => tr.t("满意", "滿意", "Satisfied"),
+        Satisfaction::PartlySatisfied => tr.t("基本满意", "基本滿意", "Partly satisfied"),
+        Satisfaction::NotSatisfied => tr.t("不满意", "不滿意", "Not satisfied"),
+    }
+}
+
+/// Deadline names.
+pub fn sla_stage(tr: Tr, s: SlaStage) -> &'static str {
+    match s {
+        SlaStage::Register => tr.t("登记", "登記", "Registration"),
+        SlaStage::Dispatch => tr.t("派单", "派單", "Dispatch"),
+        SlaStage::PreliminaryOpinion => tr.t("初步意见", "初步意見", "Preliminary opinion"),
+        SlaStage::Review => tr.t("审核", "審核", "Review"),
+        SlaStage::Feedback => tr.t("反馈", "回饋", "Feedback"),
+        SlaStage::WholeCase => tr.t("整体时限", "整體時限", "Whole case"),
+        SlaStage::Revisit => tr.t("回访", "回訪", "Revisit"),
+    }
+}
+
+/// Command names (buttons and timeline entries).
+pub fn command(tr: Tr, c: CommandKind) -> &'static str {
+    use CommandKind as C;
+    match c {
+        C::Register => tr.t("受理登记", "受理登記", "Register"),
+        C::AmendRecord => tr.t("补充信息", "補充資訊", "Amend record"),
+        C::Classify => tr.t("分类定级", "分類定級", "Classify"),
+        C::RejectOutOfScope => tr.t("不予受理", "不予受理", "Out of scope"),
+        C::Dispatch => tr.t("派单", "派單", "Dispatch"),
+        C::SetDeadline => tr.t("设定时限", "設定時限", "Set deadline"),
+        C::StartInvestigation => tr.t("开始调查", "開始調查", "Start investigation"),
+        C::AddNote => tr.t("添加记录", "新增記錄", "Add note"),
+        C::AddAttachment => tr.t("添加附件", "新增附件", "Add attachment"),
+        C::SubmitReport => tr.t("提交调查报告", "提交調查報告", "Submit report"),
+        C::ProposePlan => tr.t("提出处理方案", "提出處理方案", "Propose plan"),
+        C::ReviewPlan => tr.t("审核方案", "審核方案", "Review plan"),
+        C::RecordExecution => tr.t("记录处理结果", "記錄處理結果", "Record execution"),
+        C::GiveFeedback => tr.t("反馈客户", "回饋客戶", "Give feedback"),
+        C::RecordRevisit => tr.t("回访", "回訪", "Record revisit"),
+        C::Close => tr.t("结案", "結案", "Close"),
+        C::Reopen => tr.t("重新打开", "重新開啟", "Reopen"),
+        C::RecordAccountability => tr.t("责任追究", "責任追究", "Accountability"),
+        C::FileAppeal => tr.t("申诉", "申訴", "Appeal"),
+        C::DecideAppeal => tr.t("申诉决定", "申訴決定", "Decide appeal"),
+        C::LinkDuplicate => tr.t("标记重复", "標記重複", "Link duplicate"),
+        C::ResolveConflict => tr.t("解决冲突", "解決衝突", "Resolve conflict"),
+        C::AssignNumber => tr.t("分配编号", "分配編號", "Number assigned"),
+        C::Archive => tr.t("归档", "歸檔", "Archived"),
+        C::Destroy => tr.t("销毁", "銷毀", "Destroyed"),
+    }
+}
+
+/// Field names, for error messages.
+pub fn field(tr: Tr, f: Field) -> &'static str {
+    use Field as F;
+    match f {
+        F::ComplainantName => tr.t("投诉人姓名", "投訴人姓名", "Name"),
+        F::Phone => tr.t("电话", "電話", "Phone"),
+        F::Email => tr.t("电子邮件", "電子郵件", "E-mail"),
+        F::Organisation => tr.t("单位", "單位", "Organisation"),
+        F::Address => tr.t("地址", "地址", "Address"),
+        F::Contact => tr.t("联系方式", "聯絡方式", "Contact"),
+        F::Location => tr.t("地点", "地點", "Location"),
+        F::Description => tr.t("投诉事由", "投訴事由", "What happened"),
+        F::Request => tr.t("客户诉求", "客戶訴求", "What is asked"),
+        F::GoodsName => tr.t("品名", "品名", "Goods"),
+        F::GoodsQuantity => tr.t("数量", "數量", "Quantity"),
+        F::Category => tr.t("类别", "類別", "Category"),
+        F::Cause => tr.t("原因", "原因", "Cause"),
+        F::Severity => tr.t("紧急程度", "緊急程度", "Severity"),
+        F::Department => tr.t("责任部门", "責任部門", "Department"),
+        F::Deadline => tr.t("时限", "時限", "Deadline"),
+        F::Reason => tr.t("原因说明", "原因說明", "Reason"),
+        F::Plan => tr.t("处理方案", "處理方案", "Plan"),
+        F::Opinion => tr.t("意见", "意見", "Opinion"),
+        F::Comment => tr.t("意见", "意見", "Comment"),
+        F::Result => tr.t("处理结果", "處理結果", "Result"),
+        F::Summary => tr.t("结案说明", "結案說明", "Summary"),
+        F::Amount => tr.t("金额", "金額", "Amount"),
+        F::ReceivedAt => tr.t("受理时间", "受理時間", "Received at"),
+        F::OccurredAt => tr.t("发生时间", "發生時間", "When it happened"),
+        _ => tr.t("内容", "內容", "Text"),
+    }
+}
+
+/// A broken field rule, in words.
+pub fn rule(tr: Tr, r: &Rule) -> String {
+    match r {
+        Rule::Required => tr.t("必填", "必填", "is required").into(),
+        Rule::TooLong { max } => match tr.locale() {
+            Locale::en => format!("is longer than {max} characters"),
+            _ => format!("不能超过{max}个字"),
+        },
+        Rule::BadPhone => tr
+            .t(
+                "不是有效的电话号码",
+                "不是有效的電話號碼",
+                "is not a valid phone number",
+            )
+            .into(),
+        Rule::BadEmail => tr
+            .t(
+                "不是有效的电子邮件地址",
+                "不是有效的電子郵件地址",
+                "is not a valid e-mail address",
+            )
+            .into(),
+        Rule::BadFormat | Rule::OutOfRange => tr
+            .t("格式不正确", "格式不正確", "is not in a valid form")
+            .into(),
+        Rule::UnknownCategory | Rule::UnknownDepartment => tr
+            .t(
+                "不在可选范围内",
+                "不在可選範圍內",
+                "is not one of the choices",
+            )
+            .into(),
+        Rule::ContactRequired => tr
+            .t(
+                "实名投诉需留电话或电子邮件以便答复",
+                "實名投訴需留電話或電子郵件以便答覆",
+                "needs a phone or e-mail so we can answer (or tick anonymous)",
+            )
+            .into(),
+        Rule::NotForKind => tr
+            .t(
+                "匿名投诉不能填写个人信息",
+                "匿名投訴不能填寫個人資訊",
+                "must be empty for an anonymous complaint",
+            )
+            .into(),
+    }
+}
+
+/// A field error as one sentence: "投诉事由：必填".
+pub fn field_error(tr: Tr, e: &FieldError) -> String {
+    let sep = if tr.is_en() { " " } else { "：" };
+    format!("{}{sep}{}", field(tr, e.field), rule(tr, &e.rule))
+}
+
+/// Why the server did not apply an event, in words.
+pub fn quarantine(tr: Tr, q: &Quarantine) -> String {
+    match q {
+        Quarantine::Forbidden { denied } => denied_text(tr, *denied).into(),
+        Quarantine::ClockAhead { .. } => tr
+            .t(
+                "设备时钟超前服务器5分钟以上，请校准时间",
+                "設備時鐘超前伺服器5分鐘以上，請校準時間",
+                "this device's clock is more than 5 minutes ahead of the server",
+            )
+            .into(),
+        Quarantine::Invalid { fields, message } if fields.is_empty() => match tr.locale() {
+            Locale::en => format!("invalid: {message}"),
+            _ => format!("{}：{message}", tr.t("内容无效", "內容無效", "")),
+        },
+        Quarantine::Invalid { fields, .. } => fields
+            .iter()
+            .map(|f| field_error(tr, f))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Quarantine::Workflow { error } => workflow_error(tr, error),
+        Quarantine::Gap { .. } | Quarantine::SeqReused | Quarantine::ForeignDevice => tr
+            .t(
+                "同步顺序错误，请联系管理员",
+                "同步順序錯誤，請聯絡管理員",
+                "sync sequence error: contact the administrator",
+            )
+            .into(),
+        Quarantine::IdReused => tr
+            .t(
+                "同一编号的记录内容不同",
+                "同一編號的記錄內容不同",
+                "another event has this id with different content",
+            )
+            .into(),
+        Quarantine::Unsupported => tr
+            .t(
+                "服务器版本较旧，暂不支持",
+                "伺服器版本較舊，暫不支援",
+                "the server does not support this yet",
+            )
+            .into(),
+    }
+}
+
+/// A permission refusal, in words.
+pub fn denied_text(tr: Tr, d: Denied) -> &'static str {
+    match d {
+        Denied::RoleLacks => tr.t(
+            "您的角色无权执行此操作",
+            "您的角色無權執行此操作",
+            "your role does not allow this",
+        ),
+        Denied::NotInScope => tr.t(
+            "此案件不在您的职责范围内",
+            "此案件不在您的職責範圍內",
+            "this case is outside your scope",
+        ),
+        Denied::KioskIntakeOnly => tr.t(
+            "自助终端只能提交新投诉",
+            "自助終端只能提交新投訴",
+            "a kiosk may only submit new complaints",
+        ),
+        Denied::ArchivedNoGrant => tr.t(
+            "已归档，需要批准的查阅申请",
+            "已歸檔，需要核准的查閱申請",
+            "archived: an approved access request is needed",
+        ),
+        Denied::NotYourAccountability => tr.t(
+            "只有被追责本人可以申诉",
+            "只有被追責本人可以申訴",
+            "only the person held responsible may appeal",
+        ),
+        _ => tr.t("不允许", "不允許", "not allowed"),
+    }
+}
+
+/// A lifecycle refusal, in words.
+pub fn workflow_error(tr: Tr, e: &WorkflowError) -> String {
+    match tr.locale() {
+        Locale::en => format!("not possible at this stage ({e})"),
+        _ => format!(
+            "{}（{e}）",
+            tr.t("当前阶段不能执行此操作", "當前階段不能執行此操作", "")
+        ),
+    }
+}

@@ -1,0 +1,645 @@
+//! Case detail: the facts of the record sheet, the commands this person may take now (from the
+//! shared workflow and policy, most likely first), open conflicts with a one-step resolution,
+//! events the server refused, and the full timeline with what is synced and what is not.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use tousu_shared::{
+    event::{CommandKind, ConflictResolved, EventBody},
+    fold::{CaseView, EntryStatus, FactValue, fold},
+    ids::{CaseId, EventId},
+    model::{FeedbackChannel, NoteKind, PlanDecision, RevisitMethod, Satisfaction, Severity},
+    number::provisional_label,
+    sla,
+    validate::Field,
+    workflow::available_commands,
+};
+
+use crate::{
+    components::{
+        CheckField, ErrorSummary, FormState, RadioGroup, SelectField, TextField, due_chip,
+        severity_chip, stage_chip,
+    },
+    context::{App, use_app},
+    forms,
+    labels::{self, Tr, use_tr},
+    pages::intake::enum_str,
+    store::QuarantinedEvent,
+};
+
+/// Everything the detail screen reads from the store.
+#[derive(Clone)]
+struct Loaded {
+    view: CaseView,
+    unsynced: BTreeSet<EventId>,
+    quarantined: Vec<QuarantinedEvent>,
+}
+
+async fn load(app: App, case: CaseId) -> Option<Loaded> {
+    let store = app.user_store()?;
+    let events = store.case_events(case).await.ok()?;
+    let quarantined: Vec<QuarantinedEvent> = store
+        .quarantined()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|q| q.event.case_id == case)
+        .collect();
+    if events.is_empty() && quarantined.is_empty() {
+        return None;
+    }
+    let unsynced = store
+        .outbox(u32::MAX)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.case_id == case)
+        .map(|e| e.id)
+        .collect();
+    Some(Loaded {
+        view: fold(case, &events),
+        unsynced,
+        quarantined,
+    })
+}
+
+/// `/cases/:id`.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let params = use_params_map();
+    let query = use_query_map();
+    let case = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|id| id.parse::<uuid::Uuid>().ok())
+            .map(CaseId)
+    });
+    let data = LocalResource::new(move || {
+        app.revision.get();
+        let case = case.get();
+        async move {
+            match case {
+                Some(case) => load(app, case).await,
+                None => None,
+            }
+        }
+    });
+    let just_registered = move || query.with(|q| q.get("new").is_some());
+
+    view! {
+        <section class="page case-page" data-testid="page-case">
+            <Suspense fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
+                {move || match data.get() {
+                    None => None,
+                    Some(None) => Some(view! {
+                        <div class="empty" data-testid="case-missing">
+                            {move || tr.t("本机没有这个案件。", "本機沒有這個案件。", "This case is not on this device.")}
+                        </div>
+                    }.into_any()),
+                    Some(Some(loaded)) => Some(view! {
+                        <CaseDetail loaded=loaded just_registered=just_registered()/>
+                    }.into_any()),
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let view_state = loaded.view.clone();
+    let now = labels::now();
+    let label = view_state
+        .number
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| provisional_label(view_state.id));
+    let provisional = view_state.number.is_none();
+    let rules = app.reference.with_untracked(|r| r.rules.clone());
+    let clocks = sla::clocks(&view_state, &rules.policy, &rules.calendar, now);
+    let next = sla::next_due(&clocks).map(|c| c.due.at);
+    let commands: Vec<CommandKind> = app
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.principal()))
+        .map(|p| available_commands(&p, &view_state, &app.access()))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| forms::has_form(*c))
+        .collect();
+    let registration = view_state.registration.clone();
+    let conflicts = view_state.conflicts.clone();
+    let quarantined = loaded.quarantined.clone();
+    let unsynced = loaded.unsynced.clone();
+    let all_synced = unsynced.is_empty();
+
+    view! {
+        <header class="case-head">
+            <div>
+                <p class="breadcrumb"><a href="/cases">{move || tr.t("案件", "案件", "Cases")}</a>" / "</p>
+                <h1 class="page-title">
+                    <span class="case-label" class:is-provisional=provisional data-testid="case-number">{label}</span>
+                </h1>
+                <div class="chips">
+                    {registration.as_ref().map(|r| view! { <span class="chip">{labels::kind(tr, r.kind)}</span> })}
+                    {severity_chip(tr, view_state.severity)}
+                    {stage_chip(tr, view_state.stage)}
+                    {due_chip(tr, next, now)}
+                    <span class="chip" class:chip-left=all_synced class:chip-pending=!all_synced data-testid="sync-state">
+                        {if all_synced {
+                            tr.t("✓ 已同步", "✓ 已同步", "✓ synced")
+                        } else {
+                            tr.t("● 已保存在本机，待同步", "● 已儲存在本機，待同步", "● saved on this device, not yet synced")
+                        }}
+                    </span>
+                </div>
+            </div>
+        </header>
+        {just_registered.then(|| view! {
+            <div class="notice notice-ok" role="status" data-testid="registered-notice">
+                {if provisional {
+                    tr.t(
+                        "已登记。临时编号在同步后换成正式投诉编号。",
+                        "已登記。臨時編號在同步後換成正式投訴編號。",
+                        "Registered. The provisional label becomes the official number after sync.",
+                    )
+                } else {
+                    tr.t("已登记。", "已登記。", "Registered.")
+                }}
+            </div>
+        })}
+        {(!quarantined.is_empty()).then(|| view! { <QuarantinePanel items=quarantined.clone()/> })}
+        {(!conflicts.is_empty()).then(|| {
+            let heads = view_state.heads.clone();
+            let case = view_state.id;
+            view! {
+                <section class="panel panel-conflict" data-testid="conflicts" aria-labelledby="conflicts-h">
+                    <h2 id="conflicts-h">"⚡ " {tr.t("并发修改冲突", "並行修改衝突", "Concurrent changes conflict")}</h2>
+                    <p>{tr.t(
+                        "两台设备离线时对同一事项做了不同修改。请选择保留哪一个：",
+                        "兩台裝置離線時對同一事項做了不同修改。請選擇保留哪一個：",
+                        "Two devices changed the same fact while offline. Choose the version to keep:",
+                    )}</p>
+                    {conflicts.into_iter().map(|c| {
+                        let fact = c.fact;
+                        view! {
+                            <div class="conflict">
+                                {c.versions.into_iter().map(|v| {
+                                    let heads = heads.clone();
+                                    let chosen = v.event;
+                                    let text = fact_value(tr, &v.value);
+                                    let who = actor(&v.actor);
+                                    let when = labels::date_time(tr, v.at);
+                                    view! {
+                                        <div class="conflict-version">
+                                            <p><strong>{text}</strong></p>
+                                            <p class="muted">{who}" · "{when}</p>
+                                            <button class="btn" data-testid="resolve-conflict" on:click=move |_| {
+                                                let heads = heads.clone();
+                                                leptos::task::spawn_local(async move {
+                                                    let _ = app.record(case, heads, EventBody::ConflictResolved(ConflictResolved { fact, chosen })).await;
+                                                });
+                                            }>{tr.t("保留此版本", "保留此版本", "Keep this one")}</button>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }
+                    }).collect_view()}
+                </section>
+            }
+        })}
+        <div class="case-columns">
+            <div class="case-main">
+                <CommandPanel view=view_state.clone() commands=commands/>
+                <Timeline view=view_state.clone() unsynced=unsynced/>
+            </div>
+            <aside class="case-side">
+                <Facts view=view_state.clone()/>
+                <section class="panel">
+                    <h2>{tr.t("时限", "時限", "Deadlines")}</h2>
+                    <ul class="clock-list" data-testid="sla-clocks">
+                        {clocks.into_iter().map(|c| view! {
+                            <li>
+                                <span>{labels::sla_stage(tr, c.stage)}</span>
+                                <span class="muted">{labels::date_time(tr, c.due.at)}</span>
+                                {match c.done {
+                                    Some(_) => view! { <span class="chip chip-done">"✓"</span> }.into_any(),
+                                    None => due_chip(tr, Some(c.due.at), now).into_any(),
+                                }}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <p class="print-links">
+                    <a class="btn" href=format!("/cases/{}/print/record", view_state.id) data-testid="print-record">
+                        "🖨 " {tr.t("记录单", "記錄單", "Record sheet")}
+                    </a>
+                    <a class="btn" href=format!("/cases/{}/print/handling", view_state.id) data-testid="print-handling">
+                        "🖨 " {tr.t("处理单", "處理單", "Handling sheet")}
+                    </a>
+                </p>
+            </aside>
+        </div>
+    }
+}
+
+fn actor(a: &tousu_shared::event::Actor) -> String {
+    match a {
+        tousu_shared::event::Actor::User(u) => u.to_string(),
+        tousu_shared::event::Actor::Kiosk(d) => format!("kiosk {}", &d.to_string()[..8]),
+        tousu_shared::event::Actor::System => "Tousu".into(),
+    }
+}
+
+fn fact_value(tr: Tr, v: &FactValue) -> String {
+    match v {
+        FactValue::Stage { stage, .. } => labels::stage(tr, *stage).into(),
+        FactValue::Department { department } => department.to_string(),
+        FactValue::Severity { severity } => labels::severity(tr, *severity).into(),
+        FactValue::Category { category, .. } => category.to_string(),
+        FactValue::PlanDecision { decision } => decision
+            .map(|d| labels::decision(tr, d).to_string())
+            .unwrap_or_default(),
+        FactValue::Plan { plan } => plan.plan.as_str().to_string(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+#[component]
+fn Facts(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    let Some(r) = view.registration.clone() else {
+        return view! {
+            <section class="panel"><p>{tr.t("登记信息尚未同步到本机。", "登記資訊尚未同步到本機。", "The record sheet has not reached this device yet.")}</p></section>
+        }.into_any();
+    };
+    let row = |label: &'static str, value: Option<String>| {
+        value.map(|v| view! { <div class="fact"><dt>{label}</dt><dd>{v}</dd></div> })
+    };
+    let c = &r.complainant;
+    view! {
+        <section class="panel" data-testid="facts">
+            <h2>{tr.t("记录单", "記錄單", "Record sheet")}</h2>
+            <dl class="facts">
+                {row(tr.t("渠道", "渠道", "Channel"), Some(labels::channel(tr, r.channel).into()))}
+                {row(tr.t("受理时间", "受理時間", "Received"), Some(labels::date_time(tr, r.received_at)))}
+                {row(tr.t("投诉人", "投訴人", "Complainant"), if r.anonymous {
+                    Some(tr.t("匿名", "匿名", "anonymous").into())
+                } else {
+                    c.name.as_ref().map(|n| n.as_str().to_string())
+                })}
+                {row(tr.t("电话", "電話", "Phone"), c.phone.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("电子邮件", "電子郵件", "E-mail"), c.email.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("地点", "地點", "Where"), r.details.location.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("投诉事由", "投訴事由", "What happened"), Some(r.details.description.as_str().to_string()))}
+                {row(tr.t("客户诉求", "客戶訴求", "Asks for"), r.details.request.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("品名/数量", "品名/數量", "Goods"), r.details.goods.as_ref().map(|g| format!("{} × {}", g.name.as_str(), g.quantity)))}
+                {row(tr.t("类别", "類別", "Category"), view.category.as_ref().map(|c| c.to_string()))}
+                {row(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| d.to_string()))}
+                {row(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()))}
+            </dl>
+        </section>
+    }.into_any()
+}
+
+#[component]
+fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl IntoView {
+    let tr = use_tr();
+    let entries = view.timeline.clone();
+    view! {
+        <section class="panel" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{tr.t("处理记录", "處理記錄", "Timeline")}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {entries.into_iter().rev().map(|e| {
+                    let command = CommandKind::ALL.iter().find(|c| c.as_str() == e.kind).copied();
+                    let what = command
+                        .map(|c| labels::command(tr, c).to_string())
+                        .unwrap_or_else(|| format!("{} ({})", tr.t("需要更新应用", "需要更新應用", "update the app"), e.kind));
+                    let pending = unsynced.contains(&e.event);
+                    let detail = entry_text(&view, e.event);
+                    let not_applied = match &e.status {
+                        EntryStatus::Applied => None,
+                        EntryStatus::NotApplied { why } => Some(format!("{why:?}")),
+                    };
+                    view! {
+                        <li class="timeline-entry" class:is-pending=pending data-testid="timeline-entry" data-kind=e.kind.clone()>
+                            <div class="timeline-what"><strong>{what}</strong>
+                                {pending.then(|| view! { <span class="chip chip-pending" data-testid="entry-unsynced">{tr.t("待同步", "待同步", "not synced")}</span> })}
+                                {not_applied.map(|w| view! { <span class="chip chip-overdue">{tr.t("未生效", "未生效", "not applied")}" "{w}</span> })}
+                            </div>
+                            {detail.map(|d| view! { <p class="timeline-text">{d}</p> })}
+                            <p class="muted">
+                                {actor(&e.actor)} " · " {labels::date_time(tr, e.hlc.timestamp())}
+                                " · " {tr.t("设备 ", "裝置 ", "device ")} {e.device.to_string()[..8].to_string()}
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// The free text an event added, for the timeline.
+fn entry_text(view: &CaseView, event: EventId) -> Option<String> {
+    view.notes
+        .iter()
+        .find(|d| d.event == event)
+        .map(|d| d.value.text.as_str().to_string())
+        .or_else(|| {
+            view.reports
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.findings.as_str().to_string())
+        })
+        .or_else(|| {
+            view.plans
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.plan.as_str().to_string())
+        })
+        .or_else(|| {
+            view.reviews
+                .iter()
+                .find(|d| d.event == event)
+                .and_then(|d| d.value.comment.as_ref().map(|c| c.as_str().to_string()))
+        })
+        .or_else(|| {
+            view.executions
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.result.as_str().to_string())
+        })
+        .or_else(|| {
+            view.feedback
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.text.as_str().to_string())
+        })
+        .or_else(|| {
+            view.revisits
+                .iter()
+                .find(|d| d.event == event)
+                .and_then(|d| d.value.comment.as_ref().map(|c| c.as_str().to_string()))
+        })
+        .or_else(|| {
+            view.reasons
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.as_str().to_string())
+        })
+}
+
+#[component]
+fn QuarantinePanel(items: Vec<QuarantinedEvent>) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    view! {
+        <section class="panel panel-quarantine" role="alert" data-testid="quarantined">
+            <h2>"⛔ " {tr.t("服务器拒绝的操作", "伺服器拒絕的操作", "Refused by the server")}</h2>
+            <ul>
+                {items.into_iter().map(|q| {
+                    let what = q.event.body.command().map(|c| labels::command(tr, c)).unwrap_or("?");
+                    let why = labels::quarantine(tr, &q.why);
+                    let id = q.event.id;
+                    view! {
+                        <li class="quarantine-item">
+                            <strong>{what}</strong>" — "<span data-testid="quarantine-reason">{why}</span>
+                            <p class="muted">{labels::date_time(tr, q.event.at())}</p>
+                            <button class="btn" data-testid="withdraw" on:click=move |_| {
+                                leptos::task::spawn_local(async move {
+                                    if let Some(store) = app.user_store() {
+                                        let _ = store.dismiss_quarantined(id).await;
+                                        app.revision.update(|r| *r += 1);
+                                        app.refresh_counts().await;
+                                    }
+                                });
+                            }>{tr.t("撤回", "撤回", "Withdraw")}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="muted">{tr.t(
+                "撤回后记录保留在服务器的隔离区；如需修改，请用下方可用的操作重新提交。",
+                "撤回後記錄保留在伺服器的隔離區；如需修改，請用下方可用的操作重新提交。",
+                "Withdrawn events stay in the server's quarantine; to revise, submit again with an available action below.",
+            )}</p>
+        </section>
+    }
+}
+
+/// The commands this person may take now, the most likely first, each with its form.
+#[component]
+fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let (selected, set_selected) = signal(None::<CommandKind>);
+    let form = FormState::new(&[]);
+    let (failure, set_failure) = signal(None::<String>);
+    let (saving, set_saving) = signal(false);
+    let case = view.id;
+    let heads = view.heads.clone();
+    if commands.is_empty() {
+        return view! {
+            <section class="panel" data-testid="commands">
+                <p class="muted">{tr.t("您当前没有可执行的操作。", "您目前沒有可執行的操作。", "There is nothing for you to do on this case now.")}</p>
+            </section>
+        }.into_any();
+    }
+    let choose = move |c: CommandKind| {
+        form.values.set(defaults(c));
+        form.errors.set(Vec::new());
+        set_failure.set(None);
+        set_selected.set(Some(c));
+    };
+    let heads = StoredValue::new(heads);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(command) = selected.get_untracked() else {
+            return;
+        };
+        if saving.get_untracked() {
+            return;
+        }
+        match forms::command_body(command, &form.values.get_untracked()) {
+            Err(errors) => form.errors.set(errors),
+            Ok(body) => {
+                set_saving.set(true);
+                let heads = heads.get_value();
+                leptos::task::spawn_local(async move {
+                    match app.record(case, heads, body).await {
+                        Ok(_) => set_selected.set(None),
+                        Err(e) => set_failure.set(Some(e.to_string())),
+                    }
+                    set_saving.set(false);
+                });
+            }
+        }
+    };
+    let first = commands[0];
+    view! {
+        <section class="panel" data-testid="commands" aria-labelledby="commands-h">
+            <h2 id="commands-h">{tr.t("下一步", "下一步", "Next step")}</h2>
+            <div class="command-buttons">
+                {commands.iter().map(|&c| {
+                    let primary = c == first;
+                    view! {
+                        <button
+                            class="btn"
+                            class:btn-primary=primary
+                            data-testid=format!("cmd-{}", c.as_str())
+                            aria-pressed=move || (selected.get() == Some(c)).to_string()
+                            on:click=move |_| choose(c)
+                        >{labels::command(tr, c)}</button>
+                    }
+                }).collect_view()}
+            </div>
+            {move || selected.get().map(|c| view! {
+                <form class="command-form" on:submit=submit novalidate data-testid="command-form">
+                    <h3>{labels::command(tr, c)}</h3>
+                    <ErrorSummary form=form fields=vec![]/>
+                    <Show when=move || failure.get().is_some()>
+                        <p class="error-summary" role="alert">{move || failure.get()}</p>
+                    </Show>
+                    <CommandFields command=c form=form/>
+                    <div class="form-actions">
+                        <button type="button" class="btn" on:click=move |_| set_selected.set(None)>
+                            {tr.t("取消", "取消", "Cancel")}
+                        </button>
+                        <button type="submit" class="btn btn-primary" data-testid="command-submit" disabled=saving>
+                            {tr.t("提交", "提交", "Submit")}
+                        </button>
+                    </div>
+                </form>
+            })}
+        </section>
+    }.into_any()
+}
+
+fn defaults(c: CommandKind) -> forms::Values {
+    let pairs: &[(&str, &str)] = match c {
+        CommandKind::AddNote => &[("note_kind", "investigation")],
+        CommandKind::ReviewPlan => &[("decision", "approved")],
+        CommandKind::GiveFeedback => &[("channel", "phone")],
+        CommandKind::RecordRevisit => &[("method", "phone"), ("satisfaction", "satisfied")],
+        CommandKind::Classify => &[("severity", "general")],
+        _ => &[],
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn options<T: Copy + serde::Serialize + Send + Sync + 'static>(
+    tr: Tr,
+    all: &[T],
+    name: fn(Tr, T) -> &'static str,
+) -> Signal<Vec<(String, String)>> {
+    let all = all.to_vec();
+    Signal::derive(move || {
+        all.iter()
+            .map(|v| (enum_str(v), name(tr, *v).to_string()))
+            .collect()
+    })
+}
+
+/// The fields of one command's form.
+#[component]
+pub fn CommandFields(command: CommandKind, form: FormState) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let t = move |a: &'static str, b: &'static str, c: &'static str| {
+        Signal::derive(move || tr.t(a, b, c).to_string())
+    };
+    use CommandKind as C;
+    match command {
+        C::Classify => {
+            let categories = Signal::derive(move || {
+                let locale = tr.locale();
+                app.reference.with(|r| r.catalog.categories.iter().map(|c| {
+                    let name = match locale {
+                        crate::i18n::Locale::zh_CN => &c.name_zh_cn,
+                        crate::i18n::Locale::zh_TW => &c.name_zh_tw,
+                        crate::i18n::Locale::en => &c.name_en,
+                    };
+                    (c.id.to_string(), name.clone())
+                }).collect())
+            });
+            view! {
+                <SelectField form=form name="category" field=Field::Category required=true placeholder=true label=t("类别", "類別", "Category") options=categories/>
+                <RadioGroup form=form name="severity" label=t("紧急程度", "緊急程度", "Severity")
+                    options=options(tr, &[Severity::General, Severity::Important, Severity::UrgentMajor], labels::severity)/>
+                <TextField form=form name="cause" field=Field::Cause label=t("原因", "原因", "Cause")/>
+            }.into_any()
+        }
+        C::RejectOutOfScope | C::Reopen => view! {
+            <TextField form=form name="reason" field=Field::Reason multiline=true required=true label=t("原因说明（将告知投诉人）", "原因說明（將告知投訴人）", "Reason (told to the complainant)")/>
+        }.into_any(),
+        C::Dispatch => {
+            let departments = Signal::derive(move || app.reference.with(|r| r.catalog.departments.iter().map(|d| (d.id.to_string(), d.name.clone())).collect()));
+            view! {
+                <SelectField form=form name="department" field=Field::Department required=true placeholder=true label=t("责任部门", "責任部門", "Department") options=departments/>
+                <TextField form=form name="instructions" field=Field::Comment multiline=true label=t("处理要求", "處理要求", "Instructions")/>
+            }.into_any()
+        }
+        C::SetDeadline => view! {
+            <CheckField form=form name="special" label=t("特殊案件（整体时限延长至7个工作日）", "特殊案件（整體時限延長至7個工作日）", "Special case (whole-case limit 7 working days)")/>
+            <TextField form=form name="reason" field=Field::Reason multiline=true label=t("原因", "原因", "Reason")/>
+        }.into_any(),
+        C::StartInvestigation => view! {
+            <p class="muted">{move || tr.t("确认由本部门开始调查。", "確認由本部門開始調查。", "Confirm that your department takes the case up.")}</p>
+        }.into_any(),
+        C::AddNote => view! {
+            <SelectField form=form name="note_kind" label=t("记录类型", "記錄類型", "Kind of note")
+                options=options(tr, &[NoteKind::Investigation, NoteKind::Interview, NoteKind::DepartmentOpinion, NoteKind::CustomerOpinion, NoteKind::Remark], labels::note_kind)/>
+            <TextField form=form name="text" field=Field::Text multiline=true required=true label=t("内容", "內容", "Text")/>
+            <TextField form=form name="signed_by" field=Field::Person label=t("签字确认人（访谈时）", "簽字確認人（訪談時）", "Signed by (interviews)")/>
+        }.into_any(),
+        C::SubmitReport => view! {
+            <TextField form=form name="findings" field=Field::Text multiline=true required=true label=t("调查经过与结论", "調查經過與結論", "Findings")/>
+            <TextField form=form name="cause" field=Field::Cause label=t("原因", "原因", "Cause")/>
+        }.into_any(),
+        C::ProposePlan => view! {
+            <TextField form=form name="plan" field=Field::Plan multiline=true required=true label=t("处理方案", "處理方案", "Handling plan")/>
+            <TextField form=form name="opinion" field=Field::Opinion multiline=true label=t("部门负责人意见", "部門負責人意見", "Department manager's opinion")/>
+            <div class="grid-2">
+                <TextField form=form name="compensation" field=Field::Amount input_type="number" label=t("赔偿金额（元）", "賠償金額（元）", "Compensation (yuan)")/>
+                <TextField form=form name="loss" field=Field::Amount input_type="number" label=t("损失金额（元）", "損失金額（元）", "Loss (yuan)")/>
+            </div>
+        }.into_any(),
+        C::ReviewPlan => view! {
+            <RadioGroup form=form name="decision" label=t("审核结果", "審核結果", "Decision")
+                options=options(tr, &[PlanDecision::Approved, PlanDecision::Returned], labels::decision)/>
+            <TextField form=form name="comment" field=Field::Comment multiline=true label=t("审核意见（退回时必填）", "審核意見（退回時必填）", "Comment (required when returning)")/>
+        }.into_any(),
+        C::RecordExecution => view! {
+            <TextField form=form name="result" field=Field::Result multiline=true required=true label=t("处理结果", "處理結果", "What was done")/>
+            <div class="grid-2">
+                <TextField form=form name="compensation" field=Field::Amount input_type="number" label=t("实际赔偿（元）", "實際賠償（元）", "Compensation paid (yuan)")/>
+                <TextField form=form name="loss" field=Field::Amount input_type="number" label=t("损失金额（元）", "損失金額（元）", "Loss (yuan)")/>
+            </div>
+        }.into_any(),
+        C::GiveFeedback => view! {
+            <SelectField form=form name="channel" label=t("反馈方式", "回饋方式", "How")
+                options=options(tr, &[FeedbackChannel::Phone, FeedbackChannel::Sms, FeedbackChannel::Email, FeedbackChannel::Letter, FeedbackChannel::InPerson], labels::feedback_channel)/>
+            <TextField form=form name="text" field=Field::Text multiline=true required=true label=t("告知内容", "告知內容", "What they were told")/>
+        }.into_any(),
+        C::RecordRevisit => view! {
+            <RadioGroup form=form name="satisfaction" label=t("满意度", "滿意度", "Satisfaction")
+                options=options(tr, &[Satisfaction::Satisfied, Satisfaction::PartlySatisfied, Satisfaction::NotSatisfied], labels::satisfaction)/>
+            <RadioGroup form=form name="method" label=t("回访方式", "回訪方式", "Method")
+                options=options(tr, &[RevisitMethod::Phone, RevisitMethod::OnSite, RevisitMethod::Questionnaire], labels::revisit_method)/>
+            <TextField form=form name="comment" field=Field::Comment multiline=true label=t("客户意见", "客戶意見", "Their words")/>
+        }.into_any(),
+        C::Close => view! {
+            <TextField form=form name="summary" field=Field::Summary multiline=true label=t("结案说明", "結案說明", "Summary")/>
+        }.into_any(),
+        _ => view! { <p/> }.into_any(),
+    }
+}

@@ -1,0 +1,220 @@
+//! The case list: filters, sort, counts and SLA chips over every case on this device, with the
+//! shared filter and order (urgent-major on top, then overdue, then by due time).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tousu_shared::{
+    event::Actor,
+    model::{CaseKind, Severity, Stage},
+    summary::{CaseFilter, CaseSort, CaseSummary, query},
+};
+
+use crate::{
+    components::{due_chip, severity_chip, stage_chip},
+    context::use_app,
+    labels::{self, use_tr},
+    pages::intake::enum_str,
+};
+
+/// Rows rendered at first; more on request (the filter runs over all of them).
+const PAGE_ROWS: usize = 100;
+
+fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(raw.to_string())).ok()
+}
+
+/// The list.
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let summaries = LocalResource::new(move || {
+        app.revision.get();
+        async move {
+            match app.user_store() {
+                Some(store) => store.summaries().await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    let (stage, set_stage) = signal(String::new());
+    let (kind, set_kind) = signal(String::new());
+    let (severity, set_severity) = signal(String::new());
+    let (overdue, set_overdue) = signal(false);
+    let (mine, set_mine) = signal(false);
+    let (open_only, set_open_only) = signal(true);
+    let (text, set_text) = signal(String::new());
+    let (sort, set_sort) = signal(String::from("due_time"));
+    let (shown, set_shown) = signal(PAGE_ROWS);
+
+    let filter = Memo::new(move |_| CaseFilter {
+        stage: parse(&stage.get()),
+        open_only: open_only.get(),
+        kind: parse(&kind.get()),
+        severity: parse(&severity.get()),
+        overdue: overdue.get(),
+        registered_by: mine
+            .get()
+            .then(|| {
+                app.session
+                    .with(|s| s.as_ref().map(|s| Actor::User(s.user.id.clone())))
+            })
+            .flatten(),
+        text: text.get(),
+        ..Default::default()
+    });
+    let rows = Memo::new(move |_| {
+        let all: Vec<CaseSummary> = summaries.get().unwrap_or_default();
+        let now = labels::now();
+        let sort: CaseSort = parse(&sort.get()).unwrap_or_default();
+        let f = filter.get();
+        let total = all.len();
+        let matching: Vec<CaseSummary> = query(&all, &f, sort, now).into_iter().cloned().collect();
+        (total, matching)
+    });
+
+    let select = move |label: &'static str,
+                       testid: &'static str,
+                       value: ReadSignal<String>,
+                       set: WriteSignal<String>,
+                       options: Signal<Vec<(String, String)>>| {
+        view! {
+            <label class="filter">
+                <span>{label}</span>
+                <select data-testid=testid prop:value=value on:change=move |ev| set.set(event_target_value(&ev))>
+                    <option value="">{move || tr.t("全部", "全部", "All")}</option>
+                    {move || options.get().into_iter().map(|(v, t)| view! { <option value=v>{t}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let stages = Signal::derive(move || {
+        Stage::ALL
+            .iter()
+            .map(|s| (enum_str(s), labels::stage(tr, *s).to_string()))
+            .collect()
+    });
+    let kinds = Signal::derive(move || {
+        [
+            CaseKind::Complaint,
+            CaseKind::Suggestion,
+            CaseKind::Consultation,
+        ]
+        .iter()
+        .map(|k| (enum_str(k), labels::kind(tr, *k).to_string()))
+        .collect()
+    });
+    let severities = Signal::derive(move || {
+        [
+            Severity::UrgentMajor,
+            Severity::Important,
+            Severity::General,
+        ]
+        .iter()
+        .map(|s| (enum_str(s), labels::severity(tr, *s).to_string()))
+        .collect()
+    });
+
+    view! {
+        <section class="page" data-testid="page-cases">
+            <header class="page-head">
+                <h1 class="page-title">{move || tr.t("案件", "案件", "Cases")}</h1>
+                <A href="/intake" attr:class="btn btn-primary" attr:data-testid="new-case">
+                    {move || tr.t("＋ 新登记", "＋ 新登記", "+ New")}
+                </A>
+            </header>
+            <div class="filter-bar" role="search">
+                <label class="filter filter-text">
+                    <span class="visually-hidden">{move || tr.t("搜索", "搜尋", "Search")}</span>
+                    <input
+                        type="search"
+                        data-testid="filter-text"
+                        placeholder=move || tr.t("搜索编号、投诉人、内容", "搜尋編號、投訴人、內容", "Search number, complainant, content")
+                        prop:value=text
+                        on:input=move |ev| set_text.set(event_target_value(&ev))
+                    />
+                </label>
+                {move || select(tr.t("阶段", "階段", "Stage"), "filter-stage", stage, set_stage, stages)}
+                {move || select(tr.t("类型", "類型", "Kind"), "filter-kind", kind, set_kind, kinds)}
+                {move || select(tr.t("紧急程度", "緊急程度", "Severity"), "filter-severity", severity, set_severity, severities)}
+                <label class="filter filter-check">
+                    <input type="checkbox" data-testid="filter-open" prop:checked=open_only
+                        on:change=move |ev| set_open_only.set(event_target_checked(&ev))/>
+                    <span>{move || tr.t("仅未结案", "僅未結案", "Open only")}</span>
+                </label>
+                <label class="filter filter-check">
+                    <input type="checkbox" data-testid="filter-overdue" prop:checked=overdue
+                        on:change=move |ev| set_overdue.set(event_target_checked(&ev))/>
+                    <span>{move || tr.t("已超时", "已逾時", "Overdue")}</span>
+                </label>
+                <label class="filter filter-check">
+                    <input type="checkbox" data-testid="filter-mine" prop:checked=mine
+                        on:change=move |ev| set_mine.set(event_target_checked(&ev))/>
+                    <span>{move || tr.t("我登记的", "我登記的", "Mine")}</span>
+                </label>
+                <label class="filter">
+                    <span>{move || tr.t("排序", "排序", "Sort")}</span>
+                    <select data-testid="sort" prop:value=sort on:change=move |ev| set_sort.set(event_target_value(&ev))>
+                        <option value="due_time">{move || tr.t("到期时间", "到期時間", "Due time")}</option>
+                        <option value="severity">{move || tr.t("紧急程度", "緊急程度", "Severity")}</option>
+                        <option value="newest">{move || tr.t("最新受理", "最新受理", "Newest")}</option>
+                    </select>
+                </label>
+            </div>
+            <p class="counts" role="status" aria-live="polite" data-testid="case-count">
+                {move || {
+                    let (total, matching) = rows.get();
+                    match tr.locale() {
+                        crate::i18n::Locale::en => format!("{} of {} cases", matching.len(), total),
+                        _ => format!("共 {} 件，显示 {} 件", total, matching.len()),
+                    }
+                }}
+            </p>
+            <Suspense fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
+                <ul class="case-list" data-testid="case-list">
+                    {move || {
+                        let now = labels::now();
+                        let (_, matching) = rows.get();
+                        matching
+                            .into_iter()
+                            .take(shown.get())
+                            .map(|c| case_row(tr, c, now))
+                            .collect_view()
+                    }}
+                </ul>
+                <Show when=move || rows.with(|(_, m)| m.len() > shown.get())>
+                    <button class="btn" data-testid="show-more" on:click=move |_| set_shown.update(|n| *n += PAGE_ROWS)>
+                        {move || tr.t("显示更多", "顯示更多", "Show more")}
+                    </button>
+                </Show>
+                <Show when=move || rows.with(|(_, m)| m.is_empty())>
+                    <p class="empty" data-testid="no-cases">{move || tr.t("没有符合条件的案件。", "沒有符合條件的案件。", "No cases match.")}</p>
+                </Show>
+            </Suspense>
+        </section>
+    }
+}
+
+fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp) -> impl IntoView {
+    let label = c.label();
+    let provisional = c.number.is_none();
+    let urgent = c.is_urgent();
+    let overdue = c.is_overdue(now);
+    let href = format!("/cases/{}", c.id);
+    view! {
+        <li class="case-row" class:is-urgent=urgent class:is-overdue=overdue data-testid="case-row">
+            <A href=href attr:class="case-link">
+                <span class="case-label" class:is-provisional=provisional data-testid="case-label">{label}</span>
+                <span class="case-kind">{c.kind.map(|k| labels::kind(tr, k))}</span>
+                {severity_chip(tr, c.severity)}
+                {stage_chip(tr, c.stage)}
+                {due_chip(tr, c.next_due.map(|(_, d)| d), now)}
+                {(c.n_conflicts > 0).then(|| view! {
+                    <span class="chip chip-conflict">"⚡ " {tr.t("有冲突", "有衝突", "conflict")}</span>
+                })}
+                <span class="case-excerpt">{c.complainant.clone().map(|n| format!("{n} · "))}{c.excerpt.clone()}</span>
+                <span class="case-dept">{c.department.map(|d| d.to_string())}</span>
+            </A>
+        </li>
+    }
+}

@@ -1,0 +1,185 @@
+//! Sign-in. Online once; afterwards the app opens offline for this user until the session
+//! ends. A session that ended keeps every unsynced change: signing in again resumes it.
+
+use leptos::prelude::*;
+use tousu_shared::api::sync::LoginRequest;
+
+use crate::{
+    api::{self, ApiError},
+    context::{Session, use_app},
+    labels::use_tr,
+    sync,
+};
+
+/// The sign-in form; `username` pre-filled when a session ended.
+#[component]
+pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let (user, set_user) = signal(username.clone().unwrap_or_default());
+    let (password, set_password) = signal(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let (busy, set_busy) = signal(false);
+    let resuming = username.is_some();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let username = user.get_untracked().trim().to_string();
+        let pw = password.get_untracked();
+        if username.is_empty() || pw.is_empty() {
+            set_error.set(Some(
+                tr.t(
+                    "请输入用户名和密码",
+                    "請輸入使用者名稱和密碼",
+                    "Enter your user name and password",
+                )
+                .into(),
+            ));
+            return;
+        }
+        set_busy.set(true);
+        set_error.set(None);
+        leptos::task::spawn_local(async move {
+            // The device id is per user database: read it if this user has one here.
+            let device = match crate::store::UserStore::open(&username).await {
+                Ok(store) => crate::store::meta_get_json::<tousu_shared::author::Author>(
+                    store.db(),
+                    crate::store::AUTHOR_KEY,
+                )
+                .await
+                .ok()
+                .flatten()
+                .map(|a| a.device),
+                Err(_) => None,
+            };
+            let device =
+                device.unwrap_or_else(|| tousu_shared::ids::DeviceId(uuid::Uuid::now_v7()));
+            let answer = api::login(&LoginRequest {
+                username: username.clone(),
+                password: pw,
+                device_id: Some(device),
+            })
+            .await;
+            match answer {
+                Ok(res) => {
+                    let session = Session {
+                        token: res.token,
+                        user: res.user,
+                        username: username.clone(),
+                        expires_at: res.expires_at,
+                        ended: false,
+                    };
+                    // A fresh database gets the device id registered just now.
+                    if let Ok(store) = crate::store::UserStore::open(&username).await {
+                        let known = crate::store::meta_get(store.db(), crate::store::AUTHOR_KEY)
+                            .await
+                            .ok()
+                            .flatten();
+                        if known.is_none() {
+                            let author = tousu_shared::author::Author::new(
+                                device,
+                                tousu_shared::event::Actor::User(session.user.id.clone()),
+                            );
+                            let _ = crate::store::meta_put_json(
+                                store.db(),
+                                crate::store::AUTHOR_KEY,
+                                &author,
+                            )
+                            .await;
+                        }
+                    }
+                    match app.enter(session).await {
+                        Ok(()) => {
+                            app.refresh_counts().await;
+                            sync::sync_now(app);
+                        }
+                        Err(e) => set_error.set(Some(e.to_string())),
+                    }
+                }
+                Err(ApiError::Refused { status: 401, .. }) | Err(ApiError::Unauthorized) => {
+                    set_error.set(Some(
+                        tr.t(
+                            "用户名或密码不正确",
+                            "使用者名稱或密碼不正確",
+                            "Wrong user name or password",
+                        )
+                        .into(),
+                    ))
+                }
+                Err(ApiError::TooMany) => set_error.set(Some(
+                    tr.t(
+                        "尝试次数过多，请15分钟后再试",
+                        "嘗試次數過多，請15分鐘後再試",
+                        "Too many attempts: try again in 15 minutes",
+                    )
+                    .into(),
+                )),
+                Err(ApiError::Unreachable(_)) => set_error.set(Some(
+                    tr.t(
+                        "无法连接服务器。首次登录需要网络。",
+                        "無法連線伺服器。首次登入需要網路。",
+                        "Cannot reach the server. The first sign-in needs a connection.",
+                    )
+                    .into(),
+                )),
+                Err(e) => set_error.set(Some(e.to_string())),
+            }
+            set_busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="login-page" data-testid="page-login">
+            <form class="login-card" on:submit=submit novalidate>
+                <img src="/icons/icon.svg" alt="" width="56" height="56"/>
+                <h1>{move || tr.t("登录投诉处理系统", "登入投訴處理系統", "Sign in to Tousu")}</h1>
+                {resuming.then(|| view! {
+                    <p class="notice" role="status" data-testid="session-ended">
+                        {move || tr.t(
+                            "会话已结束，请重新登录。未同步的记录仍保存在本机。",
+                            "工作階段已結束，請重新登入。未同步的記錄仍保存在本機。",
+                            "Your session ended. Sign in again; unsynced work is kept on this device.",
+                        )}
+                    </p>
+                })}
+                <Show when=move || error.get().is_some()>
+                    <p class="error-summary" role="alert" data-testid="login-error">
+                        {move || error.get()}
+                    </p>
+                </Show>
+                <div class="field">
+                    <label for="login-user">{move || tr.t("用户名", "使用者名稱", "User name")}</label>
+                    <input
+                        id="login-user"
+                        data-testid="login-username"
+                        autocomplete="username"
+                        autocapitalize="off"
+                        prop:value=user
+                        on:input=move |ev| set_user.set(event_target_value(&ev))
+                    />
+                </div>
+                <div class="field">
+                    <label for="login-password">{move || tr.t("密码", "密碼", "Password")}</label>
+                    <input
+                        id="login-password"
+                        type="password"
+                        data-testid="login-password"
+                        autocomplete="current-password"
+                        prop:value=password
+                        on:input=move |ev| set_password.set(event_target_value(&ev))
+                    />
+                </div>
+                <button class="btn btn-primary btn-block" type="submit" data-testid="login-submit" disabled=busy>
+                    {move || if busy.get() {
+                        tr.t("正在登录…", "正在登入…", "Signing in…")
+                    } else {
+                        tr.t("登录", "登入", "Sign in")
+                    }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,12 @@
+//! The screens, one module each.
+// Leptos turns component arguments into prop-struct fields; each component's doc comment
+// describes its props.
+#![allow(missing_docs)]
+
+pub mod case;
+pub mod cases;
+pub mod intake;
+pub mod login;
+pub mod print;
+pub mod revisit;
+pub mod sync;

@@ -1,0 +1,88 @@
+//! Printable forms from any case, offline: the complaint record sheet (客戶投訴記錄單) and the
+//! handling sheet (客戶投訴處理單). Print CSS hides the app frame and keeps black on white.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label};
+
+use crate::{
+    context::use_app,
+    labels::{self, use_tr},
+};
+
+/// `/cases/:id/print/:sheet` (`record` or `handling`).
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let params = use_params_map();
+    let data = LocalResource::new(move || {
+        app.revision.get();
+        let id = params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<uuid::Uuid>().ok())
+            .map(CaseId);
+        let sheet = params.with(|p| p.get("sheet")).unwrap_or_default();
+        async move {
+            let store = app.user_store()?;
+            let id = id?;
+            let events = store.case_events(id).await.ok()?;
+            Some((fold(id, &events), sheet))
+        }
+    });
+    view! {
+        <section class="page print-page" data-testid="page-print">
+            <p class="no-print">
+                <button class="btn btn-primary" on:click=move |_| { let _ = window().print(); }>
+                    "🖨 " {move || tr.t("打印", "列印", "Print")}
+                </button>
+            </p>
+            <Suspense fallback=|| ()>
+                {move || data.get().flatten().map(|(view, sheet)| {
+                    let number = view.number.map(|n| n.to_string()).unwrap_or_else(|| provisional_label(view.id));
+                    let r = view.registration.clone();
+                    let text = |t: Option<&tousu_shared::validate::LongText>| t.map(|t| t.as_str().to_string()).unwrap_or_default();
+                    let cell = |label: &'static str, value: String| view! { <tr><th>{label}</th><td>{value}</td></tr> };
+                    if sheet == "handling" {
+                        let result = view.executions.last().map(|e| e.value.result.as_str().to_string()).unwrap_or_default();
+                        let opinion = view.plan.as_ref().and_then(|p| p.opinion.as_ref()).map(|o| o.as_str().to_string()).unwrap_or_default();
+                        let customer = view.revisits.last().map(|v| format!("{} {}", labels::satisfaction(tr, v.value.satisfaction), text(v.value.comment.as_ref()))).unwrap_or_default();
+                        view! {
+                            <article class="sheet-print" data-testid="handling-sheet">
+                                <h1>{tr.t("客户投诉处理单", "客戶投訴處理單", "Complaint handling sheet")}</h1>
+                                <table class="print-table">
+                                    {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
+                                    {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
+                                    {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| d.to_string()).unwrap_or_default())}
+                                    {cell(tr.t("日期", "日期", "Date"), r.as_ref().map(|r| labels::date(tr, r.received_at)).unwrap_or_default())}
+                                    {cell(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()).unwrap_or_default())}
+                                    {cell(tr.t("处理结果", "處理結果", "Result"), result)}
+                                    {cell(tr.t("部门负责人意见", "部門負責人意見", "Department manager's opinion"), opinion)}
+                                    {cell(tr.t("客户意见", "客戶意見", "Customer's opinion"), customer)}
+                                    {cell(tr.t("客户签字", "客戶簽字", "Customer's signature"), String::new())}
+                                </table>
+                            </article>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <article class="sheet-print" data-testid="record-sheet">
+                                <h1>{tr.t("客户投诉记录单", "客戶投訴記錄單", "Complaint record sheet")}</h1>
+                                <table class="print-table">
+                                    {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
+                                    {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
+                                    {cell(tr.t("服务地址", "服務地址", "Service address"), r.as_ref().and_then(|r| r.details.location.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
+                                    {cell(tr.t("受理日期", "受理日期", "Received"), r.as_ref().map(|r| labels::date_time(tr, r.received_at)).unwrap_or_default())}
+                                    {cell(tr.t("渠道", "渠道", "Channel"), r.as_ref().map(|r| labels::channel(tr, r.channel).to_string()).unwrap_or_default())}
+                                    {cell(tr.t("联系方式", "聯絡方式", "Contact"), r.as_ref().and_then(|r| r.complainant.phone.as_ref().map(|p| p.as_str().to_string())).unwrap_or_default())}
+                                    {cell(tr.t("投诉事由", "投訴事由", "What happened"), r.as_ref().map(|r| r.details.description.as_str().to_string()).unwrap_or_default())}
+                                    {cell(tr.t("客户诉求", "客戶訴求", "What is asked"), r.as_ref().map(|r| text(r.details.request.as_ref())).unwrap_or_default())}
+                                    {cell(tr.t("受理人", "受理人", "Received by"), match &view.registered_by { Some(tousu_shared::event::Actor::User(u)) => u.to_string(), _ => String::new() })}
+                                </table>
+                            </article>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,100 @@
+//! Revisit list (回訪): cases whose complainant was told the result, soonest revisit deadline
+//! first, each with a quick entry form usable one-handed.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tousu_shared::{
+    event::CommandKind,
+    fold::fold,
+    model::Stage,
+    summary::{CaseFilter, CaseSort, query},
+};
+
+use crate::{
+    components::{ErrorSummary, FormState, due_chip},
+    context::use_app,
+    forms,
+    labels::{self, use_tr},
+    pages::case::CommandFields,
+};
+
+/// `/revisit`.
+#[component]
+pub fn RevisitPage() -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let summaries = LocalResource::new(move || {
+        app.revision.get();
+        async move {
+            match app.user_store() {
+                Some(store) => store.summaries().await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    let (open, set_open) = signal(None::<tousu_shared::ids::CaseId>);
+    let form = FormState::new(&[]);
+    view! {
+        <section class="page" data-testid="page-revisit">
+            <header class="page-head">
+                <h1 class="page-title">{move || tr.t("回访", "回訪", "Revisits")}</h1>
+            </header>
+            <p class="page-lead">{move || tr.t(
+                "已反馈客户、等待回访的案件。不满意将重新打开案件。",
+                "已回饋客戶、等待回訪的案件。不滿意將重新開啟案件。",
+                "Cases whose complainant has been told the result. Not satisfied reopens the case.",
+            )}</p>
+            <Suspense fallback=|| ()>
+                <ul class="case-list" data-testid="revisit-list">
+                    {move || {
+                        let all = summaries.get().unwrap_or_default();
+                        let now = labels::now();
+                        let filter = CaseFilter { stage: Some(Stage::FeedbackGiven), ..Default::default() };
+                        query(&all, &filter, CaseSort::DueTime, now).into_iter().cloned().map(|c| {
+                            let id = c.id;
+                            let label = c.label();
+                            let excerpt = format!("{}{}", c.complainant.clone().map(|n| format!("{n} · ")).unwrap_or_default(), c.excerpt);
+                            let due = c.next_due.map(|(_, d)| d);
+                            let submit = move |ev: leptos::ev::SubmitEvent| {
+                                ev.prevent_default();
+                                match forms::command_body(CommandKind::RecordRevisit, &form.values.get_untracked()) {
+                                    Err(errors) => form.errors.set(errors),
+                                    Ok(body) => leptos::task::spawn_local(async move {
+                                        let Some(store) = app.user_store() else { return };
+                                        let heads = fold(id, &store.case_events(id).await.unwrap_or_default()).heads;
+                                        if app.record(id, heads, body).await.is_ok() {
+                                            set_open.set(None);
+                                        }
+                                    }),
+                                }
+                            };
+                            view! {
+                                <li class="case-row revisit-row" data-testid="revisit-row">
+                                    <div class="case-link">
+                                        <A href=format!("/cases/{id}") attr:class="case-label">{label}</A>
+                                        <span class="case-excerpt">{excerpt}</span>
+                                        {due_chip(tr, due, now)}
+                                        <button class="btn btn-primary" data-testid="revisit-open" on:click=move |_| {
+                                            form.values.set([("method", "phone"), ("satisfaction", "satisfied")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+                                            form.errors.set(Vec::new());
+                                            set_open.set(Some(id));
+                                        }>{tr.t("记录回访", "記錄回訪", "Record revisit")}</button>
+                                    </div>
+                                    <Show when=move || open.get() == Some(id)>
+                                        <form class="command-form" on:submit=submit novalidate>
+                                            <ErrorSummary form=form fields=vec![]/>
+                                            <CommandFields command=CommandKind::RecordRevisit form=form/>
+                                            <button type="submit" class="btn btn-primary btn-large" data-testid="revisit-submit">
+                                                {tr.t("保存回访", "儲存回訪", "Save revisit")}
+                                            </button>
+                                        </form>
+                                    </Show>
+                                </li>
+                            }
+                        }).collect_view()
+                    }}
+                </ul>
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,320 @@
+//! The sync client: push the outbox in `dev_seq` order, then pull by cursor, one IndexedDB
+//! transaction per page (DESIGN §11). Triggers: a local write, coming back online, the window
+//! regaining focus, and a timer; failures back off exponentially with jitter. Only one tab
+//! syncs at a time (Web Locks); the others hear about new data on a broadcast channel.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
+
+use tousu_shared::{
+    api::sync::{PushResult, Quarantine},
+    clock::Hlc,
+};
+
+use crate::{
+    api::{self, ApiError},
+    context::App,
+    labels,
+    store::{self, CURSOR_KEY, LAST_SYNC_KEY, QuarantinedEvent, REFERENCE_KEY, SESSION_KEY},
+};
+
+/// Events per push request.
+const PUSH_BATCH: u32 = 200;
+/// Events per pull page.
+const PULL_PAGE: u32 = 500;
+/// Timer between background syncs.
+const INTERVAL_MS: u32 = 30_000;
+/// Longest wait between retries after failures.
+const MAX_BACKOFF_MS: f64 = 60_000.0;
+/// Name of the Web Lock and broadcast channel.
+const CHANNEL: &str = "tousu-sync";
+
+#[derive(Default)]
+struct Engine {
+    running: bool,
+    again: bool,
+    failures: u32,
+    not_before: f64,
+    channel: Option<web_sys::BroadcastChannel>,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
+}
+
+/// Why a sync stopped.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SyncError {
+    /// The server said no or could not be reached.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The local database failed.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+/// Starts the triggers: timer, `online`, focus, and messages from other tabs.
+pub fn start(app: App) {
+    let _ = set_interval_with_handle(
+        move || request_sync(app),
+        std::time::Duration::from_millis(INTERVAL_MS as u64),
+    );
+    window_event_listener(leptos::ev::online, move |_| sync_now(app));
+    window_event_listener(leptos::ev::focus, move |_| request_sync(app));
+    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
+        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+            // Another tab synced: re-read what it wrote.
+            app.revision.update(|r| *r += 1);
+            leptos::task::spawn_local(async move { app.refresh_counts().await });
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        ENGINE.with_borrow_mut(|e| e.channel = Some(channel));
+    }
+    request_sync(app);
+}
+
+/// Asks for a sync soon, respecting the backoff after failures.
+pub fn request_sync(app: App) {
+    let wait = ENGINE.with_borrow(|e| e.not_before > js_sys::Date::now());
+    if !wait {
+        sync_now(app);
+    }
+}
+
+/// Syncs now, whatever the backoff says (the user pressed the button, the network came back).
+pub fn sync_now(app: App) {
+    let busy = ENGINE.with_borrow_mut(|e| {
+        if e.running {
+            e.again = true;
+            true
+        } else {
+            e.running = true;
+            false
+        }
+    });
+    if busy {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        loop {
+            let result = with_lock(app).await;
+            after(app, result);
+            let again = ENGINE.with_borrow_mut(|e| std::mem::take(&mut e.again));
+            if !again {
+                break;
+            }
+        }
+        ENGINE.with_borrow_mut(|e| e.running = false);
+    });
+}
+
+fn after(app: App, result: Result<bool, SyncError>) {
+    match result {
+        Ok(synced) => {
+            ENGINE.with_borrow_mut(|e| {
+                e.failures = 0;
+                e.not_before = 0.0;
+                if synced && let Some(channel) = &e.channel {
+                    let _ = channel.post_message(&JsValue::from_str("synced"));
+                }
+            });
+            app.sync.update(|s| s.error = None);
+        }
+        Err(err) => {
+            let failures = ENGINE.with_borrow_mut(|e| {
+                e.failures += 1;
+                e.failures
+            });
+            let base = (1000.0 * 2f64.powi(failures.min(16) as i32)).min(MAX_BACKOFF_MS);
+            let wait = base * (0.5 + js_sys::Math::random());
+            ENGINE.with_borrow_mut(|e| e.not_before = js_sys::Date::now() + wait);
+            app.sync.update(|s| s.error = Some(err.to_string()));
+        }
+    }
+    app.sync.update(|s| s.syncing = false);
+    leptos::task::spawn_local(async move { app.refresh_counts().await });
+}
+
+/// Runs one sync under the `tousu-sync` Web Lock, if no other tab holds it; `Ok(false)` when
+/// another tab is syncing (it will broadcast when done). Without Web Locks, syncs directly.
+async fn with_lock(app: App) -> Result<bool, SyncError> {
+    let navigator = window().navigator();
+    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).unwrap_or(JsValue::UNDEFINED);
+    let request = js_sys::Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(request) = request else {
+        return sync_once(app).await.map(|()| true);
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    let outcome: std::rc::Rc<RefCell<Option<Result<bool, SyncError>>>> = Default::default();
+    let slot = outcome.clone();
+    let callback = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
+        wasm_bindgen_futures::future_to_promise(async move {
+            let result = if lock.is_null() {
+                Ok(false)
+            } else {
+                sync_once(app).await.map(|()| true)
+            };
+            *slot.borrow_mut() = Some(result);
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let promise = request
+        .call3(&locks, &CHANNEL.into(), &options, &callback)
+        .map_err(|e| ApiError::Unreachable(format!("{e:?}")))?;
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
+    outcome.borrow_mut().take().unwrap_or(Ok(false))
+}
+
+/// One full sync: push everything, pull everything, refresh reference data.
+async fn sync_once(app: App) -> Result<(), SyncError> {
+    let Some(session) = app.session.get_untracked() else {
+        return Ok(());
+    };
+    if session.ended {
+        return Ok(());
+    }
+    let Some(store) = app.user_store() else {
+        return Ok(());
+    };
+    app.sync.update(|s| s.syncing = true);
+    let token = session.token.clone();
+    let result = async {
+        push_all(app, &store, &token).await?;
+        pull_all(app, &store, &token).await?;
+        refresh_reference(app, &store, &token).await?;
+        store::meta_put(
+            store.db(),
+            LAST_SYNC_KEY,
+            &(js_sys::Date::now() as i64).to_string(),
+        )
+        .await?;
+        Ok::<(), SyncError>(())
+    }
+    .await;
+    if let Err(SyncError::Api(ApiError::Unauthorized)) = &result {
+        // The session is over: keep every local change, ask to sign in again.
+        let mut ended = session;
+        ended.ended = true;
+        let _ = store::meta_put_json(store.db(), SESSION_KEY, &ended).await;
+        app.session.set(Some(ended));
+    }
+    result
+}
+
+fn observe(app: App, server_time: i64) {
+    app.author.update_value(|a| {
+        if let Some(a) = a {
+            a.observe(
+                Hlc {
+                    wall_ms: server_time,
+                    counter: 0,
+                },
+                labels::now(),
+            );
+        }
+    });
+}
+
+async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
+    loop {
+        let batch = store.outbox(PUSH_BATCH).await?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let values = batch
+            .iter()
+            .map(|e| serde_json::to_value(e).expect("events serialize"))
+            .collect();
+        let answer = api::push(token, values).await?;
+        observe(app, answer.server_time);
+        let mut acked = Vec::new();
+        let mut quarantined = Vec::new();
+        let mut blocked = false;
+        for (event, result) in batch.iter().zip(answer.results) {
+            match result {
+                PushResult::Applied { .. } | PushResult::Duplicate { .. } => {
+                    acked.push(event.dev_seq)
+                }
+                // Earlier events are missing on the server: keep these and report.
+                PushResult::Quarantined {
+                    why: Quarantine::Gap { .. },
+                    ..
+                } => blocked = true,
+                PushResult::Quarantined { why, .. } => quarantined.push(QuarantinedEvent {
+                    event: event.clone(),
+                    why,
+                    at: js_sys::Date::now() as i64,
+                }),
+            }
+        }
+        let rules = app.reference.with_untracked(|r| r.rules.clone());
+        store.acknowledge(&acked, &quarantined, &rules).await?;
+        if !quarantined.is_empty() {
+            app.revision.update(|r| *r += 1);
+        }
+        if blocked {
+            return Err(ApiError::Refused {
+                status: 409,
+                body: tousu_shared::api::ApiErrorBody {
+                    code: "sequence_gap".into(),
+                    message: "the server is missing earlier events of this device".into(),
+                },
+            }
+            .into());
+        }
+    }
+}
+
+async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
+    let mut cursor: i64 = store::meta_get(store.db(), CURSOR_KEY)
+        .await?
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    loop {
+        let page = api::pull(token, cursor, PULL_PAGE).await?;
+        observe(app, page.server_time);
+        let rules = app.reference.with_untracked(|r| r.rules.clone());
+        store.apply_pull(&page, &rules).await?;
+        cursor = page.cursor;
+        if !page.events.is_empty() || !page.grants.is_empty() || !page.revocations.is_empty() {
+            app.revision.update(|r| *r += 1);
+        }
+        if !page.more {
+            return Ok(());
+        }
+    }
+}
+
+async fn refresh_reference(
+    app: App,
+    store: &store::UserStore,
+    token: &str,
+) -> Result<(), SyncError> {
+    let reference = api::reference(token).await?;
+    let known =
+        store::meta_get_json::<tousu_shared::api::Reference>(store.db(), REFERENCE_KEY).await?;
+    if known.as_ref() == Some(&reference) {
+        return Ok(());
+    }
+    store::meta_put_json(store.db(), REFERENCE_KEY, &reference).await?;
+    let data = crate::context::RefData::from_reference(&reference);
+    let rules = data.rules.clone();
+    app.reference.set(data);
+    // Deadlines depend on the calendar and policy: recompute every summary.
+    store.refold_all(&rules).await?;
+    app.revision.update(|r| *r += 1);
+    Ok(())
+}
+
+/// Pushes and pulls once, now, and says how it went (sign-out flushes the outbox with it).
+pub async fn flush(app: App) -> Result<(), SyncError> {
+    let result = sync_once(app).await;
+    after(app, result.clone().map(|()| true));
+    result
+}

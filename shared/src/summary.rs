@@ -1,0 +1,304 @@
+//! The case list: a small summary of each case kept beside its events, and the pure filter and
+//! sort every list screen uses (UI.md: urgent-major and overdue first, then by due time).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::Timestamp,
+    event::Actor,
+    fold::CaseView,
+    ids::{CaseId, CategoryId, DepartmentId},
+    model::{CaseKind, Channel, Severity, Stage},
+    number::{CaseNumber, provisional_label},
+    sla::{self, SlaPolicy, SlaStage, WorkCalendar},
+};
+
+/// What a list row shows of a case, computed when its events change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    /// The case.
+    pub id: CaseId,
+    /// Official number, once assigned.
+    pub number: Option<CaseNumber>,
+    /// Kind, once the registration is known.
+    pub kind: Option<CaseKind>,
+    /// Channel.
+    pub channel: Option<Channel>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Stage.
+    pub stage: Stage,
+    /// Category.
+    pub category: Option<CategoryId>,
+    /// Responsible department.
+    pub department: Option<DepartmentId>,
+    /// Complainant's name as this device holds it (masked or absent when not visible).
+    pub complainant: Option<String>,
+    /// The start of what happened.
+    pub excerpt: String,
+    /// When it was received.
+    pub received_at: Option<Timestamp>,
+    /// Who registered it.
+    pub registered_by: Option<Actor>,
+    /// The running deadline due soonest, if any.
+    pub next_due: Option<(SlaStage, Timestamp)>,
+    /// Open conflicts.
+    pub n_conflicts: usize,
+    /// The record was erased after retention.
+    pub erased: bool,
+}
+
+/// Characters of the description kept in the summary.
+const EXCERPT_CHARS: usize = 60;
+
+impl CaseSummary {
+    /// Summarises `view`, with deadlines from `policy` and `calendar`.
+    pub fn of(view: &CaseView, policy: &SlaPolicy, calendar: &WorkCalendar) -> Self {
+        let clocks = if view.stage.is_open() {
+            // `now` only shapes each clock's status, not its due time.
+            sla::clocks(view, policy, calendar, Timestamp(0))
+        } else {
+            Vec::new()
+        };
+        let registration = view.registration.as_ref();
+        CaseSummary {
+            id: view.id,
+            number: view.number,
+            kind: registration.map(|r| r.kind),
+            channel: registration.map(|r| r.channel),
+            severity: view.severity,
+            stage: view.stage,
+            category: view.category.clone(),
+            department: view.department.clone(),
+            complainant: registration
+                .and_then(|r| r.complainant.name.as_ref())
+                .map(|n| n.as_str().to_string()),
+            excerpt: registration
+                .map(|r| {
+                    r.details
+                        .description
+                        .as_str()
+                        .chars()
+                        .take(EXCERPT_CHARS)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            received_at: registration.map(|r| r.received_at),
+            registered_by: view.registered_by.clone(),
+            next_due: sla::next_due(&clocks).map(|c| (c.stage, c.due.at)),
+            n_conflicts: view.conflicts.len(),
+            erased: view.erased,
+        }
+    }
+
+    /// The number, or the provisional label until the server assigned one.
+    pub fn label(&self) -> String {
+        self.number
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| provisional_label(self.id))
+    }
+
+    /// Whether a running deadline has passed at `now`.
+    pub fn is_overdue(&self, now: Timestamp) -> bool {
+        self.next_due.is_some_and(|(_, due)| due < now)
+    }
+
+    /// Urgent-major and still open: listed above everything else (DESIGN §4).
+    pub fn is_urgent(&self) -> bool {
+        self.severity == Some(Severity::UrgentMajor) && self.stage.is_open()
+    }
+}
+
+/// Which cases a list shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseFilter {
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// Only open cases (not closed, archived or destroyed).
+    pub open_only: bool,
+    /// Only this kind.
+    pub kind: Option<CaseKind>,
+    /// Only this category.
+    pub category: Option<CategoryId>,
+    /// Only this department.
+    pub department: Option<DepartmentId>,
+    /// Only this severity.
+    pub severity: Option<Severity>,
+    /// Only overdue cases.
+    pub overdue: bool,
+    /// Only cases registered by this actor ("mine").
+    pub registered_by: Option<Actor>,
+    /// Text search over number / label, complainant and content (case-insensitive).
+    pub text: String,
+}
+
+/// How a list is ordered after urgency.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSort {
+    /// Soonest due first; cases without a deadline last.
+    #[default]
+    DueTime,
+    /// Most severe first, then soonest due.
+    Severity,
+    /// Most recently received first.
+    Newest,
+}
+
+impl CaseFilter {
+    /// Whether `case` passes the filter at `now`.
+    pub fn matches(&self, case: &CaseSummary, now: Timestamp) -> bool {
+        self.stage.is_none_or(|s| case.stage == s)
+            && (!self.open_only || case.stage.is_open())
+            && self.kind.is_none_or(|k| case.kind == Some(k))
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| case.category.as_ref() == Some(c))
+            && self
+                .department
+                .as_ref()
+                .is_none_or(|d| case.department.as_ref() == Some(d))
+            && self.severity.is_none_or(|s| case.severity == Some(s))
+            && (!self.overdue || case.is_overdue(now))
+            && self
+                .registered_by
+                .as_ref()
+                .is_none_or(|a| case.registered_by.as_ref() == Some(a))
+            && self.matches_text(case)
+    }
+
+    fn matches_text(&self, case: &CaseSummary) -> bool {
+        let needle = self.text.trim().to_lowercase();
+        if needle.is_empty() {
+            return true;
+        }
+        case.label().to_lowercase().contains(&needle)
+            || case
+                .complainant
+                .as_deref()
+                .is_some_and(|c| c.to_lowercase().contains(&needle))
+            || case.excerpt.to_lowercase().contains(&needle)
+    }
+}
+
+/// Filters and orders `cases` for a list at `now`: urgent-major open cases first, then
+/// overdue ones, then by `sort`; ties by label so the order is stable.
+pub fn query<'a>(
+    cases: &'a [CaseSummary],
+    filter: &CaseFilter,
+    sort: CaseSort,
+    now: Timestamp,
+) -> Vec<&'a CaseSummary> {
+    let mut out: Vec<&CaseSummary> = cases.iter().filter(|c| filter.matches(c, now)).collect();
+    let severity_rank = |c: &CaseSummary| match c.severity {
+        Some(Severity::UrgentMajor) => 0,
+        Some(Severity::Important) => 1,
+        Some(Severity::General) => 2,
+        None => 3,
+    };
+    let due = |c: &CaseSummary| c.next_due.map_or(i64::MAX, |(_, d)| d.0);
+    out.sort_by(|a, b| {
+        let head = |c: &CaseSummary| (!c.is_urgent(), !c.is_overdue(now));
+        head(a)
+            .cmp(&head(b))
+            .then_with(|| match sort {
+                CaseSort::DueTime => due(a).cmp(&due(b)),
+                CaseSort::Severity => severity_rank(a)
+                    .cmp(&severity_rank(b))
+                    .then(due(a).cmp(&due(b))),
+                CaseSort::Newest => b.received_at.cmp(&a.received_at),
+            })
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        clock::DAY_MS,
+        testing::{Writer, body, registration, t0},
+    };
+
+    fn summary(case_no: u64, severity: Option<Severity>, dispatch: bool) -> CaseSummary {
+        let mut w = Writer::user(case_no, 1, "supervisor");
+        let mut events = vec![w.write(crate::event::EventBody::Registered(registration(
+            CaseKind::Complaint,
+            t0(),
+        )))];
+        if let Some(s) = severity {
+            events.push(w.write(body::classify_as(s)));
+        }
+        if dispatch {
+            events.push(w.write(body::dispatch("ops")));
+        }
+        CaseSummary::of(
+            &crate::fold::fold(w.case, &events),
+            &SlaPolicy::default(),
+            &WorkCalendar::china_default(),
+        )
+    }
+
+    #[test]
+    fn urgent_then_overdue_then_soonest_due() {
+        let general = summary(1, Some(Severity::General), true);
+        let urgent = summary(2, Some(Severity::UrgentMajor), true);
+        let fresh = summary(3, None, false);
+        let cases = vec![general.clone(), fresh.clone(), urgent.clone()];
+        // Long after the dispatch deadline: everything open is overdue.
+        let later = Timestamp(t0().0 + 30 * DAY_MS);
+        let order: Vec<CaseId> = query(&cases, &CaseFilter::default(), CaseSort::DueTime, later)
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(order[0], urgent.id, "urgent-major first");
+        assert_eq!(order.len(), 3);
+        assert!(cases.iter().all(|c| c.is_overdue(later)));
+    }
+
+    #[test]
+    fn filters_combine_and_text_searches_label_name_and_content() {
+        let a = summary(1, Some(Severity::Important), true);
+        let b = summary(2, None, false);
+        let cases = vec![a.clone(), b.clone()];
+        let now = t0();
+        let only = |f: CaseFilter| -> Vec<CaseId> {
+            query(&cases, &f, CaseSort::Newest, now)
+                .iter()
+                .map(|c| c.id)
+                .collect()
+        };
+        assert_eq!(
+            only(CaseFilter {
+                stage: Some(Stage::Dispatched),
+                ..Default::default()
+            }),
+            vec![a.id]
+        );
+        assert_eq!(
+            only(CaseFilter {
+                text: "张三".into(),
+                ..Default::default()
+            })
+            .len(),
+            2
+        );
+        assert_eq!(
+            only(CaseFilter {
+                text: b.label().to_lowercase(),
+                ..Default::default()
+            }),
+            vec![b.id]
+        );
+        assert!(
+            only(CaseFilter {
+                text: "不存在的内容".into(),
+                ..Default::default()
+            })
+            .is_empty()
+        );
+        assert!(!a.is_overdue(now));
+    }
+}
