@@ -4,7 +4,7 @@
 use serde::{Serialize, de::DeserializeOwned};
 use tousu_shared::api::{
     API_PREFIX, ApiErrorBody, Reference,
-    sync::{LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse},
+    sync::{LoginRequest, LoginResponse, PushRequest, PushResponse},
 };
 
 /// Why a call failed, as screens need to tell it apart.
@@ -101,12 +101,81 @@ pub async fn push(token: &str, events: Vec<serde_json::Value>) -> Result<PushRes
     post("/sync/push", Some(token), &PushRequest { events }).await
 }
 
+/// One page of `GET /sync/pull` as the app reads it: the shared
+/// [`PullResponse`](tousu_shared::api::sync::PullResponse) without each grant's folded view,
+/// which the app recomputes from the grant's events with the same fold (reading it would pull
+/// every view type's deserializer into the wasm for nothing).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct PullPage {
+    /// Events after the cursor in the caller's scope, masked by the server.
+    pub events: Vec<tousu_shared::event::Event>,
+    /// Cases that entered the caller's scope, with all their events.
+    pub grants: Vec<GrantEvents>,
+    /// Cases to purge from this device.
+    pub revocations: Vec<tousu_shared::ids::CaseId>,
+    /// The next cursor.
+    pub cursor: i64,
+    /// More pages wait.
+    pub more: bool,
+    /// The server's clock.
+    pub server_time: i64,
+}
+
+/// The events of a granted case.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct GrantEvents {
+    /// All its events, masked for the caller.
+    pub events: Vec<tousu_shared::event::Event>,
+}
+
 /// `GET /sync/pull`.
-pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullResponse, ApiError> {
+pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullPage, ApiError> {
     get(&format!("/sync/pull?cursor={cursor}&limit={limit}"), token).await
 }
 
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tousu_shared::{
+        access::{Visibility, visible_case},
+        api::sync::{CaseGrant, PullResponse},
+        fold::fold,
+        testing::full_lifecycle,
+    };
+
+    #[test]
+    fn a_pull_page_reads_the_servers_pull_response() {
+        let events = full_lifecycle(1, 2);
+        let case = events[0].case_id;
+        let view = fold(case, &events);
+        let supervisor = tousu_shared::access::Principal::System;
+        let ctx = tousu_shared::access::AccessContext {
+            now: tousu_shared::testing::t0(),
+            grants: Vec::new(),
+        };
+        let visible = visible_case(&supervisor, &view, &ctx).expect("visible");
+        assert_eq!(visible.visibility, Visibility::Full);
+        let response = PullResponse {
+            events: events[..2].to_vec(),
+            grants: vec![CaseGrant {
+                case: visible,
+                events: events.clone(),
+            }],
+            revocations: vec![case],
+            cursor: 42,
+            more: true,
+            server_time: 7,
+        };
+        let page: PullPage =
+            serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
+        assert_eq!(page.events, response.events);
+        assert_eq!(page.grants[0].events, events);
+        assert_eq!((page.cursor, page.more, page.server_time), (42, true, 7));
+        assert_eq!(page.revocations, vec![case]);
+    }
 }

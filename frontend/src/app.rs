@@ -365,12 +365,17 @@ fn StatusBar() -> impl IntoView {
                 <span class="muted sync-error" title=e>{tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
             })}
             <span class="muted storage" data-testid="storage-ready">
-                {move || storage.get().flatten().map(|(used, quota)| format!(
-                    "{} {:.1} MB / {:.0} MB",
-                    tr.t("本机存储", "本機儲存", "storage"),
-                    used / 1e6,
-                    quota / 1e6
-                ))}
+                {move || storage.get().flatten().map(|(used, quota)| {
+                    // Whole tenths of a megabyte, without float formatting (it is large in wasm).
+                    let tenths = (used / 1e5) as u64;
+                    format!(
+                        "{} {}.{} MB / {} MB",
+                        tr.t("本机存储", "本機儲存", "storage"),
+                        tenths / 10,
+                        tenths % 10,
+                        (quota / 1e6) as u64
+                    )
+                })}
             </span>
             {move || app.storage_error.get().map(|e| view! {
                 <span class="storage-error" title=e>"⚠ " {tr.t("本地存储不可用", "本地儲存不可用", "local storage unavailable")}</span>

@@ -303,18 +303,28 @@ pub fn due_chip(tr: Tr, due: Option<Timestamp>, now: Timestamp) -> impl IntoView
         let left = due.0 - now.0;
         if left < 0 {
             let text = format!(
-                "⏰ {}{}",
+                "{}{}",
                 tr.t("超时 ", "逾時 ", "overdue "),
                 labels::duration(tr, left)
             );
-            view! { <span class="chip chip-overdue" data-testid="sla-chip">{text}</span> }
+            view! { <span class="chip chip-overdue" data-testid="sla-chip">{clock_icon()}{text}</span> }
         } else {
             let text = format!(
-                "⏱ {}{}",
+                "{}{}",
                 tr.t("剩余 ", "剩餘 ", "left "),
                 labels::duration(tr, left)
             );
-            view! { <span class="chip chip-left" data-testid="sla-chip">{text}</span> }
+            view! { <span class="chip chip-left" data-testid="sla-chip">{clock_icon()}{text}</span> }
         }
     })
+}
+
+/// A small clock drawn in SVG (emoji clocks are missing from many tablet fonts).
+fn clock_icon() -> impl IntoView {
+    view! {
+        <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
+            <circle cx="12" cy="12" r="9"/>
+            <path d="M12 7v5l3 2"/>
+        </svg>
+    }
 }

@@ -7,7 +7,7 @@
 use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use tousu_shared::{
-    api::sync::{PullResponse, Quarantine},
+    api::sync::Quarantine,
     author::Author,
     event::Event,
     fold::fold,
@@ -384,7 +384,11 @@ impl UserStore {
     /// Applies one pull page in one transaction: its events, grants (complete cases) and
     /// revocations (cases to purge), the touched cases' summaries, and the new cursor, so a
     /// crash leaves either the whole page or none of it.
-    pub async fn apply_pull(&self, page: &PullResponse, rules: &Rules) -> Result<(), StoreError> {
+    pub async fn apply_pull(
+        &self,
+        page: &crate::api::PullPage,
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction([EVENTS, CASES, META])

@@ -321,6 +321,7 @@ pub fn free_port() -> u16 {
 pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
+    webdriver: String,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -371,9 +372,107 @@ impl Browser {
         };
         Ok(Browser {
             client,
+            webdriver,
             driver,
             _profile: profile,
         })
+    }
+
+    /// Emulates losing (`true`) or regaining (`false`) the network, as Chromium's DevTools
+    /// network conditions do: requests fail and `navigator.onLine` turns false.
+    pub async fn set_offline(&self, offline: bool) -> anyhow::Result<()> {
+        let session = self
+            .client
+            .session_id()
+            .await?
+            .context("no WebDriver session")?;
+        let url = format!(
+            "{}/session/{session}/chromium/network_conditions",
+            self.webdriver
+        );
+        let http = reqwest::Client::new();
+        let res = if offline {
+            http.post(url)
+                .json(&serde_json::json!({ "network_conditions": {
+                    "offline": true, "latency": 0,
+                    "download_throughput": 0, "upload_throughput": 0 } }))
+                .send()
+                .await?
+        } else {
+            http.delete(url).send().await?
+        };
+        if !res.status().is_success() {
+            bail!("network conditions: {} {}", res.status(), res.text().await?);
+        }
+        Ok(())
+    }
+
+    /// Types `text` into the element with `data-testid` `testid` (replacing its value).
+    pub async fn fill(&self, testid: &str, text: &str) -> anyhow::Result<()> {
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(&format!("[data-testid={testid}]")))
+            .await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Clicks the element with `data-testid` `testid` once it is there.
+    pub async fn click(&self, testid: &str) -> anyhow::Result<()> {
+        self.client
+            .wait()
+            .for_element(Locator::Css(&format!("[data-testid={testid}]")))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// The text of the element matching `css`, once it is there.
+    pub async fn text(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await?
+            .text()
+            .await?)
+    }
+
+    /// Waits until the element matching `css` has a text `accept` approves; returns it.
+    pub async fn wait_for_text_where(
+        &self,
+        css: &str,
+        what: &str,
+        accept: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let mut last = String::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if accept(last.trim()) {
+                    return Ok(last.trim().to_string());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css}: waited for {what}, last seen {last:?}")
+    }
+
+    /// Signs in through the sign-in page and waits for the case list.
+    pub async fn sign_in(&self, base: &str, username: &str, password: &str) -> anyhow::Result<()> {
+        self.client.goto(base).await?;
+        self.fill("login-username", username).await?;
+        self.fill("login-password", password).await?;
+        self.click("login-submit").await?;
+        self.client
+            .wait()
+            .for_element(Locator::Css("[data-testid=page-cases]"))
+            .await?;
+        Ok(())
     }
 
     /// Saves a screenshot as `name.png` in [`screenshot_dir`] and returns its path.

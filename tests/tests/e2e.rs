@@ -8,7 +8,7 @@ use tousu_e2e::{Browser, TestServer, screenshot_dir};
 /// language, keeps its local database, and, after one visit, opens again with the server gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shell_switches_language_and_opens_with_the_server_stopped() -> anyhow::Result<()> {
-    let mut server = TestServer::start()?;
+    let mut server = TestServer::start_demo(0)?;
     let browser = Browser::start().await?;
     let result = shell_scenario(&mut server, &browser).await;
     if result.is_err() {
@@ -23,7 +23,14 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
     let c = &browser.client;
     c.goto(&server.url).await?;
 
-    // Chinese first, although Chromium runs with --lang=en-US.
+    // Chinese first, although Chromium runs with --lang=en-US: the sign-in page, then the app.
+    browser
+        .wait_for_text("[data-testid=login-submit]", "登录")
+        .await?;
+    browser.screenshot("00-sign-in-zh-CN").await?;
+    browser
+        .sign_in(&server.url, "handler", tousu_e2e::DEMO_PASSWORD)
+        .await?;
     browser
         .wait_for_text("[data-testid=brand-name]", "投诉处理")
         .await?;

@@ -335,7 +335,7 @@ fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl IntoView {
                             {detail.map(|d| view! { <p class="timeline-text">{d}</p> })}
                             <p class="muted">
                                 {actor(&e.actor)} " · " {labels::date_time(tr, e.hlc.timestamp())}
-                                " · " {tr.t("设备 ", "裝置 ", "device ")} {e.device.to_string()[..8].to_string()}
+                                " · " {tr.t("设备 ", "裝置 ", "device ")} {e.device.to_string()[28..].to_string()}
                             </p>
                         </li>
                     }

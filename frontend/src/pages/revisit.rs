@@ -50,7 +50,7 @@ pub fn RevisitPage() -> impl IntoView {
                         let all = summaries.get().unwrap_or_default();
                         let now = labels::now();
                         let filter = CaseFilter { stage: Some(Stage::FeedbackGiven), ..Default::default() };
-                        query(&all, &filter, CaseSort::DueTime, now).into_iter().cloned().map(|c| {
+                        query(&all, &filter, CaseSort::DueTime, now).into_iter().map(|c| {
                             let id = c.id;
                             let label = c.label();
                             let excerpt = format!("{}{}", c.complainant.clone().map(|n| format!("{n} · ")).unwrap_or_default(), c.excerpt);
