@@ -335,7 +335,7 @@ fn StatusBar() -> impl IntoView {
                         parts.push(tr.t("○ 离线", "○ 離線", "○ offline").to_string());
                     }
                     if s.syncing {
-                        parts.push(tr.t("⟳ 正在同步", "⟳ 正在同步", "⟳ syncing").to_string());
+                        parts.push(tr.t("正在同步…", "正在同步…", "syncing…").to_string());
                     }
                     if s.unsynced == 0 {
                         parts.push(tr.t("✓ 全部已同步", "✓ 全部已同步", "✓ all synced").to_string());
@@ -357,7 +357,7 @@ fn StatusBar() -> impl IntoView {
                 let q = app.sync.with(|s| s.quarantined);
                 (q > 0).then(|| view! {
                     <a href="/sync" class="chip chip-overdue" data-testid="quarantine-count">
-                        "⛔ " {q} {tr.t(" 条被拒绝", " 條被拒絕", " refused")}
+                        "✕ " {q} {tr.t(" 条被拒绝", " 條被拒絕", " refused")}
                     </a>
                 })
             }}

@@ -279,7 +279,7 @@ pub fn CheckField(
 pub fn severity_chip(tr: Tr, s: Option<Severity>) -> impl IntoView {
     s.map(|s| {
         let (class, icon) = match s {
-            Severity::UrgentMajor => ("chip chip-urgent", "‼ "),
+            Severity::UrgentMajor => ("chip chip-urgent", "!! "),
             Severity::Important => ("chip chip-important", "! "),
             Severity::General => ("chip chip-general", ""),
         };

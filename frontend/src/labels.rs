@@ -265,6 +265,24 @@ pub fn command(tr: Tr, c: CommandKind) -> &'static str {
     }
 }
 
+/// Names of the single-valued facts that can conflict.
+pub fn fact(tr: Tr, f: tousu_shared::event::Fact) -> &'static str {
+    use tousu_shared::event::Fact as F;
+    match f {
+        F::Stage => tr.t("阶段", "階段", "Stage"),
+        F::Department => tr.t("责任部门", "責任部門", "Department"),
+        F::Severity => tr.t("紧急程度", "緊急程度", "Severity"),
+        F::Category => tr.t("类别", "類別", "Category"),
+        F::Deadline => tr.t("时限", "時限", "Deadline"),
+        F::Plan => tr.t("处理方案", "處理方案", "Plan"),
+        F::PlanDecision => tr.t("方案审核", "方案審核", "Plan decision"),
+        F::Complainant => tr.t("投诉人信息", "投訴人資訊", "Complainant"),
+        F::Details => tr.t("投诉内容", "投訴內容", "Details"),
+        F::Number => tr.t("编号", "編號", "Number"),
+        F::DuplicateOf => tr.t("重复案件", "重複案件", "Duplicate of"),
+    }
+}
+
 /// Field names, for error messages.
 pub fn field(tr: Tr, f: Field) -> &'static str {
     use Field as F;

@@ -262,7 +262,10 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
                     due: d.due,
                 });
             }
-            facts.extend(move_to(Stage::Dispatched));
+            // A (re-)dispatch hands the case over: always a transition, so a department starting
+            // its investigation concurrently with a re-dispatch is a conflict a person resolves
+            // (who investigates?), not a silent merge.
+            facts.push(stage(Stage::Dispatched));
             facts
         }
         EventBody::DeadlineSet(d) => vec![FactValue::Deadline {

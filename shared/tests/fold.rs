@@ -5,7 +5,7 @@ use tousu_shared::{
     event::{Actor, ConflictResolved, Event, EventBody, Fact},
     fold::{EntryStatus, NotApplied, fold},
     model::{CaseKind, Outcome, PlanDecision, Satisfaction, Severity, Stage},
-    testing::{Writer, body, full_lifecycle, registration, t0, user},
+    testing::{Writer, body, dept, full_lifecycle, registration, t0, user},
     workflow::WorkflowError,
 };
 
@@ -210,6 +210,39 @@ fn concurrent_plan_decisions_conflict_instead_of_one_silently_winning() {
         view.not_applied.is_empty(),
         "both were valid where they were made"
     );
+}
+
+/// The office re-dispatches a case to another department while the first department's tablet,
+/// offline, starts the investigation: a hand-over and a start neither saw. Who investigates is
+/// a question for a person, so the stage conflicts (a re-dispatch is always a transition).
+#[test]
+fn a_redispatch_concurrent_with_the_start_of_investigation_conflicts() {
+    let mut office = Writer::user(10, 1, "supervisor");
+    let mut events = vec![
+        register(&mut office),
+        office.write(body::classify()),
+        office.write(body::dispatch("ops")),
+    ];
+    let mut tablet = office.fork(2, Actor::User(user("handler")));
+    tablet.sees(&events);
+    let started = tablet.write(EventBody::InvestigationStarted);
+    let redispatched = office.write(body::dispatch("north"));
+    events.extend([started.clone(), redispatched.clone()]);
+    let view = fold(office.case, &events);
+    let conflict = view.conflict(Fact::Stage).expect("stage conflict");
+    let versions: Vec<_> = conflict.versions.iter().map(|v| v.event).collect();
+    assert!(versions.contains(&started.id) && versions.contains(&redispatched.id));
+    assert!(view.not_applied.is_empty());
+
+    office.sees(&events);
+    events.push(office.write(EventBody::ConflictResolved(ConflictResolved {
+        fact: Fact::Stage,
+        chosen: started.id,
+    })));
+    let view = fold(office.case, &events);
+    assert!(view.conflicts.is_empty());
+    assert_eq!(view.stage, Stage::Investigating);
+    assert_eq!(view.department, Some(dept("north")));
 }
 
 #[test]

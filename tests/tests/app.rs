@@ -2,7 +2,14 @@
 //! Network loss is Chromium's own emulation (requests fail, `navigator.onLine` is false).
 
 use fantoccini::Locator;
-use tousu_e2e::{Browser, TestServer, screenshot_dir};
+use tousu_e2e::{Api, Browser, TestServer, screenshot_dir};
+use tousu_shared::{
+    api::sync::PushResult,
+    event::{Event, EventBody},
+    ids::CaseId,
+    model::CaseKind,
+    testing::{Writer, body, registration, t0},
+};
 
 use tousu_e2e::DEMO_PASSWORD as PASSWORD;
 
@@ -173,4 +180,356 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         Ok(())
     })
     .await
+}
+
+/// One staff member working through the API on their own device (the other side of a
+/// scenario: the office, another tablet).
+struct Desk {
+    w: Writer,
+    api: Api,
+}
+
+impl Desk {
+    async fn new(
+        server: &TestServer,
+        user: &str,
+        case_no: u64,
+        device_no: u64,
+    ) -> anyhow::Result<Self> {
+        let w = Writer::user(case_no, device_no, user);
+        let api = Api::login(&server.url, user, Some(w.device)).await?;
+        Ok(Desk { w, api })
+    }
+
+    /// Writes `body` after everything the server has of the case, and checks it applied.
+    async fn act(&mut self, sup: &Api, body: EventBody) -> anyhow::Result<Event> {
+        let known = case_events(sup, self.w.case).await?;
+        self.w.sees(&known);
+        let event = self.w.write(body);
+        let answer = self.api.push(std::slice::from_ref(&event)).await?;
+        anyhow::ensure!(
+            matches!(answer.results[0], PushResult::Applied { .. }),
+            "{:?}",
+            answer.results[0]
+        );
+        Ok(event)
+    }
+}
+
+/// Every event of `case` the (supervisor's) session can see.
+async fn case_events(api: &Api, case: CaseId) -> anyhow::Result<Vec<Event>> {
+    let mut cursor = 0;
+    let mut out = Vec::new();
+    loop {
+        let page = api.pull(cursor).await?;
+        out.extend(page.events.into_iter().filter(|e| e.case_id == case));
+        for grant in page.grants {
+            out.extend(grant.events.into_iter().filter(|e| e.case_id == case));
+        }
+        cursor = page.cursor;
+        if !page.more {
+            return Ok(out);
+        }
+    }
+}
+
+/// (c) A handler's tablet is offline while the office re-dispatches the case to another
+/// department; the investigation the handler starts meanwhile is refused by the server: it is
+/// quarantined and shown with its reason, not lost, and the case leaves the tablet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_the_server_forbids_is_quarantined_and_shown_with_its_reason() -> anyhow::Result<()>
+{
+    let server = TestServer::start_demo(0)?;
+    let mut sup = Desk::new(&server, "supervisor", 1, 901).await?;
+    let reg = sup.w.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        t0(),
+    )));
+    let classify = sup.w.write(body::classify());
+    let dispatch = sup.w.write(body::dispatch("north"));
+    sup.api.push(&[reg, classify, dispatch]).await?;
+    let case = sup.w.case;
+    run("quarantine", &server, async |server, browser| {
+        browser.sign_in(&server.url, "handler2", PASSWORD).await?;
+        browser
+            .wait_for_text_where("[data-testid=case-count]", "the dispatched case", |t| {
+                t.contains("共 1 件")
+            })
+            .await?;
+        browser
+            .client
+            .goto(&format!("{}/cases/{case}", server.url))
+            .await?;
+        browser.click("cmd-investigation_started").await?;
+        browser.set_offline(true).await?;
+        // The office moves the case to operations while the tablet is offline.
+        let sup_api = Api::login(&server.url, "supervisor", None).await?;
+        sup.act(&sup_api, body::dispatch("ops")).await?;
+        browser.click("command-submit").await?;
+        browser
+            .wait_for_text_where("[data-testid=stage-chip]", "investigating locally", |t| {
+                t == "调查中"
+            })
+            .await?;
+        browser.screenshot("20-started-offline").await?;
+
+        browser.set_offline(false).await?;
+        browser.click("nav-sync").await?;
+        browser.click("sync-now").await?;
+        let reason = browser
+            .wait_for_text_where("[data-testid=quarantine-reason]", "the refusal", |t| {
+                !t.is_empty()
+            })
+            .await?;
+        assert!(reason.contains("不在您的职责范围"), "{reason}");
+        browser
+            .wait_for_text_where("[data-testid=quarantine-count]", "the refused count", |t| {
+                t.contains('1')
+            })
+            .await?;
+        browser.screenshot("21-quarantined-with-reason").await?;
+        // The case left handler2's scope: revoked from the tablet, the refusal kept.
+        browser.click("nav-cases").await?;
+        browser
+            .wait_for_text_where("[data-testid=case-count]", "the case revoked", |t| {
+                t.contains("共 0 件")
+            })
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// (d) An unsatisfied revisit reopens the case; after another round, a satisfied revisit lets
+/// the supervisor close it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let sup_api = Api::login(&server.url, "supervisor", None).await?;
+    let mut sup = Desk::new(&server, "supervisor", 2, 911).await?;
+    let mut handler = Desk::new(&server, "handler", 2, 912).await?;
+    let mut manager = Desk::new(&server, "manager", 2, 913).await?;
+    let case = sup.w.case;
+    sup.act(
+        &sup_api,
+        EventBody::Registered(registration(CaseKind::Complaint, t0())),
+    )
+    .await?;
+    sup.act(&sup_api, body::classify()).await?;
+    sup.act(&sup_api, body::dispatch("ops")).await?;
+    handler
+        .act(&sup_api, EventBody::InvestigationStarted)
+        .await?;
+    handler.act(&sup_api, body::report()).await?;
+    manager.act(&sup_api, body::plan()).await?;
+    sup.act(&sup_api, body::approve()).await?;
+    handler.act(&sup_api, body::execute()).await?;
+    handler.act(&sup_api, body::feedback()).await?;
+
+    run("revisit", &server, async |server, browser| {
+        browser.sign_in(&server.url, "handler", PASSWORD).await?;
+        browser.click("nav-revisit").await?;
+        browser.click("revisit-open").await?;
+        browser.click("radio-satisfaction-not_satisfied").await?;
+        browser.fill("field-comment", "赔偿金额不认可").await?;
+        browser.screenshot("30-revisit-form").await?;
+        browser.click("revisit-submit").await?;
+        browser
+            .client
+            .goto(&format!("{}/cases/{case}", server.url))
+            .await?;
+        browser
+            .wait_for_text_where("[data-testid=stage-chip]", "reopened", |t| t == "调查中")
+            .await?;
+        browser.click("nav-sync").await?;
+        browser.click("sync-now").await?;
+        browser
+            .wait_for_text_where("[data-testid=sync-status]", "synced", |t| {
+                t.contains("全部已同步")
+            })
+            .await?;
+
+        // Another round in the office, then a satisfied revisit on the tablet.
+        manager.act(&sup_api, body::plan()).await?;
+        sup.act(&sup_api, body::approve()).await?;
+        handler.act(&sup_api, body::execute()).await?;
+        handler.act(&sup_api, body::feedback()).await?;
+        browser.click("sync-now").await?;
+        browser.click("nav-revisit").await?;
+        browser.click("revisit-open").await?;
+        browser.click("radio-satisfaction-satisfied").await?;
+        browser.click("revisit-submit").await?;
+        browser
+            .client
+            .goto(&format!("{}/cases/{case}", server.url))
+            .await?;
+        browser
+            .wait_for_text_where("[data-testid=stage-chip]", "revisited", |t| t == "已回访")
+            .await?;
+        browser
+            .wait_for_text_where("[data-testid=sync-state]", "synced", |t| !t.contains("待"))
+            .await?;
+
+        // The supervisor closes it.
+        browser.click("sign-out").await?;
+        browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        browser
+            .client
+            .goto(&format!("{}/cases/{case}", server.url))
+            .await?;
+        browser.click("cmd-closed").await?;
+        browser.fill("field-summary", "客户满意，结案").await?;
+        browser.click("command-submit").await?;
+        browser
+            .wait_for_text_where("[data-testid=stage-chip]", "closed", |t| t == "已结案")
+            .await?;
+        browser.screenshot("31-closed").await?;
+        Ok(())
+    })
+    .await
+}
+
+async fn timeline(browser: &Browser) -> anyhow::Result<Vec<String>> {
+    let kinds = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=timeline-entry]')].map(e => e.dataset.kind + ' ' + e.querySelector('.muted').textContent)",
+            vec![],
+        )
+        .await?;
+    Ok(kinds
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+async fn sync_and_open(browser: &Browser, base: &str, case: &str) -> anyhow::Result<()> {
+    browser.click("nav-sync").await?;
+    browser.click("sync-now").await?;
+    browser
+        .wait_for_text_where("[data-testid=sync-status]", "synced", |t| {
+            t.contains("全部已同步")
+        })
+        .await?;
+    browser.client.goto(&format!("{base}/cases/{case}")).await?;
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("[data-testid=timeline]"))
+        .await?;
+    Ok(())
+}
+
+/// (b) The field worker's tablet and the supervisor's desktop work on one case, the tablet
+/// offline meanwhile; a concurrent stage change (the tablet starts the investigation while the
+/// office re-dispatches) shows as a conflict on both; the supervisor resolves it in one step and
+/// both converge to the same timeline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_converge_and_a_concurrent_stage_change_is_resolved() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let office = Browser::start().await?;
+    let result = run("converge", &server, async |server, tablet| {
+        let office = &office;
+        // The field worker registers online.
+        tablet.sign_in(&server.url, "handler", PASSWORD).await?;
+        tablet.click("nav-intake").await?;
+        tablet.fill("field-name", "王五").await?;
+        tablet.fill("field-phone", "13600001111").await?;
+        tablet.fill("field-description", "快递柜无法开箱").await?;
+        tablet.click("intake-submit").await?;
+        let number = tablet
+            .wait_for_text_where("[data-testid=case-number]", "the number", |t| {
+                t.len() == 8 && t.chars().all(|c| c.is_ascii_digit())
+            })
+            .await?;
+        let url = tablet.client.current_url().await?;
+        let case = url.path().trim_start_matches("/cases/").to_string();
+
+        // The office sees it, classifies and dispatches it.
+        office.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        office.fill("filter-text", &number).await?;
+        office
+            .wait_for_text_where("[data-testid=case-label]", "the case", |t| t == number)
+            .await?;
+        office.client.goto(&format!("{}/cases/{case}", server.url)).await?;
+        office.click("cmd-classified").await?;
+        office.client.find(Locator::Css("[data-testid=field-category] option[value=service-quality]")).await?.click().await?;
+        office.click("command-submit").await?;
+        office.wait_for_text_where("[data-testid=stage-chip]", "triaged", |t| t == "已分类").await?;
+        office.click("cmd-dispatched").await?;
+        office.client.find(Locator::Css("[data-testid=field-department] option[value=ops]")).await?.click().await?;
+        office.click("command-submit").await?;
+        office.wait_for_text_where("[data-testid=stage-chip]", "dispatched", |t| t == "已派单").await?;
+        office.click("nav-sync").await?;
+        office.click("sync-now").await?;
+        office
+            .wait_for_text_where("[data-testid=sync-status]", "synced", |t| t.contains("全部已同步"))
+            .await?;
+
+        // The tablet receives the dispatch, then works offline: a note, the investigation.
+        sync_and_open(tablet, &server.url, &case).await?;
+        tablet.wait_for_text_where("[data-testid=stage-chip]", "dispatched", |t| t == "已派单").await?;
+        tablet.set_offline(true).await?;
+        tablet.click("cmd-note_added").await?;
+        tablet.fill("field-text", "快递柜电源故障，已报修").await?;
+        tablet.click("command-submit").await?;
+        tablet.click("cmd-investigation_started").await?;
+        tablet.click("command-submit").await?;
+        tablet.wait_for_text_where("[data-testid=stage-chip]", "investigating", |t| t == "调查中").await?;
+
+        // Meanwhile the office re-dispatches to the north station.
+        office.client.goto(&format!("{}/cases/{case}", server.url)).await?;
+        office.click("cmd-dispatched").await?;
+        office.client.find(Locator::Css("[data-testid=field-department] option[value=north]")).await?.click().await?;
+        office.click("command-submit").await?;
+        office.wait_for_text_where("[data-testid=case-number]", "still there", |t| t == number).await?;
+
+        // Both reconnect and sync: the same timeline, and the conflict on both screens.
+        tablet.set_offline(false).await?;
+        sync_and_open(office, &server.url, &case).await?;
+        sync_and_open(tablet, &server.url, &case).await?;
+        sync_and_open(office, &server.url, &case).await?;
+        office.client.wait().for_element(Locator::Css("[data-testid=conflicts]")).await?;
+        tablet.client.wait().for_element(Locator::Css("[data-testid=conflicts]")).await?;
+        let (a, b) = (timeline(tablet).await?, timeline(office).await?);
+        assert_eq!(a, b, "both devices show the same history");
+        assert!(a.iter().any(|k| k.starts_with("note_added")), "{a:?}");
+        tablet.screenshot("40-tablet-conflict").await?;
+        office.screenshot("41-office-conflict").await?;
+
+        // One step resolves it: the supervisor keeps the investigation.
+        office
+            .client
+            .execute(
+                "const v = [...document.querySelectorAll('.conflict-version')].find(e => e.textContent.includes('调查中')); \
+                 v.querySelector('[data-testid=resolve-conflict]').click(); return true;",
+                vec![],
+            )
+            .await?;
+        office.wait_for_text_where("[data-testid=stage-chip]", "investigating", |t| t == "调查中").await?;
+        sync_and_open(office, &server.url, &case).await?;
+        sync_and_open(tablet, &server.url, &case).await?;
+        for browser in [tablet, office] {
+            browser
+                .wait_for_script(
+                    "the conflict to be gone",
+                    "return !document.querySelector('[data-testid=conflicts]')",
+                )
+                .await?;
+            browser.wait_for_text_where("[data-testid=stage-chip]", "investigating", |t| t == "调查中").await?;
+        }
+        assert_eq!(timeline(tablet).await?, timeline(office).await?);
+        office.screenshot("42-office-resolved").await?;
+        Ok(())
+    })
+    .await;
+    if result.is_err() {
+        let _ = office.screenshot("failure-converge-office").await;
+    }
+    office.close().await?;
+    result
 }

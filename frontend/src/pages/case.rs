@@ -178,7 +178,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
             let case = view_state.id;
             view! {
                 <section class="panel panel-conflict" data-testid="conflicts" aria-labelledby="conflicts-h">
-                    <h2 id="conflicts-h">"⚡ " {tr.t("并发修改冲突", "並行修改衝突", "Concurrent changes conflict")}</h2>
+                    <h2 id="conflicts-h">"! " {tr.t("并发修改冲突", "並行修改衝突", "Concurrent changes conflict")}</h2>
                     <p>{tr.t(
                         "两台设备离线时对同一事项做了不同修改。请选择保留哪一个：",
                         "兩台裝置離線時對同一事項做了不同修改。請選擇保留哪一個：",
@@ -187,6 +187,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
                     {conflicts.into_iter().map(|c| {
                         let fact = c.fact;
                         view! {
+                            <h3 class="conflict-fact">{labels::fact(tr, fact)}</h3>
                             <div class="conflict">
                                 {c.versions.into_iter().map(|v| {
                                     let heads = heads.clone();
@@ -259,7 +260,7 @@ fn actor(a: &tousu_shared::event::Actor) -> String {
 fn fact_value(tr: Tr, v: &FactValue) -> String {
     match v {
         FactValue::Stage { stage, .. } => labels::stage(tr, *stage).into(),
-        FactValue::Department { department } => department.to_string(),
+        FactValue::Department { department } => department_name(&use_app(), department),
         FactValue::Severity { severity } => labels::severity(tr, *severity).into(),
         FactValue::Category { category, .. } => category.to_string(),
         FactValue::PlanDecision { decision } => decision
@@ -270,8 +271,37 @@ fn fact_value(tr: Tr, v: &FactValue) -> String {
     }
 }
 
+/// A category's name in the current language (its id if the catalog does not know it).
+pub fn category_name(app: &App, tr: Tr, id: &tousu_shared::ids::CategoryId) -> String {
+    app.reference.with_untracked(|r| {
+        r.catalog
+            .categories
+            .iter()
+            .find(|c| &c.id == id)
+            .map(|c| match tr.locale() {
+                crate::i18n::Locale::zh_CN => c.name_zh_cn.clone(),
+                crate::i18n::Locale::zh_TW => c.name_zh_tw.clone(),
+                crate::i18n::Locale::en => c.name_en.clone(),
+            })
+            .unwrap_or_else(|| id.to_string())
+    })
+}
+
+/// A department's name (its id if the catalog does not know it).
+pub fn department_name(app: &App, id: &tousu_shared::ids::DepartmentId) -> String {
+    app.reference.with_untracked(|r| {
+        r.catalog
+            .departments
+            .iter()
+            .find(|d| &d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    })
+}
+
 #[component]
 fn Facts(view: CaseView) -> impl IntoView {
+    let app = use_app();
     let tr = use_tr();
     let Some(r) = view.registration.clone() else {
         return view! {
@@ -299,8 +329,8 @@ fn Facts(view: CaseView) -> impl IntoView {
                 {row(tr.t("投诉事由", "投訴事由", "What happened"), Some(r.details.description.as_str().to_string()))}
                 {row(tr.t("客户诉求", "客戶訴求", "Asks for"), r.details.request.as_ref().map(|p| p.as_str().to_string()))}
                 {row(tr.t("品名/数量", "品名/數量", "Goods"), r.details.goods.as_ref().map(|g| format!("{} × {}", g.name.as_str(), g.quantity)))}
-                {row(tr.t("类别", "類別", "Category"), view.category.as_ref().map(|c| c.to_string()))}
-                {row(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| d.to_string()))}
+                {row(tr.t("类别", "類別", "Category"), view.category.as_ref().map(|c| category_name(&app, tr, c)))}
+                {row(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| department_name(&app, d)))}
                 {row(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()))}
             </dl>
         </section>
@@ -401,7 +431,7 @@ fn QuarantinePanel(items: Vec<QuarantinedEvent>) -> impl IntoView {
     let tr = use_tr();
     view! {
         <section class="panel panel-quarantine" role="alert" data-testid="quarantined">
-            <h2>"⛔ " {tr.t("服务器拒绝的操作", "伺服器拒絕的操作", "Refused by the server")}</h2>
+            <h2>"✕ " {tr.t("服务器拒绝的操作", "伺服器拒絕的操作", "Refused by the server")}</h2>
             <ul>
                 {items.into_iter().map(|q| {
                     let what = q.event.body.command().map(|c| labels::command(tr, c)).unwrap_or("?");

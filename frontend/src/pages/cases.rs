@@ -210,10 +210,10 @@ fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp)
                 {stage_chip(tr, c.stage)}
                 {due_chip(tr, c.next_due.map(|(_, d)| d), now)}
                 {(c.n_conflicts > 0).then(|| view! {
-                    <span class="chip chip-conflict">"⚡ " {tr.t("有冲突", "有衝突", "conflict")}</span>
+                    <span class="chip chip-conflict">"! " {tr.t("有冲突", "有衝突", "conflict")}</span>
                 })}
                 <span class="case-excerpt">{c.complainant.clone().map(|n| format!("{n} · "))}{c.excerpt.clone()}</span>
-                <span class="case-dept">{c.department.map(|d| d.to_string())}</span>
+                <span class="case-dept">{c.department.as_ref().map(|d| crate::pages::case::department_name(&crate::context::use_app(), d))}</span>
             </A>
         </li>
     }
