@@ -31,8 +31,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
 fi
 
-if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $WASM_OPT_VERSION"; then
-  say "installing wasm-opt (npm binaryen@$WASM_OPT_VERSION) into tools/"
+if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $WASM_OPT_VERSION" \
+  || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
+  say "installing wasm-opt (npm binaryen@$WASM_OPT_VERSION) and axe-core into tools/"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

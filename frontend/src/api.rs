@@ -133,6 +133,47 @@ pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullPage, ApiE
     get(&format!("/sync/pull?cursor={cursor}&limit={limit}"), token).await
 }
 
+/// `PUT /blobs/{hash}`: uploads an attachment (idempotent).
+pub async fn put_blob(
+    token: &str,
+    hash: &str,
+    media_type: &str,
+    bytes: &[u8],
+) -> Result<(), ApiError> {
+    let body = js_sys::Uint8Array::from(bytes);
+    let res = gloo_net::http::Request::put(&url(&format!("/blobs/{hash}")))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", media_type)
+        .body(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?
+        .send()
+        .await;
+    answer::<serde_json::Value>(res).await.map(drop)
+}
+
+/// `GET /blobs/{hash}`: an attachment's bytes.
+pub async fn get_blob(token: &str, hash: &str) -> Result<Vec<u8>, ApiError> {
+    let res = gloo_net::http::Request::get(&url(&format!("/blobs/{hash}")))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| ApiError::Unreachable(e.to_string()))?;
+    match res.status() {
+        200 => res
+            .binary()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string())),
+        401 => Err(ApiError::Unauthorized),
+        status => Err(ApiError::Refused {
+            status,
+            body: res.json().await.unwrap_or(ApiErrorBody {
+                code: "http_error".into(),
+                message: format!("HTTP {status}"),
+            }),
+        }),
+    }
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

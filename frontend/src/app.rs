@@ -104,7 +104,7 @@ fn Shell() -> impl IntoView {
             >
                 <div class="layout">
                     <header class="topbar">
-                        <a class="brand" href="/" aria-label=move || t_string!(i18n, app.product)>
+                        <a class="brand" href="/" title=move || t_string!(i18n, app.product)>
                             <img class="brand-mark" src="/icons/icon.svg" alt="" width="32" height="32"/>
                             <span class="brand-name" data-testid="brand-name">{t!(i18n, app.name)}</span>
                             <span class="brand-latin">"Tousu"</span>

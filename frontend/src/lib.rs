@@ -6,6 +6,7 @@ pub mod components;
 pub mod context;
 pub mod forms;
 pub mod labels;
+pub mod media;
 pub mod pages;
 pub mod platform;
 pub mod store;

@@ -17,7 +17,7 @@ use tousu_shared::{
 };
 
 /// Current schema version of the local database.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the device-wide database: device identity, chosen language, who is signed in.
 /// Shared by every user of a tablet; holds no case data.
@@ -37,6 +37,11 @@ pub const OUTBOX: &str = "outbox";
 pub const CASES: &str = "cases";
 /// Events the server stored without applying, by event id, with the reason. Since v3.
 pub const QUARANTINE: &str = "quarantine";
+
+/// Attachment bytes by SHA-256 hash (photos taken here, or fetched once). Since v4.
+pub const BLOBS: &str = "blobs";
+/// Hashes of attachments taken here and not yet uploaded. Since v4.
+pub const BLOB_OUTBOX: &str = "blob_outbox";
 
 /// Meta key of this browser install's device id.
 pub const DEVICE_ID_KEY: &str = "device_id";
@@ -133,6 +138,10 @@ fn upgrade_to(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
             db.create_object_store(OUTBOX).build()?;
             db.create_object_store(CASES).build()?;
             db.create_object_store(QUARANTINE).build()?;
+        }
+        4 => {
+            db.create_object_store(BLOBS).build()?;
+            db.create_object_store(BLOB_OUTBOX).build()?;
         }
         _ => {}
     }
@@ -275,6 +284,90 @@ impl UserStore {
             .await?;
         tx.commit().await?;
         Ok(summary.expect("the case has at least the event just written"))
+    }
+
+    /// Keeps an attachment taken on this device, to be uploaded before the events naming it.
+    pub async fn put_local_blob(
+        &self,
+        hash: &str,
+        bytes: &[u8],
+        media_type: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([BLOBS, BLOB_OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(BLOBS)?
+            .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
+            .with_key(hash)
+            .primitive()?
+            .await?;
+        tx.object_store(BLOB_OUTBOX)?
+            .put(media_type)
+            .with_key(hash)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores attachment bytes fetched from the server (not to be uploaded again).
+    pub async fn cache_blob(&self, hash: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(BLOBS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(BLOBS)?
+            .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
+            .with_key(hash)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Attachment bytes held on this device.
+    pub async fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.transaction(BLOBS).build()?;
+        let value: Option<wasm_bindgen::JsValue> =
+            tx.object_store(BLOBS)?.get(hash).primitive()?.await?;
+        Ok(value
+            .filter(|v| !v.is_undefined() && !v.is_null())
+            .map(|v| js_sys::Uint8Array::new(&v).to_vec()))
+    }
+
+    /// Attachments waiting for upload: (hash, media type).
+    pub async fn blob_outbox(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let tx = self.db.transaction(BLOB_OUTBOX).build()?;
+        let store = tx.object_store(BLOB_OUTBOX)?;
+        let keys: Vec<String> = store
+            .get_all_keys::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let types: Vec<String> = store
+            .get_all::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        Ok(keys.into_iter().zip(types).collect())
+    }
+
+    /// Marks an attachment uploaded.
+    pub async fn blob_uploaded(&self, hash: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(BLOB_OUTBOX)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(BLOB_OUTBOX)?
+            .delete(hash)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every event of `case` held on this device.

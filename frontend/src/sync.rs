@@ -185,6 +185,7 @@ async fn sync_once(app: App) -> Result<(), SyncError> {
     app.sync.update(|s| s.syncing = true);
     let token = session.token.clone();
     let result = async {
+        upload_blobs(&store, &token).await?;
         push_all(app, &store, &token).await?;
         pull_all(app, &store, &token).await?;
         refresh_reference(app, &store, &token).await?;
@@ -219,6 +220,17 @@ fn observe(app: App, server_time: i64) {
             );
         }
     });
+}
+
+/// Uploads the attachments taken here before the events that name them.
+async fn upload_blobs(store: &store::UserStore, token: &str) -> Result<(), SyncError> {
+    for (hash, media_type) in store.blob_outbox().await? {
+        if let Some(bytes) = store.blob(&hash).await? {
+            api::put_blob(token, &hash, &media_type, &bytes).await?;
+        }
+        store.blob_uploaded(&hash).await?;
+    }
+    Ok(())
 }
 
 async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {

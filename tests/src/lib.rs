@@ -409,25 +409,49 @@ impl Browser {
 
     /// Types `text` into the element with `data-testid` `testid` (replacing its value).
     pub async fn fill(&self, testid: &str, text: &str) -> anyhow::Result<()> {
-        let el = self
-            .client
-            .wait()
-            .for_element(Locator::Css(&format!("[data-testid={testid}]")))
-            .await?;
-        el.clear().await?;
-        el.send_keys(text).await?;
-        Ok(())
+        let css = format!("[data-testid={testid}]");
+        self.retry_stale(&css, async |el| {
+            el.clear().await?;
+            el.send_keys(text).await
+        })
+        .await
     }
 
     /// Clicks the element with `data-testid` `testid` once it is there.
     pub async fn click(&self, testid: &str) -> anyhow::Result<()> {
-        self.client
-            .wait()
-            .for_element(Locator::Css(&format!("[data-testid={testid}]")))
-            .await?
-            .click()
-            .await?;
-        Ok(())
+        self.click_css(&format!("[data-testid={testid}]")).await
+    }
+
+    /// Clicks the element matching `css` once it is there.
+    pub async fn click_css(&self, css: &str) -> anyhow::Result<()> {
+        self.retry_stale(css, async |el| el.click().await).await
+    }
+
+    /// Chooses `value` in the select with `data-testid` `testid`.
+    pub async fn select(&self, testid: &str, value: &str) -> anyhow::Result<()> {
+        self.click_css(&format!("[data-testid={testid}] option[value=\"{value}\"]"))
+            .await
+    }
+
+    /// Finds `css` and acts on it, again if a re-render replaced the element in between (the
+    /// app re-renders when a background sync brings news).
+    async fn retry_stale(
+        &self,
+        css: &str,
+        act: impl AsyncFn(fantoccini::elements::Element) -> Result<(), fantoccini::error::CmdError>,
+    ) -> anyhow::Result<()> {
+        let mut attempts = 0;
+        loop {
+            let el = self.client.wait().for_element(Locator::Css(css)).await?;
+            match act(el).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempts < 20 && e.to_string().contains("stale") => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("acting on {css}")),
+            }
+        }
     }
 
     /// The text of the element matching `css`, once it is there.

@@ -27,6 +27,16 @@ where
     result
 }
 
+async fn url_case(browser: &Browser) -> anyhow::Result<String> {
+    Ok(browser
+        .client
+        .current_url()
+        .await?
+        .path()
+        .trim_start_matches("/cases/")
+        .to_string())
+}
+
 async fn user_databases(browser: &Browser) -> anyhow::Result<Vec<String>> {
     let names = browser
         .client
@@ -98,6 +108,15 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         browser
             .fill("field-description", "闸机扣费两次，工作人员态度冷淡")
             .await?;
+        // A photo from the tablet: downscaled and stored locally, uploaded with the sync.
+        let photo = tousu_e2e::workspace_root().join("tests/tests/data/site-photo.png");
+        c.find(Locator::Css("[data-testid=field-photos]"))
+            .await?
+            .send_keys(&photo.display().to_string())
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("[data-testid=photo-thumb] img"))
+            .await?;
         browser.fill("field-request", "退还多扣的费用").await?;
         browser.click("intake-submit").await?;
         let label = browser
@@ -138,6 +157,9 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             .await?;
         let unsynced = browser.text("[data-testid=sync-status]").await?;
         assert!(unsynced.contains("2 条未同步"), "{unsynced}");
+        c.wait()
+            .for_element(Locator::Css("[data-testid=case-photo] img"))
+            .await?;
         browser.screenshot("12-offline-after-reload").await?;
 
         // Back online: it syncs by itself and the official number replaces the label.
@@ -156,6 +178,23 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             })
             .await?;
         browser.screenshot("13-synced-with-number").await?;
+        // The photo reached the server: the office can fetch it.
+        let sup = Api::login(&server.url, "supervisor", None).await?;
+        let (status, case) = sup
+            .get(&format!("/api/v1/cases/{}", url_case(browser).await?))
+            .await?;
+        assert_eq!(status, 200, "{case}");
+        let attachment = &case["view"]["registration"]["attachments"][0];
+        assert_eq!(attachment["media_type"], "image/jpeg", "{case}");
+        let hash = attachment["hash"].as_str().unwrap_or_default();
+        let res = reqwest::Client::new()
+            .get(format!("{}/api/v1/blobs/{hash}", server.url))
+            .bearer_auth(&sup.token)
+            .send()
+            .await?;
+        assert_eq!(res.status(), 200);
+        let bytes = res.bytes().await?;
+        assert!(bytes.starts_with(&[0xff, 0xd8]), "a JPEG made on the tablet");
 
         // The list shows it under its number.
         browser.click("nav-cases").await?;
@@ -457,11 +496,11 @@ async fn two_devices_converge_and_a_concurrent_stage_change_is_resolved() -> any
             .await?;
         office.client.goto(&format!("{}/cases/{case}", server.url)).await?;
         office.click("cmd-classified").await?;
-        office.client.find(Locator::Css("[data-testid=field-category] option[value=service-quality]")).await?.click().await?;
+        office.select("field-category", "service-quality").await?;
         office.click("command-submit").await?;
         office.wait_for_text_where("[data-testid=stage-chip]", "triaged", |t| t == "已分类").await?;
         office.click("cmd-dispatched").await?;
-        office.client.find(Locator::Css("[data-testid=field-department] option[value=ops]")).await?.click().await?;
+        office.select("field-department", "ops").await?;
         office.click("command-submit").await?;
         office.wait_for_text_where("[data-testid=stage-chip]", "dispatched", |t| t == "已派单").await?;
         office.click("nav-sync").await?;
@@ -484,7 +523,7 @@ async fn two_devices_converge_and_a_concurrent_stage_change_is_resolved() -> any
         // Meanwhile the office re-dispatches to the north station.
         office.client.goto(&format!("{}/cases/{case}", server.url)).await?;
         office.click("cmd-dispatched").await?;
-        office.client.find(Locator::Css("[data-testid=field-department] option[value=north]")).await?.click().await?;
+        office.select("field-department", "north").await?;
         office.click("command-submit").await?;
         office.wait_for_text_where("[data-testid=case-number]", "still there", |t| t == number).await?;
 
@@ -532,4 +571,99 @@ async fn two_devices_converge_and_a_concurrent_stage_change_is_resolved() -> any
     }
     office.close().await?;
     result
+}
+
+/// The axe-core source from npm (installed into `tools/` by `scripts/setup.sh`).
+fn axe_source() -> anyhow::Result<String> {
+    let path = tousu_e2e::workspace_root().join("tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("{}: {e} (run scripts/setup.sh)", path.display()))
+}
+
+/// Runs axe-core on the current page; returns the serious and critical violations as text.
+async fn axe_violations(browser: &Browser, axe: &str) -> anyhow::Result<Vec<String>> {
+    browser.client.execute(axe, vec![]).await?;
+    let found = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+               r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))
+             ), e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await?;
+    Ok(found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// (f) Intake, list and detail pass an axe-core scan with no serious or critical findings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_list_and_detail_have_no_serious_accessibility_violations() -> anyhow::Result<()> {
+    let axe = axe_source()?;
+    let server = TestServer::start_demo(30)?;
+    run("axe", &server, async |server, browser| {
+        browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        browser
+            .wait_for_text_where("[data-testid=sync-status]", "first sync", |t| {
+                t.contains("全部已同步")
+            })
+            .await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=case-row]"))
+            .await?;
+        let mut report = Vec::new();
+        report.extend(
+            axe_violations(browser, &axe)
+                .await?
+                .into_iter()
+                .map(|v| format!("list: {v}")),
+        );
+        browser.screenshot("50-supervisor-list").await?;
+
+        browser.click("case-label").await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=timeline]"))
+            .await?;
+        report.extend(
+            axe_violations(browser, &axe)
+                .await?
+                .into_iter()
+                .map(|v| format!("detail: {v}")),
+        );
+        browser.screenshot("51-supervisor-detail").await?;
+
+        browser.click("nav-intake").await?;
+        browser.click("intake-submit").await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=error-summary]"))
+            .await?;
+        report.extend(
+            axe_violations(browser, &axe)
+                .await?
+                .into_iter()
+                .map(|v| format!("intake: {v}")),
+        );
+        assert!(
+            report.is_empty(),
+            "accessibility violations:\n{}",
+            report.join("\n")
+        );
+        Ok(())
+    })
+    .await
 }

@@ -221,6 +221,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
             </div>
             <aside class="case-side">
                 <Facts view=view_state.clone()/>
+                <Photos view=view_state.clone()/>
                 <section class="panel">
                     <h2>{tr.t("时限", "時限", "Deadlines")}</h2>
                     <ul class="clock-list" data-testid="sla-clocks">
@@ -335,6 +336,74 @@ fn Facts(view: CaseView) -> impl IntoView {
             </dl>
         </section>
     }.into_any()
+}
+
+/// Every photo of the case, from this device or fetched once from the server.
+#[component]
+fn Photos(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    let mut hashes: Vec<String> = Vec::new();
+    let mut add = |a: &tousu_shared::model::Attachment| {
+        if a.media_type.as_str().starts_with("image/")
+            && !hashes.contains(&a.hash.as_str().to_string())
+        {
+            hashes.push(a.hash.as_str().to_string());
+        }
+    };
+    view.registration
+        .iter()
+        .flat_map(|r| r.attachments.iter())
+        .for_each(&mut add);
+    view.attachments
+        .iter()
+        .for_each(|a| add(&a.value.attachment));
+    view.notes
+        .iter()
+        .flat_map(|n| n.value.attachments.iter())
+        .for_each(&mut add);
+    (!hashes.is_empty()).then(|| {
+        view! {
+            <section class="panel">
+                <h2>{tr.t("照片", "照片", "Photos")}</h2>
+                <ul class="thumbs" data-testid="case-photos">
+                    {hashes.into_iter().map(|h| view! { <Thumb hash=h/> }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn Thumb(hash: String) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let key = hash.clone();
+    let url = LocalResource::new(move || {
+        let hash = key.clone();
+        async move {
+            let store = app.user_store()?;
+            let bytes = match store.blob(&hash).await.ok().flatten() {
+                Some(bytes) => bytes,
+                None => {
+                    let token = app
+                        .session
+                        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))?;
+                    let bytes = crate::api::get_blob(&token, &hash).await.ok()?;
+                    let _ = store.cache_blob(&hash, &bytes).await;
+                    bytes
+                }
+            };
+            crate::media::object_url(&bytes, "image/jpeg")
+        }
+    });
+    view! {
+        <li class="thumb" data-testid="case-photo">
+            {move || match url.get().flatten() {
+                Some(src) => view! { <img src=src alt=tr.t("案件照片", "案件照片", "case photo")/> }.into_any(),
+                None => view! { <span class="muted">{tr.t("照片未下载（离线）", "照片未下載（離線）", "photo not downloaded (offline)")}</span> }.into_any(),
+            }}
+        </li>
+    }
 }
 
 #[component]

@@ -1,0 +1,119 @@
+//! Photos taken on the tablet: downscaled in the browser before they are stored (a phone
+//! camera's 12-megapixel JPEG becomes a ~200 KB one), hashed with the browser's SHA-256 so
+//! events can name them by content, and shown from local storage or fetched lazily.
+
+use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
+use wasm_bindgen_futures::JsFuture;
+
+/// Longest side of a stored photo, in pixels.
+pub const MAX_SIDE: u32 = 1600;
+/// JPEG quality of stored photos.
+const QUALITY: f64 = 0.82;
+
+/// A photo ready to attach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Photo {
+    /// JPEG bytes.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of the bytes, lowercase hex.
+    pub hash: String,
+    /// The original file name.
+    pub name: String,
+}
+
+fn js_err(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Decodes `file`, scales it to at most [`MAX_SIDE`] on its longest side, re-encodes it as
+/// JPEG and hashes it.
+pub async fn prepare(file: web_sys::File) -> Result<Photo, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(
+        window
+            .create_image_bitmap_with_blob(&file)
+            .map_err(js_err)?,
+    )
+    .await
+    .map_err(js_err)?
+    .dyn_into()
+    .map_err(js_err)?;
+    let (w, h) = (bitmap.width(), bitmap.height());
+    let scale = (MAX_SIDE as f64 / w.max(h).max(1) as f64).min(1.0);
+    let (nw, nh) = (
+        ((w as f64 * scale).round() as u32).max(1),
+        ((h as f64 * scale).round() as u32).max(1),
+    );
+    let document = window.document().ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "no canvas".to_string())?;
+    canvas.set_width(nw);
+    canvas.set_height(nh);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(js_err)?
+        .ok_or("no 2d context")?
+        .dyn_into()
+        .map_err(|_| "no 2d context".to_string())?;
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, nw as f64, nh as f64)
+        .map_err(js_err)?;
+    bitmap.close();
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let done = Closure::once_into_js(move |blob: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &blob);
+        });
+        if let Err(e) = canvas.to_blob_with_type_and_encoder_options(
+            done.unchecked_ref(),
+            "image/jpeg",
+            &JsValue::from_f64(QUALITY),
+        ) {
+            let _ = reject.call1(&JsValue::NULL, &e);
+        }
+    });
+    let blob: web_sys::Blob = JsFuture::from(promise)
+        .await
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "the photo could not be encoded".to_string())?;
+    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(js_err)?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let hash = sha256_hex(&bytes).await?;
+    Ok(Photo {
+        bytes,
+        hash,
+        name: file.name(),
+    })
+}
+
+/// SHA-256 of `bytes` as lowercase hex, by the browser's Web Crypto.
+pub async fn sha256_hex(bytes: &[u8]) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let subtle = window.crypto().map_err(js_err)?.subtle();
+    let data = js_sys::Uint8Array::from(bytes);
+    let digest = JsFuture::from(
+        subtle
+            .digest_with_str_and_buffer_source("SHA-256", &data)
+            .map_err(js_err)?,
+    )
+    .await
+    .map_err(js_err)?;
+    let digest = js_sys::Uint8Array::new(&digest).to_vec();
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// An object URL showing `bytes` as an image (revoke it when the view goes away).
+pub fn object_url(bytes: &[u8], media_type: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(media_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
