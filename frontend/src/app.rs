@@ -1,5 +1,6 @@
 //! The application frame: header, navigation, routes, status bar.
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use leptos_router::{
     components::{A, Route, Router, Routes},

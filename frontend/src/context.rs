@@ -2,6 +2,7 @@
 //! their local store, the reference data, and the sync status strip. Domain structs hold no
 //! signals; this is the one place that does.
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tousu_shared::{

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 
 use tousu_shared::{
-    api::sync::{PushResult, Quarantine},
+    api::sync::{PushResponse, PushResult, Quarantine},
     clock::Hlc,
 };
 
@@ -17,7 +17,7 @@ use crate::{
     api::{self, ApiError},
     context::App,
     labels,
-    store::{self, CURSOR_KEY, LAST_SYNC_KEY, QuarantinedEvent, REFERENCE_KEY, SESSION_KEY},
+    store::{self, CaseStore, LAST_SYNC_KEY, QuarantinedEvent, REFERENCE_KEY, SESSION_KEY},
 };
 
 /// Events per push request.
@@ -233,18 +233,66 @@ async fn upload_blobs(store: &store::UserStore, token: &str) -> Result<(), SyncE
     Ok(())
 }
 
-async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
+/// The server as the sync client sees it: push a batch, pull a page. The app's transport is
+/// HTTP ([`Http`]); tests use a fake one.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// `POST /sync/push`.
+    async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError>;
+    /// `GET /sync/pull`.
+    async fn pull(&self, cursor: i64, limit: u32) -> Result<api::PullPage, ApiError>;
+}
+
+/// The sync server over HTTP, with the session's token.
+pub struct Http<'a> {
+    /// Bearer token.
+    pub token: &'a str,
+}
+
+impl Transport for Http<'_> {
+    async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError> {
+        api::push(self.token, events).await
+    }
+
+    async fn pull(&self, cursor: i64, limit: u32) -> Result<api::PullPage, ApiError> {
+        api::pull(self.token, cursor, limit).await
+    }
+}
+
+/// What one push or pull run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Events acknowledged (applied or duplicate).
+    pub acknowledged: usize,
+    /// Events the server refused (now in the quarantine).
+    pub quarantined: usize,
+    /// Pull pages applied that changed something.
+    pub changed_pages: usize,
+    /// The latest server clock seen.
+    pub server_time: Option<i64>,
+}
+
+/// Pushes the whole outbox in `dev_seq` order, in batches, and files the answers: applied and
+/// duplicate events leave the outbox, refused ones go to the quarantine with their reason. A
+/// gap (the server misses earlier events) stops the run with the outbox intact.
+pub async fn push_outbox<S: CaseStore, T: Transport>(
+    store: &S,
+    transport: &T,
+    rules: &store::Rules,
+    now: i64,
+) -> Result<Progress, SyncError> {
+    let mut progress = Progress::default();
     loop {
         let batch = store.outbox(PUSH_BATCH).await?;
         if batch.is_empty() {
-            return Ok(());
+            return Ok(progress);
         }
         let values = batch
             .iter()
             .map(|e| serde_json::to_value(e).expect("events serialize"))
             .collect();
-        let answer = api::push(token, values).await?;
-        observe(app, answer.server_time);
+        let answer = transport.push(values).await?;
+        progress.server_time = Some(answer.server_time);
         let mut acked = Vec::new();
         let mut quarantined = Vec::new();
         let mut blocked = false;
@@ -261,15 +309,13 @@ async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(),
                 PushResult::Quarantined { why, .. } => quarantined.push(QuarantinedEvent {
                     event: event.clone(),
                     why,
-                    at: js_sys::Date::now() as i64,
+                    at: now,
                 }),
             }
         }
-        let rules = app.reference.with_untracked(|r| r.rules.clone());
-        store.acknowledge(&acked, &quarantined, &rules).await?;
-        if !quarantined.is_empty() {
-            app.revision.update(|r| *r += 1);
-        }
+        store.acknowledge(&acked, &quarantined, rules).await?;
+        progress.acknowledged += acked.len();
+        progress.quarantined += quarantined.len();
         if blocked {
             return Err(ApiError::Refused {
                 status: 409,
@@ -280,27 +326,59 @@ async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(),
             }
             .into());
         }
+        if acked.is_empty() && quarantined.is_empty() {
+            // The server answered nothing for this batch: try again later, do not spin.
+            return Ok(progress);
+        }
     }
 }
 
-async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
-    let mut cursor: i64 = store::meta_get(store.db(), CURSOR_KEY)
-        .await?
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
+/// Pulls every page after the stored cursor, each applied in one transaction with its cursor.
+pub async fn pull_pages<S: CaseStore, T: Transport>(
+    store: &S,
+    transport: &T,
+    rules: &store::Rules,
+) -> Result<Progress, SyncError> {
+    let mut progress = Progress::default();
+    let mut cursor = store.cursor().await?;
     loop {
-        let page = api::pull(token, cursor, PULL_PAGE).await?;
-        observe(app, page.server_time);
-        let rules = app.reference.with_untracked(|r| r.rules.clone());
-        store.apply_pull(&page, &rules).await?;
+        let page = transport.pull(cursor, PULL_PAGE).await?;
+        progress.server_time = Some(page.server_time);
+        store.apply_pull(&page, rules).await?;
         cursor = page.cursor;
         if !page.events.is_empty() || !page.grants.is_empty() || !page.revocations.is_empty() {
-            app.revision.update(|r| *r += 1);
+            progress.changed_pages += 1;
         }
         if !page.more {
-            return Ok(());
+            return Ok(progress);
         }
     }
+}
+
+async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
+    let rules = app.reference.with_untracked(|r| r.rules.clone());
+    let progress = push_outbox(store, &Http { token }, &rules, js_sys::Date::now() as i64).await;
+    if let Ok(p) = &progress {
+        if let Some(t) = p.server_time {
+            observe(app, t);
+        }
+        if p.quarantined > 0 {
+            app.revision.update(|r| *r += 1);
+        }
+    }
+    progress.map(drop)
+}
+
+async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
+    let rules = app.reference.with_untracked(|r| r.rules.clone());
+    let progress = pull_pages(store, &Http { token }, &rules).await?;
+    if let Some(t) = progress.server_time {
+        observe(app, t);
+    }
+    if progress.changed_pages > 0 {
+        app.revision.update(|r| *r += 1);
+    }
+    Ok(())
 }
 
 async fn refresh_reference(
@@ -330,3 +408,6 @@ pub async fn flush(app: App) -> Result<(), SyncError> {
     after(app, result.clone().map(|()| true));
     result
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

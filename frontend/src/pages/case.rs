@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use tousu_shared::{

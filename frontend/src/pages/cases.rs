@@ -1,6 +1,7 @@
 //! The case list: filters, sort, counts and SLA chips over every case on this device, with the
 //! shared filter and order (urgent-major on top, then overdue, then by due time).
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tousu_shared::{

@@ -1,6 +1,7 @@
 //! Printable forms from any case, offline: the complaint record sheet (客戶投訴記錄單) and the
 //! handling sheet (客戶投訴處理單). Print CSS hides the app frame and keeps black on white.
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label};

@@ -1,6 +1,7 @@
 //! Revisit list (回訪): cases whose complainant was told the result, soonest revisit deadline
 //! first, each with a quick entry form usable one-handed.
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tousu_shared::{

@@ -1,6 +1,7 @@
 //! Sync details: the outbox (what has not reached the server yet) and the events it refused,
 //! with their reasons. Nothing disappears silently.
 
+use crate::store::CaseStore as _;
 use leptos::prelude::*;
 
 use crate::{

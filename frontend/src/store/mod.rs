@@ -4,8 +4,16 @@
 //! version's upgrade step runs once, in order, inside the browser's version-change
 //! transaction, so a tablet that skipped releases upgrades through every step.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+pub(crate) mod contract;
+pub mod memory;
+
 use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+pub use memory::MemoryStore;
+
+use crate::api::PullPage;
 use tousu_shared::{
     api::sync::Quarantine,
     author::Author,
@@ -232,6 +240,52 @@ pub struct Rules {
     pub calendar: WorkCalendar,
 }
 
+/// What the screens and the sync client need of a user's local case data. Two
+/// implementations pass one contract suite (`contract.rs`, run in the browser): the IndexedDB
+/// store the app uses and an in-memory one.
+#[allow(async_fn_in_trait)]
+pub trait CaseStore {
+    /// Records an event made on this device: the event, its outbox entry, the case's new
+    /// summary and the advanced writing state, all or nothing.
+    async fn append_local(
+        &self,
+        event: &Event,
+        author: &Author,
+        rules: &Rules,
+    ) -> Result<CaseSummary, StoreError>;
+    /// Every event of `case` held here.
+    async fn case_events(&self, case: CaseId) -> Result<Vec<Event>, StoreError>;
+    /// Every case summary held here.
+    async fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError>;
+    /// The outbox in `dev_seq` order, at most `limit` events.
+    async fn outbox(&self, limit: u32) -> Result<Vec<Event>, StoreError>;
+    /// How many events wait in the outbox.
+    async fn outbox_len(&self) -> Result<u32, StoreError>;
+    /// Events the server refused.
+    async fn quarantined(&self) -> Result<Vec<QuarantinedEvent>, StoreError>;
+    /// Takes the server's answers to a push: acknowledged events leave the outbox;
+    /// quarantined ones leave it too, into the quarantine with their reason, and out of the
+    /// case's events (the server never applied them).
+    async fn acknowledge(
+        &self,
+        acked: &[u64],
+        quarantined: &[QuarantinedEvent],
+        rules: &Rules,
+    ) -> Result<(), StoreError>;
+    /// Forgets a quarantined event (withdrawn by the user).
+    async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError>;
+    /// Applies one pull page (events, grants, revocations, summaries, cursor) atomically.
+    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError>;
+    /// The pull cursor (0 before the first pull).
+    async fn cursor(&self) -> Result<i64, StoreError>;
+}
+
+/// Folds `events` of `case` into its list summary; `None` when there are none.
+pub fn summarize(case: CaseId, events: &[Event], rules: &Rules) -> Option<CaseSummary> {
+    (!events.is_empty())
+        .then(|| CaseSummary::of(&fold(case, events), &rules.policy, &rules.calendar))
+}
+
 /// One signed-in user's local database.
 #[derive(Clone)]
 pub struct UserStore {
@@ -249,41 +303,6 @@ impl UserStore {
     /// The underlying database, for meta reads and writes.
     pub fn db(&self) -> &Database {
         &self.db
-    }
-
-    /// Records an event made on this device: the event, its outbox entry, the case's new
-    /// summary and the advanced writing state, in one transaction (all or nothing).
-    pub async fn append_local(
-        &self,
-        event: &Event,
-        author: &Author,
-        rules: &Rules,
-    ) -> Result<CaseSummary, StoreError> {
-        let tx = self
-            .db
-            .transaction([EVENTS, OUTBOX, CASES, META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let json = serde_json::to_string(event)?;
-        let events = tx.object_store(EVENTS)?;
-        events
-            .put(json.as_str())
-            .with_key(event_key(event.case_id, event.id))
-            .primitive()?
-            .await?;
-        tx.object_store(OUTBOX)?
-            .put(json.as_str())
-            .with_key(event.dev_seq as f64)
-            .primitive()?
-            .await?;
-        let summary = refold(&events, &tx.object_store(CASES)?, event.case_id, rules).await?;
-        tx.object_store(META)?
-            .put(serde_json::to_string(author)?.as_str())
-            .with_key(AUTHOR_KEY)
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(summary.expect("the case has at least the event just written"))
     }
 
     /// Keeps an attachment taken on this device, to be uploaded before the events naming it.
@@ -370,14 +389,75 @@ impl UserStore {
         Ok(())
     }
 
+    /// Recomputes every summary (after the reference data changed).
+    pub async fn refold_all(&self, rules: &Rules) -> Result<(), StoreError> {
+        let ids: Vec<CaseId> = self.summaries().await?.iter().map(|s| s.id).collect();
+        let tx = self
+            .db
+            .transaction([EVENTS, CASES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let events = tx.object_store(EVENTS)?;
+        let cases = tx.object_store(CASES)?;
+        for id in ids {
+            refold(&events, &cases, id, rules).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the database and deletes it (sign-out).
+    pub async fn wipe(self, username: &str) -> Result<(), StoreError> {
+        self.db.as_ref().clone().close();
+        Database::delete_by_name(&user_db_name(username))?.await?;
+        Ok(())
+    }
+}
+
+impl CaseStore for UserStore {
+    /// Records an event made on this device: the event, its outbox entry, the case's new
+    /// summary and the advanced writing state, in one transaction (all or nothing).
+    async fn append_local(
+        &self,
+        event: &Event,
+        author: &Author,
+        rules: &Rules,
+    ) -> Result<CaseSummary, StoreError> {
+        let tx = self
+            .db
+            .transaction([EVENTS, OUTBOX, CASES, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let json = serde_json::to_string(event)?;
+        let events = tx.object_store(EVENTS)?;
+        events
+            .put(json.as_str())
+            .with_key(event_key(event.case_id, event.id))
+            .primitive()?
+            .await?;
+        tx.object_store(OUTBOX)?
+            .put(json.as_str())
+            .with_key(event.dev_seq as f64)
+            .primitive()?
+            .await?;
+        let summary = refold(&events, &tx.object_store(CASES)?, event.case_id, rules).await?;
+        tx.object_store(META)?
+            .put(serde_json::to_string(author)?.as_str())
+            .with_key(AUTHOR_KEY)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(summary.expect("the case has at least the event just written"))
+    }
+
     /// Every event of `case` held on this device.
-    pub async fn case_events(&self, case: CaseId) -> Result<Vec<Event>, StoreError> {
+    async fn case_events(&self, case: CaseId) -> Result<Vec<Event>, StoreError> {
         let tx = self.db.transaction(EVENTS).build()?;
         read_case_events(&tx.object_store(EVENTS)?, case).await
     }
 
     /// Every case summary on this device.
-    pub async fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+    async fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
         let tx = self.db.transaction(CASES).build()?;
         let store = tx.object_store(CASES)?;
         let mut out = Vec::new();
@@ -388,7 +468,7 @@ impl UserStore {
     }
 
     /// The outbox in `dev_seq` order, at most `limit` events.
-    pub async fn outbox(&self, limit: u32) -> Result<Vec<Event>, StoreError> {
+    async fn outbox(&self, limit: u32) -> Result<Vec<Event>, StoreError> {
         let tx = self.db.transaction(OUTBOX).build()?;
         let store = tx.object_store(OUTBOX)?;
         let mut out = Vec::new();
@@ -404,14 +484,14 @@ impl UserStore {
     }
 
     /// How many events wait in the outbox.
-    pub async fn outbox_len(&self) -> Result<u32, StoreError> {
+    async fn outbox_len(&self) -> Result<u32, StoreError> {
         let tx = self.db.transaction(OUTBOX).build()?;
         let store = tx.object_store(OUTBOX)?;
         Ok(store.count().primitive()?.await?)
     }
 
     /// The quarantined events.
-    pub async fn quarantined(&self) -> Result<Vec<QuarantinedEvent>, StoreError> {
+    async fn quarantined(&self) -> Result<Vec<QuarantinedEvent>, StoreError> {
         let tx = self.db.transaction(QUARANTINE).build()?;
         let store = tx.object_store(QUARANTINE)?;
         let mut out = Vec::new();
@@ -424,7 +504,7 @@ impl UserStore {
     /// Takes the server's answers to a push: acknowledged events leave the outbox;
     /// quarantined ones leave it too, into the quarantine store with their reason, and out of
     /// the case's events (the server never applied them), whose summary is refolded.
-    pub async fn acknowledge(
+    async fn acknowledge(
         &self,
         acked: &[u64],
         quarantined: &[QuarantinedEvent],
@@ -460,7 +540,7 @@ impl UserStore {
     }
 
     /// Forgets a quarantined event (the user withdrew it or wrote a revised one).
-    pub async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError> {
+    async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction(QUARANTINE)
@@ -477,11 +557,7 @@ impl UserStore {
     /// Applies one pull page in one transaction: its events, grants (complete cases) and
     /// revocations (cases to purge), the touched cases' summaries, and the new cursor, so a
     /// crash leaves either the whole page or none of it.
-    pub async fn apply_pull(
-        &self,
-        page: &crate::api::PullPage,
-        rules: &Rules,
-    ) -> Result<(), StoreError> {
+    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction([EVENTS, CASES, META])
@@ -519,28 +595,11 @@ impl UserStore {
         Ok(())
     }
 
-    /// Recomputes every summary (after the reference data changed).
-    pub async fn refold_all(&self, rules: &Rules) -> Result<(), StoreError> {
-        let ids: Vec<CaseId> = self.summaries().await?.iter().map(|s| s.id).collect();
-        let tx = self
-            .db
-            .transaction([EVENTS, CASES])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let events = tx.object_store(EVENTS)?;
-        let cases = tx.object_store(CASES)?;
-        for id in ids {
-            refold(&events, &cases, id, rules).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Closes the database and deletes it (sign-out).
-    pub async fn wipe(self, username: &str) -> Result<(), StoreError> {
-        self.db.as_ref().clone().close();
-        Database::delete_by_name(&user_db_name(username))?.await?;
-        Ok(())
+    async fn cursor(&self) -> Result<i64, StoreError> {
+        Ok(meta_get(&self.db, CURSOR_KEY)
+            .await?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0))
     }
 }
 
@@ -568,12 +627,10 @@ async fn refold(
     rules: &Rules,
 ) -> Result<Option<CaseSummary>, StoreError> {
     let list = read_case_events(events, case).await?;
-    if list.is_empty() {
+    let Some(summary) = summarize(case, &list, rules) else {
         cases.delete(case.to_string()).primitive()?.await?;
         return Ok(None);
-    }
-    let view = fold(case, &list);
-    let summary = CaseSummary::of(&view, &rules.policy, &rules.calendar);
+    };
     cases
         .put(serde_json::to_string(&summary)?.as_str())
         .with_key(case.to_string())
@@ -629,7 +686,7 @@ mod tests {
         assert_eq!(db.version() as u32, SCHEMA_VERSION);
         assert_eq!(
             store_names(&db),
-            [CASES, EVENTS, META, OUTBOX, QUARANTINE]
+            [BLOB_OUTBOX, BLOBS, CASES, EVENTS, META, OUTBOX, QUARANTINE]
                 .map(String::from)
                 .to_vec()
         );

@@ -1,0 +1,174 @@
+//! An in-memory [`CaseStore`]: the same contract as the IndexedDB store, for tests of the
+//! sync client and of screens' logic, and as the executable definition of what the IndexedDB
+//! store must do (both pass `contract.rs`).
+
+use std::{
+    cell::RefCell,
+    collections::{BTreeMap, BTreeSet},
+};
+
+use tousu_shared::{
+    author::Author,
+    event::Event,
+    ids::{CaseId, EventId},
+    summary::CaseSummary,
+};
+
+use super::{CaseStore, QuarantinedEvent, Rules, StoreError, summarize};
+use crate::api::PullPage;
+
+#[derive(Default)]
+struct State {
+    events: BTreeMap<CaseId, BTreeMap<EventId, Event>>,
+    outbox: BTreeMap<u64, Event>,
+    summaries: BTreeMap<CaseId, CaseSummary>,
+    quarantine: BTreeMap<EventId, QuarantinedEvent>,
+    author: Option<Author>,
+    cursor: i64,
+}
+
+impl State {
+    fn refold(&mut self, case: CaseId, rules: &Rules) -> Option<CaseSummary> {
+        let events: Vec<Event> = self
+            .events
+            .get(&case)
+            .map(|e| e.values().cloned().collect())
+            .unwrap_or_default();
+        match summarize(case, &events, rules) {
+            Some(summary) => {
+                self.summaries.insert(case, summary.clone());
+                Some(summary)
+            }
+            None => {
+                self.summaries.remove(&case);
+                None
+            }
+        }
+    }
+}
+
+/// Case data in memory; gone when dropped.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: RefCell<State>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The writing state last stored with an event.
+    pub fn author(&self) -> Option<Author> {
+        self.state.borrow().author.clone()
+    }
+}
+
+impl CaseStore for MemoryStore {
+    async fn append_local(
+        &self,
+        event: &Event,
+        author: &Author,
+        rules: &Rules,
+    ) -> Result<CaseSummary, StoreError> {
+        let mut s = self.state.borrow_mut();
+        s.events
+            .entry(event.case_id)
+            .or_default()
+            .insert(event.id, event.clone());
+        s.outbox.insert(event.dev_seq, event.clone());
+        s.author = Some(author.clone());
+        Ok(s.refold(event.case_id, rules)
+            .expect("the case has at least the event just written"))
+    }
+
+    async fn case_events(&self, case: CaseId) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .state
+            .borrow()
+            .events
+            .get(&case)
+            .map(|e| e.values().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    async fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+        Ok(self.state.borrow().summaries.values().cloned().collect())
+    }
+
+    async fn outbox(&self, limit: u32) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .state
+            .borrow()
+            .outbox
+            .values()
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn outbox_len(&self) -> Result<u32, StoreError> {
+        Ok(self.state.borrow().outbox.len() as u32)
+    }
+
+    async fn quarantined(&self) -> Result<Vec<QuarantinedEvent>, StoreError> {
+        Ok(self.state.borrow().quarantine.values().cloned().collect())
+    }
+
+    async fn acknowledge(
+        &self,
+        acked: &[u64],
+        quarantined: &[QuarantinedEvent],
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
+        let mut s = self.state.borrow_mut();
+        for seq in acked {
+            s.outbox.remove(seq);
+        }
+        for q in quarantined {
+            s.outbox.remove(&q.event.dev_seq);
+            if let Some(events) = s.events.get_mut(&q.event.case_id) {
+                events.remove(&q.event.id);
+            }
+            s.quarantine.insert(q.event.id, q.clone());
+            s.refold(q.event.case_id, rules);
+        }
+        Ok(())
+    }
+
+    async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError> {
+        self.state.borrow_mut().quarantine.remove(&id);
+        Ok(())
+    }
+
+    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError> {
+        let mut s = self.state.borrow_mut();
+        let mut touched = BTreeSet::new();
+        for event in page
+            .events
+            .iter()
+            .chain(page.grants.iter().flat_map(|g| g.events.iter()))
+        {
+            s.events
+                .entry(event.case_id)
+                .or_default()
+                .insert(event.id, event.clone());
+            touched.insert(event.case_id);
+        }
+        for case in &page.revocations {
+            s.events.remove(case);
+            s.summaries.remove(case);
+            touched.remove(case);
+        }
+        for case in touched {
+            s.refold(case, rules);
+        }
+        s.cursor = page.cursor;
+        Ok(())
+    }
+
+    async fn cursor(&self) -> Result<i64, StoreError> {
+        Ok(self.state.borrow().cursor)
+    }
+}

@@ -1,0 +1,187 @@
+//! The sync client's push and pull against a fake transport, with the in-memory and the
+//! IndexedDB store.
+
+use std::cell::RefCell;
+
+use tousu_shared::{
+    api::sync::{PushResponse, PushResult, Quarantine},
+    event::Event,
+    testing::body,
+};
+use wasm_bindgen_test::*;
+
+use super::{Transport, pull_pages, push_outbox};
+use crate::{
+    api::{ApiError, PullPage},
+    store::{
+        CaseStore, MemoryStore, UserStore,
+        contract::{Tablet, registered, rules},
+    },
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A server in memory: remembers pushed batches, refuses events whose note text says so,
+/// fails while `down`, and serves prepared pull pages.
+#[derive(Default)]
+struct FakeServer {
+    down: RefCell<bool>,
+    batches: RefCell<Vec<Vec<Event>>>,
+    pages: RefCell<Vec<PullPage>>,
+    cursors_asked: RefCell<Vec<i64>>,
+}
+
+impl Transport for FakeServer {
+    async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError> {
+        if *self.down.borrow() {
+            return Err(ApiError::Unreachable("offline".into()));
+        }
+        let events: Vec<Event> = events
+            .into_iter()
+            .map(|v| serde_json::from_value(v).expect("events"))
+            .collect();
+        let results = events
+            .iter()
+            .map(|e| {
+                if serde_json::to_string(&e.body).unwrap().contains("越权") {
+                    PushResult::Quarantined {
+                        event_id: Some(e.id),
+                        why: Quarantine::Forbidden {
+                            denied: tousu_shared::access::Denied::RoleLacks,
+                        },
+                    }
+                } else {
+                    PushResult::Applied {
+                        event_id: e.id,
+                        seq: e.dev_seq as i64,
+                    }
+                }
+            })
+            .collect();
+        self.batches.borrow_mut().push(events);
+        Ok(PushResponse {
+            results,
+            numbers: Vec::new(),
+            server_time: 1,
+        })
+    }
+
+    async fn pull(&self, cursor: i64, _limit: u32) -> Result<PullPage, ApiError> {
+        self.cursors_asked.borrow_mut().push(cursor);
+        let mut pages = self.pages.borrow_mut();
+        Ok(if pages.is_empty() {
+            PullPage {
+                events: Vec::new(),
+                grants: Vec::new(),
+                revocations: Vec::new(),
+                cursor,
+                more: false,
+                server_time: 2,
+            }
+        } else {
+            pages.remove(0)
+        })
+    }
+}
+
+async fn push_files_every_answer<S: CaseStore>(store: S) {
+    let mut tablet = Tablet::new(7, "handler");
+    let mut written = Vec::new();
+    // More than one batch (200): 250 registrations, one event the server refuses.
+    for n in 0..250 {
+        let e = registered(&mut tablet, n);
+        store
+            .append_local(&e, &tablet.author, &rules())
+            .await
+            .unwrap();
+        written.push(e);
+    }
+    let bad = tablet.write(
+        written[0].case_id,
+        vec![written[0].id],
+        body::note("越权操作"),
+    );
+    store
+        .append_local(&bad, &tablet.author, &rules())
+        .await
+        .unwrap();
+
+    let server = FakeServer::default();
+    *server.down.borrow_mut() = true;
+    let err = push_outbox(&store, &server, &rules(), 9).await;
+    assert!(matches!(
+        err,
+        Err(super::SyncError::Api(ApiError::Unreachable(_)))
+    ));
+    assert_eq!(
+        store.outbox_len().await.unwrap(),
+        251,
+        "nothing lost while offline"
+    );
+
+    *server.down.borrow_mut() = false;
+    let progress = push_outbox(&store, &server, &rules(), 9).await.unwrap();
+    assert_eq!((progress.acknowledged, progress.quarantined), (250, 1));
+    let sent: Vec<u64> = server
+        .batches
+        .borrow()
+        .iter()
+        .flat_map(|b| b.iter().map(|e| e.dev_seq))
+        .collect();
+    assert_eq!(sent, (1..=251).collect::<Vec<u64>>(), "in dev_seq order");
+    assert_eq!(server.batches.borrow().len(), 2);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    let refused = store.quarantined().await.unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].event.id, bad.id);
+    assert_eq!(refused[0].at, 9);
+}
+
+async fn pull_follows_pages_and_resumes_from_the_cursor<S: CaseStore>(store: S) {
+    let mut office = Tablet::new(8, "supervisor");
+    let a = registered(&mut office, 1);
+    let b = registered(&mut office, 2);
+    let page = |events: Vec<Event>, cursor, more| PullPage {
+        events,
+        grants: Vec::new(),
+        revocations: Vec::new(),
+        cursor,
+        more,
+        server_time: 3,
+    };
+    let server = FakeServer::default();
+    *server.pages.borrow_mut() = vec![page(vec![a], 10, true), page(vec![b], 20, false)];
+    let progress = pull_pages(&store, &server, &rules()).await.unwrap();
+    assert_eq!(progress.changed_pages, 2);
+    assert_eq!(*server.cursors_asked.borrow(), vec![0, 10]);
+    assert_eq!(store.summaries().await.unwrap().len(), 2);
+    // The next run starts where this one ended.
+    pull_pages(&store, &server, &rules()).await.unwrap();
+    assert_eq!(*server.cursors_asked.borrow(), vec![0, 10, 20]);
+}
+
+async fn idb(name: &str) -> UserStore {
+    UserStore::open(&format!("sync-{name}-{}", uuid::Uuid::now_v7()))
+        .await
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn memory_push_files_every_answer() {
+    push_files_every_answer(MemoryStore::new()).await;
+}
+
+#[wasm_bindgen_test]
+async fn idb_push_files_every_answer() {
+    push_files_every_answer(idb("push").await).await;
+}
+
+#[wasm_bindgen_test]
+async fn memory_pull_follows_pages_and_resumes() {
+    pull_follows_pages_and_resumes_from_the_cursor(MemoryStore::new()).await;
+}
+
+#[wasm_bindgen_test]
+async fn idb_pull_follows_pages_and_resumes() {
+    pull_follows_pages_and_resumes_from_the_cursor(idb("pull").await).await;
+}
