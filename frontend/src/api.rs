@@ -130,7 +130,11 @@ pub struct GrantEvents {
 
 /// `GET /sync/pull`.
 pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullPage, ApiError> {
-    get(&format!("/sync/pull?cursor={cursor}&limit={limit}"), token).await
+    get(
+        &format!("/sync/pull?cursor={cursor}&limit={limit}&views=false"),
+        token,
+    )
+    .await
 }
 
 /// `PUT /blobs/{hash}`: uploads an attachment (idempotent).
@@ -204,7 +208,7 @@ mod tests {
         let response = PullResponse {
             events: events[..2].to_vec(),
             grants: vec![CaseGrant {
-                case: visible,
+                case: Some(visible),
                 events: events.clone(),
             }],
             revocations: vec![case],

@@ -187,8 +187,10 @@ async fn sync_once(app: App) -> Result<(), SyncError> {
     let result = async {
         upload_blobs(&store, &token).await?;
         push_all(app, &store, &token).await?;
-        pull_all(app, &store, &token).await?;
+        // Reference data first: new deadlines refold the cases already here, not the ones
+        // about to arrive (on a fresh device that is none).
         refresh_reference(app, &store, &token).await?;
+        pull_all(app, &store, &token).await?;
         store::meta_put(
             store.db(),
             LAST_SYNC_KEY,
@@ -260,7 +262,7 @@ impl Transport for Http<'_> {
 }
 
 /// What one push or pull run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     /// Events acknowledged (applied or duplicate).
     pub acknowledged: usize,
@@ -270,6 +272,10 @@ pub struct Progress {
     pub changed_pages: usize,
     /// The latest server clock seen.
     pub server_time: Option<i64>,
+    /// Milliseconds waiting for the server (requests and decoding).
+    pub network_ms: f64,
+    /// Milliseconds writing to the store.
+    pub store_ms: f64,
 }
 
 /// Pushes the whole outbox in `dev_seq` order, in batches, and files the answers: applied and
@@ -342,9 +348,13 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
     let mut progress = Progress::default();
     let mut cursor = store.cursor().await?;
     loop {
+        let t0 = js_sys::Date::now();
         let page = transport.pull(cursor, PULL_PAGE).await?;
+        let t1 = js_sys::Date::now();
         progress.server_time = Some(page.server_time);
         store.apply_pull(&page, rules).await?;
+        progress.network_ms += t1 - t0;
+        progress.store_ms += js_sys::Date::now() - t1;
         cursor = page.cursor;
         if !page.events.is_empty() || !page.grants.is_empty() || !page.revocations.is_empty() {
             progress.changed_pages += 1;
@@ -369,9 +379,23 @@ async fn push_all(app: App, store: &store::UserStore, token: &str) -> Result<(),
     progress.map(drop)
 }
 
+/// Keeps the last run's timings on `window.__tousuSync` for benchmarks and support staff.
+fn record_timing(what: &str, progress: &Progress) {
+    let entry = js_sys::Object::new();
+    let set = |k: &str, v: f64| {
+        let _ = js_sys::Reflect::set(&entry, &k.into(), &JsValue::from_f64(v));
+    };
+    set("network_ms", progress.network_ms);
+    set("store_ms", progress.store_ms);
+    set("changed_pages", progress.changed_pages as f64);
+    let _ = js_sys::Reflect::set(&entry, &"what".into(), &what.into());
+    let _ = js_sys::Reflect::set(&window(), &"__tousuSync".into(), &entry);
+}
+
 async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
     let rules = app.reference.with_untracked(|r| r.rules.clone());
     let progress = pull_pages(store, &Http { token }, &rules).await?;
+    record_timing("pull", &progress);
     if let Some(t) = progress.server_time {
         observe(app, t);
     }

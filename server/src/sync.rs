@@ -458,6 +458,7 @@ fn grant(
     principal: &Principal,
     view: &CaseView,
     ctx: &AccessContext,
+    with_view: bool,
 ) -> Result<Option<CaseGrant>, StoreError> {
     let Some(case) = visible_case(principal, view, ctx) else {
         return Ok(None);
@@ -466,7 +467,10 @@ fn grant(
         .iter()
         .map(|e| mask_event(e, case.visibility))
         .collect();
-    Ok(Some(CaseGrant { case, events }))
+    Ok(Some(CaseGrant {
+        case: with_view.then_some(case),
+        events,
+    }))
 }
 
 /// One page of what changed after `cursor` in the caller's scope. A first pull (cursor 0)
@@ -476,6 +480,7 @@ pub fn pull(
     caller: &Caller,
     cursor: i64,
     limit: i64,
+    with_views: bool,
     ctx: &AccessContext,
 ) -> Result<PullResponse, StoreError> {
     let principal = &caller.principal;
@@ -496,7 +501,7 @@ pub fn pull(
         for raw in views {
             let view: CaseView =
                 serde_json::from_str(&raw?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            if let Some(g) = grant(conn, principal, &view, ctx)? {
+            if let Some(g) = grant(conn, principal, &view, ctx, with_views)? {
                 response.grants.push(g);
             }
         }
@@ -529,7 +534,7 @@ pub fn pull(
             continue;
         }
         if enters_scope(&event.body) && !granted.contains(&case) {
-            if let Some(g) = grant(conn, principal, view, ctx)? {
+            if let Some(g) = grant(conn, principal, view, ctx, with_views)? {
                 response.grants.push(g);
             }
             granted.insert(case);

@@ -215,8 +215,10 @@ pub mod sync {
     /// may see it, and all its events, masked alike.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CaseGrant {
-        /// The case, shaped for the caller.
-        pub case: VisibleCase,
+        /// The case, shaped for the caller; left out when the client asked for events only
+        /// (`views=false`: the app folds the events itself).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub case: Option<VisibleCase>,
         /// Its events, masked alike.
         pub events: Vec<Event>,
     }

@@ -220,7 +220,11 @@ async fn every_role_times_every_operation_times_every_state() -> anyhow::Result<
             .await?;
         let pull = if res.status() == 200 {
             let page: tousu_shared::api::sync::PullResponse = res.json().await?;
-            if page.grants.iter().any(|g| g.case.view.id == case) {
+            if page
+                .grants
+                .iter()
+                .any(|g| g.case.as_ref().is_some_and(|c| c.view.id == case))
+            {
                 "sees"
             } else {
                 "-"

@@ -153,12 +153,14 @@ async fn the_server_masks_personal_data_before_it_leaves() -> anyhow::Result<()>
     }
     let page: tousu_shared::api::sync::PullResponse = serde_json::from_str(&raw)?;
     let grant = &page.grants[0];
-    assert_eq!(grant.case.visibility, Visibility::Masked);
-    let contact = grant.case.masked_contact.clone().unwrap();
+    assert_eq!(grant.case.as_ref().unwrap().visibility, Visibility::Masked);
+    let contact = grant.case.as_ref().unwrap().masked_contact.clone().unwrap();
     assert_eq!(contact.phone.as_deref(), Some("138****5678"));
     assert_eq!(
         grant
             .case
+            .as_ref()
+            .unwrap()
             .view
             .registration
             .as_ref()

@@ -261,6 +261,16 @@ async fn pull_follows_scope_masks_and_sends_grants_and_revocations() -> anyhow::
     );
     let events = snapshot.grants[0].events.clone();
     assert_eq!(events.len(), 2, "registration and the server's number");
+    // The app asks for events only: the same grants without the folded views.
+    let (status, lean) = sup_api
+        .get("/api/v1/sync/pull?cursor=0&views=false")
+        .await?;
+    assert_eq!(status, 200);
+    assert!(lean["grants"][0].get("case").is_none(), "{lean}");
+    assert_eq!(
+        lean["grants"][0]["events"].as_array().map(Vec::len),
+        Some(2)
+    );
     sup.sees(&events);
     let cursor = snapshot.cursor;
     sup_api
@@ -277,6 +287,8 @@ async fn pull_follows_scope_masks_and_sends_grants_and_revocations() -> anyhow::
     assert_eq!(page.grants.len(), 1);
     let phone = page.grants[0]
         .case
+        .as_ref()
+        .expect("views by default")
         .view
         .registration
         .as_ref()

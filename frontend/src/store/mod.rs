@@ -9,6 +9,8 @@ pub(crate) mod contract;
 pub mod memory;
 
 use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub use memory::MemoryStore;
@@ -37,7 +39,8 @@ pub const USER_DB_PREFIX: &str = "tousu-user-";
 
 /// Key-value store: device id, session, writing state, sync cursor. Present since version 1.
 pub const META: &str = "meta";
-/// Events by `"<case id>/<event id>"` (so a case's events are one key range). Since v3.
+/// Each case's events as one JSON array, by case id (one record per case: a first sync of
+/// 10,000 cases writes 10,000 records, not 50,000). Since v3.
 pub const EVENTS: &str = "events";
 /// Events not yet acknowledged by the server, by `dev_seq`. Since v3.
 pub const OUTBOX: &str = "outbox";
@@ -209,15 +212,6 @@ pub async fn device_id(db: &Database) -> Result<String, StoreError> {
 /// The name of `username`'s own database.
 pub fn user_db_name(username: &str) -> String {
     format!("{USER_DB_PREFIX}{username}")
-}
-
-fn event_key(case: CaseId, event: EventId) -> String {
-    format!("{case}/{event}")
-}
-
-/// The key range holding every event of `case` (`/` sorts before `0`, `0` after `/`).
-fn case_range(case: CaseId) -> std::ops::Range<String> {
-    format!("{case}/")..format!("{case}0")
 }
 
 /// An event the server stored without applying, kept with its reason until the user revises
@@ -400,7 +394,8 @@ impl UserStore {
         let events = tx.object_store(EVENTS)?;
         let cases = tx.object_store(CASES)?;
         for id in ids {
-            refold(&events, &cases, id, rules).await?;
+            let list = read_case_events(&events, id).await?;
+            write_summary(&cases, id, &list, rules)?;
         }
         tx.commit().await?;
         Ok(())
@@ -428,19 +423,16 @@ impl CaseStore for UserStore {
             .transaction([EVENTS, OUTBOX, CASES, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        let json = serde_json::to_string(event)?;
         let events = tx.object_store(EVENTS)?;
-        events
-            .put(json.as_str())
-            .with_key(event_key(event.case_id, event.id))
-            .primitive()?
-            .await?;
+        let mut list = read_case_events(&events, event.case_id).await?;
+        merge(&mut list, std::slice::from_ref(event));
+        write_case_events(&events, event.case_id, &list)?;
         tx.object_store(OUTBOX)?
-            .put(json.as_str())
+            .put(serde_json::to_string(event)?.as_str())
             .with_key(event.dev_seq as f64)
             .primitive()?
             .await?;
-        let summary = refold(&events, &tx.object_store(CASES)?, event.case_id, rules).await?;
+        let summary = write_summary(&tx.object_store(CASES)?, event.case_id, &list, rules)?;
         tx.object_store(META)?
             .put(serde_json::to_string(author)?.as_str())
             .with_key(AUTHOR_KEY)
@@ -524,16 +516,15 @@ impl CaseStore for UserStore {
         let quarantine = tx.object_store(QUARANTINE)?;
         for q in quarantined {
             outbox.delete(q.event.dev_seq as f64).primitive()?.await?;
-            events
-                .delete(event_key(q.event.case_id, q.event.id))
-                .primitive()?
-                .await?;
+            let mut list = read_case_events(&events, q.event.case_id).await?;
+            list.retain(|e| e.id != q.event.id);
+            write_case_events(&events, q.event.case_id, &list)?;
+            write_summary(&cases, q.event.case_id, &list, rules)?;
             quarantine
                 .put(serde_json::to_string(q)?.as_str())
                 .with_key(q.event.id.to_string())
                 .primitive()?
                 .await?;
-            refold(&events, &cases, q.event.case_id, rules).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -558,39 +549,71 @@ impl CaseStore for UserStore {
     /// revocations (cases to purge), the touched cases' summaries, and the new cursor, so a
     /// crash leaves either the whole page or none of it.
     async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError> {
+        // Relaxed durability: a pulled page lost to a power cut before the disk flush is
+        // pulled again (its cursor is in the same transaction); local work is never written
+        // this way.
         let tx = self
             .db
-            .transaction([EVENTS, CASES, META])
+            .transaction([EVENTS, CASES, META, OUTBOX])
             .with_mode(TransactionMode::Readwrite)
+            .with_options(
+                indexed_db_futures::transaction::TransactionOptions::new().with_durability(
+                    indexed_db_futures::transaction::TransactionDurability::Relaxed,
+                ),
+            )
             .build()?;
         let events = tx.object_store(EVENTS)?;
         let cases = tx.object_store(CASES)?;
-        let mut touched = std::collections::BTreeSet::new();
-        let all = page
-            .events
-            .iter()
-            .chain(page.grants.iter().flat_map(|g| g.events.iter()));
-        for event in all {
-            events
-                .put(serde_json::to_string(event)?.as_str())
-                .with_key(event_key(event.case_id, event.id))
+        let revoked: BTreeSet<CaseId> = page.revocations.iter().copied().collect();
+        for case in &revoked {
+            drop(events.delete(case.to_string()).primitive()?);
+            drop(cases.delete(case.to_string()).primitive()?);
+        }
+        // A grant is the case complete: its record is the grant's events plus this device's
+        // own unsent ones, written without reading the case back.
+        let mut unsent: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
+        if !page.grants.is_empty() {
+            for raw in tx
+                .object_store(OUTBOX)?
+                .get_all::<String>()
                 .primitive()?
-                .await?;
-            touched.insert(event.case_id);
+                .await?
+            {
+                let event: Event = serde_json::from_str(&raw?)?;
+                unsent.entry(event.case_id).or_default().push(event);
+            }
         }
-        for case in &page.revocations {
-            events.delete(case_range(*case)).primitive()?.await?;
-            cases.delete(case.to_string()).primitive()?.await?;
-            touched.remove(case);
+        let mut granted = BTreeSet::new();
+        for grant in &page.grants {
+            let Some(case) = grant.events.first().map(|e| e.case_id) else {
+                continue;
+            };
+            if revoked.contains(&case) || !granted.insert(case) {
+                continue;
+            }
+            let mut list = grant.events.clone();
+            merge(&mut list, &unsent.remove(&case).unwrap_or_default());
+            write_case_events(&events, case, &list)?;
+            write_summary(&cases, case, &list, rules)?;
         }
-        for case in touched {
-            refold(&events, &cases, case, rules).await?;
+        let mut news: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
+        for event in &page.events {
+            if !revoked.contains(&event.case_id) && !granted.contains(&event.case_id) {
+                news.entry(event.case_id).or_default().push(event.clone());
+            }
         }
-        tx.object_store(META)?
-            .put(page.cursor.to_string().as_str())
-            .with_key(CURSOR_KEY)
-            .primitive()?
-            .await?;
+        for (case, new) in news {
+            let mut list = read_case_events(&events, case).await?;
+            merge(&mut list, &new);
+            write_case_events(&events, case, &list)?;
+            write_summary(&cases, case, &list, rules)?;
+        }
+        drop(
+            tx.object_store(META)?
+                .put(page.cursor.to_string().as_str())
+                .with_key(CURSOR_KEY)
+                .primitive()?,
+        );
         tx.commit().await?;
         Ok(())
     }
@@ -607,35 +630,62 @@ async fn read_case_events(
     events: &indexed_db_futures::object_store::ObjectStore<'_>,
     case: CaseId,
 ) -> Result<Vec<Event>, StoreError> {
-    let mut out = Vec::new();
-    for raw in events
-        .get_all::<String>()
-        .with_query(case_range(case))
-        .primitive()?
-        .await?
-    {
-        out.push(serde_json::from_str(&raw?)?);
+    let raw: Option<String> = events.get(case.to_string()).primitive()?.await?;
+    match raw {
+        Some(raw) => Ok(serde_json::from_str(&raw)?),
+        None => Ok(Vec::new()),
     }
-    Ok(out)
 }
 
-/// Folds `case` from the events in `events` and writes its summary to `cases`.
-async fn refold(
+/// Adds `new` to `list`, an event already there (same id) replaced by its newer copy (the
+/// server's masked copy of an event replaces this device's).
+fn merge(list: &mut Vec<Event>, new: &[Event]) {
+    for event in new {
+        match list.iter_mut().find(|e| e.id == event.id) {
+            Some(slot) => *slot = event.clone(),
+            None => list.push(event.clone()),
+        }
+    }
+}
+
+/// Writes a case's event record (deleting it when empty). The request is issued, not awaited:
+/// IndexedDB runs a transaction's requests in order, and a failure aborts the transaction,
+/// which its commit reports; waiting for each answer would cost an event-loop turn per case.
+fn write_case_events(
     events: &indexed_db_futures::object_store::ObjectStore<'_>,
+    case: CaseId,
+    list: &[Event],
+) -> Result<(), StoreError> {
+    if list.is_empty() {
+        drop(events.delete(case.to_string()).primitive()?);
+    } else {
+        drop(
+            events
+                .put(serde_json::to_string(list)?)
+                .with_key(case.to_string())
+                .primitive()?,
+        );
+    }
+    Ok(())
+}
+
+/// Folds `list` and writes the case's summary (issued, not awaited, as above).
+fn write_summary(
     cases: &indexed_db_futures::object_store::ObjectStore<'_>,
     case: CaseId,
+    list: &[Event],
     rules: &Rules,
 ) -> Result<Option<CaseSummary>, StoreError> {
-    let list = read_case_events(events, case).await?;
-    let Some(summary) = summarize(case, &list, rules) else {
-        cases.delete(case.to_string()).primitive()?.await?;
+    let Some(summary) = summarize(case, list, rules) else {
+        drop(cases.delete(case.to_string()).primitive()?);
         return Ok(None);
     };
-    cases
-        .put(serde_json::to_string(&summary)?.as_str())
-        .with_key(case.to_string())
-        .primitive()?
-        .await?;
+    drop(
+        cases
+            .put(serde_json::to_string(&summary)?)
+            .with_key(case.to_string())
+            .primitive()?,
+    );
     Ok(Some(summary))
 }
 

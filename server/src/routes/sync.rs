@@ -64,6 +64,10 @@ pub struct PullQuery {
     /// Page size (default 500, at most 2000).
     #[serde(default)]
     pub limit: Option<i64>,
+    /// Whether grants carry the folded, masked view besides their events (default true;
+    /// the app passes `false` and folds the events itself).
+    #[serde(default)]
+    pub views: Option<bool>,
 }
 
 /// `GET /api/v1/sync/pull?cursor=…`.
@@ -81,7 +85,14 @@ pub async fn pull(
         .store
         .read(move |conn| {
             let ctx = crate::archive::context(conn, &caller.principal, now)?;
-            sync::pull(conn, &caller, q.cursor, limit, &ctx)
+            sync::pull(
+                conn,
+                &caller,
+                q.cursor,
+                limit,
+                q.views.unwrap_or(true),
+                &ctx,
+            )
         })
         .await?;
     Ok(Json(response))
