@@ -27,6 +27,17 @@ where
     result
 }
 
+/// Waits until the quick revisit form closed: the event is committed locally (a page load
+/// before that would abandon the write, as it would for a person closing the tab).
+async fn saved(browser: &Browser) -> anyhow::Result<()> {
+    browser
+        .wait_for_script(
+            "the revisit to be saved",
+            "return !document.querySelector('[data-testid=revisit-submit]')",
+        )
+        .await
+}
+
 async fn url_case(browser: &Browser) -> anyhow::Result<String> {
     Ok(browser
         .client
@@ -373,6 +384,7 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
         browser.fill("field-comment", "赔偿金额不认可").await?;
         browser.screenshot("30-revisit-form").await?;
         browser.click("revisit-submit").await?;
+        saved(browser).await?;
         browser
             .client
             .goto(&format!("{}/cases/{case}", server.url))
@@ -398,6 +410,7 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
         browser.click("revisit-open").await?;
         browser.click("radio-satisfaction-satisfied").await?;
         browser.click("revisit-submit").await?;
+        saved(browser).await?;
         browser
             .client
             .goto(&format!("{}/cases/{case}", server.url))
@@ -411,6 +424,11 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
 
         // The supervisor closes it.
         browser.click("sign-out").await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=page-login]"))
+            .await?;
         browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
         browser
             .client
