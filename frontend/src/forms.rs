@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 use tousu_shared::{
     clock::{Date, Timestamp},
     event::{
-        Classified, Closed, DeadlineSet, Dispatched, EventBody, ExecutionRecorded, FeedbackGiven,
-        NoteAdded, PlanProposed, PlanReviewed, Reasoned, ReportSubmitted, RevisitRecorded,
+        AccountabilityRecorded, AppealDecided, AppealFiled, Classified, Closed, DeadlineSet,
+        Dispatched, EventBody, ExecutionRecorded, FeedbackGiven, LinkedDuplicate, NoteAdded,
+        PlanProposed, PlanReviewed, Reasoned, ReportSubmitted, RevisitRecorded,
     },
-    ids::{CategoryId, DepartmentId},
+    ids::{CaseId, CategoryId, DepartmentId, UserId},
     model::{
-        CaseDetails, CaseKind, Catalog, Channel, Complainant, FeedbackChannel, Goods, NoteKind,
-        PlanDecision, Registration, RevisitMethod, Satisfaction, Severity,
+        CaseDetails, CaseKind, Catalog, Channel, Complainant, FeedbackChannel, Goods, Measure,
+        NoteKind, PlanDecision, Registration, Responsibility, RevisitMethod, Satisfaction,
+        Severity,
     },
     validate::{Email, Field, FieldError, LongText, Money, PhoneNumber, Rule, ShortText},
 };
@@ -188,6 +190,7 @@ fn money_opt(c: &mut Check, raw: &str) -> Option<Money> {
 pub fn command_body(
     command: tousu_shared::event::CommandKind,
     v: &Values,
+    offset_minutes: i32,
 ) -> Result<EventBody, Vec<FieldError>> {
     use tousu_shared::event::CommandKind as C;
     let mut c = Check::default();
@@ -328,9 +331,73 @@ pub fn command_body(
             let summary = long_opt(&mut c, Field::Summary, get(v, "summary"));
             Some(EventBody::Closed(Closed { summary }))
         }
+        C::RecordAccountability => {
+            let person = c.take(UserId::parse(get(v, "person")).map_err(|mut e| {
+                e.field = Field::Person;
+                e
+            }));
+            let responsibility: Option<Responsibility> =
+                c.take(enum_value(Field::Text, get(v, "responsibility")));
+            let measure: Option<Measure> = c.take(enum_value(Field::Text, get(v, "measure")));
+            let reason = long(&mut c, Field::Reason, get(v, "reason"));
+            let until = c.take(
+                Date::parse(get(v, "appeal_until"))
+                    .map(|d| Timestamp::from_local(d.succ(), 0, 0, offset_minutes))
+                    .map_err(|_| FieldError::new(Field::Deadline, Rule::BadFormat)),
+            );
+            match (person, responsibility, measure, reason, until) {
+                (Some(person), Some(responsibility), Some(measure), Some(reason), Some(until)) => {
+                    Some(EventBody::AccountabilityRecorded(AccountabilityRecorded {
+                        person,
+                        responsibility,
+                        measure,
+                        reason,
+                        appeal_until: until,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        C::FileAppeal => {
+            let accountability = c.take(event_id(Field::Accountability, get(v, "accountability")));
+            let reason = long(&mut c, Field::Reason, get(v, "reason"));
+            match (accountability, reason) {
+                (Some(accountability), Some(reason)) => Some(EventBody::AppealFiled(AppealFiled {
+                    accountability,
+                    reason,
+                })),
+                _ => None,
+            }
+        }
+        C::DecideAppeal => {
+            let appeal = c.take(event_id(Field::Appeal, get(v, "appeal")));
+            let decision = long(&mut c, Field::Text, get(v, "decision"));
+            match (appeal, decision) {
+                (Some(appeal), Some(decision)) => Some(EventBody::AppealDecided(AppealDecided {
+                    appeal,
+                    upheld: get(v, "upheld") == "true",
+                    decision,
+                })),
+                _ => None,
+            }
+        }
+        C::LinkDuplicate => c
+            .take(
+                get(v, "of")
+                    .parse::<uuid::Uuid>()
+                    .map(CaseId)
+                    .map_err(|_| FieldError::new(Field::CaseNumber, Rule::Required)),
+            )
+            .map(|of| EventBody::LinkedDuplicate(LinkedDuplicate { of })),
         _ => None,
     };
     c.finish(body)
+}
+
+fn event_id(field: Field, raw: &str) -> Result<tousu_shared::ids::EventId, FieldError> {
+    raw.parse::<uuid::Uuid>()
+        .map(tousu_shared::ids::EventId)
+        .map_err(|_| FieldError::new(field, Rule::Required))
 }
 
 /// The commands this app has a form for (the rest are shown, but done on the office desktop
@@ -353,6 +420,10 @@ pub fn has_form(command: tousu_shared::event::CommandKind) -> bool {
             | C::GiveFeedback
             | C::RecordRevisit
             | C::Close
+            | C::RecordAccountability
+            | C::FileAppeal
+            | C::DecideAppeal
+            | C::LinkDuplicate
     )
 }
 
@@ -424,9 +495,33 @@ mod tests {
     #[test]
     fn returning_a_plan_needs_a_comment() {
         use tousu_shared::event::CommandKind as C;
-        let errors = command_body(C::ReviewPlan, &values(&[("decision", "returned")])).unwrap_err();
+        let errors =
+            command_body(C::ReviewPlan, &values(&[("decision", "returned")]), 480).unwrap_err();
         assert_eq!(errors[0].field, Field::Comment);
-        assert!(command_body(C::ReviewPlan, &values(&[("decision", "approved")])).is_ok());
+        assert!(command_body(C::ReviewPlan, &values(&[("decision", "approved")]), 480).is_ok());
+    }
+
+    #[test]
+    fn accountability_appeals_until_the_end_of_the_chosen_day() {
+        use tousu_shared::event::CommandKind as C;
+        let v = values(&[
+            ("person", "handler"),
+            ("responsibility", "direct"),
+            ("measure", "written_self_review"),
+            ("reason", "未按时限反馈"),
+            ("appeal_until", "2026-11-30"),
+        ]);
+        let Ok(EventBody::AccountabilityRecorded(a)) =
+            command_body(C::RecordAccountability, &v, 480)
+        else {
+            panic!("valid accountability");
+        };
+        assert_eq!(
+            a.appeal_until,
+            Timestamp::from_local(Date::new(2026, 12, 1).unwrap(), 0, 0, 480)
+        );
+        let errors = command_body(C::RecordAccountability, &values(&[]), 480).unwrap_err();
+        assert!(errors.len() >= 4, "{errors:?}");
     }
 
     #[test]

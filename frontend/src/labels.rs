@@ -220,6 +220,30 @@ pub fn satisfaction(tr: Tr, s: Satisfaction) -> &'static str {
     }
 }
 
+/// Kinds of responsibility (責任類型).
+pub fn responsibility(tr: Tr, r: tousu_shared::model::Responsibility) -> &'static str {
+    use tousu_shared::model::Responsibility as R;
+    match r {
+        R::Direct => tr.t("直接责任", "直接責任", "Direct"),
+        R::Indirect => tr.t("间接责任", "間接責任", "Indirect"),
+        R::Primary => tr.t("主要责任", "主要責任", "Primary"),
+        R::Secondary => tr.t("次要责任", "次要責任", "Secondary"),
+        R::Leadership => tr.t("领导责任", "領導責任", "Leadership"),
+    }
+}
+
+/// Accountability measures.
+pub fn measure(tr: Tr, m: tousu_shared::model::Measure) -> &'static str {
+    use tousu_shared::model::Measure as M;
+    match m {
+        M::CriticismEducation => tr.t("批评教育", "批評教育", "Criticism and education"),
+        M::WrittenSelfReview => tr.t("书面检讨", "書面檢討", "Written self-review"),
+        M::Fine => tr.t("罚款", "罰款", "Fine"),
+        M::Reassignment => tr.t("调岗", "調崗", "Reassignment"),
+        M::Dismissal => tr.t("辞退", "辭退", "Dismissal"),
+    }
+}
+
 /// Deadline names.
 pub fn sla_stage(tr: Tr, s: SlaStage) -> &'static str {
     match s {
@@ -311,6 +335,10 @@ pub fn field(tr: Tr, f: Field) -> &'static str {
         F::Summary => tr.t("结案说明", "結案說明", "Summary"),
         F::Amount => tr.t("金额", "金額", "Amount"),
         F::ReceivedAt => tr.t("受理时间", "受理時間", "Received at"),
+        F::Person => tr.t("人员", "人員", "Person"),
+        F::CaseNumber => tr.t("案件编号", "案件編號", "Case number"),
+        F::Accountability => tr.t("责任追究决定", "責任追究決定", "Accountability decision"),
+        F::Appeal => tr.t("申诉", "申訴", "Appeal"),
         F::OccurredAt => tr.t("发生时间", "發生時間", "When it happened"),
         _ => tr.t("内容", "內容", "Text"),
     }

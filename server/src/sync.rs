@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tousu_shared::{
-    access::{AccessContext, Principal, Visibility, authorize_event, mask_event, visible_case},
+    access::{AccessContext, Principal, Visibility, authorize_event, shape_event, visible_case},
     api::sync::{CaseGrant, PullResponse, PushResponse, PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Hlc, MAX_CLOCK_DRIFT_MS, Timestamp},
     event::{Actor, Event, EventBody, NumberAssigned, SCHEMA_VERSION},
@@ -465,7 +465,7 @@ fn grant(
     };
     let events = case_events(conn, view.id)?
         .iter()
-        .map(|e| mask_event(e, case.visibility))
+        .map(|e| shape_event(principal, view, e, case.visibility))
         .collect();
     Ok(Some(CaseGrant {
         case: with_view.then_some(case),
@@ -541,7 +541,9 @@ pub fn pull(
             continue;
         }
         if !granted.contains(&case) {
-            response.events.push(mask_event(&event, visibility));
+            response
+                .events
+                .push(shape_event(principal, view, &event, visibility));
         }
     }
     response.revocations = revoked.into_iter().collect();

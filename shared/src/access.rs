@@ -456,6 +456,56 @@ pub fn strip(c: &Complainant) -> Complainant {
     }
 }
 
+/// Kind tag of the placeholder that stands in for a confidential event a principal may not
+/// read.
+pub const CONFIDENTIAL_KIND: &str = "confidential";
+
+/// Shapes one event of `case` for `principal`: personal data masked as `visibility` says, and
+/// the confidential accountability records (decision, appeal, decision on the appeal; DESIGN
+/// §8) replaced by a placeholder unless the principal is a supervisor or the staff member
+/// concerned. The placeholder keeps the id, parents and clock, so the device's copy of the
+/// history stays causally whole; its body is an unknown kind the fold never applies.
+pub fn shape_event(
+    principal: &Principal,
+    case: &CaseView,
+    event: &Event,
+    visibility: Visibility,
+) -> Event {
+    let person = match &event.body {
+        EventBody::AccountabilityRecorded(a) => Some(Some(a.person.clone())),
+        EventBody::AppealFiled(f) => Some(accountability_person(case, f.accountability)),
+        EventBody::AppealDecided(d) => Some(
+            case.appeals
+                .iter()
+                .find(|a| a.event == d.appeal)
+                .and_then(|a| accountability_person(case, a.value.accountability)),
+        ),
+        _ => None,
+    };
+    let may_read = match (person, principal) {
+        (None, _) | (_, Principal::System) => true,
+        (Some(_), p) if p.has(Role::Supervisor) => true,
+        (Some(Some(person)), Principal::User { id, .. }) => &person == id,
+        _ => false,
+    };
+    if !may_read {
+        let mut event = event.clone();
+        event.body = EventBody::Unknown(crate::event::UnknownBody {
+            kind: CONFIDENTIAL_KIND.into(),
+            raw: serde_json::json!({ "kind": CONFIDENTIAL_KIND }),
+        });
+        return event;
+    }
+    mask_event(event, visibility)
+}
+
+fn accountability_person(case: &CaseView, event: crate::ids::EventId) -> Option<UserId> {
+    case.accountability
+        .iter()
+        .find(|a| a.event == event)
+        .map(|a| a.value.person.clone())
+}
+
 /// Shapes an event for a principal who sees its case masked: personal data in registration
 /// and amendments masked the same way. Returns the event unchanged for full visibility.
 pub fn mask_event(event: &Event, visibility: Visibility) -> Event {

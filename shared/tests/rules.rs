@@ -336,3 +336,79 @@ fn archived_cases_need_an_active_grant() {
         Ok(())
     );
 }
+
+/// Accountability is confidential (DESIGN §8): the decision, the appeal and the decision on it
+/// reach supervisors and the person concerned; everyone else in scope gets a placeholder that
+/// keeps the history causally whole, so their fold shows no record and no false conflict.
+#[test]
+fn accountability_records_reach_only_supervisors_and_the_person_concerned() {
+    use tousu_shared::{
+        access::{CONFIDENTIAL_KIND, shape_event},
+        event::{AccountabilityRecorded, AppealFiled},
+        model::{Measure, Responsibility},
+        testing::long,
+    };
+    let mut sup = Writer::user(31, 1, "supervisor");
+    let mut events = vec![sup.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        t0(),
+    )))];
+    for b in [
+        body::classify(),
+        body::dispatch("ops"),
+        EventBody::InvestigationStarted,
+    ] {
+        events.push(sup.write(b));
+    }
+    let decision = sup.write(EventBody::AccountabilityRecorded(AccountabilityRecorded {
+        person: user("handler"),
+        responsibility: Responsibility::Direct,
+        measure: Measure::WrittenSelfReview,
+        reason: long("未按时限反馈"),
+        appeal_until: Timestamp(t0().0 + 7 * 86_400_000),
+    }));
+    events.push(decision.clone());
+    let mut handler_w = sup.fork(2, Actor::User(user("handler")));
+    handler_w.sees(&events);
+    let appeal = handler_w.write(EventBody::AppealFiled(AppealFiled {
+        accountability: decision.id,
+        reason: long("系统故障导致延误"),
+    }));
+    events.push(appeal.clone());
+    sup.sees(&events);
+    events.push(sup.write(body::report()));
+    let view = fold(sup.case, &events);
+
+    let handler = Principal::user(user("handler"), &[Role::Handler], Some(dept("ops")));
+    let manager = Principal::user(user("manager"), &[Role::Manager], Some(dept("ops")));
+    let supervisor = Principal::user(user("supervisor2"), &[Role::Supervisor], None);
+    for (who, reads) in [(&handler, true), (&supervisor, true), (&manager, false)] {
+        for e in [&decision, &appeal] {
+            let shaped = shape_event(who, &view, e, Visibility::Full);
+            assert_eq!(
+                shaped.body == e.body,
+                reads,
+                "{who:?} {:?}",
+                e.body.command()
+            );
+            assert_eq!(
+                (shaped.id, &shaped.parents, shaped.hlc),
+                (e.id, &e.parents, e.hlc)
+            );
+            if !reads {
+                assert!(
+                    matches!(&shaped.body, EventBody::Unknown(u) if u.kind == CONFIDENTIAL_KIND)
+                );
+            }
+        }
+    }
+    let managers_copy: Vec<Event> = events
+        .iter()
+        .map(|e| shape_event(&manager, &view, e, Visibility::Full))
+        .collect();
+    let seen = fold(sup.case, &managers_copy);
+    assert!(seen.accountability.is_empty() && seen.appeals.is_empty());
+    assert!(seen.conflicts.is_empty(), "{:?}", seen.conflicts);
+    assert_eq!(seen.stage, view.stage);
+    assert_eq!(seen.reports.len(), 1);
+}

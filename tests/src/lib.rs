@@ -510,7 +510,7 @@ impl Browser {
     /// Waits until the element matching `css` has exactly `expected` as its text.
     pub async fn wait_for_text(&self, css: &str, expected: &str) -> anyhow::Result<()> {
         let mut last = String::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
                 last = el.text().await.unwrap_or_default();
@@ -525,7 +525,7 @@ impl Browser {
 
     /// Waits until `script` (a function body returning a boolean) returns true.
     pub async fn wait_for_script(&self, what: &str, script: &str) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(45);
         while Instant::now() < deadline {
             if let Ok(v) = self.client.execute(script, vec![]).await
                 && v.as_bool() == Some(true)

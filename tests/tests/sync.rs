@@ -423,3 +423,66 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_stays_up() -> anyhow::Result<
     assert_eq!(code, 200);
     Ok(())
 }
+
+/// Accountability is confidential on the wire too: the department's manager gets a
+/// placeholder, the staff member concerned and supervisors get the record.
+#[tokio::test]
+async fn accountability_records_are_sent_only_to_supervisors_and_the_person_concerned()
+-> anyhow::Result<()> {
+    use tousu_shared::{
+        clock::Timestamp,
+        event::AccountabilityRecorded,
+        model::{Measure, Responsibility},
+        testing::{long, user},
+    };
+    let server = TestServer::start_demo(0)?;
+    let mut sup = Writer::user(6, 61, "supervisor");
+    let sup_api = login_as(&server, "supervisor", &sup).await?;
+    let mut events = vec![register(&mut sup)];
+    for b in [
+        body::classify(),
+        body::dispatch("ops"),
+        EventBody::InvestigationStarted,
+        EventBody::AccountabilityRecorded(AccountabilityRecorded {
+            person: user("handler"),
+            responsibility: Responsibility::Direct,
+            measure: Measure::CriticismEducation,
+            reason: long("未按时限反馈"),
+            appeal_until: Timestamp(tousu_e2e_now() + 7 * 86_400_000),
+        }),
+    ] {
+        events.push(sup.write(b));
+    }
+    let answer = sup_api.push(&events).await?;
+    assert!(
+        answer.results.iter().all(|r| status(r) == "applied"),
+        "{answer:?}"
+    );
+
+    let kinds = |page: &serde_json::Value| -> Vec<String> {
+        page["grants"][0]["events"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["body"]["kind"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    for (user, sees) in [("handler", true), ("supervisor", true), ("manager", false)] {
+        let api = Api::login(&server.url, user, None).await?;
+        let (code, page) = api.get("/api/v1/sync/pull?cursor=0&views=false").await?;
+        assert_eq!(code, 200);
+        let kinds = kinds(&page);
+        assert_eq!(kinds.len(), 6, "{user}: every event, in place: {kinds:?}");
+        assert_eq!(
+            kinds.iter().any(|k| k == "accountability_recorded"),
+            sees,
+            "{user}: {kinds:?}"
+        );
+        assert_eq!(
+            kinds.iter().any(|k| k == "confidential"),
+            !sees,
+            "{user}: {kinds:?}"
+        );
+    }
+    Ok(())
+}

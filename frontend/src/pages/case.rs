@@ -11,7 +11,10 @@ use tousu_shared::{
     event::{CommandKind, ConflictResolved, EventBody},
     fold::{CaseView, EntryStatus, FactValue, fold},
     ids::{CaseId, EventId},
-    model::{FeedbackChannel, NoteKind, PlanDecision, RevisitMethod, Satisfaction, Severity},
+    model::{
+        FeedbackChannel, Measure, NoteKind, PlanDecision, Responsibility, RevisitMethod,
+        Satisfaction, Severity,
+    },
     number::provisional_label,
     sla,
     validate::Field,
@@ -222,6 +225,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
             </div>
             <aside class="case-side">
                 <Facts view=view_state.clone()/>
+                <Accountability view=view_state.clone()/>
                 <Photos view=view_state.clone()/>
                 <section class="panel">
                     <h2>{tr.t("时限", "時限", "Deadlines")}</h2>
@@ -339,6 +343,57 @@ fn Facts(view: CaseView) -> impl IntoView {
     }.into_any()
 }
 
+/// Accountability decisions, appeals and their outcomes (confidential: the server sends them
+/// only to supervisors and the person concerned).
+#[component]
+fn Accountability(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    (!view.accountability.is_empty()).then(|| {
+        let items = view
+            .accountability
+            .iter()
+            .map(|a| {
+                let appeals: Vec<String> = view
+                    .appeals
+                    .iter()
+                    .filter(|p| p.value.accountability == a.event)
+                    .map(|p| {
+                        let outcome = view
+                            .appeal_decisions
+                            .iter()
+                            .find(|d| d.value.appeal == p.event)
+                            .map(|d| {
+                                if d.value.upheld {
+                                    tr.t("申诉成立", "申訴成立", "upheld")
+                                } else {
+                                    tr.t("维持原决定", "維持原決定", "dismissed")
+                                }
+                            })
+                            .unwrap_or(tr.t("待决定", "待決定", "pending"));
+                        format!("{}: {} ({outcome})", tr.t("申诉", "申訴", "Appeal"), p.value.reason.as_str())
+                    })
+                    .collect();
+                view! {
+                    <li data-testid="accountability-item">
+                        <strong>{a.value.person.to_string()}</strong>
+                        " · " {labels::responsibility(tr, a.value.responsibility)}
+                        " · " {labels::measure(tr, a.value.measure)}
+                        <p class="timeline-text">{a.value.reason.as_str().to_string()}</p>
+                        <p class="muted">{tr.t("申诉截止 ", "申訴截止 ", "appeals until ")}{labels::date_time(tr, a.value.appeal_until)}</p>
+                        {appeals.into_iter().map(|t| view! { <p class="muted">{t}</p> }).collect_view()}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" data-testid="accountability">
+                <h2>{tr.t("责任追究（保密）", "責任追究（保密）", "Accountability (confidential)")}</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    })
+}
+
 /// Every photo of the case, from this device or fetched once from the server.
 #[component]
 fn Photos(view: CaseView) -> impl IntoView {
@@ -417,14 +472,19 @@ fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl IntoView {
             <ol class="timeline" data-testid="timeline">
                 {entries.into_iter().rev().map(|e| {
                     let command = CommandKind::ALL.iter().find(|c| c.as_str() == e.kind).copied();
-                    let what = command
-                        .map(|c| labels::command(tr, c).to_string())
-                        .unwrap_or_else(|| format!("{} ({})", tr.t("需要更新应用", "需要更新應用", "update the app"), e.kind));
+                    let confidential = e.kind == tousu_shared::access::CONFIDENTIAL_KIND;
+                    let what = if confidential {
+                        tr.t("保密记录（仅主管与当事人可见）", "保密記錄（僅主管與當事人可見）", "Confidential record (supervisors and the person concerned)").to_string()
+                    } else {
+                        command
+                            .map(|c| labels::command(tr, c).to_string())
+                            .unwrap_or_else(|| format!("{} ({})", tr.t("需要更新应用", "需要更新應用", "update the app"), e.kind))
+                    };
                     let pending = unsynced.contains(&e.event);
                     let detail = entry_text(&view, e.event);
                     let not_applied = match &e.status {
-                        EntryStatus::Applied => None,
-                        EntryStatus::NotApplied { why } => Some(format!("{why:?}")),
+                        EntryStatus::NotApplied { why } if !confidential => Some(format!("{why:?}")),
+                        _ => None,
                     };
                     view! {
                         <li class="timeline-entry" class:is-pending=pending data-testid="timeline-entry" data-kind=e.kind.clone()>
@@ -544,6 +604,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
     let (saving, set_saving) = signal(false);
     let case = view.id;
     let heads = view.heads.clone();
+    let view_for_fields = view.clone();
     if commands.is_empty() {
         return view! {
             <section class="panel" data-testid="commands">
@@ -566,20 +627,37 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        match forms::command_body(command, &form.values.get_untracked()) {
-            Err(errors) => form.errors.set(errors),
-            Ok(body) => {
-                set_saving.set(true);
-                let heads = heads.get_value();
-                leptos::task::spawn_local(async move {
-                    match app.record(case, heads, body).await {
-                        Ok(_) => set_selected.set(None),
-                        Err(e) => set_failure.set(Some(e.to_string())),
-                    }
-                    set_saving.set(false);
-                });
+        set_saving.set(true);
+        let heads = heads.get_value();
+        leptos::task::spawn_local(async move {
+            let mut values = form.values.get_untracked();
+            if command == CommandKind::LinkDuplicate {
+                // The original is named by its number (or provisional label) on this device.
+                let wanted = values.get("of_label").cloned().unwrap_or_default();
+                let wanted = wanted.trim().to_uppercase();
+                let found = match app.user_store() {
+                    Some(store) => store
+                        .summaries()
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|s| s.id != case && !wanted.is_empty() && s.label() == wanted),
+                    None => None,
+                };
+                values.insert(
+                    "of".into(),
+                    found.map(|s| s.id.to_string()).unwrap_or_default(),
+                );
             }
-        }
+            match forms::command_body(command, &values, labels::local_offset()) {
+                Err(errors) => form.errors.set(errors),
+                Ok(body) => match app.record(case, heads, body).await {
+                    Ok(_) => set_selected.set(None),
+                    Err(e) => set_failure.set(Some(e.to_string())),
+                },
+            }
+            set_saving.set(false);
+        });
     };
     let first = commands[0];
     view! {
@@ -606,7 +684,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                     <Show when=move || failure.get().is_some()>
                         <p class="error-summary" role="alert">{move || failure.get()}</p>
                     </Show>
-                    <CommandFields command=c form=form/>
+                    <CommandFields command=c form=form view=view_for_fields.clone()/>
                     <div class="form-actions">
                         <button type="button" class="btn" on:click=move |_| set_selected.set(None)>
                             {tr.t("取消", "取消", "Cancel")}
@@ -649,9 +727,14 @@ fn options<T: Copy + serde::Serialize + Send + Sync + 'static>(
     })
 }
 
-/// The fields of one command's form.
+/// The fields of one command's form; `view` names the records an appeal or its decision
+/// refers to.
 #[component]
-pub fn CommandFields(command: CommandKind, form: FormState) -> impl IntoView {
+pub fn CommandFields(
+    command: CommandKind,
+    form: FormState,
+    #[prop(optional)] view: Option<CaseView>,
+) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let t = move |a: &'static str, b: &'static str, c: &'static str| {
@@ -739,6 +822,50 @@ pub fn CommandFields(command: CommandKind, form: FormState) -> impl IntoView {
         }.into_any(),
         C::Close => view! {
             <TextField form=form name="summary" field=Field::Summary multiline=true label=t("结案说明", "結案說明", "Summary")/>
+        }.into_any(),
+        C::RecordAccountability => view! {
+            <TextField form=form name="person" field=Field::Person required=true label=t("责任人（账号）", "責任人（帳號）", "Person held responsible (account)")/>
+            <div class="grid-2">
+                <SelectField form=form name="responsibility" label=t("责任类型", "責任類型", "Responsibility")
+                    options=options(tr, &[Responsibility::Direct, Responsibility::Indirect, Responsibility::Primary, Responsibility::Secondary, Responsibility::Leadership], labels::responsibility)/>
+                <SelectField form=form name="measure" label=t("处理措施", "處理措施", "Measure")
+                    options=options(tr, &[Measure::CriticismEducation, Measure::WrittenSelfReview, Measure::Fine, Measure::Reassignment, Measure::Dismissal], labels::measure)/>
+            </div>
+            <TextField form=form name="reason" field=Field::Reason multiline=true required=true label=t("事实与理由", "事實與理由", "Facts and reasons")/>
+            <TextField form=form name="appeal_until" field=Field::Deadline input_type="date" required=true label=t("申诉截止日期", "申訴截止日期", "Appeals accepted until")/>
+        }.into_any(),
+        C::FileAppeal => {
+            let me = app.session.with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()));
+            let choices: Vec<(String, String)> = view
+                .as_ref()
+                .map(|v| v.accountability.iter().filter(|a| Some(&a.value.person) == me.as_ref()).map(|a| {
+                    (a.event.to_string(), format!("{} · {}", labels::measure(tr, a.value.measure), labels::date(tr, a.at)))
+                }).collect())
+                .unwrap_or_default();
+            view! {
+                <SelectField form=form name="accountability" field=Field::Accountability required=true placeholder=true
+                    label=t("申诉的决定", "申訴的決定", "Decision appealed") options=Signal::derive(move || choices.clone())/>
+                <TextField form=form name="reason" field=Field::Reason multiline=true required=true label=t("申诉理由", "申訴理由", "Grounds")/>
+            }.into_any()
+        }
+        C::DecideAppeal => {
+            let choices: Vec<(String, String)> = view
+                .as_ref()
+                .map(|v| v.appeals.iter()
+                    .filter(|a| !v.appeal_decisions.iter().any(|d| d.value.appeal == a.event))
+                    .map(|a| (a.event.to_string(), format!("{} · {}", actor(&a.actor), a.value.reason.as_str())))
+                    .collect())
+                .unwrap_or_default();
+            view! {
+                <SelectField form=form name="appeal" field=Field::Appeal required=true placeholder=true
+                    label=t("申诉", "申訴", "Appeal") options=Signal::derive(move || choices.clone())/>
+                <CheckField form=form name="upheld" label=t("申诉成立（撤销处理措施）", "申訴成立（撤銷處理措施）", "Upheld (the measure is lifted)")/>
+                <TextField form=form name="decision" field=Field::Text multiline=true required=true label=t("决定", "決定", "Decision")/>
+            }.into_any()
+        }
+        C::LinkDuplicate => view! {
+            <TextField form=form name="of_label" field=Field::CaseNumber required=true
+                label=t("原案件编号（或临时编号）", "原案件編號（或臨時編號）", "Number (or provisional label) of the original case")/>
         }.into_any(),
         _ => view! { <p/> }.into_any(),
     }

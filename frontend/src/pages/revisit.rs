@@ -58,7 +58,7 @@ pub fn RevisitPage() -> impl IntoView {
                             let due = c.next_due.map(|(_, d)| d);
                             let submit = move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();
-                                match forms::command_body(CommandKind::RecordRevisit, &form.values.get_untracked()) {
+                                match forms::command_body(CommandKind::RecordRevisit, &form.values.get_untracked(), labels::local_offset()) {
                                     Err(errors) => form.errors.set(errors),
                                     Ok(body) => leptos::task::spawn_local(async move {
                                         let Some(store) = app.user_store() else { return };
