@@ -174,6 +174,87 @@ pub fn registration(
     c.finish(registration)
 }
 
+/// Corrections to the record sheet (補充信息): the complainant block and the details, as the
+/// form shows them prefilled with the current values ([`amend_values`]).
+pub fn amendment(
+    v: &Values,
+    offset_minutes: i32,
+) -> Result<tousu_shared::event::RecordAmended, Vec<FieldError>> {
+    let mut c = Check::default();
+    let anonymous = get(v, "anonymous") == "true";
+    let complainant = Complainant {
+        name: c.opt(get(v, "name"), |s| {
+            ShortText::parse(Field::ComplainantName, s)
+        }),
+        phone: c.opt(get(v, "phone"), PhoneNumber::parse),
+        email: c.opt(get(v, "email"), Email::parse),
+        organisation: c.opt(get(v, "organisation"), |s| {
+            ShortText::parse(Field::Organisation, s)
+        }),
+        address: c.opt(get(v, "address"), |s| ShortText::parse(Field::Address, s)),
+    };
+    if !anonymous && !complainant.has_contact() {
+        c.0.push(FieldError::new(Field::Contact, Rule::ContactRequired));
+    }
+    let description = c.take(LongText::parse(Field::Description, get(v, "description")));
+    let details = description.map(|description| CaseDetails {
+        occurred_at: c.opt(get(v, "occurred_at"), |s| {
+            parse_local_datetime(Field::OccurredAt, s, offset_minutes)
+        }),
+        location: c.opt(get(v, "location"), |s| ShortText::parse(Field::Location, s)),
+        description,
+        request: c.opt(get(v, "request"), |s| LongText::parse(Field::Request, s)),
+        goods: None,
+    });
+    let amended = details.map(|details| tousu_shared::event::RecordAmended {
+        complainant: Some(if anonymous {
+            Complainant::default()
+        } else {
+            complainant
+        }),
+        anonymous: Some(anonymous),
+        details: Some(details),
+    });
+    c.finish(amended)
+}
+
+/// The amendment form's starting values: the record sheet as it stands (goods are kept).
+pub fn amend_values(r: &Registration, offset_minutes: i32) -> Values {
+    let text = |t: Option<&str>| t.unwrap_or_default().to_string();
+    let c = &r.complainant;
+    let d = &r.details;
+    [
+        (
+            "anonymous",
+            if r.anonymous {
+                "true".to_string()
+            } else {
+                String::new()
+            },
+        ),
+        ("name", text(c.name.as_ref().map(|x| x.as_str()))),
+        ("phone", text(c.phone.as_ref().map(|x| x.as_str()))),
+        ("email", text(c.email.as_ref().map(|x| x.as_str()))),
+        (
+            "organisation",
+            text(c.organisation.as_ref().map(|x| x.as_str())),
+        ),
+        ("address", text(c.address.as_ref().map(|x| x.as_str()))),
+        ("location", text(d.location.as_ref().map(|x| x.as_str()))),
+        ("description", d.description.as_str().to_string()),
+        ("request", text(d.request.as_ref().map(|x| x.as_str()))),
+        (
+            "occurred_at",
+            d.occurred_at
+                .map(|t| format_local_datetime(t, offset_minutes))
+                .unwrap_or_default(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 fn long(c: &mut Check, field: Field, raw: &str) -> Option<LongText> {
     c.take(LongText::parse(field, raw))
 }
@@ -381,6 +462,19 @@ pub fn command_body(
                 _ => None,
             }
         }
+        C::AmendRecord => match amendment(v, offset_minutes) {
+            Ok(mut a) => {
+                // Goods are not on the form: keep them as they are.
+                if let (Some(details), Some(goods)) = (a.details.as_mut(), v.get("__goods")) {
+                    details.goods = serde_json::from_str(goods).ok();
+                }
+                Some(EventBody::RecordAmended(a))
+            }
+            Err(errors) => {
+                c.0.extend(errors);
+                None
+            }
+        },
         C::LinkDuplicate => c
             .take(
                 get(v, "of")
@@ -420,6 +514,7 @@ pub fn has_form(command: tousu_shared::event::CommandKind) -> bool {
             | C::GiveFeedback
             | C::RecordRevisit
             | C::Close
+            | C::AmendRecord
             | C::RecordAccountability
             | C::FileAppeal
             | C::DecideAppeal
@@ -522,6 +617,31 @@ mod tests {
         );
         let errors = command_body(C::RecordAccountability, &values(&[]), 480).unwrap_err();
         assert!(errors.len() >= 4, "{errors:?}");
+    }
+
+    #[test]
+    fn an_amendment_starts_from_the_record_sheet_and_keeps_its_rules() {
+        let v = values(&[
+            ("kind", "complaint"),
+            ("channel", "phone"),
+            ("name", "张三"),
+            ("phone", "13812345678"),
+            ("description", "服务态度差"),
+            ("received_at", "2025-01-27T16:00"),
+        ]);
+        let r = registration(&v, &catalog(), 480).unwrap();
+        let mut start = amend_values(&r, 480);
+        assert_eq!(start["phone"], "13812345678");
+        start.insert("email".into(), "zhang@example.com".into());
+        let a = amendment(&start, 480).unwrap();
+        assert_eq!(
+            a.complainant.unwrap().email.map(|e| e.as_str().to_string()),
+            Some("zhang@example.com".into())
+        );
+        start.insert("phone".into(), String::new());
+        start.insert("email".into(), String::new());
+        let errors = amendment(&start, 480).unwrap_err();
+        assert_eq!(errors[0].rule, Rule::ContactRequired);
     }
 
     #[test]

@@ -664,6 +664,27 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
         );
         browser.screenshot("51-supervisor-detail").await?;
 
+        // Completing the record sheet starts from what it says now.
+        browser.click("cmd-record_amended").await?;
+        let before = browser
+            .client
+            .find(Locator::Css("[data-testid=field-description]"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert!(!before.is_empty(), "the form starts from the record sheet");
+        browser.fill("field-request", "补充：要求书面道歉").await?;
+        browser.click("command-submit").await?;
+        browser
+            .wait_for_script(
+                "the amendment in the timeline",
+                "return [...document.querySelectorAll('[data-testid=timeline-entry]')].some(e => e.dataset.kind === 'record_amended')",
+            )
+            .await?;
+        let facts = browser.text("[data-testid=facts]").await?;
+        assert!(facts.contains("补充：要求书面道歉"), "{facts}");
+
         browser.click("nav-intake").await?;
         browser.click("intake-submit").await?;
         browser

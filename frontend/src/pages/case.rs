@@ -612,8 +612,22 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
             </section>
         }.into_any();
     }
+    let current = StoredValue::new(view.registration.clone());
     let choose = move |c: CommandKind| {
-        form.values.set(defaults(c));
+        let current = current.get_value();
+        let mut start = defaults(c);
+        if c == CommandKind::AmendRecord
+            && let Some(r) = &current
+        {
+            start = forms::amend_values(r, labels::local_offset());
+            if let Some(goods) = &r.details.goods {
+                start.insert(
+                    "__goods".into(),
+                    serde_json::to_string(goods).unwrap_or_default(),
+                );
+            }
+        }
+        form.values.set(start);
         form.errors.set(Vec::new());
         set_failure.set(None);
         set_selected.set(Some(c));
@@ -863,6 +877,22 @@ pub fn CommandFields(
                 <TextField form=form name="decision" field=Field::Text multiline=true required=true label=t("决定", "決定", "Decision")/>
             }.into_any()
         }
+        C::AmendRecord => view! {
+            <CheckField form=form name="anonymous" label=t("匿名投诉（不留个人信息）", "匿名投訴（不留個人資訊）", "Anonymous (no personal data)")/>
+            <div class="grid-2">
+                <TextField form=form name="name" field=Field::ComplainantName label=t("姓名", "姓名", "Name")/>
+                <TextField form=form name="phone" input_type="tel" field=Field::Phone label=t("联系电话", "聯絡電話", "Phone")/>
+                <TextField form=form name="email" input_type="email" field=Field::Email label=t("电子邮件", "電子郵件", "E-mail")/>
+                <TextField form=form name="organisation" field=Field::Organisation label=t("单位", "單位", "Organisation")/>
+            </div>
+            <TextField form=form name="address" field=Field::Address label=t("地址", "地址", "Address")/>
+            <div class="grid-2">
+                <TextField form=form name="occurred_at" input_type="datetime-local" field=Field::OccurredAt label=t("发生时间", "發生時間", "When it happened")/>
+                <TextField form=form name="location" field=Field::Location label=t("发生地点", "發生地點", "Where")/>
+            </div>
+            <TextField form=form name="description" multiline=true required=true field=Field::Description label=t("投诉事由", "投訴事由", "What happened")/>
+            <TextField form=form name="request" multiline=true field=Field::Request label=t("客户诉求", "客戶訴求", "What the complainant asks for")/>
+        }.into_any(),
         C::LinkDuplicate => view! {
             <TextField form=form name="of_label" field=Field::CaseNumber required=true
                 label=t("原案件编号（或临时编号）", "原案件編號（或臨時編號）", "Number (or provisional label) of the original case")/>
