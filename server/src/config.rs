@@ -33,6 +33,15 @@ pub struct Config {
     /// Days an archived case is kept before an archivist may destroy it.
     #[arg(long, env = "TOUSU_RETENTION_DAYS", default_value_t = 3 * 365, global = true)]
     pub retention_days: i64,
+    /// Hours added to the system clock (expiry tests and drills only: sessions, access
+    /// grants and deadlines then behave as at that later time).
+    #[arg(
+        long,
+        env = "TOUSU_CLOCK_OFFSET_HOURS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub clock_offset_hours: i64,
     /// How many demo cases to seed.
     #[arg(long, env = "TOUSU_DEMO_CASES", default_value_t = 240, global = true)]
     pub demo_cases: usize,

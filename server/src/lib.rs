@@ -45,12 +45,14 @@ pub struct AppState {
     pub shell: web::AppShell,
     /// Days an archived case is kept before it may be destroyed.
     pub retention_days: i64,
+    /// Shift of the server's clock in ms (0 in production; expiry tests move it forward).
+    pub clock_offset_ms: i64,
 }
 
 impl AppState {
     /// The server's clock: the one place the server reads the time.
     pub fn now(&self) -> tousu_shared::clock::Timestamp {
-        now()
+        tousu_shared::clock::Timestamp(now().0 + self.clock_offset_ms)
     }
 
     /// Reference data the rules check against: the configured departments and the

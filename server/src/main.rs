@@ -151,6 +151,7 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
             store,
             shell,
             retention_days: config.retention_days,
+            clock_offset_ms: config.clock_offset_hours * 3_600_000,
         })
         .into_make_service_with_connect_info::<SocketAddr>(),
     )
