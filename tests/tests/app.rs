@@ -732,6 +732,14 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
             leftovers.push(format!("detail: {}", t.as_str().unwrap_or_default()));
         }
         browser.screenshot("53-english-detail").await?;
+        // A 10-inch tablet held upright.
+        browser.client.set_window_size(800, 1280).await?;
+        browser.client.goto(&format!("{}/cases", server.url)).await?;
+        browser.client.wait().for_element(Locator::Css("[data-testid=case-row]")).await?;
+        browser.screenshot("54-portrait-list").await?;
+        browser.client.goto(&format!("{}/intake", server.url)).await?;
+        browser.client.wait().for_element(Locator::Css("[data-testid=intake-form]")).await?;
+        browser.screenshot("55-portrait-intake").await?;
         assert!(leftovers.is_empty(), "untranslated:\n{}", leftovers.join("\n"));
         Ok(())
     })
