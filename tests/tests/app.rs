@@ -649,6 +649,16 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
                 .map(|v| format!("list: {v}")),
         );
         browser.screenshot("50-supervisor-list").await?;
+        // Filtering by department keeps only that department's cases.
+        browser.select("filter-department", "north").await?;
+        browser
+            .wait_for_script(
+                "only north cases",
+                "const d = [...document.querySelectorAll('[data-testid=case-row] .case-dept')].map(e => e.textContent); \
+                 return d.length > 0 && d.every(t => t === '北区站点部');",
+            )
+            .await?;
+        browser.select("filter-department", "").await?;
 
         browser.click("case-label").await?;
         browser
@@ -705,10 +715,11 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
         );
 
         // English is complete: no Chinese left in the labels, headings, buttons and columns
-        // of the same screens (data such as names stays as entered).
+        // of the same screens (data such as names and the departments' names, which admins
+        // enter in one language, stays as entered).
         browser.select("lang-select", "en").await?;
         let chinese_labels = r"return [...document.querySelectorAll('label, legend, h1, h2, h3, button, th, option, nav a, .chip, .counts')]
-             .filter(e => !e.closest('[data-testid=lang-select]'))
+             .filter(e => !e.closest('[data-testid=lang-select], [data-testid=filter-department]'))
              .map(e => e.textContent.trim()).filter(t => /[\u3400-\u9fff]/.test(t) && !/[A-Za-z]{3}/.test(t));";
         let mut leftovers = Vec::new();
         for page in ["/intake", "/revisit", "/sync", "/cases"] {

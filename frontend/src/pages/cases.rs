@@ -45,6 +45,8 @@ pub fn CasesPage() -> impl IntoView {
     let (mine, set_mine) = signal(false);
     let (open_only, set_open_only) = signal(true);
     let (text, set_text) = signal(String::new());
+    let (category, set_category) = signal(String::new());
+    let (department, set_department) = signal(String::new());
     let (sort, set_sort) = signal(String::from("due_time"));
     let (shown, set_shown) = signal(PAGE_ROWS);
 
@@ -53,6 +55,8 @@ pub fn CasesPage() -> impl IntoView {
         open_only: open_only.get(),
         kind: parse(&kind.get()),
         severity: parse(&severity.get()),
+        category: tousu_shared::ids::CategoryId::parse(&category.get()).ok(),
+        department: tousu_shared::ids::DepartmentId::parse(&department.get()).ok(),
         overdue: overdue.get(),
         registered_by: mine
             .get()
@@ -105,6 +109,32 @@ pub fn CasesPage() -> impl IntoView {
         .map(|k| (enum_str(k), labels::kind(tr, *k).to_string()))
         .collect()
     });
+    let categories = Signal::derive(move || {
+        let locale = tr.locale();
+        app.reference.with(|r| {
+            r.catalog
+                .categories
+                .iter()
+                .map(|c| {
+                    let name = match locale {
+                        crate::i18n::Locale::zh_CN => &c.name_zh_cn,
+                        crate::i18n::Locale::zh_TW => &c.name_zh_tw,
+                        crate::i18n::Locale::en => &c.name_en,
+                    };
+                    (c.id.to_string(), name.clone())
+                })
+                .collect()
+        })
+    });
+    let departments = Signal::derive(move || {
+        app.reference.with(|r| {
+            r.catalog
+                .departments
+                .iter()
+                .map(|d| (d.id.to_string(), d.name.clone()))
+                .collect()
+        })
+    });
     let severities = Signal::derive(move || {
         [
             Severity::UrgentMajor,
@@ -138,6 +168,8 @@ pub fn CasesPage() -> impl IntoView {
                 {move || select(tr.t("阶段", "階段", "Stage"), "filter-stage", stage, set_stage, stages)}
                 {move || select(tr.t("类型", "類型", "Kind"), "filter-kind", kind, set_kind, kinds)}
                 {move || select(tr.t("紧急程度", "緊急程度", "Severity"), "filter-severity", severity, set_severity, severities)}
+                {move || select(tr.t("类别", "類別", "Category"), "filter-category", category, set_category, categories)}
+                {move || select(tr.t("责任部门", "責任部門", "Department"), "filter-department", department, set_department, departments)}
                 <label class="filter filter-check">
                     <input type="checkbox" data-testid="filter-open" prop:checked=open_only
                         on:change=move |ev| set_open_only.set(event_target_checked(&ev))/>
