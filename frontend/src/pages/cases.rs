@@ -66,7 +66,6 @@ pub fn CasesPage() -> impl IntoView {
             })
             .flatten(),
         text: text.get(),
-        ..Default::default()
     });
     let rows = Memo::new(move |_| {
         let all: Vec<CaseSummary> = summaries.get().unwrap_or_default();
