@@ -102,6 +102,15 @@ impl RefData {
     }
 }
 
+/// A category's name in `locale`.
+pub fn category_label(c: &tousu_shared::model::Category, locale: crate::i18n::Locale) -> String {
+    match locale {
+        crate::i18n::Locale::zh_CN => c.name_zh_cn.clone(),
+        crate::i18n::Locale::zh_TW => c.name_zh_tw.clone(),
+        crate::i18n::Locale::en => c.name_en.clone(),
+    }
+}
+
 /// Everything screens share. `Copy`: pass it into closures freely.
 #[derive(Clone, Copy)]
 pub struct App {
@@ -141,6 +150,18 @@ impl App {
             ready: RwSignal::new(false),
             storage_error: RwSignal::new(None),
         }
+    }
+
+    /// The categories as `(id, name in the current language)`, for selects (reactive).
+    pub fn category_options(&self, tr: crate::labels::Tr) -> Vec<(String, String)> {
+        let locale = tr.locale();
+        self.reference.with(|r| {
+            r.catalog
+                .categories
+                .iter()
+                .map(|c| (c.id.to_string(), category_label(c, locale)))
+                .collect()
+        })
     }
 
     /// The local store, when someone is signed in.

@@ -106,17 +106,7 @@ pub fn registration(
     let kind: Option<CaseKind> = c.take(enum_value(Field::Text, get(v, "kind")));
     let channel: Option<Channel> = c.take(enum_value(Field::Text, get(v, "channel")));
     let anonymous = get(v, "anonymous") == "true";
-    let complainant = Complainant {
-        name: c.opt(get(v, "name"), |s| {
-            ShortText::parse(Field::ComplainantName, s)
-        }),
-        phone: c.opt(get(v, "phone"), PhoneNumber::parse),
-        email: c.opt(get(v, "email"), Email::parse),
-        organisation: c.opt(get(v, "organisation"), |s| {
-            ShortText::parse(Field::Organisation, s)
-        }),
-        address: c.opt(get(v, "address"), |s| ShortText::parse(Field::Address, s)),
-    };
+    let complainant = complainant(&mut c, v);
     let description = c.take(LongText::parse(Field::Description, get(v, "description")));
     let goods = match (get(v, "goods_name"), get(v, "goods_quantity")) {
         ("", "") => None,
@@ -182,17 +172,7 @@ pub fn amendment(
 ) -> Result<tousu_shared::event::RecordAmended, Vec<FieldError>> {
     let mut c = Check::default();
     let anonymous = get(v, "anonymous") == "true";
-    let complainant = Complainant {
-        name: c.opt(get(v, "name"), |s| {
-            ShortText::parse(Field::ComplainantName, s)
-        }),
-        phone: c.opt(get(v, "phone"), PhoneNumber::parse),
-        email: c.opt(get(v, "email"), Email::parse),
-        organisation: c.opt(get(v, "organisation"), |s| {
-            ShortText::parse(Field::Organisation, s)
-        }),
-        address: c.opt(get(v, "address"), |s| ShortText::parse(Field::Address, s)),
-    };
+    let complainant = complainant(&mut c, v);
     if !anonymous && !complainant.has_contact() {
         c.0.push(FieldError::new(Field::Contact, Rule::ContactRequired));
     }
@@ -253,6 +233,21 @@ pub fn amend_values(r: &Registration, offset_minutes: i32) -> Values {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect()
+}
+
+/// The complainant block of the record sheet and of its amendment.
+fn complainant(c: &mut Check, v: &Values) -> Complainant {
+    Complainant {
+        name: c.opt(get(v, "name"), |s| {
+            ShortText::parse(Field::ComplainantName, s)
+        }),
+        phone: c.opt(get(v, "phone"), PhoneNumber::parse),
+        email: c.opt(get(v, "email"), Email::parse),
+        organisation: c.opt(get(v, "organisation"), |s| {
+            ShortText::parse(Field::Organisation, s)
+        }),
+        address: c.opt(get(v, "address"), |s| ShortText::parse(Field::Address, s)),
+    }
 }
 
 fn long(c: &mut Check, field: Field, raw: &str) -> Option<LongText> {

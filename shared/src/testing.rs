@@ -290,6 +290,29 @@ impl Writer {
     }
 }
 
+/// A complaint registered at [`t0`] (January 2025) and taken to closing by `w` alone (a
+/// supervisor may take every step): the archive's usual fixture.
+pub fn closed_complaint(w: &mut Writer) -> Vec<Event> {
+    let mut events = vec![w.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        t0(),
+    )))];
+    for b in [
+        body::classify(),
+        body::dispatch("ops"),
+        EventBody::InvestigationStarted,
+        body::plan(),
+        body::approve(),
+        body::execute(),
+        body::feedback(),
+        body::revisit(Satisfaction::Satisfied),
+        body::close(),
+    ] {
+        events.push(w.write(b));
+    }
+    events
+}
+
 /// The events of a complaint taken through the whole lifecycle by one supervisor and one
 /// handler device, `n_extra_notes` investigation notes included: a realistic fixed trace.
 pub fn full_lifecycle(case_no: u64, n_extra_notes: usize) -> Vec<Event> {

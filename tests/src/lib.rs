@@ -271,6 +271,23 @@ impl Api {
     }
 }
 
+/// A POST of JSON with `api`'s token, returning status and JSON (empty when none).
+pub async fn post(
+    api: &Api,
+    path: &str,
+    body: serde_json::Value,
+) -> anyhow::Result<(u16, serde_json::Value)> {
+    let res = api
+        .http
+        .post(format!("{}{path}", api.base))
+        .bearer_auth(&api.token)
+        .json(&body)
+        .send()
+        .await?;
+    let status = res.status().as_u16();
+    Ok((status, res.json().await.unwrap_or_default()))
+}
+
 /// Sends only the head of a request that announces a `len`-byte body and returns the status
 /// and body of the answer. A real client sending the whole oversized body races the server
 /// closing the connection after its early 413 (a broken pipe on the client side), so this

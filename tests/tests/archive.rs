@@ -4,51 +4,12 @@
 
 use std::process::Command;
 
-use tousu_e2e::{Api, DEMO_PASSWORD, TestServer, server_binary};
+use tousu_e2e::{Api, DEMO_PASSWORD, TestServer, post, server_binary};
 use tousu_shared::{
     access::VisibleCase,
-    event::{Event, EventBody},
-    model::{CaseKind, Satisfaction, Stage},
-    testing::{Writer, body, registration, t0},
+    model::{Satisfaction, Stage},
+    testing::{Writer, closed_complaint},
 };
-
-/// A complaint handled from registration to closing in January 2025 by the supervisor.
-fn closed_in_january(w: &mut Writer) -> Vec<Event> {
-    let mut events = vec![w.write(EventBody::Registered(registration(
-        CaseKind::Complaint,
-        t0(),
-    )))];
-    for b in [
-        body::classify(),
-        body::dispatch("ops"),
-        EventBody::InvestigationStarted,
-        body::plan(),
-        body::approve(),
-        body::execute(),
-        body::feedback(),
-        body::revisit(Satisfaction::Satisfied),
-        body::close(),
-    ] {
-        events.push(w.write(b));
-    }
-    events
-}
-
-async fn post(
-    api: &Api,
-    path: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<(u16, serde_json::Value)> {
-    let res = api
-        .http
-        .post(format!("{}{path}", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or_default()))
-}
 
 #[tokio::test]
 async fn archive_access_is_granted_audited_and_destruction_keeps_statistics() -> anyhow::Result<()>
@@ -65,7 +26,7 @@ async fn archive_access_is_granted_audited_and_destruction_keeps_statistics() ->
     )?;
     let mut w = Writer::user(1, 71, "supervisor");
     let supervisor = Api::login(&server.url, "supervisor", Some(w.device)).await?;
-    let events = closed_in_january(&mut w);
+    let events = closed_complaint(&mut w);
     let pushed = supervisor.push(&events).await?;
     assert_eq!(pushed.numbers[0].1.to_string(), "25010001");
     let case = events[0].case_id;

@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use tousu_e2e::{Api, DEMO_PASSWORD, TestServer};
+use tousu_e2e::{Api, DEMO_PASSWORD, TestServer, post};
 use tousu_shared::{
     api::sync::{PushResult, Quarantine},
     event::{Actor, Event, EventBody},
     ids::{CaseId, DeviceId},
-    model::{CaseKind, Satisfaction},
-    testing::{Writer, body, registration, t0},
+    model::CaseKind,
+    testing::{Writer, body, closed_complaint, registration, t0},
 };
 
 const ROLES: &[&str] = &[
@@ -27,22 +27,6 @@ const ROLES: &[&str] = &[
 struct Who {
     api: Option<Api>,
     writer: Writer,
-}
-
-async fn post(
-    api: &Api,
-    path: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<(u16, serde_json::Value)> {
-    let res = api
-        .http
-        .post(format!("{}{path}", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or_default()))
 }
 
 fn cell(result: &PushResult) -> String {
@@ -104,23 +88,7 @@ async fn every_role_times_every_operation_times_every_state() -> anyhow::Result<
         history.insert(all[0].case_id, all);
     }
     sup.switch_to(103);
-    let mut closed = vec![sup.write(EventBody::Registered(registration(
-        CaseKind::Complaint,
-        t0(),
-    )))];
-    for b in [
-        body::classify(),
-        body::dispatch("ops"),
-        EventBody::InvestigationStarted,
-        body::plan(),
-        body::approve(),
-        body::execute(),
-        body::feedback(),
-        body::revisit(Satisfaction::Satisfied),
-        body::close(),
-    ] {
-        closed.push(sup.write(b));
-    }
+    let closed = closed_complaint(&mut sup);
     sup_api.push(&closed).await?;
     let archivist_api = Api::login(&url, "archivist", None).await?;
     assert_eq!(

@@ -2,12 +2,8 @@
 //! grants after their days. The same database is reopened by a server whose clock is moved
 //! forward (`TOUSU_CLOCK_OFFSET_HOURS`), as the days would have passed.
 
-use tousu_e2e::{Api, DEMO_PASSWORD, TestServer};
-use tousu_shared::{
-    event::{Event, EventBody},
-    model::{CaseKind, Satisfaction},
-    testing::{Writer, body, registration, t0},
-};
+use tousu_e2e::{Api, DEMO_PASSWORD, TestServer, post};
+use tousu_shared::testing::{Writer, closed_complaint};
 
 fn demo_env(offset_hours: i64) -> Vec<(&'static str, String)> {
     vec![
@@ -60,49 +56,12 @@ async fn sessions_end_after_72_idle_hours_or_14_days_in_all() -> anyhow::Result<
     Ok(())
 }
 
-fn closed_in_january(w: &mut Writer) -> Vec<Event> {
-    let mut events = vec![w.write(EventBody::Registered(registration(
-        CaseKind::Complaint,
-        t0(),
-    )))];
-    for b in [
-        body::classify(),
-        body::dispatch("ops"),
-        EventBody::InvestigationStarted,
-        body::plan(),
-        body::approve(),
-        body::execute(),
-        body::feedback(),
-        body::revisit(Satisfaction::Satisfied),
-        body::close(),
-    ] {
-        events.push(w.write(b));
-    }
-    events
-}
-
-async fn post(
-    api: &Api,
-    path: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<(u16, serde_json::Value)> {
-    let res = api
-        .http
-        .post(format!("{}{path}", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or_default()))
-}
-
 #[tokio::test]
 async fn an_archive_access_grant_expires_after_its_days() -> anyhow::Result<()> {
     let server = at(TestServer::start_demo(0)?, 0)?;
     let mut w = Writer::user(1, 81, "supervisor");
     let supervisor = Api::login(&server.url, "supervisor", Some(w.device)).await?;
-    let events = closed_in_january(&mut w);
+    let events = closed_complaint(&mut w);
     supervisor.push(&events).await?;
     let case = events[0].case_id;
     let archivist = Api::login(&server.url, "archivist", None).await?;

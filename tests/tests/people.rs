@@ -1,7 +1,7 @@
 //! Accounts and devices against the real server: disabling revokes at once, kiosks submit
 //! kiosk complaints only, roles without the right get personal data masked by the server.
 
-use tousu_e2e::{Api, TestServer};
+use tousu_e2e::{Api, TestServer, post};
 use tousu_shared::{
     access::Visibility,
     api::sync::PushResult,
@@ -10,22 +10,6 @@ use tousu_shared::{
     model::{CaseKind, Channel, Satisfaction},
     testing::{Writer, body, registration, t0},
 };
-
-async fn post(
-    api: &Api,
-    path: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<(u16, serde_json::Value)> {
-    let res = api
-        .http
-        .post(format!("{}{path}", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or_default()))
-}
 
 #[tokio::test]
 async fn disabling_a_user_ends_their_sessions_at_once() -> anyhow::Result<()> {

@@ -284,11 +284,7 @@ pub fn category_name(app: &App, tr: Tr, id: &tousu_shared::ids::CategoryId) -> S
             .categories
             .iter()
             .find(|c| &c.id == id)
-            .map(|c| match tr.locale() {
-                crate::i18n::Locale::zh_CN => c.name_zh_cn.clone(),
-                crate::i18n::Locale::zh_TW => c.name_zh_tw.clone(),
-                crate::i18n::Locale::en => c.name_en.clone(),
-            })
+            .map(|c| crate::context::category_label(c, tr.locale()))
             .unwrap_or_else(|| id.to_string())
     })
 }
@@ -757,17 +753,7 @@ pub fn CommandFields(
     use CommandKind as C;
     match command {
         C::Classify => {
-            let categories = Signal::derive(move || {
-                let locale = tr.locale();
-                app.reference.with(|r| r.catalog.categories.iter().map(|c| {
-                    let name = match locale {
-                        crate::i18n::Locale::zh_CN => &c.name_zh_cn,
-                        crate::i18n::Locale::zh_TW => &c.name_zh_tw,
-                        crate::i18n::Locale::en => &c.name_en,
-                    };
-                    (c.id.to_string(), name.clone())
-                }).collect())
-            });
+            let categories = Signal::derive(move || app.category_options(tr));
             view! {
                 <SelectField form=form name="category" field=Field::Category required=true placeholder=true label=t("类别", "類別", "Category") options=categories/>
                 <RadioGroup form=form name="severity" label=t("紧急程度", "緊急程度", "Severity")

@@ -108,23 +108,7 @@ pub fn CasesPage() -> impl IntoView {
         .map(|k| (enum_str(k), labels::kind(tr, *k).to_string()))
         .collect()
     });
-    let categories = Signal::derive(move || {
-        let locale = tr.locale();
-        app.reference.with(|r| {
-            r.catalog
-                .categories
-                .iter()
-                .map(|c| {
-                    let name = match locale {
-                        crate::i18n::Locale::zh_CN => &c.name_zh_cn,
-                        crate::i18n::Locale::zh_TW => &c.name_zh_tw,
-                        crate::i18n::Locale::en => &c.name_en,
-                    };
-                    (c.id.to_string(), name.clone())
-                })
-                .collect()
-        })
-    });
+    let categories = Signal::derive(move || app.category_options(tr));
     let departments = Signal::derive(move || {
         app.reference.with(|r| {
             r.catalog

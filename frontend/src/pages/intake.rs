@@ -64,23 +64,7 @@ pub fn IntakePage() -> impl IntoView {
     let (failure, set_failure) = signal(None::<String>);
     let navigate = use_navigate();
 
-    let categories = Signal::derive(move || {
-        let locale = tr.locale();
-        app.reference.with(|r| {
-            r.catalog
-                .categories
-                .iter()
-                .map(|c| {
-                    let name = match locale {
-                        crate::i18n::Locale::zh_CN => &c.name_zh_cn,
-                        crate::i18n::Locale::zh_TW => &c.name_zh_tw,
-                        crate::i18n::Locale::en => &c.name_en,
-                    };
-                    (c.id.to_string(), name.clone())
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    let categories = Signal::derive(move || app.category_options(tr));
     let kinds = Signal::derive(move || {
         [
             CaseKind::Complaint,
