@@ -55,11 +55,13 @@ async fn boot(app: context::App) {
         store::device_id(&device).await?;
         let current = store::meta_get(&device, store::CURRENT_USER_KEY).await?;
         device.close();
-        if let Some(username) = current {
+        // Signing out leaves an empty name: nobody is signed in.
+        if let Some(username) = current.filter(|u| !u.is_empty()) {
             let user_store = store::UserStore::open(&username).await?;
-            let session: Option<context::Session> =
-                store::meta_get_json(user_store.db(), store::SESSION_KEY).await?;
-            if let Some(session) = session {
+            let session: Result<Option<context::Session>, _> =
+                store::meta_get_json(user_store.db(), store::SESSION_KEY).await;
+            user_store.close();
+            if let Some(session) = session? {
                 app.enter(session).await?;
             }
         }

@@ -227,6 +227,13 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             "signing out wipes the user's data: {dbs:?}"
         );
         assert!(dbs.iter().any(|d| d == "tousu-device"), "{dbs:?}");
+        // Opening the app again after signing out creates no database for nobody.
+        c.refresh().await?;
+        c.wait()
+            .for_element(Locator::Css("[data-testid=page-login]"))
+            .await?;
+        let dbs = user_databases(browser).await?;
+        assert!(!dbs.iter().any(|d| d == "tousu-user-"), "{dbs:?}");
         Ok(())
     })
     .await

@@ -45,14 +45,15 @@ pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoV
         leptos::task::spawn_local(async move {
             // The device id is per user database: read it if this user has one here.
             let device = match crate::store::UserStore::open(&username).await {
-                Ok(store) => crate::store::meta_get_json::<tousu_shared::author::Author>(
-                    store.db(),
-                    crate::store::AUTHOR_KEY,
-                )
-                .await
-                .ok()
-                .flatten()
-                .map(|a| a.device),
+                Ok(store) => {
+                    let author = crate::store::meta_get_json::<tousu_shared::author::Author>(
+                        store.db(),
+                        crate::store::AUTHOR_KEY,
+                    )
+                    .await;
+                    store.close();
+                    author.ok().flatten().map(|a| a.device)
+                }
                 Err(_) => None,
             };
             let device =
@@ -90,6 +91,7 @@ pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoV
                             )
                             .await;
                         }
+                        store.close();
                     }
                     match app.enter(session).await {
                         Ok(()) => {

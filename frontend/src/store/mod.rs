@@ -401,6 +401,12 @@ impl UserStore {
         Ok(())
     }
 
+    /// Closes this connection. Every connection must be closed before the database can be
+    /// deleted at sign-out (a forgotten one blocks the deletion until it is collected).
+    pub fn close(&self) {
+        self.db.as_ref().clone().close();
+    }
+
     /// Closes the database and deletes it (sign-out).
     pub async fn wipe(self, username: &str) -> Result<(), StoreError> {
         self.db.as_ref().clone().close();
