@@ -164,6 +164,20 @@ impl App {
         })
     }
 
+    /// Every case summary on this device, re-read whenever local data changes.
+    pub fn summaries_resource(&self) -> LocalResource<Vec<CaseSummary>> {
+        let app = *self;
+        LocalResource::new(move || {
+            app.revision.get();
+            async move {
+                match app.user_store() {
+                    Some(store) => store.summaries().await.unwrap_or_default(),
+                    None => Vec::new(),
+                }
+            }
+        })
+    }
+
     /// The local store, when someone is signed in.
     pub fn user_store(&self) -> Option<UserStore> {
         self.store.get_value()

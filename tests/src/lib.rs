@@ -277,9 +277,27 @@ pub async fn post(
     path: &str,
     body: serde_json::Value,
 ) -> anyhow::Result<(u16, serde_json::Value)> {
+    send_json(api, reqwest::Method::POST, path, body).await
+}
+
+/// A PUT of JSON with `api`'s token, returning status and JSON (empty when none).
+pub async fn put(
+    api: &Api,
+    path: &str,
+    body: serde_json::Value,
+) -> anyhow::Result<(u16, serde_json::Value)> {
+    send_json(api, reqwest::Method::PUT, path, body).await
+}
+
+async fn send_json(
+    api: &Api,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> anyhow::Result<(u16, serde_json::Value)> {
     let res = api
         .http
-        .post(format!("{}{path}", api.base))
+        .request(method, format!("{}{path}", api.base))
         .bearer_auth(&api.token)
         .json(&body)
         .send()

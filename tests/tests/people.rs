@@ -7,8 +7,8 @@ use tousu_shared::{
     api::sync::PushResult,
     event::{Actor, EventBody},
     ids::DeviceId,
-    model::{CaseKind, Channel, Satisfaction},
-    testing::{Writer, body, registration, t0},
+    model::{CaseKind, Channel},
+    testing::{Writer, closed_complaint, registration, t0},
 };
 
 #[tokio::test]
@@ -104,23 +104,7 @@ async fn the_server_masks_personal_data_before_it_leaves() -> anyhow::Result<()>
     let server = TestServer::start_demo(0)?;
     let mut sup = Writer::user(1, 8, "supervisor");
     let sup_api = Api::login(&server.url, "supervisor", Some(sup.device)).await?;
-    let mut events = vec![sup.write(EventBody::Registered(registration(
-        CaseKind::Complaint,
-        t0(),
-    )))];
-    for b in [
-        body::classify(),
-        body::dispatch("ops"),
-        EventBody::InvestigationStarted,
-        body::plan(),
-        body::approve(),
-        body::execute(),
-        body::feedback(),
-        body::revisit(Satisfaction::Satisfied),
-        body::close(),
-    ] {
-        events.push(sup.write(b));
-    }
+    let events = closed_complaint(&mut sup);
     sup_api.push(&events).await?;
     // An archivist sees closed cases (to archive them) with personal data masked, in the
     // view and in every event.

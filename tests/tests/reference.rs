@@ -1,6 +1,6 @@
 //! Reference data over the API: read by every signed-in device, edited by admins, checked.
 
-use tousu_e2e::{Api, TestServer};
+use tousu_e2e::{Api, TestServer, put};
 use tousu_shared::{
     api::sync::{PushResult, Quarantine},
     event::EventBody,
@@ -10,22 +10,6 @@ use tousu_shared::{
     testing::{Writer, registration, t0},
     validate::{Field, FieldError, Rule},
 };
-
-async fn put(
-    api: &Api,
-    path: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<(u16, serde_json::Value)> {
-    let res = api
-        .http
-        .put(format!("{}{path}", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or_default()))
-}
 
 #[tokio::test]
 async fn admins_edit_reference_data_and_the_rules_follow() -> anyhow::Result<()> {

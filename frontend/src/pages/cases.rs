@@ -1,7 +1,6 @@
 //! The case list: filters, sort, counts and SLA chips over every case on this device, with the
 //! shared filter and order (urgent-major on top, then overdue, then by due time).
 
-use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tousu_shared::{
@@ -29,15 +28,7 @@ fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
 pub fn CasesPage() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let summaries = LocalResource::new(move || {
-        app.revision.get();
-        async move {
-            match app.user_store() {
-                Some(store) => store.summaries().await.unwrap_or_default(),
-                None => Vec::new(),
-            }
-        }
-    });
+    let summaries = app.summaries_resource();
     let (stage, set_stage) = signal(String::new());
     let (kind, set_kind) = signal(String::new());
     let (severity, set_severity) = signal(String::new());

@@ -24,15 +24,7 @@ use crate::{
 pub fn RevisitPage() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let summaries = LocalResource::new(move || {
-        app.revision.get();
-        async move {
-            match app.user_store() {
-                Some(store) => store.summaries().await.unwrap_or_default(),
-                None => Vec::new(),
-            }
-        }
-    });
+    let summaries = app.summaries_resource();
     let (open, set_open) = signal(None::<tousu_shared::ids::CaseId>);
     let form = FormState::new(&[]);
     view! {
