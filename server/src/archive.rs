@@ -145,14 +145,17 @@ pub fn run(
     };
     let tx = conn.transaction()?;
     let views: Vec<CaseView> = {
-        let mut stmt = tx.prepare("SELECT view FROM cases WHERE stage = 'closed'")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut stmt = tx.prepare("SELECT id FROM cases WHERE stage = 'closed'")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         let mut out = Vec::new();
-        for row in rows {
-            out.push(
-                serde_json::from_str::<CaseView>(&row?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        for id in ids {
+            let case = CaseId(
+                id.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("case id {id}")))?,
             );
+            out.extend(sync::case_view(&tx, case)?);
         }
         out
     };

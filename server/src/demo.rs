@@ -445,7 +445,7 @@ fn seed_case(
             schema: SCHEMA_VERSION,
             body,
         };
-        let raw = serde_json::to_value(&event).expect("serializes");
+        let raw = serde_json::value::to_raw_value(&event).expect("serializes");
         let ctx = AccessContext {
             now,
             grants: Vec::new(),

@@ -5,12 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::value::RawValue;
 use tousu_shared::{
     access::{AccessContext, Principal, Visibility, authorize_event, shape_event, visible_case},
     api::sync::{CaseGrant, PullResponse, PushResponse, PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Hlc, MAX_CLOCK_DRIFT_MS, Timestamp},
     event::{Actor, Event, EventBody, NumberAssigned, SCHEMA_VERSION},
-    fold::{CaseView, NotApplied, fold},
+    fold::{CaseView, NotApplied, fold, fold_next},
     ids::{CaseId, DeviceId, EventId},
     model::Catalog,
     number::CaseNumber,
@@ -44,20 +45,10 @@ pub fn case_events(conn: &Connection, case: CaseId) -> Result<Vec<Event>, StoreE
     Ok(events)
 }
 
-/// The projected view of a case, if it exists.
+/// The current view of a case (folded from its events), if it exists.
 pub fn case_view(conn: &Connection, case: CaseId) -> Result<Option<CaseView>, StoreError> {
-    let raw: Option<String> = conn
-        .query_row(
-            "SELECT view FROM cases WHERE id = ?1",
-            [case.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    raw.map(|v| {
-        serde_json::from_str(&v)
-            .map_err(|e| StoreError::Corrupt(format!("view of case {case}: {e}")))
-    })
-    .transpose()
+    let events = case_events(conn, case)?;
+    Ok((!events.is_empty()).then(|| fold(case, &events)))
 }
 
 /// Writes a case's projection.
@@ -66,34 +57,30 @@ pub fn store_view(tx: &Transaction, view: &CaseView, last_seq: i64) -> Result<()
         Some(Actor::User(u)) => Some(u.to_string()),
         _ => None,
     };
-    tx.execute(
-        "INSERT INTO cases (id, number, stage, department, registered_by, received_at, last_seq, view)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    tx.prepare_cached(
+        "INSERT INTO cases (id, number, stage, department, registered_by, received_at, last_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET number = excluded.number, stage = excluded.stage,
            department = excluded.department, registered_by = excluded.registered_by,
-           received_at = excluded.received_at, last_seq = excluded.last_seq, view = excluded.view",
-        params![
-            view.id.to_string(),
-            view.number.map(|n| n.to_string()),
-            json(&view.stage).trim_matches('"'),
-            view.department.as_ref().map(|d| d.to_string()),
-            registered_by,
-            view.registration.as_ref().map(|r| r.received_at.0),
-            last_seq,
-            json(view),
-        ],
-    )?;
+           received_at = excluded.received_at, last_seq = excluded.last_seq",
+    )?
+    .execute(params![
+        view.id.to_string(),
+        view.number.map(|n| n.to_string()),
+        json(&view.stage).trim_matches('"'),
+        view.department.as_ref().map(|d| d.to_string()),
+        registered_by,
+        view.registration.as_ref().map(|r| r.received_at.0),
+        last_seq,
+    ])?;
     Ok(())
 }
 
 /// The server's device id, created on first use.
 pub fn server_device(conn: &Connection, now: i64) -> Result<DeviceId, StoreError> {
     let existing: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [SERVER_DEVICE_KEY],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([SERVER_DEVICE_KEY], |r| r.get(0))
         .optional()?;
     if let Some(id) = existing.and_then(|s| s.parse().ok()) {
         return Ok(DeviceId(id));
@@ -142,11 +129,11 @@ pub fn write_system_event(
     now: Timestamp,
 ) -> Result<(Event, i64), StoreError> {
     let device = server_device(tx, now.0)?;
-    let dev_seq: i64 = tx.query_row(
-        "UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING next_seq - 1",
-        [device.to_string()],
-        |r| r.get(0),
-    )?;
+    let dev_seq: i64 = tx
+        .prepare_cached(
+            "UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING next_seq - 1",
+        )?
+        .query_row([device.to_string()], |r| r.get(0))?;
     let hlc = after
         .max(Hlc {
             wall_ms: now.0,
@@ -172,19 +159,19 @@ pub fn write_system_event(
 fn next_number(tx: &Transaction, received: Timestamp) -> Result<CaseNumber, StoreError> {
     let date = received.date(CHINA_OFFSET_MINUTES);
     let month = format!("{:02}{:02}", date.year() % 100, date.month());
-    let serial: i64 = tx.query_row(
-        "INSERT INTO serials (month, last) VALUES (?1, 1)
-         ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
-        [&month],
-        |r| r.get(0),
-    )?;
+    let serial: i64 = tx
+        .prepare_cached(
+            "INSERT INTO serials (month, last) VALUES (?1, 1)
+             ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row([&month], |r| r.get(0))?;
     CaseNumber::new(date, serial as u32).map_err(|e| StoreError::Corrupt(format!("number: {e}")))
 }
 
 fn quarantine(
     tx: &Transaction,
     caller: &Caller,
-    raw: &serde_json::Value,
+    raw: &RawValue,
     event: Option<&Event>,
     why: &Quarantine,
     now: i64,
@@ -201,7 +188,7 @@ fn quarantine(
             caller.audit_name(),
             reason["reason"].as_str().unwrap_or(""),
             reason.to_string(),
-            raw.to_string(),
+            raw.get(),
             now,
         ],
     )?;
@@ -216,9 +203,13 @@ fn quarantine(
         )?;
     }
     let event_id = event.map(|e| e.id).or_else(|| {
-        raw.get("id")
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse().ok())
+        #[derive(serde::Deserialize)]
+        struct Id {
+            id: Option<uuid::Uuid>,
+        }
+        serde_json::from_str::<Id>(raw.get())
+            .ok()
+            .and_then(|i| i.id)
             .map(EventId)
     });
     Ok(PushResult::Quarantined {
@@ -231,7 +222,7 @@ fn quarantine(
 pub fn push(
     conn: &mut Connection,
     caller: &Caller,
-    raw_events: &[serde_json::Value],
+    raw_events: &[Box<RawValue>],
     catalog: &Catalog,
     ctx: &AccessContext,
 ) -> Result<PushResponse, StoreError> {
@@ -248,13 +239,14 @@ pub fn push(
         .ok_or(StoreError::NoDevice)?;
     // Events and current view of the cases this batch touched.
     let mut cache: BTreeMap<CaseId, (Vec<Event>, Option<CaseView>)> = BTreeMap::new();
-    // Projections are written once per case per batch, after its last event.
-    let mut dirty: BTreeMap<CaseId, (CaseView, i64)> = BTreeMap::new();
+    // Projections are written once per case per batch, after its last event (at this seq).
+    let mut dirty: BTreeMap<CaseId, i64> = BTreeMap::new();
     let mut results = Vec::with_capacity(raw_events.len());
     let mut numbers = Vec::new();
+    let mut to_number: Vec<CaseId> = Vec::new();
 
     for raw in raw_events {
-        let event: Event = match serde::Deserialize::deserialize(raw) {
+        let event: Event = match serde_json::from_str(raw.get()) {
             Ok(event) => event,
             Err(e) => {
                 let why = Quarantine::Invalid {
@@ -362,8 +354,8 @@ pub fn push(
             results.push(reject(Quarantine::Forbidden { denied }, &tx)?);
             continue;
         }
+        let view = next_view(event.case_id, before.as_ref(), &events, &event);
         events.push(event.clone());
-        let mut view = fold(event.case_id, &events);
         if let Some((_, why)) = view.not_applied.iter().find(|(id, _)| *id == event.id) {
             let why = match why {
                 NotApplied::Workflow { error } => Quarantine::Workflow {
@@ -379,39 +371,54 @@ pub fn push(
             results.push(reject(why, &tx)?);
             continue;
         }
-        let mut last_seq = insert_event(&tx, &event, now.0)?;
+        let seq = insert_event(&tx, &event, now.0)?;
         for hash in referenced_blobs(&event.body) {
             tx.prepare_cached("INSERT OR IGNORE INTO blob_refs (hash, case_id) VALUES (?1, ?2)")?
                 .execute(params![hash, event.case_id.to_string()])?;
         }
         results.push(PushResult::Applied {
             event_id: event.id,
-            seq: last_seq,
+            seq,
         });
-        // First acceptance of a registration: the month's next serial, in this transaction.
+        // First acceptance of a registration: numbered at the end of the batch, so the
+        // device's own later events for the case (sent with it) follow one another.
         if view.number.is_none()
-            && let Some(registration) = &view.registration
+            && view.registration.is_some()
+            && before.as_ref().is_none_or(|b| b.registration.is_none())
         {
-            let number = next_number(&tx, registration.received_at)?;
-            let after = events.iter().map(|e| e.hlc).max().unwrap_or(Hlc::ZERO);
-            let (assigned, seq) = write_system_event(
-                &tx,
-                event.case_id,
-                view.heads.clone(),
-                after,
-                EventBody::NumberAssigned(NumberAssigned { number }),
-                now,
-            )?;
-            last_seq = seq;
-            events.push(assigned);
-            view = fold(event.case_id, &events);
-            numbers.push((event.case_id, number));
+            to_number.push(event.case_id);
         }
-        dirty.insert(event.case_id, (view.clone(), last_seq));
+        dirty.insert(event.case_id, seq);
         cache.insert(event.case_id, (events, Some(view)));
     }
-    for (view, last_seq) in dirty.values() {
-        store_view(&tx, view, *last_seq)?;
+    // The month's next serial for each newly registered case, in this transaction, in the
+    // order the registrations were accepted.
+    for case in to_number {
+        let Some((events, Some(view))) = cache.get_mut(&case) else {
+            continue;
+        };
+        let Some(registration) = &view.registration else {
+            continue;
+        };
+        let number = next_number(&tx, registration.received_at)?;
+        let after = events.iter().map(|e| e.hlc).max().unwrap_or(Hlc::ZERO);
+        let (assigned, seq) = write_system_event(
+            &tx,
+            case,
+            view.heads.clone(),
+            after,
+            EventBody::NumberAssigned(NumberAssigned { number }),
+            now,
+        )?;
+        *view = next_view(case, Some(view), events, &assigned);
+        events.push(assigned);
+        dirty.insert(case, seq);
+        numbers.push((case, number));
+    }
+    for (case, last_seq) in &dirty {
+        if let Some((_, Some(view))) = cache.get(case) {
+            store_view(&tx, view, *last_seq)?;
+        }
     }
     tx.execute(
         "UPDATE devices SET next_seq = ?1 WHERE id = ?2",
@@ -422,6 +429,24 @@ pub fn push(
         results,
         numbers,
         server_time: now.0,
+    })
+}
+
+/// The view of a case after `event`, given its view and events before: one incremental step
+/// when the event saw everything (nearly always, on push), the full fold otherwise.
+fn next_view(case: CaseId, view: Option<&CaseView>, before: &[Event], event: &Event) -> CaseView {
+    let empty;
+    let view = match view {
+        Some(view) => view,
+        None => {
+            empty = CaseView::empty(case);
+            &empty
+        }
+    };
+    fold_next(view, before, event).unwrap_or_else(|| {
+        let mut all = before.to_vec();
+        all.push(event.clone());
+        fold(case, &all)
     })
 }
 
@@ -454,23 +479,21 @@ fn enters_scope(body: &EventBody) -> bool {
 }
 
 fn grant(
-    conn: &Connection,
     principal: &Principal,
     view: &CaseView,
+    events: &[Event],
     ctx: &AccessContext,
     with_view: bool,
-) -> Result<Option<CaseGrant>, StoreError> {
-    let Some(case) = visible_case(principal, view, ctx) else {
-        return Ok(None);
-    };
-    let events = case_events(conn, view.id)?
+) -> Option<CaseGrant> {
+    let case = visible_case(principal, view, ctx)?;
+    let events = events
         .iter()
         .map(|e| shape_event(principal, view, e, case.visibility))
         .collect();
-    Ok(Some(CaseGrant {
+    Some(CaseGrant {
         case: with_view.then_some(case),
         events,
-    }))
+    })
 }
 
 /// One page of what changed after `cursor` in the caller's scope. A first pull (cursor 0)
@@ -496,12 +519,20 @@ pub fn pull(
     if cursor <= 0 {
         let head: i64 =
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
-        let mut stmt = conn.prepare("SELECT view FROM cases ORDER BY id")?;
-        let views = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for raw in views {
-            let view: CaseView =
-                serde_json::from_str(&raw?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            if let Some(g) = grant(conn, principal, &view, ctx, with_views)? {
+        let mut stmt = conn.prepare("SELECT id FROM cases ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for id in ids {
+            let id = id?;
+            let case = CaseId(
+                id.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("case id {id}")))?,
+            );
+            let events = case_events(conn, case)?;
+            if events.is_empty() {
+                continue;
+            }
+            let view = fold(case, &events);
+            if let Some(g) = grant(principal, &view, &events, ctx, with_views) {
                 response.grants.push(g);
             }
         }
@@ -514,7 +545,8 @@ pub fn pull(
         .query_map(params![cursor, limit + 1], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     response.more = rows.len() as i64 > limit;
-    let mut views: BTreeMap<CaseId, Option<CaseView>> = BTreeMap::new();
+    // Each case's view and events, folded once per page.
+    let mut views: BTreeMap<CaseId, Option<(CaseView, Vec<Event>)>> = BTreeMap::new();
     let mut granted: BTreeSet<CaseId> = BTreeSet::new();
     let mut revoked: BTreeSet<CaseId> = BTreeSet::new();
     for (seq, raw) in rows.into_iter().take(limit as usize) {
@@ -523,9 +555,11 @@ pub fn pull(
             serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let case = event.case_id;
         if let std::collections::btree_map::Entry::Vacant(slot) = views.entry(case) {
-            slot.insert(case_view(conn, case)?);
+            let events = case_events(conn, case)?;
+            let view = (!events.is_empty()).then(|| fold(case, &events));
+            slot.insert(view.map(|v| (v, events)));
         }
-        let Some(view) = views[&case].as_ref() else {
+        let Some((view, events)) = views[&case].as_ref() else {
             continue;
         };
         let visibility = tousu_shared::access::visibility(principal, view, ctx);
@@ -534,7 +568,7 @@ pub fn pull(
             continue;
         }
         if enters_scope(&event.body) && !granted.contains(&case) {
-            if let Some(g) = grant(conn, principal, view, ctx, with_views)? {
+            if let Some(g) = grant(principal, view, events, ctx, with_views) {
                 response.grants.push(g);
             }
             granted.insert(case);

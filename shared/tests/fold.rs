@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use tousu_shared::{
     event::{Actor, ConflictResolved, Event, EventBody, Fact},
-    fold::{EntryStatus, NotApplied, fold},
+    fold::{CaseView, EntryStatus, NotApplied, fold, fold_next},
     model::{CaseKind, Outcome, PlanDecision, Satisfaction, Severity, Stage},
     testing::{Writer, body, dept, full_lifecycle, registration, t0, user},
     workflow::WorkflowError,
@@ -400,6 +400,28 @@ proptest! {
         prop_assert_eq!(fold(case, &shuffled), expected);
     }
 
+    /// The incremental step the server takes on push gives exactly the full fold whenever it
+    /// answers at all.
+    #[test]
+    fn the_incremental_step_equals_the_full_fold(mut events in arb_trace(), merge in 0usize..3) {
+        // A device that then sees both branches and acts on the merged case (resolving any
+        // conflict by a new value, or adding to it).
+        let mut c = Writer::user(20, 3, "supervisor");
+        c.sees(&events);
+        for b in [body::dispatch("ops"), body::note("merged"), body::classify()].into_iter().take(merge) {
+            events.push(c.write(b));
+        }
+        let case = events[0].case_id;
+        let mut view = CaseView::empty(case);
+        for k in 0..events.len() {
+            let full = fold(case, &events[..=k]);
+            if let Some(next) = fold_next(&view, &events[..k], &events[k]) {
+                prop_assert_eq!(&next, &full, "step {}", k);
+            }
+            view = full;
+        }
+    }
+
     #[test]
     fn partial_delivery_then_the_rest_equals_full_delivery(
         events in arb_trace(),
@@ -471,4 +493,65 @@ fn erased_events_fold_to_the_erased_view() {
     assert_eq!(from_erased.category, from_original.category);
     assert_eq!(from_erased.stage_history, from_original.stage_history);
     assert_eq!(from_erased.revisits.len(), 1);
+}
+
+/// Steps through `events` with `fold_next`, asserting it answers and matches the full fold.
+fn step_all(events: &[Event]) {
+    let case = events[0].case_id;
+    let mut view = CaseView::empty(case);
+    for k in 0..events.len() {
+        let next = fold_next(&view, &events[..k], &events[k])
+            .unwrap_or_else(|| panic!("no incremental step for event {k}"));
+        assert_eq!(next, fold(case, &events[..=k]), "step {k}");
+        view = next;
+    }
+}
+
+#[test]
+fn the_incremental_step_covers_a_whole_linear_history_including_destruction() {
+    let mut events = full_lifecycle(14, 2);
+    let mut sys = Writer::new(14, 9, Actor::System);
+    sys.sees(&events);
+    events.push(sys.write(EventBody::Archived));
+    events.push(sys.write(EventBody::Destroyed));
+    step_all(&events);
+    // After destruction the case is erased: the next event takes the full fold.
+    let view = fold(events[0].case_id, &events);
+    let mut late = Writer::new(14, 9, Actor::System);
+    late.sees(&events);
+    let extra = late.write(body::note("too late"));
+    assert!(fold_next(&view, &events, &extra).is_none());
+}
+
+#[test]
+fn the_incremental_step_marks_a_refused_event_as_the_fold_does() {
+    let mut w = Writer::user(15, 1, "supervisor");
+    let events = vec![
+        register(&mut w),
+        w.write(body::approve()),
+        w.write(body::classify()),
+    ];
+    step_all(&events);
+    let view = fold(w.case, &events);
+    assert_eq!(view.not_applied.len(), 1);
+}
+
+#[test]
+fn the_incremental_step_declines_what_it_cannot_tell_cheaply() {
+    let mut a = Writer::user(16, 1, "supervisor");
+    let events = vec![register(&mut a), a.write(body::classify())];
+    let view = fold(a.case, &events);
+    // Concurrent: saw only the registration.
+    let mut b = a.fork(2, Actor::User(user("handler")));
+    b.sees(&events[..1]);
+    let concurrent = b.write(body::note("offline"));
+    assert!(fold_next(&view, &events, &concurrent).is_none());
+    // Already there.
+    assert!(fold_next(&view, &events[..1], &events[0]).is_none());
+    // Out of causal order.
+    let swapped = [events[1].clone(), events[0].clone()];
+    let next = a.write(body::note("later"));
+    assert!(fold_next(&view, &swapped, &next).is_none());
+    // It does answer for the plain successor.
+    assert!(fold_next(&view, &events, &next).is_some());
 }

@@ -7,7 +7,7 @@ use axum::{
 use serde::Deserialize;
 use tousu_shared::{
     access::{Principal, Role},
-    api::sync::{PullResponse, PushRequest, PushResponse},
+    api::sync::{PullResponse, PushResponse},
 };
 
 use crate::{
@@ -21,11 +21,20 @@ use crate::{
 /// Most events accepted in one push.
 pub const MAX_PUSH_BATCH: usize = 1000;
 
+/// The body of a push as the server reads it: the shape of
+/// [`PushRequest`](tousu_shared::api::sync::PushRequest), each event kept
+/// as its JSON text, parsed once when judged (and stored as sent if quarantined).
+#[derive(Deserialize)]
+pub struct PushBody {
+    /// The events.
+    pub events: Vec<Box<serde_json::value::RawValue>>,
+}
+
 /// `POST /api/v1/sync/push`.
 pub async fn push(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<PushRequest>,
+    ApiJson(req): ApiJson<PushBody>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if req.events.len() > MAX_PUSH_BATCH {
         return Err(ApiError::BadRequest(format!(
