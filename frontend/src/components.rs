@@ -328,3 +328,66 @@ fn clock_icon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Photos from the tablet camera or files: each downscaled and hashed as it is picked, shown
+/// as thumbnails with a remove button. The caller stores them when its form is saved.
+#[component]
+pub fn PhotoPicker(
+    /// The photos picked so far.
+    photos: RwSignal<Vec<crate::media::Photo>>,
+    /// The file input's id (unique on the page).
+    id: &'static str,
+) -> impl IntoView {
+    let tr = use_tr();
+    let (error, set_error) = signal(None::<String>);
+    let on_files = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            for file in files {
+                match crate::media::prepare(file).await {
+                    Ok(photo) => photos.update(|p| {
+                        if !p.iter().any(|x| x.hash == photo.hash) {
+                            p.push(photo)
+                        }
+                    }),
+                    Err(e) => set_error.set(Some(e)),
+                }
+            }
+        });
+    };
+    view! {
+        <label class="btn photo-pick" for=id>
+            {move || tr.t("拍照或选择照片", "拍照或選擇照片", "Take or choose photos")}
+        </label>
+        <input id=id class="visually-hidden" type="file" accept="image/*" capture="environment" multiple
+            data-testid="field-photos" on:change=on_files/>
+        <Show when=move || error.get().is_some()>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </Show>
+        <ul class="thumbs" data-testid="photo-list">
+            {move || photos.get().into_iter().map(|p| {
+                let url = crate::media::object_url(&p.bytes, "image/jpeg").unwrap_or_default();
+                let hash = p.hash.clone();
+                let kb = p.bytes.len() / 1024;
+                view! {
+                    <li class="thumb" data-testid="photo-thumb">
+                        <img src=url alt=p.name.clone()/>
+                        <span class="muted">{format!("{kb} KB")}</span>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| {
+                            let hash = hash.clone();
+                            photos.update(|ps| ps.retain(|x| x.hash != hash));
+                        }>{tr.t("移除", "移除", "Remove")}</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

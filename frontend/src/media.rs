@@ -2,6 +2,10 @@
 //! camera's 12-megapixel JPEG becomes a ~200 KB one), hashed with the browser's SHA-256 so
 //! events can name them by content, and shown from local storage or fetched lazily.
 
+use tousu_shared::{
+    model::Attachment,
+    validate::{BlobHash, Field, ShortText},
+};
 use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 use wasm_bindgen_futures::JsFuture;
 
@@ -19,6 +23,18 @@ pub struct Photo {
     pub hash: String,
     /// The original file name.
     pub name: String,
+}
+
+impl Photo {
+    /// The attachment an event names this photo by.
+    pub fn attachment(&self) -> Option<Attachment> {
+        Some(Attachment {
+            hash: BlobHash::parse(&self.hash).ok()?,
+            media_type: ShortText::parse(Field::Attachment, "image/jpeg").ok()?,
+            name: ShortText::parse(Field::Attachment, &self.name).ok(),
+            size: self.bytes.len() as u64,
+        })
+    }
 }
 
 fn js_err(e: JsValue) -> String {

@@ -142,10 +142,18 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             .await?;
         browser.screenshot("11-registered-offline").await?;
 
-        // An investigation note, still offline.
+        // An investigation note with a photo, still offline.
         browser.click("cmd-note_added").await?;
         browser
             .fill("field-text", "现场查看闸机记录，确认重复扣费")
+            .await?;
+        let note_photo = tousu_e2e::workspace_root().join("public/icons/icon-512.png");
+        c.find(Locator::Css("#f-note-photos"))
+            .await?
+            .send_keys(&note_photo.display().to_string())
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("[data-testid=command-form] [data-testid=photo-thumb] img"))
             .await?;
         browser.click("command-submit").await?;
         browser
@@ -168,8 +176,11 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             .await?;
         let unsynced = browser.text("[data-testid=sync-status]").await?;
         assert!(unsynced.contains("2 条未同步"), "{unsynced}");
-        c.wait()
-            .for_element(Locator::Css("[data-testid=case-photo] img"))
+        browser
+            .wait_for_script(
+                "both photos (record sheet and note) after reload",
+                "return document.querySelectorAll('[data-testid=case-photo] img').length === 2",
+            )
             .await?;
         browser.screenshot("12-offline-after-reload").await?;
 
@@ -206,6 +217,15 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         assert_eq!(res.status(), 200);
         let bytes = res.bytes().await?;
         assert!(bytes.starts_with(&[0xff, 0xd8]), "a JPEG made on the tablet");
+        let note_photo = &case["view"]["notes"][0]["value"]["attachments"][0];
+        let hash = note_photo["hash"].as_str().unwrap_or_default();
+        assert!(!hash.is_empty(), "the note names its photo: {case}");
+        let res = reqwest::Client::new()
+            .get(format!("{}/api/v1/blobs/{hash}", server.url))
+            .bearer_auth(&sup.token)
+            .send()
+            .await?;
+        assert_eq!(res.status(), 200, "the note's photo was uploaded");
 
         // The list shows it under its number.
         browser.click("nav-cases").await?;

@@ -23,8 +23,8 @@ use tousu_shared::{
 
 use crate::{
     components::{
-        CheckField, ErrorSummary, FormState, RadioGroup, SelectField, TextField, due_chip,
-        severity_chip, stage_chip,
+        CheckField, ErrorSummary, FormState, PhotoPicker, RadioGroup, SelectField, TextField,
+        due_chip, severity_chip, stage_chip,
     },
     context::{App, use_app},
     forms,
@@ -598,6 +598,8 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
     let form = FormState::new(&[]);
     let (failure, set_failure) = signal(None::<String>);
     let (saving, set_saving) = signal(false);
+    // Photos taken for an investigation note.
+    let photos = RwSignal::new(Vec::<crate::media::Photo>::new());
     let case = view.id;
     let heads = view.heads.clone();
     let view_for_fields = view.clone();
@@ -625,6 +627,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
         }
         form.values.set(start);
         form.errors.set(Vec::new());
+        photos.set(Vec::new());
         set_failure.set(None);
         set_selected.set(Some(c));
     };
@@ -661,10 +664,28 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
             }
             match forms::command_body(command, &values, labels::local_offset()) {
                 Err(errors) => form.errors.set(errors),
-                Ok(body) => match app.record(case, heads, body).await {
-                    Ok(_) => set_selected.set(None),
-                    Err(e) => set_failure.set(Some(e.to_string())),
-                },
+                Ok(mut body) => {
+                    // The note's photos are stored first: the note names them by hash.
+                    if let EventBody::NoteAdded(note) = &mut body {
+                        let taken = photos.get_untracked();
+                        if let Err(e) = store_photos(app, &taken).await {
+                            set_failure.set(Some(e));
+                            set_saving.set(false);
+                            return;
+                        }
+                        note.attachments = taken
+                            .iter()
+                            .filter_map(crate::media::Photo::attachment)
+                            .collect();
+                    }
+                    match app.record(case, heads, body).await {
+                        Ok(_) => {
+                            photos.set(Vec::new());
+                            set_selected.set(None);
+                        }
+                        Err(e) => set_failure.set(Some(e.to_string())),
+                    }
+                }
             }
             set_saving.set(false);
         });
@@ -695,6 +716,11 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                         <p class="error-summary" role="alert">{move || failure.get()}</p>
                     </Show>
                     <CommandFields command=c form=form view=view_for_fields.clone()/>
+                    {(c == CommandKind::AddNote).then(|| view! {
+                        <div class="field">
+                            <PhotoPicker photos=photos id="f-note-photos"/>
+                        </div>
+                    })}
                     <div class="form-actions">
                         <button type="button" class="btn" on:click=move |_| set_selected.set(None)>
                             {tr.t("取消", "取消", "Cancel")}
@@ -707,6 +733,20 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
             })}
         </section>
     }.into_any()
+}
+
+/// Stores photos on this device (queued for upload), before the event that names them.
+async fn store_photos(app: App, photos: &[crate::media::Photo]) -> Result<(), String> {
+    let Some(store) = app.user_store() else {
+        return Ok(());
+    };
+    for photo in photos {
+        store
+            .put_local_blob(&photo.hash, &photo.bytes, "image/jpeg")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn defaults(c: CommandKind) -> forms::Values {

@@ -6,12 +6,14 @@ use leptos_router::hooks::use_navigate;
 use tousu_shared::{
     event::EventBody,
     ids::CaseId,
-    model::{Attachment, CaseKind, Severity},
-    validate::{BlobHash, Field, ShortText},
+    model::{CaseKind, Severity},
+    validate::Field,
 };
 
 use crate::{
-    components::{CheckField, ErrorSummary, FormState, RadioGroup, SelectField, TextField},
+    components::{
+        CheckField, ErrorSummary, FormState, PhotoPicker, RadioGroup, SelectField, TextField,
+    },
     context::use_app,
     forms,
     labels::{self, use_tr},
@@ -37,30 +39,6 @@ pub fn IntakePage() -> impl IntoView {
     let form = fresh_form();
     let (saving, set_saving) = signal(false);
     let photos = RwSignal::new(Vec::<media::Photo>::new());
-    let (photo_error, set_photo_error) = signal(None::<String>);
-    let on_files = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-        else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            for file in files {
-                match media::prepare(file).await {
-                    Ok(photo) => photos.update(|p| {
-                        if !p.iter().any(|x| x.hash == photo.hash) {
-                            p.push(photo)
-                        }
-                    }),
-                    Err(e) => set_photo_error.set(Some(e)),
-                }
-            }
-        });
-    };
     let (failure, set_failure) = signal(None::<String>);
     let navigate = use_navigate();
 
@@ -121,7 +99,8 @@ pub fn IntakePage() -> impl IntoView {
                             }
                         }
                     }
-                    registration.attachments = taken.iter().filter_map(attachment).collect();
+                    registration.attachments =
+                        taken.iter().filter_map(media::Photo::attachment).collect();
                     let case = CaseId(uuid::Uuid::now_v7());
                     match app
                         .record(case, Vec::new(), EventBody::Registered(registration))
@@ -212,31 +191,7 @@ pub fn IntakePage() -> impl IntoView {
                 </div>
                 <div class="sheet-section">
                     <h2>{move || tr.t("照片", "照片", "Photos")}</h2>
-                    <label class="btn photo-pick" for="f-photos">
-                        {move || tr.t("拍照或选择照片", "拍照或選擇照片", "Take or choose photos")}
-                    </label>
-                    <input id="f-photos" class="visually-hidden" type="file" accept="image/*" capture="environment" multiple
-                        data-testid="field-photos" on:change=on_files/>
-                    <Show when=move || photo_error.get().is_some()>
-                        <p class="field-error" role="alert">{move || photo_error.get()}</p>
-                    </Show>
-                    <ul class="thumbs" data-testid="photo-list">
-                        {move || photos.get().into_iter().map(|p| {
-                            let url = media::object_url(&p.bytes, "image/jpeg").unwrap_or_default();
-                            let hash = p.hash.clone();
-                            let kb = p.bytes.len() / 1024;
-                            view! {
-                                <li class="thumb" data-testid="photo-thumb">
-                                    <img src=url alt=p.name.clone()/>
-                                    <span class="muted">{format!("{kb} KB")}</span>
-                                    <button type="button" class="btn btn-ghost" on:click=move |_| {
-                                        let hash = hash.clone();
-                                        photos.update(|ps| ps.retain(|x| x.hash != hash));
-                                    }>{tr.t("移除", "移除", "Remove")}</button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
+                    <PhotoPicker photos=photos id="f-photos"/>
                 </div>
                 <div class="sheet-section">
                     <h2>{move || tr.t("分类（可稍后补充）", "分類（可稍後補充）", "Classification (may be done later)")}</h2>
@@ -255,15 +210,6 @@ pub fn IntakePage() -> impl IntoView {
             </form>
         </section>
     }
-}
-
-fn attachment(p: &media::Photo) -> Option<Attachment> {
-    Some(Attachment {
-        hash: BlobHash::parse(&p.hash).ok()?,
-        media_type: ShortText::parse(Field::Attachment, "image/jpeg").ok()?,
-        name: ShortText::parse(Field::Attachment, &p.name).ok(),
-        size: p.bytes.len() as u64,
-    })
 }
 
 /// The serde name of an enum value (its wire form, used as the option value).

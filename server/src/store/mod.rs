@@ -233,7 +233,8 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             for (i, sql) in MIGRATIONS.iter().take(4).enumerate() {
                 conn.execute_batch(sql).unwrap();
-                conn.pragma_update(None, "user_version", i as i64 + 1).unwrap();
+                conn.pragma_update(None, "user_version", i as i64 + 1)
+                    .unwrap();
             }
             conn.execute(
                 "INSERT INTO cases (id, stage, last_seq, view) VALUES ('c1', 'closed', 7, '{}')",
@@ -244,9 +245,11 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let conn = store.conn.lock().unwrap();
         let (stage, seq): (String, i64) = conn
-            .query_row("SELECT stage, last_seq FROM cases WHERE id = 'c1'", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT stage, last_seq FROM cases WHERE id = 'c1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
         assert_eq!((stage.as_str(), seq), ("closed", 7));
         assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
