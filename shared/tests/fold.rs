@@ -308,13 +308,19 @@ fn unknown_kinds_are_kept_in_the_timeline_and_never_applied() {
     assert_eq!(view.stage, Stage::Registered);
 }
 
-#[test]
-fn destruction_erases_personal_data_and_free_text_but_keeps_statistics() {
-    let mut events = full_lifecycle(12, 1);
-    let mut sys = Writer::new(12, 9, Actor::System);
+/// A whole lifecycle, then archived and destroyed by the system.
+fn destroyed_lifecycle(case_no: u64, n_extra_notes: usize) -> Vec<Event> {
+    let mut events = full_lifecycle(case_no, n_extra_notes);
+    let mut sys = Writer::new(case_no, 9, Actor::System);
     sys.sees(&events);
     events.push(sys.write(EventBody::Archived));
     events.push(sys.write(EventBody::Destroyed));
+    events
+}
+
+#[test]
+fn destruction_erases_personal_data_and_free_text_but_keeps_statistics() {
+    let events = destroyed_lifecycle(12, 1);
     let view = fold(events[0].case_id, &events);
     assert_eq!(view.stage, Stage::Destroyed);
     let r = view.registration.as_ref().unwrap();
@@ -467,11 +473,7 @@ proptest! {
 
 #[test]
 fn erased_events_fold_to_the_erased_view() {
-    let mut events = full_lifecycle(13, 2);
-    let mut sys = Writer::new(13, 9, Actor::System);
-    sys.sees(&events);
-    events.push(sys.write(EventBody::Archived));
-    events.push(sys.write(EventBody::Destroyed));
+    let events = destroyed_lifecycle(13, 2);
     let case = events[0].case_id;
     let erased: Vec<Event> = events.iter().map(tousu_shared::fold::erase_event).collect();
     let json = serde_json::to_string(&erased).unwrap();
@@ -509,11 +511,7 @@ fn step_all(events: &[Event]) {
 
 #[test]
 fn the_incremental_step_covers_a_whole_linear_history_including_destruction() {
-    let mut events = full_lifecycle(14, 2);
-    let mut sys = Writer::new(14, 9, Actor::System);
-    sys.sees(&events);
-    events.push(sys.write(EventBody::Archived));
-    events.push(sys.write(EventBody::Destroyed));
+    let events = destroyed_lifecycle(14, 2);
     step_all(&events);
     // After destruction the case is erased: the next event takes the full fold.
     let view = fold(events[0].case_id, &events);
