@@ -364,6 +364,7 @@ pub fn PhotoPicker(
         });
     };
     view! {
+        <div class="photo-picker">
         <label class="btn photo-pick" for=id>
             {move || tr.t("拍照或选择照片", "拍照或選擇照片", "Take or choose photos")}
         </label>
@@ -389,5 +390,121 @@ pub fn PhotoPicker(
                 }
             }).collect_view()}
         </ul>
+        </div>
+    }
+}
+
+/// A box to sign in with a finger or stylus (签字确认). `drawn` turns true at the first
+/// stroke; the caller reads the canvas when its form is saved.
+#[component]
+pub fn SignaturePad(
+    /// The canvas, read on save.
+    canvas: NodeRef<leptos::html::Canvas>,
+    /// Whether anything has been drawn.
+    drawn: RwSignal<bool>,
+    /// What the signature confirms, shown above the box and read by screen readers.
+    label: Signal<String>,
+) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let tr = use_tr();
+    let down = StoredValue::new(false);
+    let context = move || -> Option<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+        let el: web_sys::HtmlCanvasElement = canvas.get_untracked()?;
+        let ctx = el
+            .get_context("2d")
+            .ok()??
+            .dyn_into::<web_sys::CanvasRenderingContext2d>()
+            .ok()?;
+        Some((el, ctx))
+    };
+    // Pointer position in canvas pixels (the box is scaled by CSS).
+    let at = |el: &web_sys::HtmlCanvasElement, ev: &leptos::ev::PointerEvent| {
+        let sx = el.width() as f64 / el.client_width().max(1) as f64;
+        let sy = el.height() as f64 / el.client_height().max(1) as f64;
+        (ev.offset_x() as f64 * sx, ev.offset_y() as f64 * sy)
+    };
+    let start = move |ev: leptos::ev::PointerEvent| {
+        let Some((el, ctx)) = context() else { return };
+        let _ = el.set_pointer_capture(ev.pointer_id());
+        let (x, y) = at(&el, &ev);
+        ctx.set_line_width(4.0);
+        ctx.set_line_cap("round");
+        ctx.set_line_join("round");
+        ctx.set_stroke_style_str("#111827");
+        ctx.begin_path();
+        ctx.move_to(x, y);
+        down.set_value(true);
+    };
+    let draw = move |ev: leptos::ev::PointerEvent| {
+        if !down.get_value() {
+            return;
+        }
+        let Some((el, ctx)) = context() else { return };
+        let (x, y) = at(&el, &ev);
+        ctx.line_to(x, y);
+        ctx.stroke();
+        if !drawn.get_untracked() {
+            drawn.set(true);
+        }
+    };
+    let stop = move |_| down.set_value(false);
+    let clear = move |_| {
+        if let Some((el, ctx)) = context() {
+            ctx.clear_rect(0.0, 0.0, el.width() as f64, el.height() as f64);
+        }
+        drawn.set(false);
+    };
+    view! {
+        <div class="signature">
+            <span class="field-label">{move || label.get()}</span>
+            <canvas node_ref=canvas class="signature-pad" width="900" height="300" role="img"
+                aria-label=move || label.get() data-testid="signature-pad"
+                on:pointerdown=start on:pointermove=draw on:pointerup=stop on:pointercancel=stop/>
+            <button type="button" class="btn btn-ghost" on:click=clear disabled=move || !drawn.get()>
+                {move || tr.t("清除重签", "清除重簽", "Clear and sign again")}
+            </button>
+        </div>
+    }
+}
+
+/// An attachment shown as an image: from this device, or fetched once from the server and
+/// kept; offline and not yet fetched, a plain note says so.
+#[component]
+pub fn BlobImage(
+    /// The blob's SHA-256.
+    hash: String,
+    /// Its type (`image/jpeg`, `image/png`).
+    media_type: &'static str,
+    /// Text alternative.
+    alt: &'static str,
+    /// CSS class of the image.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    let app = crate::context::use_app();
+    let tr = use_tr();
+    let url = LocalResource::new(move || {
+        let hash = hash.clone();
+        async move {
+            let store = app.user_store()?;
+            let bytes = match store.blob(&hash).await.ok().flatten() {
+                Some(bytes) => bytes,
+                None => {
+                    let token = app
+                        .session
+                        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))?;
+                    let bytes = crate::api::get_blob(&token, &hash).await.ok()?;
+                    let _ = store.cache_blob(&hash, &bytes).await;
+                    bytes
+                }
+            };
+            crate::media::object_url(&bytes, media_type)
+        }
+    });
+    move || {
+        match url.get().flatten() {
+        Some(src) => view! { <img src=src alt=alt class=class/> }.into_any(),
+        None => view! { <span class="muted">{tr.t("图片未下载（离线）", "圖片未下載（離線）", "image not downloaded (offline)")}</span> }.into_any(),
+    }
     }
 }

@@ -82,15 +82,40 @@ pub async fn prepare(file: web_sys::File) -> Result<Photo, String> {
     ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, nw as f64, nh as f64)
         .map_err(js_err)?;
     bitmap.close();
+    let bytes = encode(&canvas, "image/jpeg", Some(QUALITY)).await?;
+    let hash = sha256_hex(&bytes).await?;
+    Ok(Photo {
+        bytes,
+        hash,
+        name: file.name(),
+    })
+}
+
+/// A drawn signature: the canvas as PNG (sharp lines, small), hashed.
+pub async fn signature(canvas: &web_sys::HtmlCanvasElement) -> Result<Photo, String> {
+    let bytes = encode(canvas, "image/png", None).await?;
+    let hash = sha256_hex(&bytes).await?;
+    Ok(Photo {
+        bytes,
+        hash,
+        name: "signature.png".into(),
+    })
+}
+
+/// The canvas encoded as `media_type` (with a quality for lossy types).
+async fn encode(
+    canvas: &web_sys::HtmlCanvasElement,
+    media_type: &str,
+    quality: Option<f64>,
+) -> Result<Vec<u8>, String> {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let done = Closure::once_into_js(move |blob: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &blob);
         });
-        if let Err(e) = canvas.to_blob_with_type_and_encoder_options(
-            done.unchecked_ref(),
-            "image/jpeg",
-            &JsValue::from_f64(QUALITY),
-        ) {
+        let quality = quality.map(JsValue::from_f64).unwrap_or(JsValue::UNDEFINED);
+        if let Err(e) =
+            canvas.to_blob_with_type_and_encoder_options(done.unchecked_ref(), media_type, &quality)
+        {
             let _ = reject.call1(&JsValue::NULL, &e);
         }
     });
@@ -98,15 +123,9 @@ pub async fn prepare(file: web_sys::File) -> Result<Photo, String> {
         .await
         .map_err(js_err)?
         .dyn_into()
-        .map_err(|_| "the photo could not be encoded".to_string())?;
+        .map_err(|_| "the image could not be encoded".to_string())?;
     let buffer = JsFuture::from(blob.array_buffer()).await.map_err(js_err)?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    let hash = sha256_hex(&bytes).await?;
-    Ok(Photo {
-        bytes,
-        hash,
-        name: file.name(),
-    })
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// SHA-256 of `bytes` as lowercase hex, by the browser's Web Crypto.

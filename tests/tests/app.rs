@@ -155,6 +155,20 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         c.wait()
             .for_element(Locator::Css("[data-testid=command-form] [data-testid=photo-thumb] img"))
             .await?;
+        // The interviewee signs on the tablet with a finger (pointer events on the pad).
+        browser.fill("field-signed_by", "站务员 王五").await?;
+        draw_signature(browser).await?;
+        browser.screenshot("11b-note-with-photo-and-signature").await?;
+        // Nothing sticks out sideways on the tablet (a hidden file input once did).
+        let overflow = c
+            .execute(
+                "return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .map(e => e.tagName + '.' + e.className);",
+                vec![],
+            )
+            .await?;
+        assert_eq!(overflow, serde_json::json!([]), "elements wider than the screen");
         browser.click("command-submit").await?;
         browser
             .wait_for_script(
@@ -178,8 +192,9 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         assert!(unsynced.contains("2 条未同步"), "{unsynced}");
         browser
             .wait_for_script(
-                "both photos (record sheet and note) after reload",
-                "return document.querySelectorAll('[data-testid=case-photo] img').length === 2",
+                "both photos (record sheet and note) and the signature after reload",
+                "return document.querySelectorAll('[data-testid=case-photo] img').length === 2
+                    && document.querySelectorAll('[data-testid=case-signature] img').length === 1",
             )
             .await?;
         browser.screenshot("12-offline-after-reload").await?;
@@ -226,6 +241,18 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             .send()
             .await?;
         assert_eq!(res.status(), 200, "the note's photo was uploaded");
+        let signature = case["view"]["notes"][0]["value"]["signature"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(!signature.is_empty(), "the note names its signature: {case}");
+        let res = reqwest::Client::new()
+            .get(format!("{}/api/v1/blobs/{signature}", server.url))
+            .bearer_auth(&sup.token)
+            .send()
+            .await?;
+        assert_eq!(res.status(), 200, "the signature was uploaded");
+        let bytes = res.bytes().await?;
+        assert!(bytes.starts_with(b"\x89PNG"), "a PNG drawn on the tablet");
 
         // The list shows it under its number.
         browser.click("nav-cases").await?;
@@ -461,6 +488,21 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
             .client
             .goto(&format!("{}/cases/{case}", server.url))
             .await?;
+        // The customer's opinion, signed on the screen (客戶意見 and 客戶簽字 of the
+        // handling sheet).
+        browser.click("cmd-note_added").await?;
+        browser
+            .select("field-note_kind", "customer_opinion")
+            .await?;
+        browser.fill("field-text", "对处理结果满意").await?;
+        browser.fill("field-signed_by", "李四").await?;
+        draw_signature(browser).await?;
+        browser.click("command-submit").await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=case-signature] img"))
+            .await?;
         browser.click("cmd-closed").await?;
         browser.fill("field-summary", "客户满意，结案").await?;
         browser.click("command-submit").await?;
@@ -468,9 +510,49 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
             .wait_for_text_where("[data-testid=stage-chip]", "closed", |t| t == "已结案")
             .await?;
         browser.screenshot("31-closed").await?;
+
+        // The printable handling sheet carries the opinion and the signature image.
+        browser.click("print-handling").await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css(
+                "[data-testid=handling-sheet] [data-testid=customer-signature] img",
+            ))
+            .await?;
+        let sheet = browser.text("[data-testid=handling-sheet]").await?;
+        assert!(sheet.contains("客户投诉处理单"), "{sheet}");
+        assert!(
+            sheet.contains("对处理结果满意"),
+            "the customer's words: {sheet}"
+        );
+        assert!(
+            !sheet.contains("ops"),
+            "departments by name, not id: {sheet}"
+        );
+        browser.screenshot("32-handling-sheet").await?;
         Ok(())
     })
     .await
+}
+
+/// Signs the signature pad with a finger-like stroke (pointer events) and scrolls it into view.
+async fn draw_signature(browser: &Browser) -> anyhow::Result<()> {
+    browser
+        .client
+        .execute(
+            "const c = document.querySelector('[data-testid=signature-pad]');
+             const r = c.getBoundingClientRect();
+             const at = (type, x, y) => c.dispatchEvent(new PointerEvent(type,
+                 { bubbles: true, pointerId: 1, isPrimary: true, clientX: r.left + x, clientY: r.top + y }));
+             at('pointerdown', 20, 30);
+             for (let i = 1; i <= 30; i++) at('pointermove', 20 + i * 8, 30 + (i % 6) * 9);
+             at('pointerup', 260, 40);
+             c.scrollIntoView({ block: 'center' });",
+            vec![],
+        )
+        .await?;
+    Ok(())
 }
 
 async fn timeline(browser: &Browser) -> anyhow::Result<Vec<String>> {

@@ -23,8 +23,8 @@ use tousu_shared::{
 
 use crate::{
     components::{
-        CheckField, ErrorSummary, FormState, PhotoPicker, RadioGroup, SelectField, TextField,
-        due_chip, severity_chip, stage_chip,
+        BlobImage, CheckField, ErrorSummary, FormState, PhotoPicker, RadioGroup, SelectField,
+        SignaturePad, TextField, due_chip, severity_chip, stage_chip,
     },
     context::{App, use_app},
     forms,
@@ -227,6 +227,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
                 <Facts view=view_state.clone()/>
                 <Accountability view=view_state.clone()/>
                 <Photos view=view_state.clone()/>
+                <Signatures view=view_state.clone()/>
                 <section class="panel">
                     <h2>{tr.t("时限", "時限", "Deadlines")}</h2>
                     <ul class="clock-list" data-testid="sla-clocks">
@@ -244,10 +245,12 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
                 </section>
                 <p class="print-links">
                     <a class="btn" href=format!("/cases/{}/print/record", view_state.id) data-testid="print-record">
-                        "🖨 " {tr.t("记录单", "記錄單", "Record sheet")}
+                        <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
+                        {tr.t("记录单", "記錄單", "Record sheet")}
                     </a>
                     <a class="btn" href=format!("/cases/{}/print/handling", view_state.id) data-testid="print-handling">
-                        "🖨 " {tr.t("处理单", "處理單", "Handling sheet")}
+                        <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
+                        {tr.t("处理单", "處理單", "Handling sheet")}
                     </a>
                 </p>
             </aside>
@@ -427,35 +430,52 @@ fn Photos(view: CaseView) -> impl IntoView {
 
 #[component]
 fn Thumb(hash: String) -> impl IntoView {
-    let app = use_app();
     let tr = use_tr();
-    let key = hash.clone();
-    let url = LocalResource::new(move || {
-        let hash = key.clone();
-        async move {
-            let store = app.user_store()?;
-            let bytes = match store.blob(&hash).await.ok().flatten() {
-                Some(bytes) => bytes,
-                None => {
-                    let token = app
-                        .session
-                        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))?;
-                    let bytes = crate::api::get_blob(&token, &hash).await.ok()?;
-                    let _ = store.cache_blob(&hash, &bytes).await;
-                    bytes
-                }
-            };
-            crate::media::object_url(&bytes, "image/jpeg")
-        }
-    });
     view! {
         <li class="thumb" data-testid="case-photo">
-            {move || match url.get().flatten() {
-                Some(src) => view! { <img src=src alt=tr.t("案件照片", "案件照片", "case photo")/> }.into_any(),
-                None => view! { <span class="muted">{tr.t("照片未下载（离线）", "照片未下載（離線）", "photo not downloaded (offline)")}</span> }.into_any(),
-            }}
+            <BlobImage hash=hash media_type="image/jpeg" alt=tr.t("案件照片", "案件照片", "case photo")/>
         </li>
     }
+}
+
+/// The signatures on the case's notes (interviewees, the customer), with who signed.
+#[component]
+fn Signatures(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    let signed: Vec<(String, String, String)> = view
+        .notes
+        .iter()
+        .filter_map(|n| {
+            let hash = n.value.signature.as_ref()?.as_str().to_string();
+            let who = n
+                .value
+                .signed_by
+                .as_ref()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default();
+            Some((
+                hash,
+                labels::note_kind(tr, n.value.note_kind).to_string(),
+                who,
+            ))
+        })
+        .collect();
+    (!signed.is_empty()).then(|| {
+        view! {
+            <section class="panel">
+                <h2>{tr.t("签字", "簽字", "Signatures")}</h2>
+                <ul class="thumbs" data-testid="case-signatures">
+                    {signed.into_iter().map(|(hash, kind, who)| view! {
+                        <li class="thumb" data-testid="case-signature">
+                            <BlobImage hash=hash media_type="image/png" class="signature-img"
+                                alt=tr.t("签字", "簽字", "signature")/>
+                            <span class="muted">{format!("{kind} {who}")}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]
@@ -600,6 +620,9 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
     let (saving, set_saving) = signal(false);
     // Photos taken for an investigation note.
     let photos = RwSignal::new(Vec::<crate::media::Photo>::new());
+    // A signature drawn for it (interviewee or customer).
+    let signature_pad = NodeRef::<leptos::html::Canvas>::new();
+    let signed = RwSignal::new(false);
     let case = view.id;
     let heads = view.heads.clone();
     let view_for_fields = view.clone();
@@ -628,6 +651,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
         form.values.set(start);
         form.errors.set(Vec::new());
         photos.set(Vec::new());
+        signed.set(false);
         set_failure.set(None);
         set_selected.set(Some(c));
     };
@@ -668,10 +692,29 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                     // The note's photos are stored first: the note names them by hash.
                     if let EventBody::NoteAdded(note) = &mut body {
                         let taken = photos.get_untracked();
-                        if let Err(e) = store_photos(app, &taken).await {
-                            set_failure.set(Some(e));
-                            set_saving.set(false);
-                            return;
+                        let signature = match signature_pad.get_untracked() {
+                            Some(canvas) if signed.get_untracked() => {
+                                crate::media::signature(&canvas).await.map(Some)
+                            }
+                            _ => Ok(None),
+                        };
+                        let stored = match signature {
+                            Ok(signature) => store_blobs(app, &taken, signature.as_ref())
+                                .await
+                                .map(|()| signature),
+                            Err(e) => Err(e),
+                        };
+                        match stored {
+                            Ok(signature) => {
+                                note.signature = signature.and_then(|s| {
+                                    tousu_shared::validate::BlobHash::parse(&s.hash).ok()
+                                });
+                            }
+                            Err(e) => {
+                                set_failure.set(Some(e));
+                                set_saving.set(false);
+                                return;
+                            }
                         }
                         note.attachments = taken
                             .iter()
@@ -681,6 +724,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                     match app.record(case, heads, body).await {
                         Ok(_) => {
                             photos.set(Vec::new());
+                            signed.set(false);
                             set_selected.set(None);
                         }
                         Err(e) => set_failure.set(Some(e.to_string())),
@@ -720,6 +764,10 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                         <div class="field">
                             <PhotoPicker photos=photos id="f-note-photos"/>
                         </div>
+                        <div class="form-block">
+                            <SignaturePad canvas=signature_pad drawn=signed
+                                label=Signal::derive(move || tr.t("签字确认（受访人或客户，可选）", "簽字確認（受訪人或客戶，可選）", "Signature of the interviewee or customer (optional)").to_string())/>
+                        </div>
                     })}
                     <div class="form-actions">
                         <button type="button" class="btn" on:click=move |_| set_selected.set(None)>
@@ -735,14 +783,23 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
     }.into_any()
 }
 
-/// Stores photos on this device (queued for upload), before the event that names them.
-async fn store_photos(app: App, photos: &[crate::media::Photo]) -> Result<(), String> {
+/// Stores photos (JPEG) and a signature (PNG) on this device, queued for upload, before the
+/// event that names them.
+async fn store_blobs(
+    app: App,
+    photos: &[crate::media::Photo],
+    signature: Option<&crate::media::Photo>,
+) -> Result<(), String> {
     let Some(store) = app.user_store() else {
         return Ok(());
     };
-    for photo in photos {
+    let typed = photos
+        .iter()
+        .map(|p| (p, "image/jpeg"))
+        .chain(signature.map(|s| (s, "image/png")));
+    for (blob, media_type) in typed {
         store
-            .put_local_blob(&photo.hash, &photo.bytes, "image/jpeg")
+            .put_local_blob(&blob.hash, &blob.bytes, media_type)
             .await
             .map_err(|e| e.to_string())?;
     }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label};
 
 use crate::{
+    components::BlobImage,
     context::use_app,
     labels::{self, use_tr},
 };
@@ -35,7 +36,8 @@ pub fn PrintPage() -> impl IntoView {
         <section class="page print-page" data-testid="page-print">
             <p class="no-print">
                 <button class="btn btn-primary" on:click=move |_| { let _ = window().print(); }>
-                    "🖨 " {move || tr.t("打印", "列印", "Print")}
+                    <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
+                    {move || tr.t("打印", "列印", "Print")}
                 </button>
             </p>
             <Suspense fallback=|| ()>
@@ -47,20 +49,40 @@ pub fn PrintPage() -> impl IntoView {
                     if sheet == "handling" {
                         let result = view.executions.last().map(|e| e.value.result.as_str().to_string()).unwrap_or_default();
                         let opinion = view.plan.as_ref().and_then(|p| p.opinion.as_ref()).map(|o| o.as_str().to_string()).unwrap_or_default();
-                        let customer = view.revisits.last().map(|v| format!("{} {}", labels::satisfaction(tr, v.value.satisfaction), text(v.value.comment.as_ref()))).unwrap_or_default();
+                        // The customer's latest signed opinion (客戶簽字), taken on the tablet.
+                        let customer_signature = view.notes.iter().rev()
+                            .filter(|n| n.value.note_kind == tousu_shared::model::NoteKind::CustomerOpinion)
+                            .find_map(|n| n.value.signature.as_ref().map(|s| s.as_str().to_string()));
+                        // The revisit's verdict and the customer's own words, when recorded.
+                        let said = view.notes.iter().rev()
+                            .find(|n| n.value.note_kind == tousu_shared::model::NoteKind::CustomerOpinion)
+                            .map(|n| n.value.text.as_str().to_string());
+                        let customer = view.revisits.last()
+                            .map(|v| format!("{} {}", labels::satisfaction(tr, v.value.satisfaction), text(v.value.comment.as_ref())))
+                            .into_iter()
+                            .chain(said)
+                            .map(|s| s.trim().to_string())
+                            .filter(|s| !s.is_empty())
+                            .collect::<Vec<_>>()
+                            .join("；");
                         view! {
                             <article class="sheet-print" data-testid="handling-sheet">
                                 <h1>{tr.t("客户投诉处理单", "客戶投訴處理單", "Complaint handling sheet")}</h1>
                                 <table class="print-table">
                                     {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
                                     {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
-                                    {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| d.to_string()).unwrap_or_default())}
+                                    {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| crate::pages::case::department_name(&app, d)).unwrap_or_default())}
                                     {cell(tr.t("日期", "日期", "Date"), r.as_ref().map(|r| labels::date(tr, r.received_at)).unwrap_or_default())}
                                     {cell(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()).unwrap_or_default())}
                                     {cell(tr.t("处理结果", "處理結果", "Result"), result)}
                                     {cell(tr.t("部门负责人意见", "部門負責人意見", "Department manager's opinion"), opinion)}
                                     {cell(tr.t("客户意见", "客戶意見", "Customer's opinion"), customer)}
-                                    {cell(tr.t("客户签字", "客戶簽字", "Customer's signature"), String::new())}
+                                    <tr>
+                                        <th>{tr.t("客户签字", "客戶簽字", "Customer's signature")}</th>
+                                        <td data-testid="customer-signature">{customer_signature.map(|hash| view! {
+                                            <BlobImage hash=hash media_type="image/png" class="signature-img" alt=tr.t("客户签字", "客戶簽字", "Customer's signature")/>
+                                        })}</td>
+                                    </tr>
                                 </table>
                             </article>
                         }.into_any()
