@@ -245,8 +245,20 @@ pub fn push(
     let mut numbers = Vec::new();
     let mut to_number: Vec<CaseId> = Vec::new();
 
-    for raw in raw_events {
-        let event: Event = match serde_json::from_str(raw.get()) {
+    // Each event parsed once; which of their ids the store already holds, in one query per
+    // chunk instead of one per event (a retried batch is the rare case).
+    let parsed: Vec<Result<Event, serde_json::Error>> = raw_events
+        .iter()
+        .map(|raw| serde_json::from_str(raw.get()))
+        .collect();
+    let ids: Vec<String> = parsed
+        .iter()
+        .filter_map(|e| e.as_ref().ok().map(|e| e.id.to_string()))
+        .collect();
+    let mut known: BTreeSet<EventId> = stored_ids(&tx, &ids)?;
+
+    for (raw, parsed) in raw_events.iter().zip(parsed) {
+        let event: Event = match parsed {
             Ok(event) => event,
             Err(e) => {
                 let why = Quarantine::Invalid {
@@ -265,10 +277,13 @@ pub fn push(
             continue;
         }
         // Same id again: a retry if identical, an error if not.
-        let existing: Option<(i64, String)> = tx
-            .prepare_cached("SELECT seq, event FROM events WHERE id = ?1")?
-            .query_row([event.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let existing: Option<(i64, String)> = if known.contains(&event.id) {
+            tx.prepare_cached("SELECT seq, event FROM events WHERE id = ?1")?
+                .query_row([event.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+        } else {
+            None
+        };
         if let Some((seq, stored)) = existing {
             let same = serde_json::from_str::<Event>(&stored).is_ok_and(|s| s == event);
             results.push(if same {
@@ -372,6 +387,7 @@ pub fn push(
             continue;
         }
         let seq = insert_event(&tx, &event, now.0)?;
+        known.insert(event.id);
         for hash in referenced_blobs(&event.body) {
             tx.prepare_cached("INSERT OR IGNORE INTO blob_refs (hash, case_id) VALUES (?1, ?2)")?
                 .execute(params![hash, event.case_id.to_string()])?;
@@ -430,6 +446,23 @@ pub fn push(
         numbers,
         server_time: now.0,
     })
+}
+
+/// Which of `ids` the event table holds.
+fn stored_ids(tx: &Transaction, ids: &[String]) -> Result<BTreeSet<EventId>, StoreError> {
+    let mut found = BTreeSet::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt =
+            tx.prepare_cached(&format!("SELECT id FROM events WHERE id IN ({marks})"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get::<_, String>(0))?;
+        for id in rows {
+            if let Ok(id) = id?.parse() {
+                found.insert(EventId(id));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The view of a case after `event`, given its view and events before: one incremental step
@@ -519,23 +552,36 @@ pub fn pull(
     if cursor <= 0 {
         let head: i64 =
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
-        let mut stmt = conn.prepare("SELECT id FROM cases ORDER BY id")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for id in ids {
-            let id = id?;
-            let case = CaseId(
-                id.parse()
-                    .map_err(|_| StoreError::Corrupt(format!("case id {id}")))?,
-            );
-            let events = case_events(conn, case)?;
-            if events.is_empty() {
-                continue;
-            }
+        // One scan of the events in (case, commit) order (the `events_case` index), each case
+        // folded when its last event has been read.
+        let mut stmt = conn
+            .prepare("SELECT case_id, event FROM events WHERE seq <= ?1 ORDER BY case_id, seq")?;
+        let mut rows = stmt.query([head])?;
+        let mut current: Option<(String, Vec<Event>)> = None;
+        let mut finish = |current: Option<(String, Vec<Event>)>| {
+            let Some((_, events)) = current else { return };
+            let Some(case) = events.first().map(|e| e.case_id) else {
+                return;
+            };
             let view = fold(case, &events);
             if let Some(g) = grant(principal, &view, &events, ctx, with_views) {
                 response.grants.push(g);
             }
+        };
+        while let Some(row) = rows.next()? {
+            let case_id: String = row.get(0)?;
+            let raw: String = row.get(1)?;
+            let event: Event = serde_json::from_str(&raw)
+                .map_err(|e| StoreError::Corrupt(format!("stored event of case {case_id}: {e}")))?;
+            match &mut current {
+                Some((id, events)) if *id == case_id => events.push(event),
+                _ => {
+                    finish(current.take());
+                    current = Some((case_id, vec![event]));
+                }
+            }
         }
+        finish(current);
         response.cursor = head;
         return Ok(response);
     }

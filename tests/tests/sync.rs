@@ -110,6 +110,15 @@ async fn push_answers_each_event_and_retrying_is_safe() -> anyhow::Result<()> {
         ["applied", "applied"]
     );
 
+    // An event repeated within one batch (a client that appended its retry): the copy is a
+    // duplicate of the event applied just before it.
+    let note4 = w.write(body::note("同批重复"));
+    let twice = api.push(&[note4.clone(), note4.clone()]).await?;
+    assert_eq!(
+        twice.results.iter().map(status).collect::<Vec<_>>(),
+        ["applied", "duplicate"]
+    );
+
     // The same id with other content is reported, not ignored.
     let mut forged = note2.clone();
     forged.body = body::note("篡改后的内容");

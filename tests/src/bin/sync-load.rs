@@ -103,6 +103,27 @@ async fn main() -> anyhow::Result<()> {
         raw.len() as f64 / 1e6
     );
 
+    // 2b. The same as the app asks for it: events only, no folded views (the app folds).
+    let started = Instant::now();
+    let res = sup
+        .http
+        .get(format!(
+            "{}/api/v1/sync/pull?cursor=0&views=false",
+            server.url
+        ))
+        .bearer_auth(&sup.token)
+        .header("accept-encoding", "identity")
+        .send()
+        .await?;
+    let raw = res.bytes().await?;
+    let snapshot: tousu_shared::api::sync::PullResponse = serde_json::from_slice(&raw)?;
+    println!(
+        "pull (first, snapshot, views=false as the app asks): {} cases in {:.2} s, {:.1} MB down (uncompressed)",
+        snapshot.grants.len(),
+        started.elapsed().as_secs_f64(),
+        raw.len() as f64 / 1e6
+    );
+
     // 3. Steady load: concurrent clients pushing batches of 20 events.
     let clients = 8;
     let duration = Duration::from_secs(10);
