@@ -210,11 +210,18 @@ pub fn request(
         return Err(ArchiveError::Forbidden);
     };
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO archive_requests (requester, scope, reason, days, status, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-        params![id.to_string(), serde_json::to_string(scope).expect("json"), reason, days, now.0],
+    let request_id: i64 = tx.query_row(
+        "INSERT INTO archive_requests (requester, scope, reason, days, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5) RETURNING id",
+        params![
+            id.to_string(),
+            serde_json::to_string(scope).expect("json"),
+            reason,
+            days,
+            now.0
+        ],
+        |r| r.get(0),
     )?;
-    let request_id = tx.last_insert_rowid();
     audit::append(
         &tx,
         now.0,

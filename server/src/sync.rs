@@ -103,20 +103,23 @@ fn insert_event(tx: &Transaction, event: &Event, now: i64) -> Result<i64, StoreE
         .command()
         .map(|c| c.as_str())
         .unwrap_or("unknown");
-    tx.prepare_cached(
-        "INSERT INTO events (id, case_id, device_id, dev_seq, kind, event, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        event.id.to_string(),
-        event.case_id.to_string(),
-        event.device_id.to_string(),
-        event.dev_seq as i64,
-        kind,
-        json(event),
-        now,
-    ])?;
-    Ok(tx.last_insert_rowid())
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO events (id, case_id, device_id, dev_seq, kind, event, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq",
+        )?
+        .query_row(
+            params![
+                event.id.to_string(),
+                event.case_id.to_string(),
+                event.device_id.to_string(),
+                event.dev_seq as i64,
+                kind,
+                json(event),
+                now,
+            ],
+            |r| r.get(0),
+        )?)
 }
 
 /// Writes an event made by the server itself (numbers, archive runs), after `parents`.
@@ -389,8 +392,10 @@ pub fn push(
         let seq = insert_event(&tx, &event, now.0)?;
         known.insert(event.id);
         for hash in referenced_blobs(&event.body) {
-            tx.prepare_cached("INSERT OR IGNORE INTO blob_refs (hash, case_id) VALUES (?1, ?2)")?
-                .execute(params![hash, event.case_id.to_string()])?;
+            tx.prepare_cached(
+                "INSERT INTO blob_refs (hash, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![hash, event.case_id.to_string()])?;
         }
         results.push(PushResult::Applied {
             event_id: event.id,

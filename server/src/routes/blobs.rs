@@ -61,7 +61,7 @@ pub async fn upload(
         .store
         .with_conn(move |conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO blobs (hash, media_type, size, data, uploader, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO blobs (hash, media_type, size, data, uploader, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
                 params![hash.as_str(), media_type, data.len() as i64, data.as_ref(), uploader, now],
             )?;
             Ok(())
