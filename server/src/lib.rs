@@ -54,12 +54,6 @@ impl AppState {
     pub fn now(&self) -> tousu_shared::clock::Timestamp {
         tousu_shared::clock::Timestamp(now().0 + self.clock_offset_ms)
     }
-
-    /// Reference data the rules check against: the configured departments and the
-    /// category tree (the shipped default until admins can edit it).
-    pub async fn catalog(&self) -> Result<tousu_shared::model::Catalog, store::StoreError> {
-        self.store.read(store::load_catalog).await
-    }
 }
 
 /// The system clock as a [`Timestamp`](tousu_shared::clock::Timestamp).

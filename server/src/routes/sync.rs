@@ -47,15 +47,15 @@ pub async fn push(
         ));
     }
     let now = state.now();
-    let principal = caller.principal.clone();
-    let ctx = state
-        .store
-        .read(move |conn| crate::archive::context(conn, &principal, now))
-        .await?;
-    let catalog = state.catalog().await?;
+    // The access context and the catalog are read on the writer's connection, right before
+    // the batch is judged: one trip to the blocking pool instead of three.
     let response = state
         .store
-        .with_conn(move |conn| sync::push(conn, &caller, &req.events, &catalog, &ctx))
+        .with_conn(move |conn| {
+            let ctx = crate::archive::context(conn, &caller.principal, now)?;
+            let catalog = crate::store::load_catalog(conn)?;
+            sync::push(conn, &caller, &req.events, &catalog, &ctx)
+        })
         .await
         .map_err(|e| match e {
             StoreError::NoDevice => ApiError::BadRequest("this device is not registered".into()),
