@@ -183,6 +183,29 @@ impl App {
         self.store.get_value()
     }
 
+    /// Keeps photos (JPEG) and a signature (PNG) on this device, queued for upload, before
+    /// the event that names them is recorded.
+    pub async fn keep_blobs(
+        &self,
+        photos: &[crate::media::Photo],
+        signature: Option<&crate::media::Photo>,
+    ) -> Result<(), String> {
+        let Some(store) = self.user_store() else {
+            return Ok(());
+        };
+        let typed = photos
+            .iter()
+            .map(|p| (p, "image/jpeg"))
+            .chain(signature.map(|s| (s, "image/png")));
+        for (blob, media_type) in typed {
+            store
+                .put_local_blob(&blob.hash, &blob.bytes, media_type)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     /// Permission context for the shared policy on this device.
     pub fn access(&self) -> AccessContext {
         AccessContext {

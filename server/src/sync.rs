@@ -11,7 +11,7 @@ use tousu_shared::{
     api::sync::{CaseGrant, PullResponse, PushResponse, PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Hlc, MAX_CLOCK_DRIFT_MS, Timestamp},
     event::{Actor, Event, EventBody, NumberAssigned, SCHEMA_VERSION},
-    fold::{CaseView, NotApplied, fold, fold_next},
+    fold::{CaseView, NotApplied, fold, fold_after},
     ids::{CaseId, DeviceId, EventId},
     model::Catalog,
     number::CaseNumber,
@@ -372,7 +372,7 @@ pub fn push(
             results.push(reject(Quarantine::Forbidden { denied }, &tx)?);
             continue;
         }
-        let view = next_view(event.case_id, before.as_ref(), &events, &event);
+        let view = fold_after(event.case_id, before.as_ref(), &events, &event);
         events.push(event.clone());
         if let Some((_, why)) = view.not_applied.iter().find(|(id, _)| *id == event.id) {
             let why = match why {
@@ -431,7 +431,7 @@ pub fn push(
             EventBody::NumberAssigned(NumberAssigned { number }),
             now,
         )?;
-        *view = next_view(case, Some(view), events, &assigned);
+        *view = fold_after(case, Some(view), events, &assigned);
         events.push(assigned);
         dirty.insert(case, seq);
         numbers.push((case, number));
@@ -468,24 +468,6 @@ fn stored_ids(tx: &Transaction, ids: &[String]) -> Result<BTreeSet<EventId>, Sto
         }
     }
     Ok(found)
-}
-
-/// The view of a case after `event`, given its view and events before: one incremental step
-/// when the event saw everything (nearly always, on push), the full fold otherwise.
-fn next_view(case: CaseId, view: Option<&CaseView>, before: &[Event], event: &Event) -> CaseView {
-    let empty;
-    let view = match view {
-        Some(view) => view,
-        None => {
-            empty = CaseView::empty(case);
-            &empty
-        }
-    };
-    fold_next(view, before, event).unwrap_or_else(|| {
-        let mut all = before.to_vec();
-        all.push(event.clone());
-        fold(case, &all)
-    })
 }
 
 /// The attachment hashes an event refers to (photos, documents, signatures).

@@ -476,6 +476,29 @@ pub fn fold_next(view: &CaseView, before: &[Event], event: &Event) -> Option<Cas
     Some(next)
 }
 
+/// The view after `event`, given the view of `before` (`None`: no events yet): one
+/// [`fold_next`] step when it can tell, the full fold otherwise. Always the fold's result.
+pub fn fold_after(
+    case: CaseId,
+    view: Option<&CaseView>,
+    before: &[Event],
+    event: &Event,
+) -> CaseView {
+    let empty;
+    let view = match view {
+        Some(view) => view,
+        None => {
+            empty = CaseView::empty(case);
+            &empty
+        }
+    };
+    fold_next(view, before, event).unwrap_or_else(|| {
+        let mut all = before.to_vec();
+        all.push(event.clone());
+        fold(case, &all)
+    })
+}
+
 /// Folds many cases' events at once (grouping by case id).
 pub fn fold_all(events: &[Event]) -> Vec<CaseView> {
     let mut by_case: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();

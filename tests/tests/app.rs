@@ -120,14 +120,13 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             .fill("field-description", "闸机扣费两次，工作人员态度冷淡")
             .await?;
         // A photo from the tablet: downscaled and stored locally, uploaded with the sync.
-        let photo = tousu_e2e::workspace_root().join("tests/tests/data/site-photo.png");
-        c.find(Locator::Css("[data-testid=field-photos]"))
-            .await?
-            .send_keys(&photo.display().to_string())
-            .await?;
-        c.wait()
-            .for_element(Locator::Css("[data-testid=photo-thumb] img"))
-            .await?;
+        pick_photo(
+            browser,
+            "tests/tests/data/site-photo.png",
+            "[data-testid=field-photos]",
+            "[data-testid=photo-thumb] img",
+        )
+        .await?;
         browser.fill("field-request", "退还多扣的费用").await?;
         browser.click("intake-submit").await?;
         let label = browser
@@ -147,14 +146,13 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         browser
             .fill("field-text", "现场查看闸机记录，确认重复扣费")
             .await?;
-        let note_photo = tousu_e2e::workspace_root().join("public/icons/icon-512.png");
-        c.find(Locator::Css("#f-note-photos"))
-            .await?
-            .send_keys(&note_photo.display().to_string())
-            .await?;
-        c.wait()
-            .for_element(Locator::Css("[data-testid=command-form] [data-testid=photo-thumb] img"))
-            .await?;
+        pick_photo(
+            browser,
+            "public/icons/icon-512.png",
+            "#f-note-photos",
+            "[data-testid=command-form] [data-testid=photo-thumb] img",
+        )
+        .await?;
         // The interviewee signs on the tablet with a finger (pointer events on the pad).
         browser.fill("field-signed_by", "站务员 王五").await?;
         draw_signature(browser).await?;
@@ -534,6 +532,23 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
         Ok(())
     })
     .await
+}
+
+/// Picks the workspace file `path` in the file input `input` and waits for its thumbnail.
+async fn pick_photo(browser: &Browser, path: &str, input: &str, thumb: &str) -> anyhow::Result<()> {
+    let file = tousu_e2e::workspace_root().join(path);
+    browser
+        .client
+        .find(Locator::Css(input))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css(thumb))
+        .await?;
+    Ok(())
 }
 
 /// Signs the signature pad with a finger-like stroke (pointer events) and scrolls it into view.

@@ -699,7 +699,8 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                             _ => Ok(None),
                         };
                         let stored = match signature {
-                            Ok(signature) => store_blobs(app, &taken, signature.as_ref())
+                            Ok(signature) => app
+                                .keep_blobs(&taken, signature.as_ref())
                                 .await
                                 .map(|()| signature),
                             Err(e) => Err(e),
@@ -781,29 +782,6 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
             })}
         </section>
     }.into_any()
-}
-
-/// Stores photos (JPEG) and a signature (PNG) on this device, queued for upload, before the
-/// event that names them.
-async fn store_blobs(
-    app: App,
-    photos: &[crate::media::Photo],
-    signature: Option<&crate::media::Photo>,
-) -> Result<(), String> {
-    let Some(store) = app.user_store() else {
-        return Ok(());
-    };
-    let typed = photos
-        .iter()
-        .map(|p| (p, "image/jpeg"))
-        .chain(signature.map(|s| (s, "image/png")));
-    for (blob, media_type) in typed {
-        store
-            .put_local_blob(&blob.hash, &blob.bytes, media_type)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 fn defaults(c: CommandKind) -> forms::Values {

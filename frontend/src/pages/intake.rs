@@ -87,17 +87,10 @@ pub fn IntakePage() -> impl IntoView {
                 let taken = photos.get_untracked();
                 leptos::task::spawn_local(async move {
                     // Photos first: the registration names them by hash.
-                    if let Some(store) = app.user_store() {
-                        for photo in &taken {
-                            if let Err(e) = store
-                                .put_local_blob(&photo.hash, &photo.bytes, "image/jpeg")
-                                .await
-                            {
-                                set_failure.set(Some(e.to_string()));
-                                set_saving.set(false);
-                                return;
-                            }
-                        }
+                    if let Err(e) = app.keep_blobs(&taken, None).await {
+                        set_failure.set(Some(e));
+                        set_saving.set(false);
+                        return;
                     }
                     registration.attachments =
                         taken.iter().filter_map(media::Photo::attachment).collect();
