@@ -119,6 +119,12 @@ pub struct PullPage {
     pub more: bool,
     /// The server's clock.
     pub server_time: i64,
+    /// Part of a first pull's snapshot (grants in ascending case id order).
+    #[serde(default)]
+    pub snapshot: bool,
+    /// The snapshot goes on after this case.
+    #[serde(default)]
+    pub after: Option<tousu_shared::ids::CaseId>,
 }
 
 /// The events of a granted case.
@@ -129,9 +135,17 @@ pub struct GrantEvents {
 }
 
 /// `GET /sync/pull`.
-pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullPage, ApiError> {
+pub async fn pull(
+    token: &str,
+    from: crate::store::PullPosition,
+    limit: u32,
+) -> Result<PullPage, ApiError> {
+    let after = from.after.map(|a| format!("&after={a}")).unwrap_or_default();
     get(
-        &format!("/sync/pull?cursor={cursor}&limit={limit}&views=false"),
+        &format!(
+            "/sync/pull?cursor={}{after}&limit={limit}&views=false",
+            from.cursor
+        ),
         token,
     )
     .await
@@ -215,12 +229,15 @@ mod tests {
             cursor: 42,
             more: true,
             server_time: 7,
+            snapshot: true,
+            after: Some(case),
         };
         let page: PullPage =
             serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
         assert_eq!(page.events, response.events);
         assert_eq!(page.grants[0].events, events);
         assert_eq!((page.cursor, page.more, page.server_time), (42, true, 7));
+        assert_eq!((page.snapshot, page.after), (true, Some(case)));
         assert_eq!(page.revocations, vec![case]);
     }
 }

@@ -17,7 +17,9 @@ use crate::{
     api::{self, ApiError},
     context::App,
     labels,
-    store::{self, CaseStore, LAST_SYNC_KEY, QuarantinedEvent, REFERENCE_KEY, SESSION_KEY},
+    store::{
+        self, CaseStore, LAST_SYNC_KEY, PullPosition, QuarantinedEvent, REFERENCE_KEY, SESSION_KEY,
+    },
 };
 
 /// Events per push request.
@@ -242,7 +244,7 @@ pub trait Transport {
     /// `POST /sync/push`.
     async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError>;
     /// `GET /sync/pull`.
-    async fn pull(&self, cursor: i64, limit: u32) -> Result<api::PullPage, ApiError>;
+    async fn pull(&self, from: PullPosition, limit: u32) -> Result<api::PullPage, ApiError>;
 }
 
 /// The sync server over HTTP, with the session's token.
@@ -256,8 +258,8 @@ impl Transport for Http<'_> {
         api::push(self.token, events).await
     }
 
-    async fn pull(&self, cursor: i64, limit: u32) -> Result<api::PullPage, ApiError> {
-        api::pull(self.token, cursor, limit).await
+    async fn pull(&self, from: PullPosition, limit: u32) -> Result<api::PullPage, ApiError> {
+        api::pull(self.token, from, limit).await
     }
 }
 
@@ -339,29 +341,46 @@ pub async fn push_outbox<S: CaseStore, T: Transport>(
     }
 }
 
-/// Pulls every page after the stored cursor, each applied in one transaction with its cursor.
+/// Pulls every page after the stored position, each applied in one transaction with its
+/// position. While a page is written the next one is already asked for, so the server, the
+/// network and IndexedDB work at the same time (a first pull is tens of pages).
 pub async fn pull_pages<S: CaseStore, T: Transport>(
     store: &S,
     transport: &T,
     rules: &store::Rules,
 ) -> Result<Progress, SyncError> {
     let mut progress = Progress::default();
-    let mut cursor = store.cursor().await?;
-    loop {
+    // Each future times itself: with both running at once, the two figures overlap.
+    let fetch = async |from: PullPosition| {
         let t0 = js_sys::Date::now();
-        let page = transport.pull(cursor, PULL_PAGE).await?;
-        let t1 = js_sys::Date::now();
+        let page = transport.pull(from, PULL_PAGE).await;
+        (page, js_sys::Date::now() - t0)
+    };
+    let write = async |page: &api::PullPage| {
+        let t0 = js_sys::Date::now();
+        let done = store.apply_pull(page, rules).await;
+        (done, js_sys::Date::now() - t0)
+    };
+    let (first, ms) = fetch(store.position().await?).await;
+    progress.network_ms += ms;
+    let mut page = first?;
+    loop {
         progress.server_time = Some(page.server_time);
-        store.apply_pull(&page, rules).await?;
-        progress.network_ms += t1 - t0;
-        progress.store_ms += js_sys::Date::now() - t1;
-        cursor = page.cursor;
         if !page.events.is_empty() || !page.grants.is_empty() || !page.revocations.is_empty() {
             progress.changed_pages += 1;
         }
         if !page.more {
+            let (stored, ms) = write(&page).await;
+            progress.store_ms += ms;
+            stored?;
             return Ok(progress);
         }
+        let ((stored, store_ms), (next, network_ms)) =
+            futures::future::join(write(&page), fetch(PullPosition::after_page(&page))).await;
+        progress.store_ms += store_ms;
+        progress.network_ms += network_ms;
+        stored?;
+        page = next?;
     }
 }
 

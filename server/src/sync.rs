@@ -516,12 +516,68 @@ fn grant(
     })
 }
 
-/// One page of what changed after `cursor` in the caller's scope. A first pull (cursor 0)
-/// is a snapshot of every case in scope, each with its events.
+/// Fills one snapshot page: the next `limit` cases in the caller's scope after `after`, by
+/// one scan of the events in (case, commit) order (the `events_case` index), each case folded
+/// when its last event has been read. Later events than the first page's cursor may appear;
+/// the incremental pulls that follow bring them again and the client keeps one copy.
+fn snapshot_page(
+    conn: &Connection,
+    principal: &Principal,
+    after: Option<CaseId>,
+    limit: i64,
+    with_views: bool,
+    ctx: &AccessContext,
+    response: &mut PullResponse,
+) -> Result<(), StoreError> {
+    let after = after.map(|c| c.to_string()).unwrap_or_default();
+    let mut stmt = conn
+        .prepare_cached("SELECT case_id, event FROM events WHERE case_id > ?1 ORDER BY case_id, seq")?;
+    let mut rows = stmt.query([&after])?;
+    let mut current: Option<(String, Vec<Event>)> = None;
+    let full = |response: &PullResponse| response.grants.len() as i64 >= limit;
+    let finish = |current: Option<(String, Vec<Event>)>, response: &mut PullResponse| {
+        let Some((_, events)) = current else { return };
+        let Some(case) = events.first().map(|e| e.case_id) else {
+            return;
+        };
+        let view = fold(case, &events);
+        if let Some(g) = grant(principal, &view, &events, ctx, with_views) {
+            response.grants.push(g);
+            response.after = Some(case);
+        }
+    };
+    while let Some(row) = rows.next()? {
+        let case_id: String = row.get(0)?;
+        if current.as_ref().is_some_and(|(id, _)| *id != case_id) {
+            finish(current.take(), response);
+            if full(response) {
+                // A case follows: the snapshot goes on after the last one granted.
+                response.more = true;
+                return Ok(());
+            }
+        }
+        let raw: String = row.get(1)?;
+        let event: Event = serde_json::from_str(&raw)
+            .map_err(|e| StoreError::Corrupt(format!("stored event of case {case_id}: {e}")))?;
+        match &mut current {
+            Some((_, events)) => events.push(event),
+            None => current = Some((case_id, vec![event])),
+        }
+    }
+    finish(current, response);
+    response.after = None;
+    Ok(())
+}
+
+/// One page of what changed after `cursor` in the caller's scope. A first pull (cursor 0) is
+/// a snapshot of every case in scope, each with its events, in pages of at most `limit` cases
+/// by ascending case id: each page names the case to continue `after`, and the cursor taken at
+/// the first page stays the same until the snapshot is complete.
 pub fn pull(
     conn: &Connection,
     caller: &Caller,
     cursor: i64,
+    after: Option<CaseId>,
     limit: i64,
     with_views: bool,
     ctx: &AccessContext,
@@ -535,41 +591,16 @@ pub fn pull(
         cursor,
         more: false,
         server_time: ctx.now.0,
+        snapshot: false,
+        after: None,
     };
-    if cursor <= 0 {
-        let head: i64 =
-            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
-        // One scan of the events in (case, commit) order (the `events_case` index), each case
-        // folded when its last event has been read.
-        let mut stmt = conn
-            .prepare("SELECT case_id, event FROM events WHERE seq <= ?1 ORDER BY case_id, seq")?;
-        let mut rows = stmt.query([head])?;
-        let mut current: Option<(String, Vec<Event>)> = None;
-        let mut finish = |current: Option<(String, Vec<Event>)>| {
-            let Some((_, events)) = current else { return };
-            let Some(case) = events.first().map(|e| e.case_id) else {
-                return;
-            };
-            let view = fold(case, &events);
-            if let Some(g) = grant(principal, &view, &events, ctx, with_views) {
-                response.grants.push(g);
-            }
-        };
-        while let Some(row) = rows.next()? {
-            let case_id: String = row.get(0)?;
-            let raw: String = row.get(1)?;
-            let event: Event = serde_json::from_str(&raw)
-                .map_err(|e| StoreError::Corrupt(format!("stored event of case {case_id}: {e}")))?;
-            match &mut current {
-                Some((id, events)) if *id == case_id => events.push(event),
-                _ => {
-                    finish(current.take());
-                    current = Some((case_id, vec![event]));
-                }
-            }
+    if cursor <= 0 || after.is_some() {
+        if after.is_none() {
+            response.cursor =
+                conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
         }
-        finish(current);
-        response.cursor = head;
+        response.snapshot = true;
+        snapshot_page(conn, principal, after, limit, with_views, ctx, &mut response)?;
         return Ok(response);
     }
     let mut stmt =

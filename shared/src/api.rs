@@ -238,5 +238,13 @@ pub mod sync {
         pub more: bool,
         /// The server's clock, for the client's HLC.
         pub server_time: i64,
+        /// This page is part of a first pull's snapshot: its `grants` are every case in scope
+        /// within a range of case ids, in ascending order of id.
+        #[serde(default)]
+        pub snapshot: bool,
+        /// The snapshot goes on after this case: pass it back as `after`, with `cursor`.
+        /// `None` once the snapshot is complete (then `cursor` is where events continue).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub after: Option<CaseId>,
     }
 }

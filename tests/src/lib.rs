@@ -241,11 +241,30 @@ impl Api {
         Ok(res.json().await?)
     }
 
-    /// Pulls one page after `cursor`.
+    /// Pulls one page after `cursor`; a first pull (cursor 0) follows the snapshot's pages
+    /// and answers them as one page.
     pub async fn pull(&self, cursor: i64) -> anyhow::Result<tousu_shared::api::sync::PullResponse> {
+        let mut page = self.pull_page(&format!("cursor={cursor}")).await?;
+        while let Some(after) = page.after {
+            let next = self
+                .pull_page(&format!("cursor={}&after={after}", page.cursor))
+                .await?;
+            anyhow::ensure!(next.cursor == page.cursor, "the snapshot's cursor moved");
+            page.grants.extend(next.grants);
+            page.after = next.after;
+            page.more = next.more;
+        }
+        Ok(page)
+    }
+
+    /// One `GET /sync/pull?{query}`.
+    pub async fn pull_page(
+        &self,
+        query: &str,
+    ) -> anyhow::Result<tousu_shared::api::sync::PullResponse> {
         let res = self
             .http
-            .get(format!("{}/api/v1/sync/pull?cursor={cursor}", self.base))
+            .get(format!("{}/api/v1/sync/pull?{query}", self.base))
             .bearer_auth(&self.token)
             .send()
             .await?;

@@ -333,6 +333,57 @@ async fn pull_follows_scope_masks_and_sends_grants_and_revocations() -> anyhow::
 }
 
 #[tokio::test]
+async fn a_first_pull_comes_in_pages_of_cases_under_one_cursor() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let mut clerk = Writer::user(20, 51, "clerk");
+    let clerk_api = login_as(&server, "clerk", &clerk).await?;
+    let mut registered = Vec::new();
+    for case_no in 20..25 {
+        clerk.switch_to(case_no);
+        let reg = register(&mut clerk);
+        registered.push(reg.case_id);
+        clerk_api.push(&[reg]).await?;
+    }
+    registered.sort();
+    let sup = Api::login(&server.url, "supervisor", None).await?;
+    let whole = sup.pull(0).await?;
+    assert!(whole.snapshot && whole.after.is_none() && !whole.more);
+
+    let mut page = sup.pull_page("cursor=0&limit=2&views=false").await?;
+    let cursor = page.cursor;
+    assert_eq!(cursor, whole.cursor, "the cursor is taken at the first page");
+    let mut pages = vec![page.grants.len()];
+    let mut seen: Vec<_> = page.grants.iter().map(|g| g.events[0].case_id).collect();
+    // A case registered while the snapshot is being read does not move its cursor.
+    clerk.switch_to(30);
+    clerk_api.push(&[register(&mut clerk)]).await?;
+    while let Some(after) = page.after {
+        assert!(page.snapshot && page.more);
+        page = sup
+            .pull_page(&format!("cursor={cursor}&after={after}&limit=2&views=false"))
+            .await?;
+        assert_eq!(page.cursor, cursor);
+        pages.push(page.grants.len());
+        seen.extend(page.grants.iter().map(|g| g.events[0].case_id));
+    }
+    assert!(page.snapshot && !page.more);
+    assert!(seen.is_sorted(), "ascending case ids: {seen:?}");
+    assert!(registered.iter().all(|c| seen.contains(c)), "{seen:?}");
+    assert_eq!(pages.iter().take(3).copied().collect::<Vec<_>>(), [2, 2, 2]);
+    // The late case is in a later page (pages read the current state) and comes again with
+    // the next incremental pull, which starts at the first page's cursor.
+    let late = clerk.case;
+    assert!(seen.contains(&late));
+    let next = sup.pull(cursor).await?;
+    assert!(!next.snapshot);
+    assert!(
+        next.grants.iter().any(|g| g.events[0].case_id == late)
+            || next.events.iter().any(|e| e.case_id == late)
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_clear_4xx_and_the_server_stays_up() -> anyhow::Result<()> {
     let server = TestServer::start_demo(0)?;
     let w = Writer::user(5, 51, "clerk");

@@ -12,7 +12,7 @@ use tousu_shared::{
 };
 use wasm_bindgen_test::*;
 
-use super::{CaseStore, MemoryStore, QuarantinedEvent, Rules, UserStore};
+use super::{CaseStore, MemoryStore, PullPosition, QuarantinedEvent, Rules, UserStore};
 use crate::api::{GrantEvents, PullPage};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -125,7 +125,7 @@ async fn answers_empty_the_outbox_and_refusals_are_kept_with_their_reason<S: Cas
 }
 
 async fn a_pull_page_brings_events_grants_and_revocations_with_its_cursor<S: CaseStore>(store: S) {
-    assert_eq!(store.cursor().await.unwrap(), 0);
+    assert_eq!(store.position().await.unwrap(), PullPosition::default());
     let mut office = Tablet::new(3, "supervisor");
     let kept = registered(&mut office, 1);
     let granted = registered(&mut office, 2);
@@ -143,9 +143,11 @@ async fn a_pull_page_brings_events_grants_and_revocations_with_its_cursor<S: Cas
         cursor: 17,
         more: false,
         server_time: 0,
+        snapshot: false,
+        after: None,
     };
     store.apply_pull(&page, &rules()).await.unwrap();
-    assert_eq!(store.cursor().await.unwrap(), 17);
+    assert_eq!(store.position().await.unwrap().cursor, 17);
     let mut stages: Vec<Stage> = store
         .summaries()
         .await
@@ -162,6 +164,97 @@ async fn a_pull_page_brings_events_grants_and_revocations_with_its_cursor<S: Cas
     // Pulling the same page again changes nothing.
     store.apply_pull(&page, &rules()).await.unwrap();
     assert_eq!(store.summaries().await.unwrap().len(), 2);
+}
+
+/// A snapshot page of `cases` (ascending), each registered and classified by the office.
+fn snapshot_page(office: &mut Tablet, cases: std::ops::Range<u128>, after: bool) -> PullPage {
+    let grants = cases
+        .map(|n| {
+            let reg = registered(office, 1000 + n);
+            let classify = office.write(reg.case_id, vec![reg.id], body::classify());
+            GrantEvents {
+                events: vec![reg, classify],
+            }
+        })
+        .collect::<Vec<_>>();
+    let last = grants.last().map(|g| g.events[0].case_id);
+    PullPage {
+        events: Vec::new(),
+        grants,
+        revocations: Vec::new(),
+        cursor: 500,
+        more: after,
+        server_time: 0,
+        snapshot: true,
+        after: if after { last } else { None },
+    }
+}
+
+async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>(store: S) {
+    let mut office = Tablet::new(5, "supervisor");
+    let mut tablet = Tablet::new(6, "handler");
+    // Registered here before the first pull and still unsent: kept through the snapshot.
+    let mine = registered(&mut tablet, 1);
+    append(&store, &tablet, &mine).await;
+
+    let first = snapshot_page(&mut office, 0..120, true);
+    store.apply_pull(&first, &rules()).await.unwrap();
+    let resume = store.position().await.unwrap();
+    assert_eq!(resume, PullPosition::after_page(&first));
+    assert_eq!(resume.after, Some(first.grants[119].events[0].case_id));
+    let second = snapshot_page(&mut office, 120..150, false);
+    store.apply_pull(&second, &rules()).await.unwrap();
+    assert_eq!(
+        store.position().await.unwrap(),
+        PullPosition {
+            cursor: 500,
+            after: None
+        }
+    );
+    assert_eq!(store.summaries().await.unwrap().len(), 151);
+    let some = first.grants[77].events.clone();
+    let case = some[0].case_id;
+    assert_eq!(store.case_events(case).await.unwrap(), some);
+    assert_eq!(store.case_events(mine.case_id).await.unwrap(), vec![mine.clone()]);
+
+    // A local note on a snapshot case: one summary for it, the new stage, no duplicate.
+    let note = tablet.write(case, vec![some[1].id], body::dispatch("ops"));
+    append(&store, &tablet, &note).await;
+    let summaries = store.summaries().await.unwrap();
+    assert_eq!(summaries.len(), 151);
+    let of_case: Vec<_> = summaries.iter().filter(|s| s.id == case).collect();
+    assert_eq!(of_case.len(), 1);
+    assert_eq!(of_case[0].stage, Stage::Dispatched);
+    assert_eq!(store.case_events(case).await.unwrap().len(), 3);
+
+    // Revoked: gone, the local copy and the snapshot's alike; its neighbours stay.
+    let other = first.grants[3].events[0].case_id;
+    let page = PullPage {
+        events: Vec::new(),
+        grants: Vec::new(),
+        revocations: vec![case, other],
+        cursor: 501,
+        more: false,
+        server_time: 0,
+        snapshot: false,
+        after: None,
+    };
+    store.apply_pull(&page, &rules()).await.unwrap();
+    assert!(store.case_events(case).await.unwrap().is_empty());
+    assert!(store.case_events(other).await.unwrap().is_empty());
+    assert_eq!(store.summaries().await.unwrap().len(), 149);
+    let neighbour = &first.grants[4].events;
+    assert_eq!(&store.case_events(neighbour[0].case_id).await.unwrap(), neighbour);
+    // Granted again later: back, whole.
+    let page = PullPage {
+        grants: vec![first.grants[3].clone()],
+        revocations: Vec::new(),
+        cursor: 502,
+        ..page
+    };
+    store.apply_pull(&page, &rules()).await.unwrap();
+    assert_eq!(store.summaries().await.unwrap().len(), 150);
+    assert_eq!(store.case_events(other).await.unwrap().len(), 2);
 }
 
 async fn fresh_idb(name: &str) -> UserStore {
@@ -198,4 +291,14 @@ async fn memory_a_pull_page_brings_events_grants_and_revocations() {
 #[wasm_bindgen_test]
 async fn idb_a_pull_page_brings_events_grants_and_revocations() {
     a_pull_page_brings_events_grants_and_revocations_with_its_cursor(fresh_idb("pull").await).await;
+}
+
+#[wasm_bindgen_test]
+async fn memory_a_snapshot_in_pages_resumes_and_is_overridden() {
+    a_snapshot_in_pages_resumes_and_later_changes_override_it(MemoryStore::new()).await;
+}
+
+#[wasm_bindgen_test]
+async fn idb_a_snapshot_in_pages_resumes_and_is_overridden() {
+    a_snapshot_in_pages_resumes_and_later_changes_override_it(fresh_idb("snapshot").await).await;
 }

@@ -14,7 +14,7 @@ use tousu_shared::{
     summary::CaseSummary,
 };
 
-use super::{CaseStore, QuarantinedEvent, Rules, StoreError, summarize};
+use super::{CaseStore, PullPosition, QuarantinedEvent, Rules, StoreError, summarize};
 use crate::api::PullPage;
 
 #[derive(Default)]
@@ -24,7 +24,7 @@ struct State {
     summaries: BTreeMap<CaseId, CaseSummary>,
     quarantine: BTreeMap<EventId, QuarantinedEvent>,
     author: Option<Author>,
-    cursor: i64,
+    position: PullPosition,
 }
 
 impl State {
@@ -164,11 +164,11 @@ impl CaseStore for MemoryStore {
         for case in touched {
             s.refold(case, rules);
         }
-        s.cursor = page.cursor;
+        s.position = PullPosition::after_page(page);
         Ok(())
     }
 
-    async fn cursor(&self) -> Result<i64, StoreError> {
-        Ok(self.state.borrow().cursor)
+    async fn position(&self) -> Result<PullPosition, StoreError> {
+        Ok(self.state.borrow().position)
     }
 }

@@ -4,6 +4,7 @@
 //! version's upgrade step runs once, in order, inside the browser's version-change
 //! transaction, so a tablet that skipped releases upgrades through every step.
 
+pub mod bundles;
 #[cfg(all(test, target_arch = "wasm32"))]
 pub(crate) mod contract;
 pub mod memory;
@@ -27,7 +28,7 @@ use tousu_shared::{
 };
 
 /// Current schema version of the local database.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the device-wide database: device identity, chosen language, who is signed in.
 /// Shared by every user of a tablet; holds no case data.
@@ -68,6 +69,10 @@ pub const CURSOR_KEY: &str = "cursor";
 pub const REFERENCE_KEY: &str = "reference";
 /// User meta key of the last successful sync (ms since the epoch).
 pub const LAST_SYNC_KEY: &str = "last_sync";
+/// Meta key: while a first pull's snapshot is being read, the case it continues after.
+pub const SNAPSHOT_AFTER_KEY: &str = "snapshot_after";
+
+pub use bundles::{EVENT_BUNDLES, SUMMARY_BUNDLES};
 
 /// Why a local database operation failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -153,6 +158,10 @@ fn upgrade_to(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
         4 => {
             db.create_object_store(BLOBS).build()?;
             db.create_object_store(BLOB_OUTBOX).build()?;
+        }
+        5 => {
+            db.create_object_store(EVENT_BUNDLES).build()?;
+            db.create_object_store(SUMMARY_BUNDLES).build()?;
         }
         _ => {}
     }
@@ -270,8 +279,28 @@ pub trait CaseStore {
     async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError>;
     /// Applies one pull page (events, grants, revocations, summaries, cursor) atomically.
     async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError>;
-    /// The pull cursor (0 before the first pull).
-    async fn cursor(&self) -> Result<i64, StoreError>;
+    /// Where the next pull starts.
+    async fn position(&self) -> Result<PullPosition, StoreError>;
+}
+
+/// Where the next pull starts: after `cursor`, or, while a first pull's snapshot is being
+/// read, after case `after` of the snapshot taken at `cursor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PullPosition {
+    /// The server sequence already covered (0 before the first pull).
+    pub cursor: i64,
+    /// The last snapshot case received, while the snapshot is incomplete.
+    pub after: Option<CaseId>,
+}
+
+impl PullPosition {
+    /// Where the pull goes on after `page`.
+    pub fn after_page(page: &PullPage) -> Self {
+        PullPosition {
+            cursor: page.cursor,
+            after: page.after,
+        }
+    }
 }
 
 /// Folds `events` of `case` into its list summary; `None` when there are none.
@@ -385,16 +414,17 @@ impl UserStore {
 
     /// Recomputes every summary (after the reference data changed).
     pub async fn refold_all(&self, rules: &Rules) -> Result<(), StoreError> {
-        let ids: Vec<CaseId> = self.summaries().await?.iter().map(|s| s.id).collect();
         let tx = self
             .db
-            .transaction([EVENTS, CASES])
+            .transaction([EVENTS, CASES, EVENT_BUNDLES, SUMMARY_BUNDLES])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let events = tx.object_store(EVENTS)?;
         let cases = tx.object_store(CASES)?;
-        for id in ids {
-            let list = read_case_events(&events, id).await?;
+        let event_bundles = tx.object_store(EVENT_BUNDLES)?;
+        bundles::refold(&event_bundles, &tx.object_store(SUMMARY_BUNDLES)?, rules).await?;
+        for id in bundles::own_cases(&events).await? {
+            let list = read_case_events(&events, &event_bundles, id).await?;
             write_summary(&cases, id, &list, rules)?;
         }
         tx.commit().await?;
@@ -426,11 +456,12 @@ impl CaseStore for UserStore {
     ) -> Result<CaseSummary, StoreError> {
         let tx = self
             .db
-            .transaction([EVENTS, OUTBOX, CASES, META])
+            .transaction([EVENTS, OUTBOX, CASES, META, EVENT_BUNDLES])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let events = tx.object_store(EVENTS)?;
-        let mut list = read_case_events(&events, event.case_id).await?;
+        let mut list =
+            read_case_events(&events, &tx.object_store(EVENT_BUNDLES)?, event.case_id).await?;
         merge(&mut list, std::slice::from_ref(event));
         write_case_events(&events, event.case_id, &list)?;
         tx.object_store(OUTBOX)?
@@ -450,18 +481,29 @@ impl CaseStore for UserStore {
 
     /// Every event of `case` held on this device.
     async fn case_events(&self, case: CaseId) -> Result<Vec<Event>, StoreError> {
-        let tx = self.db.transaction(EVENTS).build()?;
-        read_case_events(&tx.object_store(EVENTS)?, case).await
+        let tx = self.db.transaction([EVENTS, EVENT_BUNDLES]).build()?;
+        read_case_events(
+            &tx.object_store(EVENTS)?,
+            &tx.object_store(EVENT_BUNDLES)?,
+            case,
+        )
+        .await
     }
 
-    /// Every case summary on this device.
+    /// Every case summary on this device: the cases' own, then the snapshot bundles' for
+    /// cases without records of their own.
     async fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
-        let tx = self.db.transaction(CASES).build()?;
+        let tx = self
+            .db
+            .transaction([CASES, EVENTS, SUMMARY_BUNDLES])
+            .build()?;
         let store = tx.object_store(CASES)?;
         let mut out = Vec::new();
         for raw in store.get_all::<String>().primitive()?.await? {
             out.push(serde_json::from_str(&raw?)?);
         }
+        let own = bundles::own_cases(&tx.object_store(EVENTS)?).await?;
+        bundles::summaries(&tx.object_store(SUMMARY_BUNDLES)?, &own, &mut out).await?;
         Ok(out)
     }
 
@@ -510,7 +552,7 @@ impl CaseStore for UserStore {
     ) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([EVENTS, OUTBOX, CASES, QUARANTINE])
+            .transaction([EVENTS, OUTBOX, CASES, QUARANTINE, EVENT_BUNDLES])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
@@ -520,9 +562,10 @@ impl CaseStore for UserStore {
         let events = tx.object_store(EVENTS)?;
         let cases = tx.object_store(CASES)?;
         let quarantine = tx.object_store(QUARANTINE)?;
+        let event_bundles = tx.object_store(EVENT_BUNDLES)?;
         for q in quarantined {
             outbox.delete(q.event.dev_seq as f64).primitive()?.await?;
-            let mut list = read_case_events(&events, q.event.case_id).await?;
+            let mut list = read_case_events(&events, &event_bundles, q.event.case_id).await?;
             list.retain(|e| e.id != q.event.id);
             write_case_events(&events, q.event.case_id, &list)?;
             write_summary(&cases, q.event.case_id, &list, rules)?;
@@ -552,15 +595,16 @@ impl CaseStore for UserStore {
     }
 
     /// Applies one pull page in one transaction: its events, grants (complete cases) and
-    /// revocations (cases to purge), the touched cases' summaries, and the new cursor, so a
-    /// crash leaves either the whole page or none of it.
+    /// revocations (cases to purge), the touched cases' summaries, and the new position, so a
+    /// crash leaves either the whole page or none of it. A snapshot page's grants are written
+    /// as bundles ([`bundles`]).
     async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError> {
         // Relaxed durability: a pulled page lost to a power cut before the disk flush is
-        // pulled again (its cursor is in the same transaction); local work is never written
+        // pulled again (its position is in the same transaction); local work is never written
         // this way.
         let tx = self
             .db
-            .transaction([EVENTS, CASES, META, OUTBOX])
+            .transaction([EVENTS, CASES, META, OUTBOX, EVENT_BUNDLES, SUMMARY_BUNDLES])
             .with_mode(TransactionMode::Readwrite)
             .with_options(
                 indexed_db_futures::transaction::TransactionOptions::new().with_durability(
@@ -570,10 +614,22 @@ impl CaseStore for UserStore {
             .build()?;
         let events = tx.object_store(EVENTS)?;
         let cases = tx.object_store(CASES)?;
+        let meta = tx.object_store(META)?;
+        let event_bundles = tx.object_store(EVENT_BUNDLES)?;
+        let summary_bundles = tx.object_store(SUMMARY_BUNDLES)?;
+        if page.snapshot {
+            let resumed: Option<String> = meta.get(SNAPSHOT_AFTER_KEY).primitive()?.await?;
+            if resumed.is_none() {
+                // The first page of a snapshot: bundles of an unfinished earlier one go.
+                event_bundles.clear()?.await?;
+                summary_bundles.clear()?.await?;
+            }
+        }
         let revoked: BTreeSet<CaseId> = page.revocations.iter().copied().collect();
         for case in &revoked {
             drop(events.delete(case.to_string()).primitive()?);
             drop(cases.delete(case.to_string()).primitive()?);
+            bundles::remove(&event_bundles, &summary_bundles, *case).await?;
         }
         // A grant is the case complete: its record is the grant's events plus this device's
         // own unsent ones, written without reading the case back.
@@ -589,6 +645,13 @@ impl CaseStore for UserStore {
                 unsent.entry(event.case_id).or_default().push(event);
             }
         }
+        let bundle = page.snapshot && page.grants.len() >= bundles::BUNDLE_FROM;
+        let own = if bundle {
+            bundles::own_cases(&events).await?
+        } else {
+            BTreeSet::new()
+        };
+        let mut bundled: Vec<(CaseId, Vec<Event>)> = Vec::new();
         let mut granted = BTreeSet::new();
         for grant in &page.grants {
             let Some(case) = grant.events.first().map(|e| e.case_id) else {
@@ -598,10 +661,23 @@ impl CaseStore for UserStore {
                 continue;
             }
             let mut list = grant.events.clone();
-            merge(&mut list, &unsent.remove(&case).unwrap_or_default());
+            match unsent.remove(&case) {
+                None if bundle => {
+                    if own.contains(&case) {
+                        // The server's complete copy replaces this device's.
+                        drop(events.delete(case.to_string()).primitive()?);
+                        drop(cases.delete(case.to_string()).primitive()?);
+                    }
+                    bundled.push((case, list));
+                    continue;
+                }
+                mine => merge(&mut list, &mine.unwrap_or_default()),
+            }
             write_case_events(&events, case, &list)?;
             write_summary(&cases, case, &list, rules)?;
         }
+        bundled.sort_unstable_by_key(|(id, _)| *id);
+        bundles::write(&event_bundles, &summary_bundles, &bundled, rules)?;
         let mut news: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
         for event in &page.events {
             if !revoked.contains(&event.case_id) && !granted.contains(&event.case_id) {
@@ -609,37 +685,53 @@ impl CaseStore for UserStore {
             }
         }
         for (case, new) in news {
-            let mut list = read_case_events(&events, case).await?;
+            let mut list = read_case_events(&events, &event_bundles, case).await?;
             merge(&mut list, &new);
             write_case_events(&events, case, &list)?;
             write_summary(&cases, case, &list, rules)?;
         }
         drop(
-            tx.object_store(META)?
-                .put(page.cursor.to_string().as_str())
+            meta.put(page.cursor.to_string().as_str())
                 .with_key(CURSOR_KEY)
                 .primitive()?,
         );
+        match page.after {
+            Some(after) if page.snapshot => drop(
+                meta.put(after.to_string().as_str())
+                    .with_key(SNAPSHOT_AFTER_KEY)
+                    .primitive()?,
+            ),
+            _ => drop(meta.delete(SNAPSHOT_AFTER_KEY).primitive()?),
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    async fn cursor(&self) -> Result<i64, StoreError> {
-        Ok(meta_get(&self.db, CURSOR_KEY)
+    async fn position(&self) -> Result<PullPosition, StoreError> {
+        let cursor = meta_get(&self.db, CURSOR_KEY)
             .await?
             .and_then(|c| c.parse().ok())
-            .unwrap_or(0))
+            .unwrap_or(0);
+        let after = meta_get(&self.db, SNAPSHOT_AFTER_KEY)
+            .await?
+            .and_then(|c| c.parse().ok())
+            .map(CaseId);
+        Ok(PullPosition { cursor, after })
     }
 }
 
+/// A case's events: its own record, else its snapshot bundle's entry, else none.
 async fn read_case_events(
     events: &indexed_db_futures::object_store::ObjectStore<'_>,
+    event_bundles: &indexed_db_futures::object_store::ObjectStore<'_>,
     case: CaseId,
 ) -> Result<Vec<Event>, StoreError> {
     let raw: Option<String> = events.get(case.to_string()).primitive()?.await?;
     match raw {
         Some(raw) => Ok(serde_json::from_str(&raw)?),
-        None => Ok(Vec::new()),
+        None => Ok(bundles::events(event_bundles, case)
+            .await?
+            .unwrap_or_default()),
     }
 }
 
@@ -742,7 +834,7 @@ mod tests {
         assert_eq!(db.version() as u32, SCHEMA_VERSION);
         assert_eq!(
             store_names(&db),
-            [BLOB_OUTBOX, BLOBS, CASES, EVENTS, META, OUTBOX, QUARANTINE]
+            [BLOB_OUTBOX, BLOBS, CASES, EVENT_BUNDLES, EVENTS, META, OUTBOX, QUARANTINE, SUMMARY_BUNDLES]
                 .map(String::from)
                 .to_vec()
         );

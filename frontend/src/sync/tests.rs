@@ -12,9 +12,9 @@ use wasm_bindgen_test::*;
 
 use super::{Transport, pull_pages, push_outbox};
 use crate::{
-    api::{ApiError, PullPage},
+    api::{ApiError, GrantEvents, PullPage},
     store::{
-        CaseStore, MemoryStore, UserStore,
+        CaseStore, MemoryStore, PullPosition, UserStore,
         contract::{Tablet, registered, rules},
     },
 };
@@ -28,7 +28,7 @@ struct FakeServer {
     down: RefCell<bool>,
     batches: RefCell<Vec<Vec<Event>>>,
     pages: RefCell<Vec<PullPage>>,
-    cursors_asked: RefCell<Vec<i64>>,
+    asked: RefCell<Vec<PullPosition>>,
 }
 
 impl Transport for FakeServer {
@@ -66,21 +66,31 @@ impl Transport for FakeServer {
         })
     }
 
-    async fn pull(&self, cursor: i64, _limit: u32) -> Result<PullPage, ApiError> {
-        self.cursors_asked.borrow_mut().push(cursor);
+    async fn pull(&self, from: PullPosition, _limit: u32) -> Result<PullPage, ApiError> {
+        self.asked.borrow_mut().push(from);
         let mut pages = self.pages.borrow_mut();
-        Ok(if pages.is_empty() {
-            PullPage {
-                events: Vec::new(),
-                grants: Vec::new(),
-                revocations: Vec::new(),
-                cursor,
-                more: false,
-                server_time: 2,
-            }
-        } else {
-            pages.remove(0)
+        if !pages.is_empty() {
+            return Ok(pages.remove(0));
+        }
+        if *self.down.borrow() {
+            return Err(ApiError::Unreachable("offline".into()));
+        }
+        Ok(PullPage {
+            events: Vec::new(),
+            grants: Vec::new(),
+            revocations: Vec::new(),
+            cursor: from.cursor,
+            more: false,
+            server_time: 2,
+            snapshot: false,
+            after: None,
         })
+    }
+}
+
+impl FakeServer {
+    fn cursors_asked(&self) -> Vec<i64> {
+        self.asked.borrow().iter().map(|p| p.cursor).collect()
     }
 }
 
@@ -148,16 +158,62 @@ async fn pull_follows_pages_and_resumes_from_the_cursor<S: CaseStore>(store: S) 
         cursor,
         more,
         server_time: 3,
+        snapshot: false,
+        after: None,
     };
     let server = FakeServer::default();
     *server.pages.borrow_mut() = vec![page(vec![a], 10, true), page(vec![b], 20, false)];
     let progress = pull_pages(&store, &server, &rules()).await.unwrap();
     assert_eq!(progress.changed_pages, 2);
-    assert_eq!(*server.cursors_asked.borrow(), vec![0, 10]);
+    assert_eq!(server.cursors_asked(), vec![0, 10]);
     assert_eq!(store.summaries().await.unwrap().len(), 2);
     // The next run starts where this one ended.
     pull_pages(&store, &server, &rules()).await.unwrap();
-    assert_eq!(*server.cursors_asked.borrow(), vec![0, 10, 20]);
+    assert_eq!(server.cursors_asked(), vec![0, 10, 20]);
+}
+
+async fn a_broken_snapshot_resumes_after_its_last_page<S: CaseStore>(store: S) {
+    let mut office = Tablet::new(9, "supervisor");
+    let mut grants: Vec<GrantEvents> = (0..6)
+        .map(|n| GrantEvents {
+            events: vec![registered(&mut office, 100 + n)],
+        })
+        .collect();
+    grants.sort_by_key(|g| g.events[0].case_id);
+    let page = |grants: &[GrantEvents], after: bool| PullPage {
+        events: Vec::new(),
+        grants: grants.to_vec(),
+        revocations: Vec::new(),
+        cursor: 40,
+        more: after,
+        server_time: 3,
+        snapshot: true,
+        after: after.then(|| grants.last().unwrap().events[0].case_id),
+    };
+    let server = FakeServer::default();
+    *server.pages.borrow_mut() = vec![page(&grants[..2], true), page(&grants[2..4], true)];
+    *server.down.borrow_mut() = true;
+    // The connection drops after two pages (the third request fails).
+    assert!(pull_pages(&store, &server, &rules()).await.is_err());
+    assert_eq!(store.summaries().await.unwrap().len(), 4);
+    let resume = PullPosition {
+        cursor: 40,
+        after: Some(grants[3].events[0].case_id),
+    };
+    assert_eq!(server.asked.borrow().last(), Some(&resume));
+    // Back online: the snapshot goes on where it stopped, then events from its cursor.
+    *server.down.borrow_mut() = false;
+    *server.pages.borrow_mut() = vec![page(&grants[4..], false)];
+    pull_pages(&store, &server, &rules()).await.unwrap();
+    assert_eq!(server.asked.borrow()[3], resume);
+    assert_eq!(store.summaries().await.unwrap().len(), 6);
+    assert_eq!(
+        store.position().await.unwrap(),
+        PullPosition {
+            cursor: 40,
+            after: None
+        }
+    );
 }
 
 async fn idb(name: &str) -> UserStore {
@@ -184,4 +240,14 @@ async fn memory_pull_follows_pages_and_resumes() {
 #[wasm_bindgen_test]
 async fn idb_pull_follows_pages_and_resumes() {
     pull_follows_pages_and_resumes_from_the_cursor(idb("pull").await).await;
+}
+
+#[wasm_bindgen_test]
+async fn memory_a_broken_snapshot_resumes() {
+    a_broken_snapshot_resumes_after_its_last_page(MemoryStore::new()).await;
+}
+
+#[wasm_bindgen_test]
+async fn idb_a_broken_snapshot_resumes() {
+    a_broken_snapshot_resumes_after_its_last_page(idb("resume").await).await;
 }

@@ -79,10 +79,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!(
         "get",
         "/sync/pull",
-        "Events after ?cursor in scope, masked; grants; revocations (cursor 0: snapshot)",
+        "Events after ?cursor in scope, masked; grants; revocations (cursor 0: a snapshot in pages of ?limit cases, continued with ?after)",
         "users",
         None,
-        "PullResponse"
+        "PullResponse {events, grants, revocations, cursor, more, server_time, snapshot, after}"
     ),
     ep!(
         "get",

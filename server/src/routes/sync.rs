@@ -70,13 +70,16 @@ pub struct PullQuery {
     /// The cursor from the previous pull; 0 or absent for a first (snapshot) pull.
     #[serde(default)]
     pub cursor: i64,
-    /// Page size (default 500, at most 2000).
+    /// Page size: events, or cases in a snapshot (default 500, at most 2000).
     #[serde(default)]
     pub limit: Option<i64>,
     /// Whether grants carry the folded, masked view besides their events (default true;
     /// the app passes `false` and folds the events itself).
     #[serde(default)]
     pub views: Option<bool>,
+    /// Continues a snapshot after this case (the `after` of the previous page).
+    #[serde(default)]
+    pub after: Option<tousu_shared::ids::CaseId>,
 }
 
 /// `GET /api/v1/sync/pull?cursor=…`.
@@ -98,6 +101,7 @@ pub async fn pull(
                 conn,
                 &caller,
                 q.cursor,
+                q.after,
                 limit,
                 q.views.unwrap_or(true),
                 &ctx,

@@ -18,6 +18,8 @@ use tousu_shared::{
 const CASES: u64 = 10_000;
 const EVENTS_PER_CASE: usize = 5;
 const BATCH: usize = 500;
+/// Cases per snapshot page, as the app asks.
+const SNAPSHOT_PAGE: usize = 500;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -93,23 +95,36 @@ async fn main() -> anyhow::Result<()> {
         ),
     ] {
         let started = Instant::now();
-        let res = sup
-            .http
-            .get(format!("{}/api/v1/sync/pull?cursor=0{query}", server.url))
-            .bearer_auth(&sup.token)
-            .header("accept-encoding", "identity")
-            .send()
-            .await?;
-        let raw = res.bytes().await?;
-        let snapshot: tousu_shared::api::sync::PullResponse = serde_json::from_slice(&raw)?;
+        let (mut cases, mut pulled, mut bytes, mut pages) = (0, 0, 0, 0);
+        let mut next = "cursor=0".to_string();
+        loop {
+            let res = sup
+                .http
+                .get(format!(
+                    "{}/api/v1/sync/pull?{next}&limit={SNAPSHOT_PAGE}{query}",
+                    server.url
+                ))
+                .bearer_auth(&sup.token)
+                .header("accept-encoding", "identity")
+                .send()
+                .await?;
+            let raw = res.bytes().await?;
+            let page: tousu_shared::api::sync::PullResponse = serde_json::from_slice(&raw)?;
+            cases += page.grants.len();
+            pulled += page.grants.iter().map(|g| g.events.len()).sum::<usize>();
+            bytes += raw.len();
+            pages += 1;
+            match page.after {
+                Some(after) => next = format!("cursor={}&after={after}", page.cursor),
+                None => break,
+            }
+        }
         let pull_time = started.elapsed();
-        let pulled: usize = snapshot.grants.iter().map(|g| g.events.len()).sum();
         println!(
-            "{what}: {} cases, {} events in {:.2} s, {:.1} MB down (uncompressed)",
-            snapshot.grants.len(),
-            pulled,
+            "{what}: {cases} cases, {pulled} events in {pages} pages of {SNAPSHOT_PAGE} cases, \
+             {:.2} s, {:.1} MB down (uncompressed)",
             pull_time.as_secs_f64(),
-            raw.len() as f64 / 1e6
+            bytes as f64 / 1e6
         );
     }
 
