@@ -140,7 +140,10 @@ pub async fn pull(
     from: crate::store::PullPosition,
     limit: u32,
 ) -> Result<PullPage, ApiError> {
-    let after = from.after.map(|a| format!("&after={a}")).unwrap_or_default();
+    let after = from
+        .after
+        .map(|a| format!("&after={a}"))
+        .unwrap_or_default();
     get(
         &format!(
             "/sync/pull?cursor={}{after}&limit={limit}&views=false",

@@ -530,8 +530,9 @@ fn snapshot_page(
     response: &mut PullResponse,
 ) -> Result<(), StoreError> {
     let after = after.map(|c| c.to_string()).unwrap_or_default();
-    let mut stmt = conn
-        .prepare_cached("SELECT case_id, event FROM events WHERE case_id > ?1 ORDER BY case_id, seq")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT case_id, event FROM events WHERE case_id > ?1 ORDER BY case_id, seq",
+    )?;
     let mut rows = stmt.query([&after])?;
     let mut current: Option<(String, Vec<Event>)> = None;
     let full = |response: &PullResponse| response.grants.len() as i64 >= limit;
@@ -600,7 +601,15 @@ pub fn pull(
                 conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
         }
         response.snapshot = true;
-        snapshot_page(conn, principal, after, limit, with_views, ctx, &mut response)?;
+        snapshot_page(
+            conn,
+            principal,
+            after,
+            limit,
+            with_views,
+            ctx,
+            &mut response,
+        )?;
         return Ok(response);
     }
     let mut stmt =

@@ -351,7 +351,10 @@ async fn a_first_pull_comes_in_pages_of_cases_under_one_cursor() -> anyhow::Resu
 
     let mut page = sup.pull_page("cursor=0&limit=2&views=false").await?;
     let cursor = page.cursor;
-    assert_eq!(cursor, whole.cursor, "the cursor is taken at the first page");
+    assert_eq!(
+        cursor, whole.cursor,
+        "the cursor is taken at the first page"
+    );
     let mut pages = vec![page.grants.len()];
     let mut seen: Vec<_> = page.grants.iter().map(|g| g.events[0].case_id).collect();
     // A case registered while the snapshot is being read does not move its cursor.
@@ -360,7 +363,9 @@ async fn a_first_pull_comes_in_pages_of_cases_under_one_cursor() -> anyhow::Resu
     while let Some(after) = page.after {
         assert!(page.snapshot && page.more);
         page = sup
-            .pull_page(&format!("cursor={cursor}&after={after}&limit=2&views=false"))
+            .pull_page(&format!(
+                "cursor={cursor}&after={after}&limit=2&views=false"
+            ))
             .await?;
         assert_eq!(page.cursor, cursor);
         pages.push(page.grants.len());

@@ -61,7 +61,10 @@ pub fn write(
 }
 
 /// The key of the bundle that may hold `case`.
-async fn key_for(event_bundles: &ObjectStore<'_>, case: CaseId) -> Result<Option<String>, StoreError> {
+async fn key_for(
+    event_bundles: &ObjectStore<'_>,
+    case: CaseId,
+) -> Result<Option<String>, StoreError> {
     Ok(event_bundles
         .get_key::<String, _>(KeyRange::LowerBound(case.to_string(), false))
         .primitive()?

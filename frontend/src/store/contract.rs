@@ -215,7 +215,10 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
     let some = first.grants[77].events.clone();
     let case = some[0].case_id;
     assert_eq!(store.case_events(case).await.unwrap(), some);
-    assert_eq!(store.case_events(mine.case_id).await.unwrap(), vec![mine.clone()]);
+    assert_eq!(
+        store.case_events(mine.case_id).await.unwrap(),
+        vec![mine.clone()]
+    );
 
     // A local note on a snapshot case: one summary for it, the new stage, no duplicate.
     let note = tablet.write(case, vec![some[1].id], body::dispatch("ops"));
@@ -244,7 +247,10 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
     assert!(store.case_events(other).await.unwrap().is_empty());
     assert_eq!(store.summaries().await.unwrap().len(), 149);
     let neighbour = &first.grants[4].events;
-    assert_eq!(&store.case_events(neighbour[0].case_id).await.unwrap(), neighbour);
+    assert_eq!(
+        &store.case_events(neighbour[0].case_id).await.unwrap(),
+        neighbour
+    );
     // Granted again later: back, whole.
     let page = PullPage {
         grants: vec![first.grants[3].clone()],

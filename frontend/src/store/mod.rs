@@ -834,9 +834,19 @@ mod tests {
         assert_eq!(db.version() as u32, SCHEMA_VERSION);
         assert_eq!(
             store_names(&db),
-            [BLOB_OUTBOX, BLOBS, CASES, EVENT_BUNDLES, EVENTS, META, OUTBOX, QUARANTINE, SUMMARY_BUNDLES]
-                .map(String::from)
-                .to_vec()
+            [
+                BLOB_OUTBOX,
+                BLOBS,
+                CASES,
+                EVENT_BUNDLES,
+                EVENTS,
+                META,
+                OUTBOX,
+                QUARANTINE,
+                SUMMARY_BUNDLES
+            ]
+            .map(String::from)
+            .to_vec()
         );
         assert_eq!(device_id(&db).await.unwrap(), "device-from-v1");
         db.delete().unwrap().await.unwrap();
