@@ -4,8 +4,9 @@
 use serde::{Serialize, de::DeserializeOwned};
 use tousu_shared::api::{
     API_PREFIX, ApiErrorBody, Reference,
-    sync::{LoginRequest, LoginResponse, PushRequest, PushResponse},
+    sync::{LoginRequest, LoginResponse, PushResponse},
 };
+use tousu_shared::event::Event;
 
 /// Why a call failed, as screens need to tell it apart.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -96,9 +97,15 @@ pub async fn logout(token: &str) -> Result<(), ApiError> {
         .map(drop)
 }
 
-/// `POST /sync/push`.
-pub async fn push(token: &str, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError> {
-    post("/sync/push", Some(token), &PushRequest { events }).await
+/// `POST /sync/push`. The body is [`PushRequest`](tousu_shared::api::sync::PushRequest)'s
+/// shape, written from the typed events (a detour through `serde_json::Value` would put a
+/// second serializer of every event type into the wasm).
+pub async fn push(token: &str, events: &[Event]) -> Result<PushResponse, ApiError> {
+    #[derive(Serialize)]
+    struct Push<'a> {
+        events: &'a [Event],
+    }
+    post("/sync/push", Some(token), &Push { events }).await
 }
 
 /// One page of `GET /sync/pull` as the app reads it: the shared

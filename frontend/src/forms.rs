@@ -60,8 +60,7 @@ fn enum_value<T: serde::de::DeserializeOwned>(field: Field, raw: &str) -> Result
     if raw.is_empty() {
         return Err(FieldError::new(field, Rule::Required));
     }
-    serde_json::from_value(serde_json::Value::String(raw.to_string()))
-        .map_err(|_| FieldError::new(field, Rule::BadFormat))
+    crate::pages::intake::enum_parse(raw).ok_or(FieldError::new(field, Rule::BadFormat))
 }
 
 /// Parses an HTML `datetime-local` value (`2025-01-27T16:00`) at the given UTC offset.

@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 use tousu_shared::{
     api::sync::{PushResponse, PushResult, Quarantine},
     clock::Hlc,
+    event::Event,
 };
 
 use crate::{
@@ -242,7 +243,7 @@ async fn upload_blobs(store: &store::UserStore, token: &str) -> Result<(), SyncE
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     /// `POST /sync/push`.
-    async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError>;
+    async fn push(&self, events: &[Event]) -> Result<PushResponse, ApiError>;
     /// `GET /sync/pull`.
     async fn pull(&self, from: PullPosition, limit: u32) -> Result<api::PullPage, ApiError>;
 }
@@ -254,7 +255,7 @@ pub struct Http<'a> {
 }
 
 impl Transport for Http<'_> {
-    async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError> {
+    async fn push(&self, events: &[Event]) -> Result<PushResponse, ApiError> {
         api::push(self.token, events).await
     }
 
@@ -295,11 +296,7 @@ pub async fn push_outbox<S: CaseStore, T: Transport>(
         if batch.is_empty() {
             return Ok(progress);
         }
-        let values = batch
-            .iter()
-            .map(|e| serde_json::to_value(e).expect("events serialize"))
-            .collect();
-        let answer = transport.push(values).await?;
+        let answer = transport.push(&batch).await?;
         progress.server_time = Some(answer.server_time);
         let mut acked = Vec::new();
         let mut quarantined = Vec::new();

@@ -20,7 +20,7 @@ use crate::{
 const PAGE_ROWS: usize = 100;
 
 fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(raw.to_string())).ok()
+    crate::pages::intake::enum_parse(raw)
 }
 
 /// The list.

@@ -205,12 +205,19 @@ pub fn IntakePage() -> impl IntoView {
     }
 }
 
-/// The serde name of an enum value (its wire form, used as the option value).
+/// The serde name of an enum value (its wire form, used as the option value). Through JSON
+/// text, not `serde_json::Value`: the text (de)serializers of these types are in the wasm
+/// anyway, for events.
 pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
+    serde_json::to_string(value)
         .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
+        .and_then(|s| s.strip_prefix('"')?.strip_suffix('"').map(str::to_string))
         .unwrap_or_default()
+}
+
+/// An enum value from its serde name ([`enum_str`]'s inverse).
+pub fn enum_parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
+    serde_json::from_str(&serde_json::to_string(raw).ok()?).ok()
 }
 
 fn focus_summary() {

@@ -167,7 +167,7 @@ async fn a_pull_page_brings_events_grants_and_revocations_with_its_cursor<S: Cas
 }
 
 /// A snapshot page of `cases` (ascending), each registered and classified by the office.
-fn snapshot_page(office: &mut Tablet, cases: std::ops::Range<u128>, after: bool) -> PullPage {
+pub fn snapshot_page(office: &mut Tablet, cases: std::ops::Range<u128>, after: bool) -> PullPage {
     let grants = cases
         .map(|n| {
             let reg = registered(office, 1000 + n);

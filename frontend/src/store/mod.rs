@@ -853,6 +853,42 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    async fn refolding_recomputes_bundled_and_own_summaries() {
+        use contract::{Tablet, registered, rules, snapshot_page};
+        let store = UserStore::open(&unique_name("refold")).await.unwrap();
+        let mut office = Tablet::new(11, "supervisor");
+        let page = snapshot_page(&mut office, 0..40, false);
+        store.apply_pull(&page, &rules()).await.unwrap();
+        let mut tablet = Tablet::new(12, "handler");
+        let mine = registered(&mut tablet, 1);
+        store
+            .append_local(&mine, &tablet.author, &rules())
+            .await
+            .unwrap();
+        let due = |summaries: &[CaseSummary]| -> Vec<_> {
+            let mut due: Vec<_> = summaries.iter().map(|s| (s.id, s.next_due)).collect();
+            due.sort();
+            due
+        };
+        let before = due(&store.summaries().await.unwrap());
+        assert_eq!(before.len(), 41);
+        let slower = Rules {
+            policy: SlaPolicy {
+                register: tousu_shared::sla::Limit::WorkingDays(3),
+                dispatch: tousu_shared::sla::Limit::WorkingDays(5),
+                ..SlaPolicy::default()
+            },
+            ..rules()
+        };
+        store.refold_all(&slower).await.unwrap();
+        let after = due(&store.summaries().await.unwrap());
+        assert_eq!(after.len(), 41);
+        let changed = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+        assert_eq!(changed, 41, "every deadline moved: {before:?} → {after:?}");
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
     async fn device_id_is_created_once() {
         let name = unique_name("device");
         let db = open(&name).await.unwrap();

@@ -32,14 +32,11 @@ struct FakeServer {
 }
 
 impl Transport for FakeServer {
-    async fn push(&self, events: Vec<serde_json::Value>) -> Result<PushResponse, ApiError> {
+    async fn push(&self, events: &[Event]) -> Result<PushResponse, ApiError> {
         if *self.down.borrow() {
             return Err(ApiError::Unreachable("offline".into()));
         }
-        let events: Vec<Event> = events
-            .into_iter()
-            .map(|v| serde_json::from_value(v).expect("events"))
-            .collect();
+        let events = events.to_vec();
         let results = events
             .iter()
             .map(|e| {
