@@ -394,14 +394,23 @@ pub fn PhotoPicker(
     }
 }
 
-/// A box to sign in with a finger or stylus (签字确认). `drawn` turns true at the first
-/// stroke; the caller reads the canvas when its form is saved.
+/// The strokes of a signature, in canvas pixels: kept outside the pad so a redrawn screen
+/// (a sync bringing news) draws them again instead of losing them.
+pub type Strokes = RwSignal<Vec<Vec<(f64, f64)>>>;
+
+/// Whether `strokes` hold anything visible (a tap without a move is not a signature).
+pub fn signed(strokes: Strokes) -> bool {
+    strokes.with_untracked(|s| s.iter().any(|stroke| stroke.len() > 1))
+}
+
+/// A box to sign in with a finger or stylus (签字确认). The caller keeps the `strokes` and
+/// reads the canvas when its form is saved.
 #[component]
 pub fn SignaturePad(
     /// The canvas, read on save.
     canvas: NodeRef<leptos::html::Canvas>,
-    /// Whether anything has been drawn.
-    drawn: RwSignal<bool>,
+    /// What has been drawn.
+    strokes: Strokes,
     /// What the signature confirms, shown above the box and read by screen readers.
     label: Signal<String>,
 ) -> impl IntoView {
@@ -415,8 +424,29 @@ pub fn SignaturePad(
             .ok()??
             .dyn_into::<web_sys::CanvasRenderingContext2d>()
             .ok()?;
+        ctx.set_line_width(4.0);
+        ctx.set_line_cap("round");
+        ctx.set_line_join("round");
+        ctx.set_stroke_style_str("#111827");
         Some((el, ctx))
     };
+    // Strokes kept from before this pad was drawn are drawn again once it is mounted.
+    Effect::new(move |_| {
+        if canvas.get().is_none() {
+            return;
+        }
+        let Some((_, ctx)) = context() else { return };
+        strokes.with_untracked(|all| {
+            for stroke in all.iter().filter(|s| s.len() > 1) {
+                ctx.begin_path();
+                ctx.move_to(stroke[0].0, stroke[0].1);
+                for &(x, y) in &stroke[1..] {
+                    ctx.line_to(x, y);
+                }
+                ctx.stroke();
+            }
+        });
+    });
     // Pointer position in canvas pixels (the box is scaled by CSS).
     let at = |el: &web_sys::HtmlCanvasElement, ev: &leptos::ev::PointerEvent| {
         let sx = el.width() as f64 / el.client_width().max(1) as f64;
@@ -427,12 +457,9 @@ pub fn SignaturePad(
         let Some((el, ctx)) = context() else { return };
         let _ = el.set_pointer_capture(ev.pointer_id());
         let (x, y) = at(&el, &ev);
-        ctx.set_line_width(4.0);
-        ctx.set_line_cap("round");
-        ctx.set_line_join("round");
-        ctx.set_stroke_style_str("#111827");
         ctx.begin_path();
         ctx.move_to(x, y);
+        strokes.update_untracked(|s| s.push(vec![(x, y)]));
         down.set_value(true);
     };
     let draw = move |ev: leptos::ev::PointerEvent| {
@@ -441,10 +468,16 @@ pub fn SignaturePad(
         }
         let Some((el, ctx)) = context() else { return };
         let (x, y) = at(&el, &ev);
+        // The canvas keeps the path begun at pointerdown: continue it.
         ctx.line_to(x, y);
         ctx.stroke();
-        if !drawn.get_untracked() {
-            drawn.set(true);
+        let first_move = strokes.try_update_untracked(|s| {
+            let stroke = s.last_mut()?;
+            stroke.push((x, y));
+            Some(stroke.len() == 2)
+        });
+        if first_move.flatten() == Some(true) {
+            strokes.notify();
         }
     };
     let stop = move |_| down.set_value(false);
@@ -452,7 +485,7 @@ pub fn SignaturePad(
         if let Some((el, ctx)) = context() {
             ctx.clear_rect(0.0, 0.0, el.width() as f64, el.height() as f64);
         }
-        drawn.set(false);
+        strokes.set(Vec::new());
     };
     view! {
         <div class="signature">
@@ -460,7 +493,8 @@ pub fn SignaturePad(
             <canvas node_ref=canvas class="signature-pad" width="900" height="300" role="img"
                 aria-label=move || label.get() data-testid="signature-pad"
                 on:pointerdown=start on:pointermove=draw on:pointerup=stop on:pointercancel=stop/>
-            <button type="button" class="btn btn-ghost" on:click=clear disabled=move || !drawn.get()>
+            <button type="button" class="btn btn-ghost" on:click=clear
+                disabled=move || strokes.with(|s| s.iter().all(|stroke| stroke.len() < 2))>
                 {move || tr.t("清除重签", "清除重簽", "Clear and sign again")}
             </button>
         </div>

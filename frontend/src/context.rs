@@ -279,7 +279,7 @@ impl App {
         // Only after the commit: a failed write leaves the sequence where it was.
         self.author.set_value(Some(author));
         self.revision.update(|r| *r += 1);
-        crate::sync::request_sync(*self);
+        crate::sync::request_sync_after_write(*self);
         Ok((event, summary))
     }
 

@@ -96,3 +96,23 @@ async fn call_promise(
     let promise = f.call0(target).ok()?.dyn_into::<js_sys::Promise>().ok()?;
     wasm_bindgen_futures::JsFuture::from(promise).await.ok()
 }
+
+/// Focuses the element with `id`, the caret after its text when it is a text field.
+pub fn focus_at_end(id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = document().get_element_by_id(id) else {
+        return;
+    };
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        let _ = input.focus();
+        let end = input.value().encode_utf16().count() as u32;
+        // Types without a caret (date, checkbox…) refuse; focus is enough for them.
+        let _ = input.set_selection_range(end, end);
+    } else if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        let _ = area.focus();
+        let end = area.value().encode_utf16().count() as u32;
+        let _ = area.set_selection_range(end, end);
+    } else if let Some(other) = el.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = other.focus();
+    }
+}

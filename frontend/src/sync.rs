@@ -33,6 +33,9 @@ const INTERVAL_MS: u32 = 30_000;
 const MAX_BACKOFF_MS: f64 = 60_000.0;
 /// Name of the Web Lock and broadcast channel.
 const CHANNEL: &str = "tousu-sync";
+/// After a local write, the sync waits this long: the screen that shows the write renders
+/// first, and a burst of writes (a form, then a note) goes in one push.
+const AFTER_WRITE_MS: u64 = 300;
 
 #[derive(Default)]
 struct Engine {
@@ -41,6 +44,7 @@ struct Engine {
     failures: u32,
     not_before: f64,
     channel: Option<web_sys::BroadcastChannel>,
+    after_write_pending: bool,
 }
 
 thread_local! {
@@ -85,6 +89,22 @@ pub fn request_sync(app: App) {
     if !wait {
         sync_now(app);
     }
+}
+
+/// Asks for a sync shortly after a local write ([`AFTER_WRITE_MS`]); writes in between
+/// join the same request.
+pub fn request_sync_after_write(app: App) {
+    let pending = ENGINE.with_borrow_mut(|e| std::mem::replace(&mut e.after_write_pending, true));
+    if pending {
+        return;
+    }
+    set_timeout(
+        move || {
+            ENGINE.with_borrow_mut(|e| e.after_write_pending = false);
+            request_sync(app);
+        },
+        std::time::Duration::from_millis(AFTER_WRITE_MS),
+    );
 }
 
 /// Syncs now, whatever the backoff says (the user pressed the button, the network came back).

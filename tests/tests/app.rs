@@ -492,6 +492,34 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
         browser
             .select("field-note_kind", "customer_opinion")
             .await?;
+        browser.fill("field-text", "对处理结果").await?;
+        // News from a sync while the form is being filled in redraws the case: what was
+        // typed, and the caret's field, stay.
+        sup.act(&sup_api, body::note("办公室补充说明")).await?;
+        browser
+            .client
+            .execute("window.dispatchEvent(new Event('focus'))", vec![])
+            .await?;
+        browser
+            .wait_for_script(
+                "the office's note in the timeline",
+                "return document.querySelector('[data-testid=page-case]').textContent.includes('办公室补充说明')",
+            )
+            .await?;
+        let kept = browser
+            .client
+            .execute(
+                "const f = document.querySelector('[data-testid=field-text]'); \
+                 const k = document.querySelector('[data-testid=field-note_kind]'); \
+                 return [f && f.value, k && k.value, document.activeElement === f];",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            kept,
+            serde_json::json!(["对处理结果", "customer_opinion", true]),
+            "the open form after a sync"
+        );
         browser.fill("field-text", "对处理结果满意").await?;
         browser.fill("field-signed_by", "李四").await?;
         draw_signature(browser).await?;

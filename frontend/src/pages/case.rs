@@ -24,7 +24,7 @@ use tousu_shared::{
 use crate::{
     components::{
         BlobImage, CheckField, ErrorSummary, FormState, PhotoPicker, RadioGroup, SelectField,
-        SignaturePad, TextField, due_chip, severity_chip, stage_chip,
+        SignaturePad, Strokes, TextField, due_chip, severity_chip, signed, stage_chip,
     },
     context::{App, use_app},
     forms,
@@ -93,6 +93,16 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     let just_registered = move || query.with(|q| q.get("new").is_some());
+    // What is being typed into a command form outlives the re-reads of the case (every sync
+    // that brings news redraws the detail); it is dropped when another case is opened.
+    let draft = CommandDraft::new();
+    Effect::new(move |before: Option<Option<CaseId>>| {
+        let now = case.get();
+        if before.is_some_and(|b| b != now) {
+            draft.clear();
+        }
+        now
+    });
 
     view! {
         <section class="page case-page" data-testid="page-case">
@@ -105,7 +115,7 @@ pub fn CasePage() -> impl IntoView {
                         </div>
                     }.into_any()),
                     Some(Some(loaded)) => Some(view! {
-                        <CaseDetail loaded=loaded just_registered=just_registered()/>
+                        <CaseDetail loaded=loaded just_registered=just_registered() draft=draft/>
                     }.into_any()),
                 }}
             </Suspense>
@@ -113,8 +123,46 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
+/// A command form being filled in: which command, the values typed, the note's photos and
+/// signature strokes.
+#[derive(Clone, Copy)]
+struct CommandDraft {
+    selected: RwSignal<Option<CommandKind>>,
+    form: FormState,
+    photos: RwSignal<Vec<crate::media::Photo>>,
+    strokes: Strokes,
+    /// The id of the field last focused, focused again when the form is redrawn.
+    focused: RwSignal<Option<String>>,
+}
+
+impl CommandDraft {
+    fn new() -> Self {
+        CommandDraft {
+            selected: RwSignal::new(None),
+            form: FormState::new(&[]),
+            photos: RwSignal::new(Vec::new()),
+            strokes: RwSignal::new(Vec::new()),
+            focused: RwSignal::new(None),
+        }
+    }
+
+    /// Starts over with `command` (or none), from `values`.
+    fn start(&self, command: Option<CommandKind>, values: forms::Values) {
+        self.form.values.set(values);
+        self.form.errors.set(Vec::new());
+        self.photos.set(Vec::new());
+        self.strokes.set(Vec::new());
+        self.focused.set(None);
+        self.selected.set(command);
+    }
+
+    fn clear(&self) {
+        self.start(None, forms::Values::new());
+    }
+}
+
 #[component]
-fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
+fn CaseDetail(loaded: Loaded, just_registered: bool, draft: CommandDraft) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let view_state = loaded.view.clone();
@@ -220,7 +268,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool) -> impl IntoView {
         })}
         <div class="case-columns">
             <div class="case-main">
-                <CommandPanel view=view_state.clone() commands=commands/>
+                <CommandPanel view=view_state.clone() commands=commands draft=draft/>
                 <Timeline view=view_state.clone() unsynced=unsynced/>
             </div>
             <aside class="case-side">
@@ -611,18 +659,39 @@ fn QuarantinePanel(items: Vec<QuarantinedEvent>) -> impl IntoView {
 
 /// The commands this person may take now, the most likely first, each with its form.
 #[component]
-fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
+fn CommandPanel(view: CaseView, commands: Vec<CommandKind>, draft: CommandDraft) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let (selected, set_selected) = signal(None::<CommandKind>);
-    let form = FormState::new(&[]);
+    let form = draft.form;
     let (failure, set_failure) = signal(None::<String>);
     let (saving, set_saving) = signal(false);
-    // Photos taken for an investigation note.
-    let photos = RwSignal::new(Vec::<crate::media::Photo>::new());
-    // A signature drawn for it (interviewee or customer).
+    // Photos taken for an investigation note, and a signature drawn for it (interviewee or
+    // customer).
+    let photos = draft.photos;
     let signature_pad = NodeRef::<leptos::html::Canvas>::new();
-    let signed = RwSignal::new(false);
+    let strokes = draft.strokes;
+    // A command that news from a sync made unavailable closes its form.
+    let offered = commands.clone();
+    let selected = Memo::new(move |_| draft.selected.get().filter(|c| offered.contains(c)));
+    // Redrawn while someone types: the caret goes back to the field it was in.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if form_ref.get().is_some()
+            && let Some(id) = draft.focused.get_untracked()
+        {
+            crate::platform::focus_at_end(&id);
+        }
+    });
+    let remember_focus = move |ev: leptos::ev::FocusEvent| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            && !el.id().is_empty()
+        {
+            draft.focused.set(Some(el.id()));
+        }
+    };
     let case = view.id;
     let heads = view.heads.clone();
     let view_for_fields = view.clone();
@@ -648,12 +717,8 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                 );
             }
         }
-        form.values.set(start);
-        form.errors.set(Vec::new());
-        photos.set(Vec::new());
-        signed.set(false);
         set_failure.set(None);
-        set_selected.set(Some(c));
+        draft.start(Some(c), start);
     };
     let heads = StoredValue::new(heads);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -693,7 +758,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                     if let EventBody::NoteAdded(note) = &mut body {
                         let taken = photos.get_untracked();
                         let signature = match signature_pad.get_untracked() {
-                            Some(canvas) if signed.get_untracked() => {
+                            Some(canvas) if signed(strokes) => {
                                 crate::media::signature(&canvas).await.map(Some)
                             }
                             _ => Ok(None),
@@ -723,11 +788,7 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                             .collect();
                     }
                     match app.record(case, heads, body).await {
-                        Ok(_) => {
-                            photos.set(Vec::new());
-                            signed.set(false);
-                            set_selected.set(None);
-                        }
+                        Ok(_) => draft.clear(),
                         Err(e) => set_failure.set(Some(e.to_string())),
                     }
                 }
@@ -754,7 +815,8 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                 }).collect_view()}
             </div>
             {move || selected.get().map(|c| view! {
-                <form class="command-form" on:submit=submit novalidate data-testid="command-form">
+                <form class="command-form" on:submit=submit on:focusin=remember_focus novalidate
+                    node_ref=form_ref data-testid="command-form">
                     <h3>{labels::command(tr, c)}</h3>
                     <ErrorSummary form=form fields=vec![]/>
                     <Show when=move || failure.get().is_some()>
@@ -766,12 +828,12 @@ fn CommandPanel(view: CaseView, commands: Vec<CommandKind>) -> impl IntoView {
                             <PhotoPicker photos=photos id="f-note-photos"/>
                         </div>
                         <div class="form-block">
-                            <SignaturePad canvas=signature_pad drawn=signed
+                            <SignaturePad canvas=signature_pad strokes=strokes
                                 label=Signal::derive(move || tr.t("签字确认（受访人或客户，可选）", "簽字確認（受訪人或客戶，可選）", "Signature of the interviewee or customer (optional)").to_string())/>
                         </div>
                     })}
                     <div class="form-actions">
-                        <button type="button" class="btn" on:click=move |_| set_selected.set(None)>
+                        <button type="button" class="btn" on:click=move |_| draft.clear()>
                             {tr.t("取消", "取消", "Cancel")}
                         </button>
                         <button type="submit" class="btn btn-primary" data-testid="command-submit" disabled=saving>
