@@ -10,7 +10,7 @@
 //! removed from its bundle, so nothing of a case leaves its scope still on the tablet.
 
 use indexed_db_futures::{KeyRange, object_store::ObjectStore, prelude::*};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, btree_map::Entry};
 
 use tousu_shared::{event::Event, ids::CaseId, summary::CaseSummary};
 
@@ -71,20 +71,37 @@ async fn key_for(
         .await?)
 }
 
-/// The events of `case` in its bundle, if it is in one.
-pub async fn events(
-    event_bundles: &ObjectStore<'_>,
-    case: CaseId,
-) -> Result<Option<Vec<Event>>, StoreError> {
-    let raw: Option<String> = event_bundles
-        .get::<String, String, _>(KeyRange::LowerBound(case.to_string(), false))
-        .primitive()?
-        .await?;
-    let Some(raw) = raw else { return Ok(None) };
-    let entries: EventEntries = serde_json::from_str(&raw)?;
-    Ok(entries
-        .into_iter()
-        .find_map(|(id, events)| (id == case).then_some(events)))
+/// Reads cases out of bundles, each bundle parsed once: a pull page may touch hundreds of
+/// cases of the snapshot, and a bundle is 50 of them. Valid within one transaction, after
+/// its bundle removals.
+#[derive(Default)]
+pub struct Reader {
+    parsed: BTreeMap<String, EventEntries>,
+}
+
+impl Reader {
+    /// The events of `case` in its bundle, if it is in one.
+    pub async fn events(
+        &mut self,
+        event_bundles: &ObjectStore<'_>,
+        case: CaseId,
+    ) -> Result<Option<Vec<Event>>, StoreError> {
+        let Some(key) = key_for(event_bundles, case).await? else {
+            return Ok(None);
+        };
+        let entries = match self.parsed.entry(key) {
+            Entry::Occupied(slot) => slot.into_mut(),
+            Entry::Vacant(slot) => {
+                let raw: Option<String> =
+                    event_bundles.get(slot.key().clone()).primitive()?.await?;
+                slot.insert(serde_json::from_str(raw.as_deref().unwrap_or("[]"))?)
+            }
+        };
+        Ok(entries
+            .iter()
+            .find(|(id, _)| *id == case)
+            .map(|(_, events)| events.clone()))
+    }
 }
 
 /// Removes `case` from its bundle (revocation), deleting the bundle once empty.

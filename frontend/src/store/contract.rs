@@ -230,6 +230,27 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
     assert_eq!(of_case[0].stage, Stage::Dispatched);
     assert_eq!(store.case_events(case).await.unwrap().len(), 3);
 
+    // News from the office for two cases of one bundle: each gets the note, once.
+    let (x, y) = (&first.grants[10].events, &first.grants[11].events);
+    let nx = office.write(x[0].case_id, vec![x[1].id], body::note("补充 x"));
+    let ny = office.write(y[0].case_id, vec![y[1].id], body::note("补充 y"));
+    let news = PullPage {
+        events: vec![nx.clone(), ny.clone()],
+        grants: Vec::new(),
+        revocations: Vec::new(),
+        cursor: 500,
+        more: false,
+        server_time: 0,
+        snapshot: false,
+        after: None,
+    };
+    store.apply_pull(&news, &rules()).await.unwrap();
+    let mut with_note = x.clone();
+    with_note.push(nx);
+    assert_eq!(store.case_events(x[0].case_id).await.unwrap(), with_note);
+    assert_eq!(store.case_events(y[0].case_id).await.unwrap().len(), 3);
+    assert_eq!(store.summaries().await.unwrap().len(), 151);
+
     // Revoked: gone, the local copy and the snapshot's alike; its neighbours stay.
     let other = first.grants[3].events[0].case_id;
     let page = PullPage {

@@ -684,8 +684,10 @@ impl CaseStore for UserStore {
                 news.entry(event.case_id).or_default().push(event.clone());
             }
         }
+        let mut reader = bundles::Reader::default();
         for (case, new) in news {
-            let mut list = read_case_events(&events, &event_bundles, case).await?;
+            let mut list =
+                read_case_events_with(&events, &event_bundles, &mut reader, case).await?;
             merge(&mut list, &new);
             write_case_events(&events, case, &list)?;
             write_summary(&cases, case, &list, rules)?;
@@ -726,10 +728,21 @@ async fn read_case_events(
     event_bundles: &indexed_db_futures::object_store::ObjectStore<'_>,
     case: CaseId,
 ) -> Result<Vec<Event>, StoreError> {
+    read_case_events_with(events, event_bundles, &mut bundles::Reader::default(), case).await
+}
+
+/// [`read_case_events`] with bundles parsed once across calls.
+async fn read_case_events_with(
+    events: &indexed_db_futures::object_store::ObjectStore<'_>,
+    event_bundles: &indexed_db_futures::object_store::ObjectStore<'_>,
+    reader: &mut bundles::Reader,
+    case: CaseId,
+) -> Result<Vec<Event>, StoreError> {
     let raw: Option<String> = events.get(case.to_string()).primitive()?.await?;
     match raw {
         Some(raw) => Ok(serde_json::from_str(&raw)?),
-        None => Ok(bundles::events(event_bundles, case)
+        None => Ok(reader
+            .events(event_bundles, case)
             .await?
             .unwrap_or_default()),
     }
