@@ -112,7 +112,7 @@ pub async fn push(token: &str, events: &[Event]) -> Result<PushResponse, ApiErro
 /// [`PullResponse`](tousu_shared::api::sync::PullResponse) without each grant's folded view,
 /// which the app recomputes from the grant's events with the same fold (reading it would pull
 /// every view type's deserializer into the wasm for nothing).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct PullPage {
     /// Events after the cursor in the caller's scope, masked by the server.
     pub events: Vec<tousu_shared::event::Event>,

@@ -12,6 +12,7 @@
 use indexed_db_futures::{KeyRange, object_store::ObjectStore, prelude::*};
 use std::collections::{BTreeMap, BTreeSet, btree_map::Entry};
 
+use serde::{Serialize, de::DeserializeOwned};
 use tousu_shared::{event::Event, ids::CaseId, summary::CaseSummary};
 
 use super::{Rules, StoreError, summarize};
@@ -40,24 +41,41 @@ pub fn write(
     debug_assert!(cases.is_sorted_by_key(|(id, _)| *id));
     for chunk in cases.chunks(BUNDLE_CASES) {
         let key = chunk.last().expect("chunks are not empty").0.to_string();
-        let summaries: SummaryEntries = chunk
-            .iter()
-            .filter_map(|(id, events)| summarize(*id, events, rules).map(|s| (*id, s)))
-            .collect();
-        drop(
-            event_bundles
-                .put(serde_json::to_string(chunk)?)
-                .with_key(key.clone())
-                .primitive()?,
-        );
-        drop(
-            summary_bundles
-                .put(serde_json::to_string(&summaries)?)
-                .with_key(key)
-                .primitive()?,
-        );
+        issue_put(event_bundles, &key, &chunk)?;
+        issue_put(summary_bundles, &key, &summaries_of(chunk, rules))?;
     }
     Ok(())
+}
+
+fn summaries_of(cases: &[(CaseId, Vec<Event>)], rules: &Rules) -> SummaryEntries {
+    cases
+        .iter()
+        .filter_map(|(id, events)| summarize(*id, events, rules).map(|s| (*id, s)))
+        .collect()
+}
+
+/// Puts `value` as JSON under `key`, issued, not awaited.
+fn issue_put<T: Serialize>(
+    store: &ObjectStore<'_>,
+    key: &str,
+    value: &T,
+) -> Result<(), StoreError> {
+    drop(
+        store
+            .put(serde_json::to_string(value)?)
+            .with_key(key.to_string())
+            .primitive()?,
+    );
+    Ok(())
+}
+
+/// The entries of the bundle under `key` (none if it is gone).
+async fn read<T: DeserializeOwned>(
+    store: &ObjectStore<'_>,
+    key: &str,
+) -> Result<Vec<T>, StoreError> {
+    let raw: Option<String> = store.get(key.to_string()).primitive()?.await?;
+    Ok(serde_json::from_str(raw.as_deref().unwrap_or("[]"))?)
 }
 
 /// The key of the bundle that may hold `case`.
@@ -92,9 +110,8 @@ impl Reader {
         let entries = match self.parsed.entry(key) {
             Entry::Occupied(slot) => slot.into_mut(),
             Entry::Vacant(slot) => {
-                let raw: Option<String> =
-                    event_bundles.get(slot.key().clone()).primitive()?.await?;
-                slot.insert(serde_json::from_str(raw.as_deref().unwrap_or("[]"))?)
+                let entries = read(event_bundles, slot.key()).await?;
+                slot.insert(entries)
             }
         };
         Ok(entries
@@ -113,8 +130,7 @@ pub async fn remove(
     let Some(key) = key_for(event_bundles, case).await? else {
         return Ok(());
     };
-    let raw: Option<String> = event_bundles.get(key.clone()).primitive()?.await?;
-    let mut entries: EventEntries = serde_json::from_str(raw.as_deref().unwrap_or("[]"))?;
+    let mut entries: EventEntries = read(event_bundles, &key).await?;
     let before = entries.len();
     entries.retain(|(id, _)| *id != case);
     if entries.len() == before {
@@ -125,20 +141,10 @@ pub async fn remove(
         summary_bundles.delete(key).primitive()?.await?;
         return Ok(());
     }
-    let raw: Option<String> = summary_bundles.get(key.clone()).primitive()?.await?;
-    let mut summaries: SummaryEntries = serde_json::from_str(raw.as_deref().unwrap_or("[]"))?;
+    let mut summaries: SummaryEntries = read(summary_bundles, &key).await?;
     summaries.retain(|(id, _)| *id != case);
-    event_bundles
-        .put(serde_json::to_string(&entries)?)
-        .with_key(key.clone())
-        .primitive()?
-        .await?;
-    summary_bundles
-        .put(serde_json::to_string(&summaries)?)
-        .with_key(key)
-        .primitive()?
-        .await?;
-    Ok(())
+    issue_put(event_bundles, &key, &entries)?;
+    issue_put(summary_bundles, &key, &summaries)
 }
 
 /// Every bundled summary whose case has no record of its own (`own`).
@@ -171,18 +177,8 @@ pub async fn refold(
         .await?
         .collect::<Result<_, _>>()?;
     for key in keys {
-        let raw: Option<String> = event_bundles.get(key.clone()).primitive()?.await?;
-        let entries: EventEntries = serde_json::from_str(raw.as_deref().unwrap_or("[]"))?;
-        let summaries: SummaryEntries = entries
-            .iter()
-            .filter_map(|(id, events)| summarize(*id, events, rules).map(|s| (*id, s)))
-            .collect();
-        drop(
-            summary_bundles
-                .put(serde_json::to_string(&summaries)?)
-                .with_key(key)
-                .primitive()?,
-        );
+        let entries: EventEntries = read(event_bundles, &key).await?;
+        issue_put(summary_bundles, &key, &summaries_of(&entries, rules))?;
     }
     Ok(())
 }

@@ -141,10 +141,7 @@ async fn a_pull_page_brings_events_grants_and_revocations_with_its_cursor<S: Cas
         }],
         revocations: vec![mine.case_id],
         cursor: 17,
-        more: false,
-        server_time: 0,
-        snapshot: false,
-        after: None,
+        ..Default::default()
     };
     store.apply_pull(&page, &rules()).await.unwrap();
     assert_eq!(store.position().await.unwrap().cursor, 17);
@@ -179,14 +176,13 @@ pub fn snapshot_page(office: &mut Tablet, cases: std::ops::Range<u128>, after: b
         .collect::<Vec<_>>();
     let last = grants.last().map(|g| g.events[0].case_id);
     PullPage {
-        events: Vec::new(),
         grants,
-        revocations: Vec::new(),
         cursor: 500,
         more: after,
         server_time: 0,
         snapshot: true,
         after: if after { last } else { None },
+        ..Default::default()
     }
 }
 
@@ -236,13 +232,8 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
     let ny = office.write(y[0].case_id, vec![y[1].id], body::note("补充 y"));
     let news = PullPage {
         events: vec![nx.clone(), ny.clone()],
-        grants: Vec::new(),
-        revocations: Vec::new(),
         cursor: 500,
-        more: false,
-        server_time: 0,
-        snapshot: false,
-        after: None,
+        ..Default::default()
     };
     store.apply_pull(&news, &rules()).await.unwrap();
     let mut with_note = x.clone();
@@ -254,14 +245,9 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
     // Revoked: gone, the local copy and the snapshot's alike; its neighbours stay.
     let other = first.grants[3].events[0].case_id;
     let page = PullPage {
-        events: Vec::new(),
-        grants: Vec::new(),
         revocations: vec![case, other],
         cursor: 501,
-        more: false,
-        server_time: 0,
-        snapshot: false,
-        after: None,
+        ..Default::default()
     };
     store.apply_pull(&page, &rules()).await.unwrap();
     assert!(store.case_events(case).await.unwrap().is_empty());

@@ -73,14 +73,10 @@ impl Transport for FakeServer {
             return Err(ApiError::Unreachable("offline".into()));
         }
         Ok(PullPage {
-            events: Vec::new(),
-            grants: Vec::new(),
-            revocations: Vec::new(),
             cursor: from.cursor,
             more: false,
             server_time: 2,
-            snapshot: false,
-            after: None,
+            ..Default::default()
         })
     }
 }
@@ -150,13 +146,10 @@ async fn pull_follows_pages_and_resumes_from_the_cursor<S: CaseStore>(store: S) 
     let b = registered(&mut office, 2);
     let page = |events: Vec<Event>, cursor, more| PullPage {
         events,
-        grants: Vec::new(),
-        revocations: Vec::new(),
         cursor,
         more,
         server_time: 3,
-        snapshot: false,
-        after: None,
+        ..Default::default()
     };
     let server = FakeServer::default();
     *server.pages.borrow_mut() = vec![page(vec![a], 10, true), page(vec![b], 20, false)];
@@ -178,14 +171,13 @@ async fn a_broken_snapshot_resumes_after_its_last_page<S: CaseStore>(store: S) {
         .collect();
     grants.sort_by_key(|g| g.events[0].case_id);
     let page = |grants: &[GrantEvents], after: bool| PullPage {
-        events: Vec::new(),
         grants: grants.to_vec(),
-        revocations: Vec::new(),
         cursor: 40,
         more: after,
         server_time: 3,
         snapshot: true,
         after: after.then(|| grants.last().unwrap().events[0].case_id),
+        ..Default::default()
     };
     let server = FakeServer::default();
     *server.pages.borrow_mut() = vec![page(&grants[..2], true), page(&grants[2..4], true)];
