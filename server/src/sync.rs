@@ -131,44 +131,81 @@ pub fn write_system_event(
     body: EventBody,
     now: Timestamp,
 ) -> Result<(Event, i64), StoreError> {
-    let device = server_device(tx, now.0)?;
-    let dev_seq: i64 = tx
-        .prepare_cached(
-            "UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING next_seq - 1",
-        )?
-        .query_row([device.to_string()], |r| r.get(0))?;
-    let hlc = after
-        .max(Hlc {
-            wall_ms: now.0,
-            counter: 0,
-        })
-        .tick(now);
-    let event = Event {
-        id: EventId(uuid::Uuid::now_v7()),
-        case_id: case,
-        device_id: device,
-        dev_seq: dev_seq as u64,
-        actor: Actor::System,
-        hlc,
-        parents,
-        schema: SCHEMA_VERSION,
-        body,
-    };
-    let seq = insert_event(tx, &event, now.0)?;
-    Ok((event, seq))
+    SystemWriter::reserve(tx, 1, now)?.write(tx, case, parents, after, body)
 }
 
-/// Takes the next serial of the month of `received` (China time) in this transaction.
-fn next_number(tx: &Transaction, received: Timestamp) -> Result<CaseNumber, StoreError> {
+/// Writes `count` events of the server's own device with `dev_seq`s taken in one statement.
+struct SystemWriter {
+    device: DeviceId,
+    next_seq: i64,
+    end: i64,
+    now: Timestamp,
+}
+
+impl SystemWriter {
+    fn reserve(tx: &Transaction, count: i64, now: Timestamp) -> Result<Self, StoreError> {
+        let device = server_device(tx, now.0)?;
+        let next_seq: i64 = tx
+            .prepare_cached(
+                "UPDATE devices SET next_seq = next_seq + ?2 WHERE id = ?1 RETURNING next_seq - ?2",
+            )?
+            .query_row(params![device.to_string(), count], |r| r.get(0))?;
+        Ok(SystemWriter {
+            device,
+            next_seq,
+            end: next_seq + count,
+            now,
+        })
+    }
+
+    fn write(
+        &mut self,
+        tx: &Transaction,
+        case: CaseId,
+        parents: Vec<EventId>,
+        after: Hlc,
+        body: EventBody,
+    ) -> Result<(Event, i64), StoreError> {
+        assert!(self.next_seq < self.end, "more system events than reserved");
+        let now = self.now;
+        let hlc = after
+            .max(Hlc {
+                wall_ms: now.0,
+                counter: 0,
+            })
+            .tick(now);
+        let event = Event {
+            id: EventId(uuid::Uuid::now_v7()),
+            case_id: case,
+            device_id: self.device,
+            dev_seq: self.next_seq as u64,
+            actor: Actor::System,
+            hlc,
+            parents,
+            schema: SCHEMA_VERSION,
+            body,
+        };
+        self.next_seq += 1;
+        let seq = insert_event(tx, &event, now.0)?;
+        Ok((event, seq))
+    }
+}
+
+/// The month (`YYMM`, China time) whose serials number a case received at `received`.
+fn serial_month(received: Timestamp) -> String {
     let date = received.date(CHINA_OFFSET_MINUTES);
-    let month = format!("{:02}{:02}", date.year() % 100, date.month());
-    let serial: i64 = tx
+    format!("{:02}{:02}", date.year() % 100, date.month())
+}
+
+/// Takes `count` serials of `month` in this transaction: the first of them.
+fn take_serials(tx: &Transaction, month: &str, count: i64) -> Result<i64, StoreError> {
+    let last: i64 = tx
         .prepare_cached(
-            "INSERT INTO serials (month, last) VALUES (?1, 1)
-             ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
+            "INSERT INTO serials (month, last) VALUES (?1, ?2)
+             ON CONFLICT (month) DO UPDATE SET last = last + ?2 RETURNING last",
         )?
-        .query_row([&month], |r| r.get(0))?;
-    CaseNumber::new(date, serial as u32).map_err(|e| StoreError::Corrupt(format!("number: {e}")))
+        .query_row(params![month, count], |r| r.get(0))?;
+    Ok(last - count + 1)
 }
 
 fn quarantine(
@@ -258,7 +295,17 @@ pub fn push(
         .iter()
         .filter_map(|e| e.as_ref().ok().map(|e| e.id.to_string()))
         .collect();
-    let mut known: BTreeSet<EventId> = stored_ids(&tx, &ids)?;
+    let mut known: BTreeSet<EventId> = stored(&tx, "id", &ids)?.into_iter().map(EventId).collect();
+    // Which cases have events already: a new case's (empty) history is not queried.
+    let cases: BTreeSet<String> = parsed
+        .iter()
+        .filter_map(|e| e.as_ref().ok().map(|e| e.case_id.to_string()))
+        .collect();
+    let old_cases: BTreeSet<CaseId> =
+        stored(&tx, "case_id", &cases.into_iter().collect::<Vec<_>>())?
+            .into_iter()
+            .map(CaseId)
+            .collect();
 
     for (raw, parsed) in raw_events.iter().zip(parsed) {
         let event: Event = match parsed {
@@ -361,6 +408,7 @@ pub fn push(
 
         let (mut events, before) = match cache.remove(&event.case_id) {
             Some(cached) => cached,
+            None if !old_cases.contains(&event.case_id) => (Vec::new(), None),
             None => {
                 let events = case_events(&tx, event.case_id)?;
                 let view = (!events.is_empty()).then(|| fold(event.case_id, &events));
@@ -413,23 +461,45 @@ pub fn push(
         cache.insert(event.case_id, (events, Some(view)));
     }
     // The month's next serial for each newly registered case, in this transaction, in the
-    // order the registrations were accepted.
-    for case in to_number {
-        let Some((events, Some(view))) = cache.get_mut(&case) else {
+    // order the registrations were accepted: serials and the server's `dev_seq`s are taken
+    // for the whole batch at once.
+    let registered: Vec<(CaseId, Timestamp)> = to_number
+        .into_iter()
+        .filter_map(|case| {
+            let (_, view) = cache.get(&case)?;
+            Some((case, view.as_ref()?.registration.as_ref()?.received_at))
+        })
+        .collect();
+    let mut serials: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (_, received) in &registered {
+        serials.entry(serial_month(*received)).or_default().1 += 1;
+    }
+    for (month, (first, count)) in serials.iter_mut() {
+        *first = take_serials(&tx, month, *count)?;
+    }
+    let mut system = if registered.is_empty() {
+        None
+    } else {
+        Some(SystemWriter::reserve(&tx, registered.len() as i64, now)?)
+    };
+    for (case, received) in registered {
+        let (events, Some(view)) = cache.get_mut(&case).expect("collected above") else {
             continue;
         };
-        let Some(registration) = &view.registration else {
-            continue;
-        };
-        let number = next_number(&tx, registration.received_at)?;
+        let next = serials
+            .get_mut(&serial_month(received))
+            .expect("counted above");
+        let date = received.date(CHINA_OFFSET_MINUTES);
+        let number = CaseNumber::new(date, next.0 as u32)
+            .map_err(|e| StoreError::Corrupt(format!("number: {e}")))?;
+        next.0 += 1;
         let after = events.iter().map(|e| e.hlc).max().unwrap_or(Hlc::ZERO);
-        let (assigned, seq) = write_system_event(
+        let (assigned, seq) = system.as_mut().expect("reserved above").write(
             &tx,
             case,
             view.heads.clone(),
             after,
             EventBody::NumberAssigned(NumberAssigned { number }),
-            now,
         )?;
         *view = fold_after(case, Some(view), events, &assigned);
         events.push(assigned);
@@ -453,17 +523,23 @@ pub fn push(
     })
 }
 
-/// Which of `ids` the event table holds.
-fn stored_ids(tx: &Transaction, ids: &[String]) -> Result<BTreeSet<EventId>, StoreError> {
+/// Which of `values` the event table holds in `column` (`id` or `case_id`), in one query
+/// per 500 instead of one per event.
+fn stored(
+    tx: &Transaction,
+    column: &'static str,
+    values: &[String],
+) -> Result<BTreeSet<uuid::Uuid>, StoreError> {
     let mut found = BTreeSet::new();
-    for chunk in ids.chunks(500) {
+    for chunk in values.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(",");
-        let mut stmt =
-            tx.prepare_cached(&format!("SELECT id FROM events WHERE id IN ({marks})"))?;
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT DISTINCT {column} FROM events WHERE {column} IN ({marks})"
+        ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get::<_, String>(0))?;
-        for id in rows {
-            if let Ok(id) = id?.parse() {
-                found.insert(EventId(id));
+        for value in rows {
+            if let Ok(value) = value?.parse() {
+                found.insert(value);
             }
         }
     }

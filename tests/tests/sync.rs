@@ -6,6 +6,7 @@ use tousu_shared::{
     api::sync::{PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Date, Timestamp},
     event::{Actor, Event, EventBody},
+    ids::CaseId,
     model::CaseKind,
     testing::{Writer, body, registration, t0},
 };
@@ -248,6 +249,52 @@ async fn numbers_restart_each_month() -> anyhow::Result<()> {
         numbers.push(res.numbers[0].1.to_string());
     }
     assert_eq!(numbers, ["26010001", "26010002", "26020001", "26010003"]);
+
+    // In one batch: each month's serials in the order the registrations were accepted.
+    let batch: Vec<Event> = [
+        at(2026, 2, 3, 8, 0),
+        at(2026, 1, 20, 8, 0),
+        at(2026, 2, 2, 8, 0),
+        at(2026, 3, 1, 8, 0),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, received)| {
+        w.switch_to(310 + i as u64);
+        w.write(EventBody::Registered(registration(
+            CaseKind::Complaint,
+            received,
+        )))
+    })
+    .collect();
+    let res = api.push(&batch).await?;
+    let numbers: Vec<(CaseId, String)> = res
+        .numbers
+        .iter()
+        .map(|(c, n)| (*c, n.to_string()))
+        .collect();
+    let expected: Vec<(CaseId, String)> = batch
+        .iter()
+        .map(|e| e.case_id)
+        .zip(["26020002", "26010004", "26020003", "26030001"].map(String::from))
+        .collect();
+    assert_eq!(numbers, expected);
+    // The server's own events follow one another on its device.
+    let sup = Api::login(&server.url, "supervisor", None).await?;
+    let mut system_seqs: Vec<u64> = sup
+        .pull(0)
+        .await?
+        .grants
+        .iter()
+        .flat_map(|g| g.events.iter())
+        .filter(|e| matches!(e.body, EventBody::NumberAssigned(_)))
+        .map(|e| e.dev_seq)
+        .collect();
+    system_seqs.sort();
+    assert_eq!(
+        system_seqs,
+        (system_seqs[0]..system_seqs[0] + 8).collect::<Vec<_>>()
+    );
     Ok(())
 }
 
