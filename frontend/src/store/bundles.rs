@@ -10,7 +10,7 @@
 //! removed from its bundle, so nothing of a case leaves its scope still on the tablet.
 
 use indexed_db_futures::{KeyRange, object_store::ObjectStore, prelude::*};
-use std::collections::{BTreeMap, BTreeSet, btree_map::Entry};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Serialize, de::DeserializeOwned};
 use tousu_shared::{event::Event, ids::CaseId, summary::CaseSummary};
@@ -89,36 +89,43 @@ async fn key_for(
         .await?)
 }
 
-/// Reads cases out of bundles, each bundle parsed once: a pull page may touch hundreds of
-/// cases of the snapshot, and a bundle is 50 of them. Valid within one transaction, after
-/// its bundle removals.
-#[derive(Default)]
-pub struct Reader {
-    parsed: BTreeMap<String, EventEntries>,
-}
-
-impl Reader {
-    /// The events of `case` in its bundle, if it is in one.
-    pub async fn events(
-        &mut self,
-        event_bundles: &ObjectStore<'_>,
-        case: CaseId,
-    ) -> Result<Option<Vec<Event>>, StoreError> {
-        let Some(key) = key_for(event_bundles, case).await? else {
-            return Ok(None);
-        };
-        let entries = match self.parsed.entry(key) {
-            Entry::Occupied(slot) => slot.into_mut(),
-            Entry::Vacant(slot) => {
-                let entries = read(event_bundles, slot.key()).await?;
-                slot.insert(entries)
-            }
-        };
-        Ok(entries
-            .iter()
-            .find(|(id, _)| *id == case)
-            .map(|(_, events)| events.clone()))
+/// The bundled events of those of `cases` that are in a bundle, each bundle read and parsed
+/// once. Every request of a step is issued before any is awaited: a pull page may touch
+/// hundreds of cases, and awaiting each request in turn costs an event-loop turn apiece.
+pub async fn events_of(
+    event_bundles: &ObjectStore<'_>,
+    cases: &[CaseId],
+) -> Result<BTreeMap<CaseId, Vec<Event>>, StoreError> {
+    let lookups = cases
+        .iter()
+        .map(|case| {
+            event_bundles
+                .get_key::<String, _>(KeyRange::LowerBound(case.to_string(), false))
+                .primitive()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let keys: Vec<Option<String>> = futures::future::try_join_all(lookups).await?;
+    let wanted: BTreeSet<&String> = keys.iter().flatten().collect();
+    let reads = wanted
+        .iter()
+        .map(|key| {
+            event_bundles
+                .get::<String, String, _>(key.to_string())
+                .primitive()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let raws = futures::future::try_join_all(reads).await?;
+    let mut found = BTreeMap::new();
+    let wanted_cases: BTreeSet<CaseId> = cases.iter().copied().collect();
+    for raw in raws.into_iter().flatten() {
+        let entries: EventEntries = serde_json::from_str(&raw)?;
+        found.extend(
+            entries
+                .into_iter()
+                .filter(|(id, _)| wanted_cases.contains(id)),
+        );
     }
+    Ok(found)
 }
 
 /// Removes `case` from its bundle (revocation), deleting the bundle once empty.

@@ -684,10 +684,9 @@ impl CaseStore for UserStore {
                 news.entry(event.case_id).or_default().push(event.clone());
             }
         }
-        let mut reader = bundles::Reader::default();
-        for (case, new) in news {
-            let mut list =
-                read_case_events_with(&events, &event_bundles, &mut reader, case).await?;
+        let touched: Vec<CaseId> = news.keys().copied().collect();
+        let lists = read_many(&events, &event_bundles, &touched).await?;
+        for ((case, new), mut list) in news.into_iter().zip(lists) {
             merge(&mut list, &new);
             write_case_events(&events, case, &list)?;
             write_summary(&cases, case, &list, rules)?;
@@ -728,24 +727,46 @@ async fn read_case_events(
     event_bundles: &indexed_db_futures::object_store::ObjectStore<'_>,
     case: CaseId,
 ) -> Result<Vec<Event>, StoreError> {
-    read_case_events_with(events, event_bundles, &mut bundles::Reader::default(), case).await
+    Ok(read_many(events, event_bundles, &[case])
+        .await?
+        .pop()
+        .unwrap_or_default())
 }
 
-/// [`read_case_events`] with bundles parsed once across calls.
-async fn read_case_events_with(
+/// [`read_case_events`] of each of `cases`, in order, with the requests of each step issued
+/// together (see [`bundles::events_of`]).
+async fn read_many(
     events: &indexed_db_futures::object_store::ObjectStore<'_>,
     event_bundles: &indexed_db_futures::object_store::ObjectStore<'_>,
-    reader: &mut bundles::Reader,
-    case: CaseId,
-) -> Result<Vec<Event>, StoreError> {
-    let raw: Option<String> = events.get(case.to_string()).primitive()?.await?;
-    match raw {
-        Some(raw) => Ok(serde_json::from_str(&raw)?),
-        None => Ok(reader
-            .events(event_bundles, case)
-            .await?
-            .unwrap_or_default()),
-    }
+    cases: &[CaseId],
+) -> Result<Vec<Vec<Event>>, StoreError> {
+    let gets = cases
+        .iter()
+        .map(|case| {
+            events
+                .get::<String, String, _>(case.to_string())
+                .primitive()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let own: Vec<Option<String>> = futures::future::try_join_all(gets).await?;
+    let missing: Vec<CaseId> = cases
+        .iter()
+        .zip(&own)
+        .filter_map(|(case, raw)| raw.is_none().then_some(*case))
+        .collect();
+    let mut bundled = if missing.is_empty() {
+        BTreeMap::new()
+    } else {
+        bundles::events_of(event_bundles, &missing).await?
+    };
+    cases
+        .iter()
+        .zip(own)
+        .map(|(case, raw)| match raw {
+            Some(raw) => Ok(serde_json::from_str(&raw)?),
+            None => Ok(bundled.remove(case).unwrap_or_default()),
+        })
+        .collect()
 }
 
 /// Adds `new` to `list`, an event already there (same id) replaced by its newer copy (the

@@ -1,6 +1,7 @@
 //! App benchmark in headless Chromium (a benchmark, not a test): with 10,000 cases in the
 //! supervisor's scope, measures the first sync of a fresh device into IndexedDB, filtering and
-//! sorting the list, and registering a complaint until it shows. Timings are taken in the page
+//! sorting the list, registering a complaint until it shows, and pulling a note on each of
+//! 2,000 of the synced cases. Timings are taken in the page
 //! (`performance.now()`, awaiting the next frame) except the first sync, timed from the sign-in
 //! click until the status strip reports everything synced (polled every 20 ms).
 //!
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use tousu_e2e::{Api, Browser, DEMO_PASSWORD, TestServer};
 use tousu_shared::{
+    api::sync::PushResult,
     event::EventBody,
     model::{CaseKind, Severity},
     testing::{Writer, body, registration, t0},
@@ -168,6 +170,54 @@ async fn main() -> anyhow::Result<()> {
         CASES + 1
     );
     browser.screenshot("90-bench-list").await?;
+
+    // A day of news from the office: a note on each of 2,000 cases spread over the snapshot's
+    // bundles, pulled by the tablet in one sync.
+    // The tablet is offline meanwhile, so that the whole day arrives in the one sync timed.
+    browser.set_offline(true).await?;
+    let mut office = Writer::user(1, 202, "supervisor");
+    let office_api = Api::login(&server.url, "supervisor", Some(office.device)).await?;
+    let notes: Vec<_> = (0..NEWS)
+        .map(|i| {
+            let case = i * (CASES / NEWS);
+            office.switch_to(50_000 + case);
+            let seen = 3 * case as usize;
+            office.sees(&events[seen..seen + 3]);
+            office.write(body::note("办公室补充：已电话联系"))
+        })
+        .collect();
+    for chunk in notes.chunks(500) {
+        let answer = office_api.push(chunk).await?;
+        let refused = answer
+            .results
+            .iter()
+            .find(|r| !matches!(r, PushResult::Applied { .. }));
+        anyhow::ensure!(refused.is_none(), "a note was refused: {refused:?}");
+    }
+    c.execute("window.__tousuSync = null;", vec![]).await?;
+    // Back online: the `online` event starts the sync.
+    let started = Instant::now();
+    browser.set_offline(false).await?;
+    let phases = loop {
+        let phases = c
+            .execute("return JSON.stringify(window.__tousuSync)", vec![])
+            .await?;
+        if phases.as_str().is_some_and(|p| p.contains("changed_pages")) {
+            break phases;
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(120),
+            "the news did not arrive: {phases}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let news_ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "back online, pull of {NEWS} notes on {NEWS} synced cases: {news_ms:.0} ms ({phases})"
+    );
     browser.close().await?;
     Ok(())
 }
+
+/// Cases the office adds a note to after the first sync.
+const NEWS: u64 = 2_000;
