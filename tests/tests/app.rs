@@ -780,7 +780,8 @@ async fn axe_violations(browser: &Browser, axe: &str) -> anyhow::Result<Vec<Stri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow::Result<()> {
     let axe = axe_source()?;
-    let server = TestServer::start_demo(30)?;
+    // Enough cases that the first pull's snapshot is stored in bundles (32 and more).
+    let server = TestServer::start_demo(80)?;
     run("axe", &server, async |server, browser| {
         browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
         browser
@@ -788,6 +789,23 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
                 t.contains("全部已同步")
             })
             .await?;
+        let bundles = browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 const open = indexedDB.open('tousu-user-supervisor'); \
+                 open.onsuccess = () => { \
+                   const db = open.result; \
+                   const n = db.transaction('event_bundles').objectStore('event_bundles').count(); \
+                   n.onsuccess = () => { db.close(); done(n.result); }; \
+                 };",
+                vec![],
+            )
+            .await?;
+        assert!(
+            bundles.as_u64().is_some_and(|n| n >= 1),
+            "the snapshot is stored in bundles: {bundles}"
+        );
         browser
             .client
             .wait()
