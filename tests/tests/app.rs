@@ -789,28 +789,38 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
                 t.contains("全部已同步")
             })
             .await?;
-        let bundles = browser
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; \
-                 const open = indexedDB.open('tousu-user-supervisor'); \
-                 open.onsuccess = () => { \
-                   const db = open.result; \
-                   const n = db.transaction('event_bundles').objectStore('event_bundles').count(); \
-                   n.onsuccess = () => { db.close(); done(n.result); }; \
-                 };",
-                vec![],
-            )
-            .await?;
-        assert!(
-            bundles.as_u64().is_some_and(|n| n >= 1),
-            "the snapshot is stored in bundles: {bundles}"
-        );
+
         browser
             .client
             .wait()
             .for_element(Locator::Css("[data-testid=case-row]"))
             .await?;
+        // The snapshot was stored in bundles (the status strip may say "synced" before the
+        // first pull has landed, so this waits for it).
+        let mut bundles = serde_json::Value::Null;
+        for _ in 0..100 {
+            bundles = browser
+                .client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1]; \
+                     const open = indexedDB.open('tousu-user-supervisor'); \
+                     open.onsuccess = () => { \
+                       const db = open.result; \
+                       const n = db.transaction('event_bundles').objectStore('event_bundles').count(); \
+                       n.onsuccess = () => { db.close(); done(n.result); }; \
+                     };",
+                    vec![],
+                )
+                .await?;
+            if bundles.as_u64().is_some_and(|n| n >= 1) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            bundles.as_u64().is_some_and(|n| n >= 1),
+            "the snapshot is stored in bundles: {bundles}"
+        );
         let mut report = Vec::new();
         report.extend(
             axe_violations(browser, &axe)

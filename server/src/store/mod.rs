@@ -241,6 +241,14 @@ mod tests {
                 [],
             )
             .unwrap();
+            for seq in [3, 7] {
+                conn.execute(
+                    "INSERT INTO events (seq, id, case_id, device_id, dev_seq, kind, event, received_at)
+                     VALUES (?1, ?2, 'c1', 'd1', ?1, 'registered', '{}', 0)",
+                    rusqlite::params![seq, format!("e{seq}")],
+                )
+                .unwrap();
+            }
         }
         let store = Store::open(&path).unwrap();
         let conn = store.conn.lock().unwrap();
@@ -253,6 +261,23 @@ mod tests {
             .unwrap();
         assert_eq!((stage.as_str(), seq), ("closed", 7));
         assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        // The events kept their sequence numbers; the next one follows the highest.
+        let next: i64 = conn
+            .query_row(
+                "INSERT INTO events (id, case_id, device_id, dev_seq, kind, event, received_at)
+                 VALUES ('e8', 'c1', 'd1', 8, 'note_added', '{}', 0) RETURNING seq",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let seqs: Vec<i64> = conn
+            .prepare("SELECT seq FROM events WHERE case_id = 'c1' ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!((seqs, next), (vec![3, 7, 8], 8));
     }
 
     #[test]

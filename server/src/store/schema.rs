@@ -152,4 +152,26 @@ pub const MIGRATIONS: &[&str] = &[
     // The full folded view is no longer stored: it was two thirds of every push's writes and
     // is folded from the events when needed (a case has few). The columns stay for queries.
     "ALTER TABLE cases DROP COLUMN view;",
+    // `seq` without AUTOINCREMENT: no `sqlite_sequence` row to update on every insert. Rows
+    // of `events` are never deleted (destruction rewrites them), so the next `seq` is always
+    // above every committed one and the pull cursor stays monotonic.
+    r#"
+    CREATE TABLE events_v6 (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        case_id     TEXT NOT NULL,
+        device_id   TEXT NOT NULL,
+        dev_seq     INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        UNIQUE (device_id, dev_seq)
+    ) STRICT;
+    INSERT INTO events_v6 (seq, id, case_id, device_id, dev_seq, kind, event, received_at)
+        SELECT seq, id, case_id, device_id, dev_seq, kind, event, received_at FROM events
+        ORDER BY seq;
+    DROP TABLE events;
+    ALTER TABLE events_v6 RENAME TO events;
+    CREATE INDEX events_case ON events(case_id, seq);
+    "#,
 ];
