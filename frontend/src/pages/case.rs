@@ -43,10 +43,14 @@ struct Loaded {
 
 async fn load(app: App, case: CaseId) -> Option<Loaded> {
     let store = app.user_store()?;
-    let events = store.case_events(case).await.ok()?;
-    let quarantined: Vec<QuarantinedEvent> = store
-        .quarantined()
-        .await
+    // Three read-only transactions at once: IndexedDB runs them side by side.
+    let (events, quarantined, outbox) = futures::join!(
+        store.case_events(case),
+        store.quarantined(),
+        store.outbox(u32::MAX)
+    );
+    let events = events.ok()?;
+    let quarantined: Vec<QuarantinedEvent> = quarantined
         .unwrap_or_default()
         .into_iter()
         .filter(|q| q.event.case_id == case)
@@ -54,9 +58,7 @@ async fn load(app: App, case: CaseId) -> Option<Loaded> {
     if events.is_empty() && quarantined.is_empty() {
         return None;
     }
-    let unsynced = store
-        .outbox(u32::MAX)
-        .await
+    let unsynced = outbox
         .unwrap_or_default()
         .into_iter()
         .filter(|e| e.case_id == case)

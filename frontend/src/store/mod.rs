@@ -460,21 +460,29 @@ impl CaseStore for UserStore {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let events = tx.object_store(EVENTS)?;
-        let mut list =
-            read_case_events(&events, &tx.object_store(EVENT_BUNDLES)?, event.case_id).await?;
+        // A registration starts a case made here, under a fresh id: it has no history to read.
+        let mut list = if matches!(event.body, tousu_shared::event::EventBody::Registered(_)) {
+            Vec::new()
+        } else {
+            read_case_events(&events, &tx.object_store(EVENT_BUNDLES)?, event.case_id).await?
+        };
         merge(&mut list, std::slice::from_ref(event));
         write_case_events(&events, event.case_id, &list)?;
-        tx.object_store(OUTBOX)?
-            .put(serde_json::to_string(event)?.as_str())
-            .with_key(event.dev_seq as f64)
-            .primitive()?
-            .await?;
+        // Issued, not awaited one by one: the awaited commit reports any failure, and then
+        // nothing of this write happened.
+        drop(
+            tx.object_store(OUTBOX)?
+                .put(serde_json::to_string(event)?.as_str())
+                .with_key(event.dev_seq as f64)
+                .primitive()?,
+        );
         let summary = write_summary(&tx.object_store(CASES)?, event.case_id, &list, rules)?;
-        tx.object_store(META)?
-            .put(serde_json::to_string(author)?.as_str())
-            .with_key(AUTHOR_KEY)
-            .primitive()?
-            .await?;
+        drop(
+            tx.object_store(META)?
+                .put(serde_json::to_string(author)?.as_str())
+                .with_key(AUTHOR_KEY)
+                .primitive()?,
+        );
         tx.commit().await?;
         Ok(summary.expect("the case has at least the event just written"))
     }
