@@ -230,43 +230,45 @@ async fn numbers_restart_each_month() -> anyhow::Result<()> {
     let at = |y, m, d, h, min| {
         Timestamp::from_local(Date::new(y, m, d).unwrap(), h, min, CHINA_OFFSET_MINUTES)
     };
+    // Registrations of new cases (numbered from `first`) received at the given times.
+    let mut registrations = |first: u64, received: &[Timestamp]| -> Vec<Event> {
+        received
+            .iter()
+            .enumerate()
+            .map(|(i, at)| {
+                w.switch_to(first + i as u64);
+                w.write(EventBody::Registered(registration(
+                    CaseKind::Complaint,
+                    *at,
+                )))
+            })
+            .collect()
+    };
     let mut numbers = Vec::new();
-    for (i, received) in [
-        at(2026, 1, 31, 23, 50),
-        at(2026, 1, 31, 23, 55),
-        at(2026, 2, 1, 0, 10),
-        at(2026, 1, 15, 9, 0),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        w.switch_to(300 + i as u64);
-        let reg = w.write(EventBody::Registered(registration(
-            CaseKind::Complaint,
-            received,
-        )));
+    for reg in registrations(
+        300,
+        &[
+            at(2026, 1, 31, 23, 50),
+            at(2026, 1, 31, 23, 55),
+            at(2026, 2, 1, 0, 10),
+            at(2026, 1, 15, 9, 0),
+        ],
+    ) {
         let res = api.push(&[reg]).await?;
         numbers.push(res.numbers[0].1.to_string());
     }
     assert_eq!(numbers, ["26010001", "26010002", "26020001", "26010003"]);
 
     // In one batch: each month's serials in the order the registrations were accepted.
-    let batch: Vec<Event> = [
-        at(2026, 2, 3, 8, 0),
-        at(2026, 1, 20, 8, 0),
-        at(2026, 2, 2, 8, 0),
-        at(2026, 3, 1, 8, 0),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(i, received)| {
-        w.switch_to(310 + i as u64);
-        w.write(EventBody::Registered(registration(
-            CaseKind::Complaint,
-            received,
-        )))
-    })
-    .collect();
+    let batch = registrations(
+        310,
+        &[
+            at(2026, 2, 3, 8, 0),
+            at(2026, 1, 20, 8, 0),
+            at(2026, 2, 2, 8, 0),
+            at(2026, 3, 1, 8, 0),
+        ],
+    );
     let res = api.push(&batch).await?;
     let numbers: Vec<(CaseId, String)> = res
         .numbers

@@ -106,15 +106,7 @@ pub async fn events_of(
         .collect::<Result<Vec<_>, _>>()?;
     let keys: Vec<Option<String>> = futures::future::try_join_all(lookups).await?;
     let wanted: BTreeSet<&String> = keys.iter().flatten().collect();
-    let reads = wanted
-        .iter()
-        .map(|key| {
-            event_bundles
-                .get::<String, String, _>(key.to_string())
-                .primitive()
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let raws = futures::future::try_join_all(reads).await?;
+    let raws = get_many(event_bundles, wanted.iter().map(|key| key.to_string())).await?;
     let mut found = BTreeMap::new();
     let wanted_cases: BTreeSet<CaseId> = cases.iter().copied().collect();
     for raw in raws.into_iter().flatten() {
@@ -126,6 +118,17 @@ pub async fn events_of(
         );
     }
     Ok(found)
+}
+
+/// The text records under `keys`, every request issued before the first is awaited.
+pub(super) async fn get_many(
+    store: &ObjectStore<'_>,
+    keys: impl Iterator<Item = String>,
+) -> Result<Vec<Option<String>>, StoreError> {
+    let reads = keys
+        .map(|key| store.get::<String, String, _>(key).primitive())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(futures::future::try_join_all(reads).await?)
 }
 
 /// Removes `case` from its bundle (revocation), deleting the bundle once empty.

@@ -748,15 +748,7 @@ async fn read_many(
     event_bundles: &indexed_db_futures::object_store::ObjectStore<'_>,
     cases: &[CaseId],
 ) -> Result<Vec<Vec<Event>>, StoreError> {
-    let gets = cases
-        .iter()
-        .map(|case| {
-            events
-                .get::<String, String, _>(case.to_string())
-                .primitive()
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let own: Vec<Option<String>> = futures::future::try_join_all(gets).await?;
+    let own = bundles::get_many(events, cases.iter().map(|case| case.to_string())).await?;
     let missing: Vec<CaseId> = cases
         .iter()
         .zip(&own)
