@@ -35,7 +35,9 @@ pub fn server_binary() -> anyhow::Result<PathBuf> {
             path.display()
         );
     }
-    Ok(path)
+    // Absolute, so that a relative `TOUSU_SERVER_BIN` still names it from the server's own
+    // working directory.
+    Ok(path.canonicalize()?)
 }
 
 /// The built app: `TOUSU_DIST`, else `dist/`; it must contain `index.html`.
