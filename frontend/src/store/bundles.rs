@@ -55,7 +55,7 @@ fn summaries_of(cases: &[(CaseId, Vec<Event>)], rules: &Rules) -> SummaryEntries
 }
 
 /// Puts `value` as JSON under `key`, issued, not awaited.
-fn issue_put<T: Serialize>(
+pub(super) fn issue_put<T: Serialize>(
     store: &ObjectStore<'_>,
     key: &str,
     value: &T,

@@ -790,15 +790,10 @@ fn write_case_events(
 ) -> Result<(), StoreError> {
     if list.is_empty() {
         drop(events.delete(case.to_string()).primitive()?);
+        Ok(())
     } else {
-        drop(
-            events
-                .put(serde_json::to_string(list)?)
-                .with_key(case.to_string())
-                .primitive()?,
-        );
+        bundles::issue_put(events, &case.to_string(), &list)
     }
-    Ok(())
 }
 
 /// Folds `list` and writes the case's summary (issued, not awaited, as above).
@@ -812,12 +807,7 @@ fn write_summary(
         drop(cases.delete(case.to_string()).primitive()?);
         return Ok(None);
     };
-    drop(
-        cases
-            .put(serde_json::to_string(&summary)?)
-            .with_key(case.to_string())
-            .primitive()?,
-    );
+    bundles::issue_put(cases, &case.to_string(), &summary)?;
     Ok(Some(summary))
 }
 
