@@ -2,10 +2,6 @@
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use leptos_router::{
-    components::{A, Route, Router, Routes},
-    path,
-};
 
 use crate::{
     api,
@@ -17,6 +13,7 @@ use crate::{
         revisit::RevisitPage, sync::SyncPage,
     },
     platform,
+    router::{self, Router, Screen, use_router},
     store::{self, DEVICE_DB},
     sync,
 };
@@ -38,12 +35,11 @@ pub fn App() -> impl IntoView {
         .unwrap_or(Locale::zh_CN);
     let app = context::App::new();
     provide_context(app);
+    provide_context(Router::start());
     leptos::task::spawn_local(boot(app));
     view! {
         <I18nSubContextProvider initial_locale=Signal::stored(initial)>
-            <Router>
-                <Shell/>
-            </Router>
+            <Shell/>
         </I18nSubContextProvider>
     }
 }
@@ -138,21 +134,28 @@ fn Shell() -> impl IntoView {
                         </ul>
                     </nav>
                     <main id="main" class="content" tabindex="-1">
-                        <Routes fallback=NotFound>
-                            <Route path=path!("/") view=CasesPage/>
-                            <Route path=path!("/cases") view=CasesPage/>
-                            <Route path=path!("/cases/:id") view=CasePage/>
-                            <Route path=path!("/cases/:id/print/:sheet") view=PrintPage/>
-                            <Route path=path!("/intake") view=IntakePage/>
-                            <Route path=path!("/revisit") view=RevisitPage/>
-                            <Route path=path!("/sync") view=SyncPage/>
-                            <Route path=path!("/statistics") view=StatisticsPage/>
-                        </Routes>
+                        <Screens/>
                     </main>
                     <StatusBar/>
                 </div>
             </Show>
         </Show>
+    }
+}
+
+/// The screen the address names.
+#[component]
+fn Screens() -> impl IntoView {
+    let screen = use_router().screen();
+    move || match screen.get() {
+        Screen::Cases => view! { <CasesPage/> }.into_any(),
+        Screen::Case { id, new } => view! { <CasePage id=id just_registered=new/> }.into_any(),
+        Screen::Print { id, sheet } => view! { <PrintPage id=id sheet=sheet/> }.into_any(),
+        Screen::Intake => view! { <IntakePage/> }.into_any(),
+        Screen::Revisit => view! { <RevisitPage/> }.into_any(),
+        Screen::Sync => view! { <SyncPage/> }.into_any(),
+        Screen::Statistics => view! { <StatisticsPage/> }.into_any(),
+        Screen::NotFound => view! { <NotFound/> }.into_any(),
     }
 }
 
@@ -170,14 +173,16 @@ fn NavItem(
     testid: &'static str,
     children: Children,
 ) -> impl IntoView {
+    let router = use_router();
+    let current = move || router::is_current(href, &router.path()).then_some("page");
     view! {
         <li>
-            <A href=href attr:class="nav-link" attr:data-testid=testid>
+            <a href=href class="nav-link" data-testid=testid aria-current=current>
                 <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d=icon/>
                 </svg>
                 <span>{children()}</span>
-            </A>
+            </a>
         </li>
     }
 }

@@ -9,6 +9,7 @@ pub mod labels;
 pub mod media;
 pub mod pages;
 pub mod platform;
+pub mod router;
 pub mod store;
 pub mod sync;
 

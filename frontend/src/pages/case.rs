@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 use tousu_shared::{
     event::{CommandKind, ConflictResolved, EventBody},
     fold::{CaseView, EntryStatus, FactValue, fold},
@@ -71,22 +70,14 @@ async fn load(app: App, case: CaseId) -> Option<Loaded> {
     })
 }
 
-/// `/cases/:id`.
+/// `/cases/:id` (`just_registered` with `?new=1`).
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let params = use_params_map();
-    let query = use_query_map();
-    let case = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|id| id.parse::<uuid::Uuid>().ok())
-            .map(CaseId)
-    });
+    let case = id.parse::<uuid::Uuid>().ok().map(CaseId);
     let data = LocalResource::new(move || {
         app.revision.get();
-        let case = case.get();
         async move {
             match case {
                 Some(case) => load(app, case).await,
@@ -94,17 +85,9 @@ pub fn CasePage() -> impl IntoView {
             }
         }
     });
-    let just_registered = move || query.with(|q| q.get("new").is_some());
     // What is being typed into a command form outlives the re-reads of the case (every sync
-    // that brings news redraws the detail); it is dropped when another case is opened.
+    // that brings news redraws the detail); opening another case opens another page.
     let draft = CommandDraft::new();
-    Effect::new(move |before: Option<Option<CaseId>>| {
-        let now = case.get();
-        if before.is_some_and(|b| b != now) {
-            draft.clear();
-        }
-        now
-    });
 
     view! {
         <section class="page case-page" data-testid="page-case">
@@ -117,7 +100,7 @@ pub fn CasePage() -> impl IntoView {
                         </div>
                     }.into_any()),
                     Some(Some(loaded)) => Some(view! {
-                        <CaseDetail loaded=loaded just_registered=just_registered() draft=draft/>
+                        <CaseDetail loaded=loaded just_registered=just_registered draft=draft/>
                     }.into_any()),
                 }}
             </Suspense>

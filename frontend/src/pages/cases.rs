@@ -2,7 +2,6 @@
 //! shared filter and order (urgent-major on top, then overdue, then by due time).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use tousu_shared::{
     event::Actor,
     model::{CaseKind, Severity, Stage},
@@ -124,9 +123,9 @@ pub fn CasesPage() -> impl IntoView {
         <section class="page" data-testid="page-cases">
             <header class="page-head">
                 <h1 class="page-title">{move || tr.t("案件", "案件", "Cases")}</h1>
-                <A href="/intake" attr:class="btn btn-primary" attr:data-testid="new-case">
+                <a href="/intake" class="btn btn-primary" data-testid="new-case">
                     {move || tr.t("＋ 新登记", "＋ 新登記", "+ New")}
-                </A>
+                </a>
             </header>
             <div class="filter-bar" role="search">
                 <label class="filter filter-text">
@@ -210,7 +209,7 @@ fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp)
     let href = format!("/cases/{}", c.id);
     view! {
         <li class="case-row" class:is-urgent=urgent class:is-overdue=overdue data-testid="case-row">
-            <A href=href attr:class="case-link">
+            <a href=href class="case-link">
                 <span class="case-label" class:is-provisional=provisional data-testid="case-label">{label}</span>
                 <span class="case-kind">{c.kind.map(|k| labels::kind(tr, k))}</span>
                 {severity_chip(tr, c.severity)}
@@ -221,7 +220,7 @@ fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp)
                 })}
                 <span class="case-excerpt">{c.complainant.clone().map(|n| format!("{n} · "))}{c.excerpt.clone()}</span>
                 <span class="case-dept">{c.department.as_ref().map(|d| crate::pages::case::department_name(&crate::context::use_app(), d))}</span>
-            </A>
+            </a>
         </li>
     }
 }

@@ -2,7 +2,6 @@
 //! once, works offline, and shows the provisional label until the server assigns the number.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use tousu_shared::{
     event::EventBody,
     ids::CaseId,
@@ -40,7 +39,7 @@ pub fn IntakePage() -> impl IntoView {
     let (saving, set_saving) = signal(false);
     let photos = RwSignal::new(Vec::<media::Photo>::new());
     let (failure, set_failure) = signal(None::<String>);
-    let navigate = use_navigate();
+    let router = crate::router::use_router();
 
     let categories = Signal::derive(move || app.category_options(tr));
     let kinds = Signal::derive(move || {
@@ -83,7 +82,6 @@ pub fn IntakePage() -> impl IntoView {
             Ok(mut registration) => {
                 form.errors.set(Vec::new());
                 set_saving.set(true);
-                let navigate = navigate.clone();
                 let taken = photos.get_untracked();
                 leptos::task::spawn_local(async move {
                     // Photos first: the registration names them by hash.
@@ -99,7 +97,7 @@ pub fn IntakePage() -> impl IntoView {
                         .record(case, Vec::new(), EventBody::Registered(registration))
                         .await
                     {
-                        Ok(_) => navigate(&format!("/cases/{case}?new=1"), Default::default()),
+                        Ok(_) => router.navigate(&format!("/cases/{case}?new=1")),
                         // Nothing typed is lost: the form keeps its values.
                         Err(e) => set_failure.set(Some(e.to_string())),
                     }

@@ -3,7 +3,6 @@
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label};
 
 use crate::{
@@ -14,17 +13,13 @@ use crate::{
 
 /// `/cases/:id/print/:sheet` (`record` or `handling`).
 #[component]
-pub fn PrintPage() -> impl IntoView {
+pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let params = use_params_map();
+    let id = id.parse::<uuid::Uuid>().ok().map(CaseId);
     let data = LocalResource::new(move || {
         app.revision.get();
-        let id = params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<uuid::Uuid>().ok())
-            .map(CaseId);
-        let sheet = params.with(|p| p.get("sheet")).unwrap_or_default();
+        let sheet = sheet.clone();
         async move {
             let store = app.user_store()?;
             let id = id?;

@@ -3,7 +3,6 @@
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use tousu_shared::{
     event::CommandKind,
     fold::fold,
@@ -64,7 +63,7 @@ pub fn RevisitPage() -> impl IntoView {
                             view! {
                                 <li class="case-row revisit-row" data-testid="revisit-row">
                                     <div class="case-link">
-                                        <A href=format!("/cases/{id}") attr:class="case-label">{label}</A>
+                                        <a href=format!("/cases/{id}") class="case-label">{label}</a>
                                         <span class="case-excerpt">{excerpt}</span>
                                         {due_chip(tr, due, now)}
                                         <button class="btn btn-primary" data-testid="revisit-open" on:click=move |_| {

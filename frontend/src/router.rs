@@ -1,0 +1,232 @@
+//! The app's screens and the address bar: the current path as a signal, same-origin link
+//! clicks turned into history entries, back and forward followed.
+//!
+//! Eight fixed screens need no route tree; this replaces `leptos_router` (about 20 KB of the
+//! compressed wasm, docs/DECISIONS.md). Links are ordinary `<a href>` elements: they work
+//! with the keyboard, open in a new tab with a modifier key and are read as links.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast as _;
+
+/// A screen of the app and what its address names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// `/` and `/cases`: the case list.
+    Cases,
+    /// `/cases/:id`; `new` when `?new=1` (just registered on this screen's intake).
+    Case {
+        /// The case id as written in the address (not yet parsed).
+        id: String,
+        /// Opened straight after registering.
+        new: bool,
+    },
+    /// `/cases/:id/print/:sheet`.
+    Print {
+        /// The case id as written in the address.
+        id: String,
+        /// `record` or `handling`.
+        sheet: String,
+    },
+    /// `/intake`.
+    Intake,
+    /// `/revisit`.
+    Revisit,
+    /// `/sync`.
+    Sync,
+    /// `/statistics`.
+    Statistics,
+    /// Anything else.
+    NotFound,
+}
+
+impl Screen {
+    /// The screen an address shows: `path` as in `location.pathname`, `query` as in
+    /// `location.search` (with or without its `?`).
+    pub fn parse(path: &str, query: &str) -> Screen {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let flag = |name: &str| {
+            query
+                .trim_start_matches('?')
+                .split('&')
+                .any(|pair| pair.split('=').next() == Some(name))
+        };
+        match segments.as_slice() {
+            [] | ["cases"] => Screen::Cases,
+            ["cases", id] => Screen::Case {
+                id: (*id).to_string(),
+                new: flag("new"),
+            },
+            ["cases", id, "print", sheet] => Screen::Print {
+                id: (*id).to_string(),
+                sheet: (*sheet).to_string(),
+            },
+            ["intake"] => Screen::Intake,
+            ["revisit"] => Screen::Revisit,
+            ["sync"] => Screen::Sync,
+            ["statistics"] => Screen::Statistics,
+            _ => Screen::NotFound,
+        }
+    }
+}
+
+/// Whether a navigation entry at `href` is the page at `path` or one beneath it (the
+/// case list's entry stays marked on a case and on `/`).
+pub fn is_current(href: &str, path: &str) -> bool {
+    let path = if path == "/" { "/cases" } else { path };
+    path == href
+        || path
+            .strip_prefix(href)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The address the app shows: path and query.
+#[derive(Clone, Copy)]
+pub struct Router {
+    location: RwSignal<(String, String)>,
+}
+
+impl Router {
+    /// Follows `window.location` from now on: back/forward buttons and clicks on same-origin
+    /// links. Call once, at the root.
+    pub fn start() -> Router {
+        let router = Router {
+            location: RwSignal::new(current()),
+        };
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+            router.location.set(current());
+        });
+        let click = window_event_listener(leptos::ev::click, move |ev| router.on_click(ev));
+        on_cleanup(move || {
+            popstate.remove();
+            click.remove();
+        });
+        router
+    }
+
+    /// The screen for the current address (changes only when the screen does).
+    pub fn screen(self) -> Memo<Screen> {
+        Memo::new(move |_| {
+            self.location
+                .with(|(path, query)| Screen::parse(path, query))
+        })
+    }
+
+    /// The current path, tracked.
+    pub fn path(self) -> String {
+        self.location.with(|(path, _)| path.clone())
+    }
+
+    /// Goes to `href` (an absolute path with an optional query) as a new history entry.
+    pub fn navigate(self, href: &str) {
+        let pushed = window()
+            .history()
+            .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href)));
+        if pushed.is_err() {
+            // Without the History API the browser can still load the address itself.
+            let _ = window().location().set_href(href);
+            return;
+        }
+        self.location.set(current());
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// A plain left click on a link to one of our own pages: handled here, without a reload.
+    fn on_click(self, ev: web_sys::MouseEvent) {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let Some(anchor) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        let href = anchor.get_attribute("href").unwrap_or_default();
+        if href.starts_with('#')
+            || anchor.has_attribute("target")
+            || anchor.has_attribute("download")
+        {
+            return;
+        }
+        let location = window().location();
+        let (Ok(base), Ok(origin)) = (location.href(), location.origin()) else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::new_with_base(&href, &base) else {
+            return;
+        };
+        if url.origin() != origin || url.pathname().starts_with("/api/") {
+            return;
+        }
+        ev.prevent_default();
+        self.navigate(&format!("{}{}", url.pathname(), url.search()));
+    }
+}
+
+fn current() -> (String, String) {
+    let location = window().location();
+    (
+        location.pathname().unwrap_or_else(|_| "/".into()),
+        location.search().unwrap_or_default(),
+    )
+}
+
+/// The router provided at the root.
+pub fn use_router() -> Router {
+    expect_context::<Router>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_name_their_screens() {
+        assert_eq!(Screen::parse("/", ""), Screen::Cases);
+        assert_eq!(Screen::parse("/cases/", ""), Screen::Cases);
+        assert_eq!(
+            Screen::parse("/cases/abc", "?new=1"),
+            Screen::Case {
+                id: "abc".into(),
+                new: true
+            }
+        );
+        assert_eq!(
+            Screen::parse("/cases/abc", "?renew=1"),
+            Screen::Case {
+                id: "abc".into(),
+                new: false
+            }
+        );
+        assert_eq!(
+            Screen::parse("/cases/abc/print/handling", ""),
+            Screen::Print {
+                id: "abc".into(),
+                sheet: "handling".into()
+            }
+        );
+        assert_eq!(Screen::parse("/intake", ""), Screen::Intake);
+        assert_eq!(Screen::parse("/revisit", ""), Screen::Revisit);
+        assert_eq!(Screen::parse("/sync", ""), Screen::Sync);
+        assert_eq!(Screen::parse("/statistics", ""), Screen::Statistics);
+        assert_eq!(Screen::parse("/cases/abc/edit", ""), Screen::NotFound);
+        assert_eq!(Screen::parse("/nowhere", ""), Screen::NotFound);
+    }
+
+    #[test]
+    fn a_navigation_entry_is_current_on_its_pages() {
+        assert!(is_current("/cases", "/"));
+        assert!(is_current("/cases", "/cases"));
+        assert!(is_current("/cases", "/cases/abc/print/record"));
+        assert!(!is_current("/cases", "/casesx"));
+        assert!(!is_current("/intake", "/cases"));
+        assert!(is_current("/sync", "/sync"));
+    }
+}
