@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api,
     context::{self, use_app},
-    i18n::{I18nLocaleTrait as _, I18nSubContextProvider, Locale, t, t_string, use_i18n},
+    i18n::{I18n, Locale, use_i18n},
     labels::{self, use_tr},
     pages::{
         case::CasePage, cases::CasesPage, intake::IntakePage, login::LoginPage, print::PrintPage,
@@ -26,22 +26,14 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     let initial = platform::saved_locale()
-        .and_then(|tag| {
-            Locale::get_all()
-                .iter()
-                .copied()
-                .find(|l| l.as_str() == tag)
-        })
+        .and_then(|tag| Locale::from_tag(&tag))
         .unwrap_or(Locale::zh_CN);
+    I18n::provide(initial);
     let app = context::App::new();
     provide_context(app);
     provide_context(Router::start());
     leptos::task::spawn_local(boot(app));
-    view! {
-        <I18nSubContextProvider initial_locale=Signal::stored(initial)>
-            <Shell/>
-        </I18nSubContextProvider>
-    }
+    view! { <Shell/> }
 }
 
 /// Reads who is signed in on this device and opens their data; starts sync.
@@ -76,6 +68,7 @@ async fn boot(app: context::App) {
 #[component]
 fn Shell() -> impl IntoView {
     let i18n = use_i18n();
+    let tr = use_tr();
     let app = use_app();
     Effect::new(move |_| platform::apply_locale(i18n.get_locale().as_str()));
     let signed_in = move || app.session.with(|s| s.as_ref().is_some_and(|s| !s.ended));
@@ -84,10 +77,10 @@ fn Shell() -> impl IntoView {
             .with(|s| s.as_ref().filter(|s| s.ended).map(|s| s.username.clone()))
     };
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+        <a class="skip-link" href="#main">{move || tr.t("跳到主要内容", "跳到主要內容", "Skip to main content")}</a>
         <Show
             when=move || app.ready.get()
-            fallback=move || view! { <p class="boot" data-testid="booting">{t!(i18n, status.storage_opening)}</p> }
+            fallback=move || view! { <p class="boot" data-testid="booting">{move || tr.t("正在打开本地存储…", "正在開啟本機儲存…", "Opening local storage…")}</p> }
         >
             <Show
                 when=signed_in
@@ -103,9 +96,9 @@ fn Shell() -> impl IntoView {
             >
                 <div class="layout">
                     <header class="topbar">
-                        <a class="brand" href="/" title=move || t_string!(i18n, app.product)>
+                        <a class="brand" href="/" title=move || tr.t("Tousu 投诉处理系统", "Tousu 投訴處理系統", "Tousu complaint handling")>
                             <img class="brand-mark" src="/icons/icon.svg" alt="" width="32" height="32"/>
-                            <span class="brand-name" data-testid="brand-name">{t!(i18n, app.name)}</span>
+                            <span class="brand-name" data-testid="brand-name">{move || tr.t("投诉处理", "投訴處理", "Complaints")}</span>
                             <span class="brand-latin">"Tousu"</span>
                         </a>
                         <div class="topbar-tools">
@@ -114,22 +107,22 @@ fn Shell() -> impl IntoView {
                             <UserMenu/>
                         </div>
                     </header>
-                    <nav class="sidenav" aria-label=move || t_string!(i18n, app.main_nav)>
+                    <nav class="sidenav" aria-label=move || tr.t("主导航", "主導覽", "Main navigation")>
                         <ul>
                             <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake">
-                                {t!(i18n, nav.intake)}
+                                {move || tr.t("受理登记", "受理登記", "Intake")}
                             </NavItem>
                             <NavItem href="/cases" icon=ICON_CASES testid="nav-cases">
-                                {t!(i18n, nav.cases)}
+                                {move || tr.t("案件", "案件", "Cases")}
                             </NavItem>
                             <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit">
-                                {t!(i18n, nav.revisit)}
+                                {move || tr.t("回访", "回訪", "Revisits")}
                             </NavItem>
                             <NavItem href="/sync" icon=ICON_SYNC testid="nav-sync">
-                                {t!(i18n, nav.sync)}
+                                {move || tr.t("同步", "同步", "Sync")}
                             </NavItem>
                             <NavItem href="/statistics" icon=ICON_STATS testid="nav-statistics">
-                                {t!(i18n, nav.statistics)}
+                                {move || tr.t("统计", "統計", "Statistics")}
                             </NavItem>
                         </ul>
                     </nav>
@@ -190,7 +183,7 @@ fn NavItem(
 /// Online / offline as the browser reports it; text and icon, never colour alone.
 #[component]
 fn NetworkStatus() -> impl IntoView {
-    let i18n = use_i18n();
+    let tr = use_tr();
     let online = platform::use_online();
     view! {
         <span
@@ -198,14 +191,14 @@ fn NetworkStatus() -> impl IntoView {
             class:is-offline=move || !online.get()
             role="status"
             aria-live="polite"
-            title=move || t_string!(i18n, status.network)
+            title=move || tr.t("网络状态", "網路狀態", "Network status")
             data-testid="net-status"
         >
             <span class="net-dot" aria-hidden="true">{move || if online.get() { "●" } else { "○" }}</span>
             {move || if online.get() {
-                t_string!(i18n, status.online)
+                tr.t("在线", "線上", "Online")
             } else {
-                t_string!(i18n, status.offline)
+                tr.t("离线", "離線", "Offline")
             }}
         </span>
     }
@@ -215,15 +208,16 @@ fn NetworkStatus() -> impl IntoView {
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    let tr = use_tr();
     let on_change = move |ev| {
         let value = event_target_value(&ev);
-        if let Some(locale) = Locale::get_all().iter().find(|l| l.as_str() == value) {
-            i18n.set_locale(*locale);
+        if let Some(locale) = Locale::from_tag(&value) {
+            i18n.set_locale(locale);
         }
     };
     view! {
         <label class="lang-switch">
-            <span class="visually-hidden">{t!(i18n, lang.label)}</span>
+            <span class="visually-hidden">{move || tr.t("语言", "語言", "Language")}</span>
             <svg class="lang-icon" viewBox="0 0 24 24" aria-hidden="true">
                 <path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18"/>
                 <circle cx="12" cy="12" r="9"/>
@@ -365,12 +359,12 @@ fn StatusBar() -> impl IntoView {
                 let q = app.sync.with(|s| s.quarantined);
                 (q > 0).then(|| view! {
                     <a href="/sync" class="chip chip-overdue" data-testid="quarantine-count">
-                        "✕ " {q} {tr.t(" 条被拒绝", " 條被拒絕", " refused")}
+                        "✕ " {q} {move || tr.t(" 条被拒绝", " 條被拒絕", " refused")}
                     </a>
                 })
             }}
             {move || app.sync.with(|s| s.error.clone()).map(|e| view! {
-                <span class="muted sync-error" title=e>{tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
+                <span class="muted sync-error" title=e>{move || tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
             })}
             <span class="muted storage" data-testid="storage-ready">
                 {move || storage.get().flatten().map(|(used, quota)| {
@@ -386,7 +380,7 @@ fn StatusBar() -> impl IntoView {
                 })}
             </span>
             {move || app.storage_error.get().map(|e| view! {
-                <span class="storage-error" title=e>"⚠ " {tr.t("本地存储不可用", "本地儲存不可用", "local storage unavailable")}</span>
+                <span class="storage-error" title=e>"⚠ " {move || tr.t("本地存储不可用", "本地儲存不可用", "local storage unavailable")}</span>
             })}
         </footer>
     }
@@ -399,23 +393,23 @@ fn SectionIntro(
     lead: Signal<String>,
     testid: &'static str,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let tr = use_tr();
     view! {
         <section class="page" data-testid=testid>
             <h1 class="page-title">{title}</h1>
             <p class="page-lead">{lead}</p>
-            <div class="notice">{t!(i18n, page.not_ready)}</div>
+            <div class="notice">{move || tr.t("此功能正在建设中，将在后续版本提供。", "此功能正在建設中，將在後續版本提供。", "This section is being built and arrives in a later release.")}</div>
         </section>
     }
 }
 
 #[component]
 fn StatisticsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let tr = use_tr();
     view! {
         <SectionIntro
-            title=Signal::derive(move || t_string!(i18n, nav.statistics).to_string())
-            lead=Signal::derive(move || t_string!(i18n, page.statistics_lead).to_string())
+            title=Signal::derive(move || tr.t("统计", "統計", "Statistics").to_string())
+            lead=Signal::derive(move || tr.t("按月、季度、年度统计，及时率和满意率。", "按月、季度、年度統計，及時率和滿意率。", "Monthly, quarterly and yearly figures, on-time and satisfaction rates.").to_string())
             testid="page-statistics"
         />
     }
@@ -423,11 +417,11 @@ fn StatisticsPage() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
+    let tr = use_tr();
     view! {
         <section class="page" data-testid="page-not-found">
-            <h1 class="page-title">{t!(i18n, page.not_found)}</h1>
-            <p><a href="/">{t!(i18n, page.back_home)}</a></p>
+            <h1 class="page-title">{move || tr.t("找不到这个页面。", "找不到這個頁面。", "There is no page at this address.")}</h1>
+            <p><a href="/">{move || tr.t("返回首页", "返回首頁", "Back to the start page")}</a></p>
         </section>
     }
 }

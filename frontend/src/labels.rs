@@ -1,12 +1,12 @@
-//! Words on screens. The shell's strings come from `locales/*.json` through leptos_i18n; the
-//! workflow screens name many enum values and write their texts as a triple (Simplified
-//! Chinese, Traditional Chinese, English) through [`Tr`], so no language can miss a text.
+//! Words on screens, each written as a triple (Simplified Chinese, Traditional Chinese,
+//! English) through [`Tr`], so no language can miss a text.
 
 use tousu_shared::{
     access::Denied,
     api::sync::Quarantine,
     clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp},
     event::CommandKind,
+    fold::NotApplied,
     model::{
         CaseKind, Channel, FeedbackChannel, NoteKind, PlanDecision, RevisitMethod, Satisfaction,
         Severity, Stage,
@@ -16,11 +16,11 @@ use tousu_shared::{
     workflow::WorkflowError,
 };
 
-use crate::i18n::{Locale, use_i18n};
+use crate::i18n::{I18n, Locale, use_i18n};
 
 /// Picks one of three texts by the current language; `Copy`, so closures in views can use it.
 #[derive(Clone, Copy)]
-pub struct Tr(leptos_i18n::I18nContext<Locale>);
+pub struct Tr(I18n);
 
 impl Tr {
     /// The current language (reactive).
@@ -478,11 +478,87 @@ pub fn denied_text(tr: Tr, d: Denied) -> &'static str {
 
 /// A lifecycle refusal, in words.
 pub fn workflow_error(tr: Tr, e: &WorkflowError) -> String {
-    match tr.locale() {
-        Locale::en => format!("not possible at this stage ({e})"),
-        _ => format!(
-            "{}（{e}）",
-            tr.t("当前阶段不能执行此操作", "當前階段不能執行此操作", "")
+    use WorkflowError as W;
+    let text = match e {
+        W::NotInStage {
+            command: c,
+            stage: s,
+        } => {
+            return match tr.locale() {
+                Locale::en => format!(
+                    "“{}” is not possible at stage “{}”",
+                    command(tr, *c),
+                    stage(tr, *s)
+                ),
+                _ => format!(
+                    "{}「{}」{}「{}」",
+                    tr.t("阶段", "階段", ""),
+                    stage(tr, *s),
+                    tr.t("不能执行", "不能執行", ""),
+                    command(tr, *c)
+                ),
+            };
+        }
+        W::NotRegistered => tr.t("案件尚未登记", "案件尚未登記", "the case is not registered"),
+        W::AlreadyRegistered => tr.t("案件已登记", "案件已登記", "the case is already registered"),
+        W::DepartmentRequired => tr.t(
+            "须指定责任部门",
+            "須指定責任部門",
+            "a department is required",
         ),
+        W::CommentRequired => tr.t(
+            "退回须填写意见",
+            "退回須填寫意見",
+            "returning needs a comment",
+        ),
+        W::SummaryRequired => tr.t("须填写处理结果", "須填寫處理結果", "a summary is required"),
+        W::FeedbackAndRevisitRequired => tr.t(
+            "投诉须先答复并回访才能结案",
+            "投訴須先答覆並回訪才能結案",
+            "a complaint closes only after feedback and a revisit",
+        ),
+        W::NoSuchConflict => tr.t(
+            "没有这个冲突版本",
+            "沒有這個衝突版本",
+            "no such conflict version",
+        ),
+        W::NoSuchAccountability => tr.t(
+            "没有这条问责记录",
+            "沒有這條問責記錄",
+            "no such accountability record",
+        ),
+        W::AlreadyAppealed => tr.t("该问责已申诉", "該問責已申訴", "already appealed"),
+        W::AppealTooLate => tr.t("申诉期限已过", "申訴期限已過", "the appeal period is over"),
+        W::NoSuchAppeal => tr.t("没有这项申诉", "沒有這項申訴", "no such appeal"),
+        W::AppealAlreadyDecided => tr.t(
+            "该申诉已有决定",
+            "該申訴已有決定",
+            "the appeal is already decided",
+        ),
+    };
+    text.to_string()
+}
+
+/// Why an event in the history does not shape the case, in words.
+pub fn not_applied(tr: Tr, why: &NotApplied) -> String {
+    match why {
+        NotApplied::Workflow { error } => workflow_error(tr, error),
+        NotApplied::UnknownKind { .. } => tr
+            .t("需要更新应用", "需要更新應用", "update the app to read it")
+            .into(),
+        NotApplied::DuplicateIdDifferentContent => tr
+            .t(
+                "同一编号的记录内容不同",
+                "同一編號的記錄內容不同",
+                "another event has this id with different content",
+            )
+            .into(),
+        NotApplied::WrongCase => tr
+            .t(
+                "属于另一个案件",
+                "屬於另一個案件",
+                "it belongs to another case",
+            )
+            .into(),
     }
 }

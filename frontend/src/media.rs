@@ -2,6 +2,7 @@
 //! camera's 12-megapixel JPEG becomes a ~200 KB one), hashed with the browser's SHA-256 so
 //! events can name them by content, and shown from local storage or fetched lazily.
 
+use crate::platform::js_err;
 use tousu_shared::{
     model::Attachment,
     validate::{BlobHash, Field, ShortText},
@@ -35,15 +36,6 @@ impl Photo {
             size: self.bytes.len() as u64,
         })
     }
-}
-
-fn js_err(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// Decodes `file`, scales it to at most [`MAX_SIDE`] on its longest side, re-encodes it as

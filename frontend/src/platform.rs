@@ -116,3 +116,12 @@ pub fn focus_at_end(id: &str) {
         let _ = other.focus();
     }
 }
+
+/// A JavaScript exception as text: its message, or the value itself.
+pub fn js_err(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(&e).map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}

@@ -189,7 +189,7 @@ async fn with_lock(app: App) -> Result<bool, SyncError> {
     });
     let promise = request
         .call3(&locks, &CHANNEL.into(), &options, &callback)
-        .map_err(|e| ApiError::Unreachable(format!("{e:?}")))?;
+        .map_err(|e| ApiError::Unreachable(crate::platform::js_err(e)))?;
     let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
     outcome.borrow_mut().take().unwrap_or(Ok(false))
 }

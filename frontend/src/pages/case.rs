@@ -532,7 +532,7 @@ fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl IntoView {
                     let pending = unsynced.contains(&e.event);
                     let detail = entry_text(&view, e.event);
                     let not_applied = match &e.status {
-                        EntryStatus::NotApplied { why } if !confidential => Some(format!("{why:?}")),
+                        EntryStatus::NotApplied { why } if !confidential => Some(labels::not_applied(tr, why)),
                         _ => None,
                     };
                     view! {
