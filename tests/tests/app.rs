@@ -252,7 +252,10 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
         let bytes = res.bytes().await?;
         assert!(bytes.starts_with(b"\x89PNG"), "a PNG drawn on the tablet");
 
-        // The list shows it under its number.
+        // The list shows it under its number. Moving between screens never reloads the page
+        // (a marker on `window` survives), marks the current entry, and Back comes back.
+        let case = url_case(browser).await?;
+        c.execute("window.__sameDocument = true;", vec![]).await?;
         browser.click("nav-cases").await?;
         browser
             .wait_for_text_where("[data-testid=case-label]", "the number in the list", |t| {
@@ -260,6 +263,31 @@ async fn field_worker_registers_offline_and_gets_the_number_after_sync() -> anyh
             })
             .await?;
         browser.screenshot("14-case-list").await?;
+        let marks = c
+            .execute(
+                "return [window.__sameDocument === true, location.pathname, \
+                 document.querySelector('[data-testid=nav-cases]').getAttribute('aria-current'), \
+                 document.querySelector('[data-testid=nav-intake]').getAttribute('aria-current')];",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            marks,
+            serde_json::json!([true, "/cases", "page", null]),
+            "a link click is a navigation inside the app"
+        );
+        c.back().await?;
+        c.wait()
+            .for_element(Locator::Css("[data-testid=page-case]"))
+            .await?;
+        let back = c
+            .execute("return [window.__sameDocument === true, location.pathname];", vec![])
+            .await?;
+        assert_eq!(back, serde_json::json!([true, format!("/cases/{case}")]), "Back");
+        browser.click("nav-cases").await?;
+        c.wait()
+            .for_element(Locator::Css("[data-testid=page-cases]"))
+            .await?;
 
         // (e) Sign out: the outbox is empty, so the user's database is deleted at once.
         browser.click("sign-out").await?;
