@@ -81,8 +81,7 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        configure(&conn).map_err(open_err)?;
+        let mut conn = writer(path).map_err(open_err)?;
         migrate(&mut conn, path)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
@@ -106,15 +105,7 @@ impl Store {
                 .pop();
             let conn = match pooled {
                 Some(conn) => conn,
-                None => {
-                    let conn = Connection::open_with_flags(
-                        path.as_path(),
-                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                    )?;
-                    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-                    conn
-                }
+                None => reader(path.as_path())?,
             };
             let result = f(&conn);
             let mut pool = readers
@@ -150,6 +141,29 @@ impl Store {
     pub async fn schema_version(&self) -> Result<u32, StoreError> {
         self.with_conn(|conn| Ok(user_version(conn)?)).await
     }
+}
+
+/// The one connection that writes.
+fn writer(path: &Path) -> rusqlite::Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    // Every transaction of the writer takes the write lock when it begins. A deferred one
+    // reads first and upgrades later, and SQLite answers an upgrade that meets a lock with
+    // SQLITE_BUSY at once, without the busy timeout; a reader opening a connection holds
+    // the WAL write lock for a moment while it reads the WAL index, so under load a push
+    // failed with "database is locked" (2 runs in ~130 of the sync load harness).
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    Ok(conn)
+}
+
+/// A read-only connection for the pool.
+fn reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -278,6 +292,71 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!((seqs, next), (vec![3, 7, 8], 8));
+        // Two indexes on events: the unique event id and the case's history.
+        let indexes: Vec<(String, bool)> = conn
+            .prepare("SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            indexes,
+            vec![
+                ("events_case".to_string(), false),
+                ("sqlite_autoindex_events_1".to_string(), true)
+            ]
+        );
+    }
+
+    /// Readers opening connections (as `read` does when its pool is empty) while the writer
+    /// runs transactions that read before they write: no transaction may fail with
+    /// SQLITE_BUSY. With deferred transactions this failed several times a second here.
+    #[test]
+    fn writes_do_not_fail_while_readers_open_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tousu.sqlite3");
+        let mut conn = writer(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);
+             CREATE TABLE d (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+             INSERT INTO d VALUES (1, 0);",
+        )
+        .unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let readers: Vec<_> = (0..6)
+            .map(|_| {
+                let (path, stop) = (path.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let conn = reader(&path).unwrap();
+                        for _ in 0..3 {
+                            conn.query_row("SELECT n FROM d", [], |r| r.get::<_, i64>(0))
+                                .unwrap();
+                        }
+                    }
+                })
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let value = "x".repeat(400);
+        let mut result = Ok(());
+        while result.is_ok() && started.elapsed() < std::time::Duration::from_secs(2) {
+            result = (|| {
+                let tx = conn.transaction()?;
+                let n: i64 = tx.query_row("SELECT n FROM d", [], |r| r.get(0))?;
+                for _ in 0..20 {
+                    tx.execute("INSERT INTO t (v) VALUES (?1)", [&value])?;
+                }
+                tx.execute("UPDATE d SET n = ?1", [n + 1])?;
+                tx.commit()
+            })();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for r in readers {
+            r.join().unwrap();
+        }
+        result.expect("a write transaction never meets SQLITE_BUSY");
     }
 
     #[test]
