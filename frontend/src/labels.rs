@@ -546,13 +546,7 @@ pub fn not_applied(tr: Tr, why: &NotApplied) -> String {
         NotApplied::UnknownKind { .. } => tr
             .t("需要更新应用", "需要更新應用", "update the app to read it")
             .into(),
-        NotApplied::DuplicateIdDifferentContent => tr
-            .t(
-                "同一编号的记录内容不同",
-                "同一編號的記錄內容不同",
-                "another event has this id with different content",
-            )
-            .into(),
+        NotApplied::DuplicateIdDifferentContent => quarantine(tr, &Quarantine::IdReused),
         NotApplied::WrongCase => tr
             .t(
                 "属于另一个案件",

@@ -118,6 +118,13 @@ impl Router {
 
     /// Goes to `href` (an absolute path with an optional query) as a new history entry.
     pub fn navigate(self, href: &str) {
+        let here = self
+            .location
+            .with_untracked(|(path, query)| format!("{path}{query}"));
+        if href == here {
+            // The page shown already: no second history entry.
+            return;
+        }
         let pushed = window()
             .history()
             .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href)));
@@ -162,7 +169,8 @@ impl Router {
         let Ok(url) = web_sys::Url::new_with_base(&href, &base) else {
             return;
         };
-        if url.origin() != origin || url.pathname().starts_with("/api/") {
+        let web = matches!(url.protocol().as_str(), "http:" | "https:");
+        if !web || url.origin() != origin || url.pathname().starts_with("/api/") {
             return;
         }
         ev.prevent_default();
