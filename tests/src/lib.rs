@@ -489,8 +489,9 @@ impl Browser {
             .await
     }
 
-    /// Finds `css` and acts on it, again if a re-render replaced the element in between (the
-    /// app re-renders when a background sync brings news).
+    /// Finds `css` and acts on it, again if a re-render replaced the element in between or
+    /// had it out of view for a moment (the app re-renders when a background sync brings
+    /// news; WebDriver then answers "stale element" or "element not interactable").
     async fn retry_stale(
         &self,
         css: &str,
@@ -501,7 +502,12 @@ impl Browser {
             let el = self.client.wait().for_element(Locator::Css(css)).await?;
             match act(el).await {
                 Ok(()) => return Ok(()),
-                Err(e) if attempts < 20 && e.to_string().contains("stale") => {
+                Err(e)
+                    if attempts < 20
+                        && ["stale", "not interactable"]
+                            .iter()
+                            .any(|m| e.to_string().contains(m)) =>
+                {
                     attempts += 1;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }

@@ -91,7 +91,7 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
 
     view! {
         <section class="page case-page" data-testid="page-case">
-            <Suspense fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
+            <Transition fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
                 {move || match data.get() {
                     None => None,
                     Some(None) => Some(view! {
@@ -103,7 +103,7 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
                         <CaseDetail loaded=loaded just_registered=just_registered draft=draft/>
                     }.into_any()),
                 }}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

@@ -176,7 +176,7 @@ pub fn CasesPage() -> impl IntoView {
                     }
                 }}
             </p>
-            <Suspense fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
+            <Transition fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
                 <ul class="case-list" data-testid="case-list">
                     {move || {
                         let now = labels::now();
@@ -196,7 +196,7 @@ pub fn CasesPage() -> impl IntoView {
                 <Show when=move || rows.with(|(_, m)| m.is_empty())>
                     <p class="empty" data-testid="no-cases">{move || tr.t("没有符合条件的案件。", "沒有符合條件的案件。", "No cases match.")}</p>
                 </Show>
-            </Suspense>
+            </Transition>
         </section>
     }
 }

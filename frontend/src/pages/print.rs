@@ -35,7 +35,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                     {move || tr.t("打印", "列印", "Print")}
                 </button>
             </p>
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 {move || data.get().flatten().map(|(view, sheet)| {
                     let number = view.number.map(|n| n.to_string()).unwrap_or_else(|| provisional_label(view.id));
                     let r = view.registration.clone();
@@ -100,7 +100,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

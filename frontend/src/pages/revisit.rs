@@ -36,7 +36,7 @@ pub fn RevisitPage() -> impl IntoView {
                 "已回饋客戶、等待回訪的案件。不滿意將重新開啟案件。",
                 "Cases whose complainant has been told the result. Not satisfied reopens the case.",
             )}</p>
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 <ul class="case-list" data-testid="revisit-list">
                     {move || {
                         let all = summaries.get().unwrap_or_default();
@@ -86,7 +86,7 @@ pub fn RevisitPage() -> impl IntoView {
                         }).collect_view()
                     }}
                 </ul>
-            </Suspense>
+            </Transition>
         </section>
     }
 }

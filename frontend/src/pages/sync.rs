@@ -34,7 +34,7 @@ pub fn SyncPage() -> impl IntoView {
                 </button>
             </header>
             <p>{move || app.sync.with(|s| s.error.clone()).map(|e| view! { <span class="notice" role="alert">{e}</span> })}</p>
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 {move || data.get().flatten().map(|(outbox, quarantined)| view! {
                     <section class="panel">
                         <h2>{tr.t("待上传", "待上傳", "Waiting to upload")} " (" {outbox.len()} ")"</h2>
@@ -77,7 +77,7 @@ pub fn SyncPage() -> impl IntoView {
                         </table>
                     </section>
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
