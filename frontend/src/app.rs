@@ -288,7 +288,8 @@ fn UserMenu() -> impl IntoView {
                     <h2 id="signout-h">{move || tr.t("还有未同步的记录", "還有未同步的記錄", "Unsynced work")}</h2>
                     <p>{move || match tr.locale() {
                         Locale::en => format!("{} changes could not reach the server. Signing out now deletes them from this device.", warning.get().unwrap_or(0)),
-                        _ => format!("有 {} 条记录未能上传到服务器。现在退出将从本机删除它们。", warning.get().unwrap_or(0)),
+                        Locale::zh_TW => format!("有 {} 筆記錄未能上傳到伺服器。現在登出將從本機刪除它們。", warning.get().unwrap_or(0)),
+                        Locale::zh_CN => format!("有 {} 条记录未能上传到服务器。现在退出将从本机删除它们。", warning.get().unwrap_or(0)),
                     }}</p>
                     <div class="form-actions">
                         <button class="btn btn-primary" on:click=move |_| set_warning.set(None)>
@@ -345,7 +346,8 @@ fn StatusBar() -> impl IntoView {
                         let age = s.oldest_unsynced.map(ago).unwrap_or_default();
                         parts.push(match tr.locale() {
                             Locale::en => format!("● {} unsynced (oldest {age})", s.unsynced),
-                            _ => format!("● {} 条未同步（最早 {age} 前）", s.unsynced),
+                            Locale::zh_TW => format!("● {} 筆未同步（最早 {age} 前）", s.unsynced),
+                            Locale::zh_CN => format!("● {} 条未同步（最早 {age} 前）", s.unsynced),
                         });
                     }
                     parts.join(" · ")

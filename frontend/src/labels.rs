@@ -350,7 +350,8 @@ pub fn rule(tr: Tr, r: &Rule) -> String {
         Rule::Required => tr.t("必填", "必填", "is required").into(),
         Rule::TooLong { max } => match tr.locale() {
             Locale::en => format!("is longer than {max} characters"),
-            _ => format!("不能超过{max}个字"),
+            Locale::zh_TW => format!("不能超過{max}個字"),
+            Locale::zh_CN => format!("不能超过{max}个字"),
         },
         Rule::BadPhone => tr
             .t(

@@ -172,7 +172,12 @@ pub fn CasesPage() -> impl IntoView {
                     let (total, matching) = rows.get();
                     match tr.locale() {
                         crate::i18n::Locale::en => format!("{} of {} cases", matching.len(), total),
-                        _ => format!("共 {} 件，显示 {} 件", total, matching.len()),
+                        _ => format!(
+                            "共 {} 件，{} {} 件",
+                            total,
+                            tr.t("显示", "顯示", ""),
+                            matching.len()
+                        ),
                     }
                 }}
             </p>
