@@ -130,6 +130,9 @@ pub struct App {
     pub ready: RwSignal<bool>,
     /// Why the local database could not be opened, if it could not.
     pub storage_error: RwSignal<Option<String>>,
+    /// The registration just written by the intake form, taken by the case screen it opens
+    /// (a new case is its one event, so it is shown without reading it back).
+    pub just_registered: StoredValue<Option<tousu_shared::event::Event>>,
 }
 
 /// The app state provided by the root component.
@@ -149,6 +152,7 @@ impl App {
             sync: RwSignal::new(SyncStatus::default()),
             ready: RwSignal::new(false),
             storage_error: RwSignal::new(None),
+            just_registered: StoredValue::new(None),
         }
     }
 

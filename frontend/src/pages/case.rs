@@ -76,14 +76,40 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let case = id.parse::<uuid::Uuid>().ok().map(CaseId);
-    let data = LocalResource::new(move || {
-        app.revision.get();
-        async move {
-            match case {
+    // A case registered on this device a moment ago is its one event: shown at once, without
+    // reading it back from the store.
+    let registered = app
+        .just_registered
+        .try_update_value(Option::take)
+        .flatten()
+        .filter(|e| Some(e.case_id) == case)
+        .map(|event| Loaded {
+            view: fold(event.case_id, std::slice::from_ref(&event)),
+            unsynced: BTreeSet::from([event.id]),
+            quarantined: Vec::new(),
+        });
+    let shown_at_once = registered.is_some();
+    // `None` until the first read; what is shown stays until a newer read replaces it.
+    let data = RwSignal::new(registered.map(Some));
+    let reads = StoredValue::new(0u64);
+    Effect::new(move |before: Option<u64>| {
+        let revision = app.revision.get();
+        if before.is_none() && shown_at_once {
+            return revision;
+        }
+        let read = reads.get_value() + 1;
+        reads.set_value(read);
+        leptos::task::spawn_local(async move {
+            let loaded = match case {
                 Some(case) => load(app, case).await,
                 None => None,
+            };
+            // A read that a later one overtook, or a page already left, changes nothing.
+            if reads.try_get_value() == Some(read) {
+                data.try_set(Some(loaded));
             }
-        }
+        });
+        revision
     });
     // What is being typed into a command form outlives the re-reads of the case (every sync
     // that brings news redraws the detail); opening another case opens another page.
@@ -91,9 +117,8 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
 
     view! {
         <section class="page case-page" data-testid="page-case">
-            <Transition fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
-                {move || match data.get() {
-                    None => None,
+            {move || match data.get() {
+                    None => Some(view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }.into_any()),
                     Some(None) => Some(view! {
                         <div class="empty" data-testid="case-missing">
                             {move || tr.t("本机没有这个案件。", "本機沒有這個案件。", "This case is not on this device.")}
@@ -103,7 +128,6 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
                         <CaseDetail loaded=loaded just_registered=just_registered draft=draft/>
                     }.into_any()),
                 }}
-            </Transition>
         </section>
     }
 }

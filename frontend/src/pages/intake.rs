@@ -97,7 +97,10 @@ pub fn IntakePage() -> impl IntoView {
                         .record(case, Vec::new(), EventBody::Registered(registration))
                         .await
                     {
-                        Ok(_) => router.navigate(&format!("/cases/{case}?new=1")),
+                        Ok((event, _)) => {
+                            app.just_registered.set_value(Some(event));
+                            router.navigate(&format!("/cases/{case}?new=1"));
+                        }
                         // Nothing typed is lost: the form keeps its values.
                         Err(e) => set_failure.set(Some(e.to_string())),
                     }
