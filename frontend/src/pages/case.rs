@@ -118,16 +118,16 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
     view! {
         <section class="page case-page" data-testid="page-case">
             {move || match data.get() {
-                    None => Some(view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }.into_any()),
-                    Some(None) => Some(view! {
-                        <div class="empty" data-testid="case-missing">
-                            {move || tr.t("本机没有这个案件。", "本機沒有這個案件。", "This case is not on this device.")}
-                        </div>
-                    }.into_any()),
-                    Some(Some(loaded)) => Some(view! {
-                        <CaseDetail loaded=loaded just_registered=just_registered draft=draft/>
-                    }.into_any()),
-                }}
+                None => view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }.into_any(),
+                Some(None) => view! {
+                    <div class="empty" data-testid="case-missing">
+                        {move || tr.t("本机没有这个案件。", "本機沒有這個案件。", "This case is not on this device.")}
+                    </div>
+                }.into_any(),
+                Some(Some(loaded)) => view! {
+                    <CaseDetail loaded=loaded just_registered=just_registered draft=draft/>
+                }.into_any(),
+            }}
         </section>
     }
 }
