@@ -14,14 +14,10 @@ use axum::{
 };
 use base64::Engine as _;
 use rand::RngExt as _;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use tousu_shared::{
-    access::{Principal, Role},
-    ids::{DepartmentId, DeviceId, UserId},
-};
+use tousu_shared::{access::Principal, ids::DeviceId};
 
-use crate::{AppState, error::ApiError, store::StoreError};
+use crate::{AppState, error::ApiError};
 
 /// A session ends this long after it was last used (a tablet offline longer signs in again;
 /// its unsynced work stays on the tablet).
@@ -42,6 +38,14 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| anyhow::anyhow!("hash password: {e}"))
+}
+
+/// Hashes a password on a blocking thread (argon2 is CPU-heavy).
+pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::Internal)
 }
 
 /// Checks a password against a PHC string. CPU-heavy: call from a blocking thread.
@@ -90,103 +94,6 @@ impl Caller {
     }
 }
 
-/// Loads a user's principal (roles and department).
-pub fn load_principal(conn: &Connection, user: &str) -> Result<Option<Principal>, StoreError> {
-    let row: Option<(Option<String>, i64)> = conn
-        .query_row(
-            "SELECT department, disabled FROM users WHERE id = ?1",
-            [user],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((department, disabled)) = row else {
-        return Ok(None);
-    };
-    if disabled != 0 {
-        return Ok(None);
-    }
-    let mut stmt = conn.prepare("SELECT role FROM user_roles WHERE user_id = ?1")?;
-    let roles: Vec<Role> = stmt
-        .query_map([user], |r| r.get::<_, String>(0))?
-        .filter_map(|r| r.ok())
-        .filter_map(|r| serde_json::from_value(serde_json::Value::String(r)).ok())
-        .collect();
-    let (Ok(id), department) = (
-        UserId::parse(user),
-        department.and_then(|d| DepartmentId::parse(&d).ok()),
-    ) else {
-        return Ok(None);
-    };
-    Ok(Some(Principal::user(id, &roles, department)))
-}
-
-/// Resolves a bearer token at `now` (read-only): a live session or a kiosk. The second
-/// value says whether the session's idle timer is due a refresh (at most once a minute).
-pub fn resolve_token(
-    conn: &Connection,
-    token: &str,
-    now: i64,
-) -> Result<Option<(Caller, bool)>, StoreError> {
-    let hash = token_hash(token);
-    let session: Option<(String, Option<String>, i64, i64)> = conn
-        .query_row(
-            "SELECT user_id, device_id, last_seen, expires_at FROM sessions WHERE token_hash = ?1",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    if let Some((user, device, last_seen, expires_at)) = session {
-        if now >= expires_at || now - last_seen > IDLE_TIMEOUT_MS {
-            return Ok(None);
-        }
-        let Some(principal) = load_principal(conn, &user)? else {
-            return Ok(None);
-        };
-        let caller = Caller {
-            principal,
-            device: device.and_then(|d| d.parse().ok().map(DeviceId)),
-            token_hash: hash,
-        };
-        return Ok(Some((caller, now - last_seen > 60_000)));
-    }
-    let kiosk: Option<String> = conn
-        .query_row(
-            "SELECT id FROM devices WHERE token_hash = ?1 AND kind = 'kiosk' AND revoked = 0",
-            [&hash],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(kiosk.and_then(|id| id.parse().ok()).map(|uuid| {
-        let device = DeviceId(uuid);
-        let caller = Caller {
-            principal: Principal::Kiosk { device },
-            device: Some(device),
-            token_hash: hash,
-        };
-        (caller, false)
-    }))
-}
-
-/// Recent failed logins for an account and a client.
-pub fn recent_failures(
-    conn: &Connection,
-    user: &str,
-    client: &str,
-    now: i64,
-) -> Result<(i64, i64), StoreError> {
-    let count = |key: String| -> Result<i64, StoreError> {
-        Ok(conn.query_row(
-            "SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at > ?2",
-            params![key, now - FAILURE_WINDOW_MS],
-            |r| r.get(0),
-        )?)
-    };
-    Ok((
-        count(format!("user:{user}"))?,
-        count(format!("client:{client}"))?,
-    ))
-}
-
 /// The client address, when the server was started with connect info (tests without a
 /// socket have none).
 pub fn client_address(parts: &Parts) -> String {
@@ -210,26 +117,22 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|t| !t.is_empty() && t.len() < 200)
             .ok_or(ApiError::Unauthorized)?
             .to_string();
-        let now = state.now().0;
-        let (caller, refresh) = state
+        let now = state.now();
+        let hash = token_hash(&token);
+        let owner = state
             .store
-            .read(move |conn| resolve_token(conn, &token, now))
+            .token_owner(hash.clone(), IDLE_TIMEOUT_MS, now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if refresh {
-            let hash = caller.token_hash.clone();
-            state
-                .store
-                .with_conn(move |conn| {
-                    conn.execute(
-                        "UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2",
-                        params![now, hash],
-                    )?;
-                    Ok(())
-                })
-                .await?;
+        // The idle timer moves at most once a minute.
+        if owner.refresh {
+            state.store.touch_session(hash.clone(), now).await?;
         }
-        Ok(caller)
+        Ok(Caller {
+            principal: owner.principal,
+            device: owner.device,
+            token_hash: hash,
+        })
     }
 }
 

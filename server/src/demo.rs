@@ -1,9 +1,8 @@
 //! Demo data: departments, one user per role, and a few hundred cases in every stage, made
 //! through the same push path as real devices (same policy, same numbering, same fold).
 
-use rusqlite::{Connection, params};
 use tousu_shared::{
-    access::{AccessContext, Principal, Role},
+    access::{Principal, Role},
     clock::{DAY_MS, HOUR_MS, Hlc, MINUTE_MS, Timestamp},
     event::{
         Classified, Closed, Dispatched, Event, EventBody, ExecutionRecorded, FeedbackGiven,
@@ -12,7 +11,7 @@ use tousu_shared::{
     fold::fold,
     ids::{CaseId, CategoryId, DepartmentId, DeviceId, EventId, UserId},
     model::{
-        CaseDetails, CaseKind, Catalog, Channel, Complainant, FeedbackChannel, Goods, NoteKind,
+        CaseDetails, CaseKind, Channel, Complainant, FeedbackChannel, Goods, NoteKind,
         PlanDecision, Registration, RevisitMethod, Satisfaction, Severity,
     },
     validate::{Email, Field, LongText, Money, PhoneNumber, ShortText},
@@ -20,7 +19,7 @@ use tousu_shared::{
 
 use crate::{
     auth::{self, Caller},
-    store::{StoreError, audit},
+    store::{Store, StoreError, accounts::NewAccount},
     sync,
 };
 
@@ -61,40 +60,25 @@ pub const USERS: &[(&str, &str, &[Role], Option<&str>)] = &[
     ("archivist", "档案管理员 周敏", &[Role::Archivist], None),
 ];
 
-/// Creates a user with a password (hashing it: call from a blocking thread).
-pub fn create_user(
-    conn: &Connection,
+/// An account with `password` (hashed here: call from a blocking thread).
+pub fn account(
     id: &str,
     display_name: &str,
     roles: &[Role],
     department: Option<&str>,
     password: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    let hash = auth::hash_password(password).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    conn.execute(
-        "INSERT INTO users (id, display_name, password_hash, department, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, display_name, hash, department, now],
-    )?;
-    for role in roles {
-        let role = serde_json::to_value(role)
-            .expect("role")
-            .as_str()
-            .expect("str")
-            .to_string();
-        conn.execute(
-            "INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)",
-            params![id, role],
-        )?;
-    }
-    audit::append(conn, now, "system", "user_created", id, "{}")?;
-    Ok(())
-}
-
-/// Whether the database has no users yet (a fresh install).
-pub fn is_empty(conn: &Connection) -> Result<bool, StoreError> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?;
-    Ok(n == 0)
+) -> Result<NewAccount, StoreError> {
+    Ok(NewAccount {
+        id: UserId::parse(id).map_err(|e| StoreError::Corrupt(format!("user id {id}: {e}")))?,
+        display_name: display_name.to_string(),
+        roles: roles.to_vec(),
+        department: department
+            .map(DepartmentId::parse)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("department: {e}")))?,
+        password_hash: auth::hash_password(password)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
 }
 
 /// A tiny deterministic generator, so every demo database looks the same.
@@ -185,34 +169,34 @@ const NAMES: &[&str] = &[
 
 /// Seeds departments, the demo users (all with `password`) and `n_cases` cases spread over
 /// every stage, received during the 60 days before `now`; some overdue, some archived.
-pub fn seed(
-    conn: &mut Connection,
+pub async fn seed(
+    store: &Store,
     password: &str,
     n_cases: usize,
     now: Timestamp,
 ) -> Result<SeedSummary, StoreError> {
-    {
-        let tx = conn.transaction()?;
-        for (id, name) in DEPARTMENTS {
-            tx.execute(
-                "INSERT INTO departments (id, name) VALUES (?1, ?2)",
-                params![id, name],
-            )?;
-        }
-        for (id, name, roles, dept) in USERS {
-            create_user(&tx, id, name, roles, *dept, password, now.0)?;
-        }
-        tx.commit()?;
-    }
+    let departments = DEPARTMENTS
+        .iter()
+        .map(|(id, name)| (DepartmentId::parse(id).expect("demo dept"), name.to_string()))
+        .collect();
+    let password = password.to_string();
+    let accounts = tokio::task::spawn_blocking(move || {
+        USERS
+            .iter()
+            .map(|(id, name, roles, dept)| account(id, name, roles, *dept, &password))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(e.to_string()))??;
+    store.create_accounts(departments, accounts, now).await?;
     let mut actors = std::collections::BTreeMap::new();
     for (id, _, roles, dept) in USERS {
-        let device = DeviceId(uuid::Uuid::now_v7());
-        conn.execute(
-            "INSERT INTO devices (id, kind, user_id, name, created_at) VALUES (?1, 'browser', ?2, 'demo', ?3)",
-            params![device.to_string(), id, now.0],
-        )?;
+        let user = UserId::parse(id).expect("demo id");
+        let device = store
+            .register_browser(user.clone(), "demo".into(), now)
+            .await?;
         let principal = Principal::user(
-            UserId::parse(id).expect("demo id"),
+            user,
             roles,
             dept.map(|d| DepartmentId::parse(d).expect("demo dept")),
         );
@@ -229,7 +213,6 @@ pub fn seed(
             },
         );
     }
-    let catalog = crate::store::load_catalog(conn)?;
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut n_events = 0;
     for i in 0..n_cases {
@@ -245,7 +228,7 @@ pub fn seed(
         } else {
             (rng.next() % 4) as usize
         };
-        n_events += seed_case(conn, &mut actors, &catalog, &mut rng, received, target, now)?;
+        n_events += seed_case(store, &mut actors, &mut rng, received, target, now).await?;
     }
     Ok(SeedSummary {
         users: USERS.len(),
@@ -254,10 +237,9 @@ pub fn seed(
     })
 }
 
-fn seed_case(
-    conn: &mut Connection,
+async fn seed_case(
+    store: &Store,
     actors: &mut std::collections::BTreeMap<&'static str, Actor_>,
-    catalog: &Catalog,
     rng: &mut Rng,
     received: Timestamp,
     target: usize,
@@ -446,15 +428,11 @@ fn seed_case(
             body,
         };
         let raw = serde_json::value::to_raw_value(&event).expect("serializes");
-        let ctx = AccessContext {
-            now,
-            grants: Vec::new(),
-        };
-        let response = sync::push(conn, &actor.caller, &[raw], catalog, &ctx)?;
+        let response = sync::push(store, &actor.caller, vec![raw], now).await?;
         match &response.results[0] {
             tousu_shared::api::sync::PushResult::Applied { .. } => {
                 applied += 1;
-                events = sync::case_events(conn, case)?;
+                events = store.case_events(case).await?;
             }
             other => {
                 return Err(StoreError::Corrupt(format!(

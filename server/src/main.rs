@@ -10,8 +10,7 @@ use tousu_server::{
     AppState, app,
     config::{Command, Config},
     demo,
-    store::{Store, audit},
-    sync,
+    store::Store,
     web::AppShell,
 };
 use tracing_subscriber::EnvFilter;
@@ -42,33 +41,25 @@ async fn run(config: Config) -> anyhow::Result<()> {
         Command::Serve => serve(config, store).await,
         Command::SeedDemo { cases } => seed(&store, &config.demo_password, cases).await,
         Command::Rebuild => {
-            let n = store.with_conn(sync::rebuild_projections).await?;
+            let n = store.rebuild_projections().await?;
             println!("rebuilt {n} case projections from their events");
             Ok(())
         }
         Command::ArchiveRun { year, month } => {
             anyhow::ensure!((1..=12).contains(&month), "month must be 1–12");
-            let n = store
-                .with_conn(move |conn| {
-                    Ok(tousu_server::archive::run(
-                        conn,
-                        &tousu_shared::access::Principal::System,
-                        year,
-                        month,
-                        tousu_server::now(),
-                    ))
-                })
-                .await??;
+            let n = tousu_server::archive::run(
+                &store,
+                &tousu_shared::access::Principal::System,
+                year,
+                month,
+                tousu_server::now(),
+            )
+            .await?;
             println!("archived {n} cases closed in {year:04}-{month:02}");
             Ok(())
         }
         Command::VerifyAudit => {
-            let n = store
-                .with_conn(|conn| {
-                    audit::verify(conn)
-                        .map_err(|e| tousu_server::store::StoreError::Corrupt(e.to_string()))
-                })
-                .await?;
+            let n = store.verify_audit().await?;
             println!("audit trail intact: {n} rows");
             Ok(())
         }
@@ -86,19 +77,18 @@ async fn run(config: Config) -> anyhow::Result<()> {
                 password.chars().count() >= 10,
                 "the password needs at least 10 characters"
             );
-            let now = tousu_server::now().0;
+            let account = tokio::task::spawn_blocking(move || {
+                demo::account(
+                    &username,
+                    &username,
+                    &[tousu_shared::access::Role::Admin],
+                    None,
+                    &password,
+                )
+            })
+            .await??;
             store
-                .with_conn(move |conn| {
-                    demo::create_user(
-                        conn,
-                        &username,
-                        &username,
-                        &[tousu_shared::access::Role::Admin],
-                        None,
-                        &password,
-                        now,
-                    )
-                })
+                .create_accounts(Vec::new(), vec![account], tousu_server::now())
                 .await?;
             println!("administrator created");
             Ok(())
@@ -107,15 +97,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()> {
-    let empty = store.read(demo::is_empty).await?;
+    let empty = store.has_no_users().await?;
     anyhow::ensure!(
         empty,
         "the database already has users; demo data goes only into an empty one"
     );
-    let password = password.to_string();
-    let summary = store
-        .with_conn(move |conn| demo::seed(conn, &password, cases, tousu_server::now()))
-        .await?;
+    let summary = demo::seed(store, password, cases, tousu_server::now()).await?;
     println!(
         "demo data: {} users, {} cases, {} events",
         summary.users, summary.cases, summary.events
@@ -124,7 +111,7 @@ async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()>
 }
 
 async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
-    let empty = store.read(demo::is_empty).await?;
+    let empty = store.has_no_users().await?;
     if empty && config.demo {
         seed(&store, &config.demo_password, config.demo_cases).await?;
     } else if empty {

@@ -236,9 +236,7 @@ pub fn authorize(
     principal: &Principal,
     command: CommandKind,
     case: Option<&CaseView>,
-    ctx: &AccessContext,
 ) -> Result<(), Denied> {
-    let _ = ctx;
     let (id, roles, department) = match principal {
         Principal::System => return Ok(()),
         Principal::Kiosk { .. } => {
@@ -294,7 +292,6 @@ pub fn authorize_event(
     principal: &Principal,
     event: &Event,
     case: Option<&CaseView>,
-    ctx: &AccessContext,
 ) -> Result<(), Denied> {
     if *principal != Principal::System && event.actor != principal.actor() {
         return Err(Denied::ActorMismatch);
@@ -303,7 +300,7 @@ pub fn authorize_event(
         // Unknown kinds are stored and never applied; the fold reports them.
         return Ok(());
     };
-    authorize(principal, command, case, ctx)?;
+    authorize(principal, command, case)?;
     match (&event.body, principal) {
         (EventBody::Registered(r), Principal::Kiosk { .. }) if r.channel != Channel::Kiosk => {
             Err(Denied::KioskIntakeOnly)
@@ -322,7 +319,7 @@ pub fn authorize_event(
                 .and_then(|c| c.conflict(r.fact))
                 .and_then(|c| c.versions.iter().find(|v| v.event == r.chosen));
             match chosen {
-                Some(version) => authorize(principal, version.command, case, ctx),
+                Some(version) => authorize(principal, version.command, case),
                 None => Ok(()), // The fold reports a missing version.
             }
         }

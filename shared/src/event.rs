@@ -215,6 +215,21 @@ impl EventBody {
         read_known(&kind, raw).map_err(|source| BodyError::Invalid { kind, source })
     }
 
+    /// The attachments (photos, documents, signatures) this body refers to by hash.
+    pub fn attachment_hashes(&self) -> Vec<&crate::validate::BlobHash> {
+        match self {
+            EventBody::Registered(r) => r.attachments.iter().map(|a| &a.hash).collect(),
+            EventBody::NoteAdded(n) => n
+                .attachments
+                .iter()
+                .map(|a| &a.hash)
+                .chain(n.signature.iter())
+                .collect(),
+            EventBody::AttachmentAdded(a) => vec![&a.attachment.hash],
+            _ => Vec::new(),
+        }
+    }
+
     /// The command this body records.
     pub fn command(&self) -> Option<CommandKind> {
         use CommandKind as C;
@@ -409,6 +424,45 @@ pub struct RecordAmended {
     /// New details (replaces the whole block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<CaseDetails>,
+}
+
+impl RecordAmended {
+    /// The rules an amendment keeps, against the record sheet it corrects (`before`): a
+    /// named complainant keeps a way to be reached (the rule of the record sheet), an
+    /// anonymous one gives no personal data. The form and the server's push both call it.
+    pub fn check(&self, before: Option<&Registration>) -> Result<(), Vec<crate::validate::FieldError>> {
+        use crate::validate::{Field, FieldError, Rule};
+        let anonymous = self
+            .anonymous
+            .or(before.map(|r| r.anonymous))
+            .unwrap_or(false);
+        let empty = Complainant::default();
+        let complainant = self
+            .complainant
+            .as_ref()
+            .or(before.map(|r| &r.complainant))
+            .unwrap_or(&empty);
+        let mut errors = Vec::new();
+        if !anonymous && !complainant.has_contact() {
+            errors.push(FieldError::new(Field::Contact, Rule::ContactRequired));
+        }
+        if anonymous && *complainant != empty {
+            errors.push(FieldError::new(Field::ComplainantName, Rule::NotForKind));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+impl Classified {
+    /// A classification names a category of the catalog in force.
+    pub fn check(&self, catalog: &crate::model::Catalog) -> Result<(), Vec<crate::validate::FieldError>> {
+        use crate::validate::{Field, FieldError, Rule};
+        if catalog.has_category(&self.category) {
+            Ok(())
+        } else {
+            Err(vec![FieldError::new(Field::Category, Rule::UnknownCategory)])
+        }
+    }
 }
 
 /// Triage result.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    access::{self, AccessContext, Principal},
+    access::{self, Principal},
     event::{CommandKind, Event, EventBody, Fact},
     fold::{CaseView, FactValue},
     model::{Outcome, PlanDecision, Satisfaction, Stage},
@@ -390,12 +390,11 @@ pub fn primary_command(stage: Stage) -> Option<CommandKind> {
 pub fn available_commands(
     principal: &Principal,
     view: &CaseView,
-    ctx: &AccessContext,
 ) -> Vec<CommandKind> {
     let mut commands: Vec<CommandKind> = CommandKind::ALL
         .into_iter()
         .filter(|&c| allowed(view, c).is_ok())
-        .filter(|&c| access::authorize(principal, c, Some(view), ctx).is_ok())
+        .filter(|&c| access::authorize(principal, c, Some(view)).is_ok())
         .collect();
     let primary = primary_command(view.stage);
     commands.sort_by_key(|&c| {

@@ -167,11 +167,11 @@ fn every_role_times_every_command() {
         let p = principal(role);
         let ok = CommandKind::ALL
             .into_iter()
-            .filter(|&c| authorize(&p, c, Some(&view), &ctx()).is_ok());
+            .filter(|&c| authorize(&p, c, Some(&view)).is_ok());
         table.push_str(&format!(
             "{role:?}: {} | sees {:?}\n",
             names(ok),
-            visibility(&p, &view, &ctx())
+            visibility(&p, &view)
         ));
     }
     let kiosk = Principal::Kiosk {
@@ -182,9 +182,9 @@ fn every_role_times_every_command() {
         names(
             CommandKind::ALL
                 .into_iter()
-                .filter(|&c| authorize(&kiosk, c, Some(&view), &ctx()).is_ok())
+                .filter(|&c| authorize(&kiosk, c, Some(&view)).is_ok())
         ),
-        visibility(&kiosk, &view, &ctx())
+        visibility(&kiosk, &view)
     ));
     let expected = "\
 Clerk: registered record_amended classified note_added attachment_added | sees Full
@@ -203,24 +203,24 @@ fn scope_limits_handlers_to_their_department_and_clerks_to_their_registrations()
     let view = case_in(Stage::Investigating);
     let other = Principal::user(user("handler2"), &[Role::Handler], Some(dept("north")));
     assert_eq!(
-        authorize(&other, CommandKind::AddNote, Some(&view), &ctx()),
+        authorize(&other, CommandKind::AddNote, Some(&view)),
         Err(Denied::NotInScope)
     );
-    assert_eq!(visibility(&other, &view, &ctx()), Visibility::Hidden);
+    assert_eq!(visibility(&other, &view), Visibility::Hidden);
     let another_clerk = Principal::user(user("clerk2"), &[Role::Clerk], None);
     assert_eq!(
-        visibility(&another_clerk, &view, &ctx()),
+        visibility(&another_clerk, &view),
         Visibility::Hidden
     );
     // The screens list only what the lifecycle and the policy both allow, most likely first.
     let handler = principal(Role::Handler);
     assert_eq!(
-        names(available_commands(&handler, &view, &ctx())),
+        names(available_commands(&handler, &view)),
         "note_added attachment_added report_submitted"
     );
     let manager = principal(Role::Manager);
     assert_eq!(
-        names(available_commands(&manager, &view, &ctx())),
+        names(available_commands(&manager, &view)),
         "plan_proposed record_amended note_added attachment_added report_submitted"
     );
 }
@@ -233,18 +233,18 @@ fn a_kiosk_may_only_submit_new_kiosk_complaints() {
     let mut reg = registration(CaseKind::Complaint, t0());
     reg.channel = Channel::Kiosk;
     let ok = w.write(EventBody::Registered(reg.clone()));
-    assert_eq!(authorize_event(&kiosk, &ok, None, &ctx()), Ok(()));
+    assert_eq!(authorize_event(&kiosk, &ok, None), Ok(()));
     reg.channel = Channel::Phone;
     let mut w = Writer::new(201, 5, Actor::Kiosk(device));
     let bad = w.write(EventBody::Registered(reg));
     assert_eq!(
-        authorize_event(&kiosk, &bad, None, &ctx()),
+        authorize_event(&kiosk, &bad, None),
         Err(Denied::KioskIntakeOnly)
     );
     let view = fold(ok.case_id, std::slice::from_ref(&ok));
     let note = w.write(body::note("x"));
     assert_eq!(
-        authorize_event(&kiosk, &note, Some(&view), &ctx()),
+        authorize_event(&kiosk, &note, Some(&view)),
         Err(Denied::KioskIntakeOnly)
     );
 }
@@ -255,7 +255,7 @@ fn the_claimed_actor_must_be_the_authenticated_one() {
     let mut w = Writer::user(100, 3, "supervisor");
     let forged = w.write(body::note("我是主管"));
     assert_eq!(
-        authorize_event(&principal(Role::Handler), &forged, Some(&view), &ctx()),
+        authorize_event(&principal(Role::Handler), &forged, Some(&view)),
         Err(Denied::ActorMismatch)
     );
 }
@@ -264,7 +264,7 @@ fn the_claimed_actor_must_be_the_authenticated_one() {
 fn personal_data_is_masked_for_roles_without_the_right() {
     let closed = case_in(Stage::Closed);
     let archivist = principal(Role::Archivist);
-    let shaped = visible_case(&archivist, &closed, &ctx()).expect("archivist sees closed cases");
+    let shaped = visible_case(&archivist, &closed).expect("archivist sees closed cases");
     assert_eq!(shaped.visibility, Visibility::Masked);
     let contact = shaped.masked_contact.unwrap();
     assert_eq!(contact.phone.as_deref(), Some("138****5678"));
@@ -277,7 +277,7 @@ fn personal_data_is_masked_for_roles_without_the_right() {
         Some("北京市朝阳区***")
     );
 
-    let full = visible_case(&principal(Role::Supervisor), &closed, &ctx()).unwrap();
+    let full = visible_case(&principal(Role::Supervisor), &closed).unwrap();
     assert_eq!(
         full.view
             .registration
@@ -295,11 +295,11 @@ fn archived_cases_need_an_active_grant() {
     let archived = case_in(Stage::Archived);
     let supervisor = principal(Role::Supervisor);
     assert_eq!(
-        visibility(&supervisor, &archived, &ctx()),
+        visibility(&supervisor, &archived),
         Visibility::Hidden
     );
     assert_eq!(
-        authorize(&supervisor, CommandKind::AddNote, Some(&archived), &ctx()),
+        authorize(&supervisor, CommandKind::AddNote, Some(&archived)),
         Err(Denied::ArchivedNoGrant)
     );
     let mut with_grant = ctx();
@@ -330,8 +330,7 @@ fn archived_cases_need_an_active_grant() {
         authorize(
             &principal(Role::Archivist),
             CommandKind::Destroy,
-            Some(&archived),
-            &ctx()
+            Some(&archived)
         ),
         Ok(())
     );

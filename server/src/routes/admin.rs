@@ -1,10 +1,11 @@
-//! `/api/v1/admin/*`: users, departments, kiosks. Admins only; every change audited.
+//! `/api/v1/admin/*`: users, departments, kiosks. Admins only; every change goes through one
+//! path: [`Admin::authorize`], then [`Admin::change`] (the change and its audit row in one
+//! transaction).
 
 use axum::{
     Json,
     extract::{Path, State},
 };
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use tousu_shared::{
     access::{Principal, Role},
@@ -15,29 +16,42 @@ use crate::{
     AppState,
     auth::{self, Caller},
     error::{ApiError, ApiJson},
-    store::{StoreError, audit},
+    store::{
+        accounts::{NewAccount, UserRow},
+        admin::{AdminChange, AdminRefusal},
+        reference::DepartmentRow,
+    },
 };
 
-fn require_admin(caller: &Caller) -> Result<String, ApiError> {
-    match &caller.principal {
-        Principal::User { id, roles, .. } if roles.contains(&Role::Admin) => Ok(id.to_string()),
-        _ => Err(ApiError::Forbidden("admins only")),
+/// Proof that the caller is an administrator: the only way to make an [`AdminChange`].
+pub struct Admin(String);
+
+impl Admin {
+    /// The caller, if they hold the admin role.
+    pub fn authorize(caller: &Caller) -> Result<Admin, ApiError> {
+        match &caller.principal {
+            Principal::User { id, roles, .. } if roles.contains(&Role::Admin) => {
+                Ok(Admin(id.to_string()))
+            }
+            _ => Err(ApiError::Forbidden("admins only")),
+        }
+    }
+
+    /// Makes `change`, audited in the same transaction; a refusal is the client's error.
+    pub async fn change(self, state: &AppState, change: AdminChange) -> Result<(), ApiError> {
+        state
+            .store
+            .admin_change(self.0, change, state.now())
+            .await?
+            .map_err(|refusal| match refusal {
+                AdminRefusal::NotFound => ApiError::NotFound,
+                other => ApiError::BadRequest(other.to_string()),
+            })
     }
 }
 
-/// A user as listed (no password hash, ever).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct UserRow {
-    /// Id.
-    pub id: String,
-    /// Display name.
-    pub display_name: String,
-    /// Roles.
-    pub roles: Vec<Role>,
-    /// Department.
-    pub department: Option<String>,
-    /// Disabled accounts cannot sign in.
-    pub disabled: bool,
+fn ok() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "ok": true }))
 }
 
 /// `GET /api/v1/admin/users`.
@@ -45,32 +59,8 @@ pub async fn users(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<UserRow>>, ApiError> {
-    require_admin(&caller)?;
-    let rows = state
-        .store
-        .read(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT u.id, u.display_name, u.department, u.disabled, COALESCE(group_concat(r.role), '')
-                 FROM users u LEFT JOIN user_roles r ON r.user_id = u.id GROUP BY u.id ORDER BY u.id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                let roles: String = r.get(4)?;
-                Ok(UserRow {
-                    id: r.get(0)?,
-                    display_name: r.get(1)?,
-                    department: r.get(2)?,
-                    disabled: r.get::<_, i64>(3)? != 0,
-                    roles: roles
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .filter_map(|s| serde_json::from_value(serde_json::Value::String(s.into())).ok())
-                        .collect(),
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .await?;
-    Ok(Json(rows))
+    Admin::authorize(&caller)?;
+    Ok(Json(state.store.users().await?))
 }
 
 /// Body of a new user.
@@ -96,7 +86,7 @@ pub async fn create_user(
     caller: Caller,
     ApiJson(u): ApiJson<NewUser>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
+    let admin = Admin::authorize(&caller)?;
     let id = UserId::parse(&u.id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
     let name = u.display_name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
@@ -118,47 +108,18 @@ pub async fn create_user(
         .map(DepartmentId::parse)
         .transpose()
         .map_err(|e| ApiError::BadRequest(format!("department: {e}")))?;
-    let now = state.now().0;
-    let created = state
-        .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            let exists: Option<i64> = tx
-                .query_row("SELECT 1 FROM users WHERE id = ?1", [id.as_str()], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if exists.is_some() {
-                return Ok(Err("that id is taken"));
-            }
-            if let Some(d) = &department {
-                let known: Option<i64> = tx
-                    .query_row(
-                        "SELECT 1 FROM departments WHERE id = ?1",
-                        [d.as_str()],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if known.is_none() {
-                    return Ok(Err("unknown department"));
-                }
-            }
-            crate::demo::create_user(
-                &tx,
-                id.as_str(),
-                &name,
-                &u.roles,
-                department.as_ref().map(|d| d.as_str()),
-                &u.password,
-                now,
-            )?;
-            audit::append(&tx, now, &admin, "admin_user_created", id.as_str(), "{}")?;
-            tx.commit()?;
-            Ok(Ok(()))
-        })
+    let password_hash = auth::hash_password_blocking(u.password).await?;
+    let account = NewAccount {
+        id,
+        display_name: name,
+        roles: u.roles,
+        department,
+        password_hash,
+    };
+    admin
+        .change(&state, AdminChange::CreateUser(account))
         .await?;
-    created.map_err(|why| ApiError::BadRequest(why.into()))?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(ok())
 }
 
 /// `POST /api/v1/admin/users/{id}/disable`: the account stops at once (sessions ended).
@@ -167,32 +128,9 @@ pub async fn disable_user(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
-    let now = state.now().0;
-    let changed = state
-        .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            let n = tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [&id])?;
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [&id])?;
-            audit::append(&tx, now, &admin, "admin_user_disabled", &id, "{}")?;
-            tx.commit()?;
-            Ok(n)
-        })
-        .await?;
-    if changed == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(Json(serde_json::json!({ "ok": true })))
-}
-
-/// A department.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct DepartmentRow {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
+    let admin = Admin::authorize(&caller)?;
+    admin.change(&state, AdminChange::DisableUser(id)).await?;
+    Ok(ok())
 }
 
 /// `GET /api/v1/admin/departments` (any signed-in user: screens need the names).
@@ -200,20 +138,7 @@ pub async fn departments(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<DepartmentRow>>, ApiError> {
-    let rows = state
-        .store
-        .read(|conn| {
-            let mut stmt = conn.prepare("SELECT id, name FROM departments ORDER BY id")?;
-            let rows = stmt.query_map([], |r| {
-                Ok(DepartmentRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .await?;
-    Ok(Json(rows))
+    Ok(Json(state.store.departments().await?))
 }
 
 /// `POST /api/v1/admin/departments`.
@@ -222,27 +147,18 @@ pub async fn create_department(
     caller: Caller,
     ApiJson(d): ApiJson<DepartmentRow>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
+    let admin = Admin::authorize(&caller)?;
     let id = DepartmentId::parse(&d.id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
     let name = d.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest("name: 1–100 characters".into()));
     }
-    let now = state.now().0;
-    state
-        .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute(
-                "INSERT INTO departments (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-                params![id.as_str(), name],
-            )?;
-            audit::append(&tx, now, &admin, "admin_department_saved", id.as_str(), "{}")?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    let change = AdminChange::SaveDepartment {
+        id: id.to_string(),
+        name,
+    };
+    admin.change(&state, change).await?;
+    Ok(ok())
 }
 
 /// Body of a new kiosk.
@@ -269,27 +185,19 @@ pub async fn create_kiosk(
     caller: Caller,
     ApiJson(k): ApiJson<NewKiosk>,
 ) -> Result<Json<KioskCredentials>, ApiError> {
-    let admin = require_admin(&caller)?;
+    let admin = Admin::authorize(&caller)?;
     let name = k.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest("name: 1–100 characters".into()));
     }
-    let (token, hash) = auth::new_token();
+    let (token, token_hash) = auth::new_token();
     let device = DeviceId(uuid::Uuid::now_v7());
-    let now = state.now().0;
-    state
-        .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute(
-                "INSERT INTO devices (id, kind, name, token_hash, created_at) VALUES (?1, 'kiosk', ?2, ?3, ?4)",
-                params![device.to_string(), name, hash, now],
-            )?;
-            audit::append(&tx, now, &admin, "admin_kiosk_registered", &device.to_string(), "{}")?;
-            tx.commit()?;
-            Ok::<_, StoreError>(())
-        })
-        .await?;
+    let change = AdminChange::RegisterKiosk {
+        device,
+        name,
+        token_hash,
+    };
+    admin.change(&state, change).await?;
     Ok(Json(KioskCredentials {
         device_id: device,
         token,
@@ -302,23 +210,7 @@ pub async fn revoke_kiosk(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
-    let now = state.now().0;
-    let n = state
-        .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            let n = tx.execute(
-                "UPDATE devices SET revoked = 1 WHERE id = ?1 AND kind = 'kiosk'",
-                [&id],
-            )?;
-            audit::append(&tx, now, &admin, "admin_kiosk_revoked", &id, "{}")?;
-            tx.commit()?;
-            Ok(n)
-        })
-        .await?;
-    if n == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(Json(serde_json::json!({ "ok": true })))
+    let admin = Admin::authorize(&caller)?;
+    admin.change(&state, AdminChange::RevokeKiosk(id)).await?;
+    Ok(ok())
 }

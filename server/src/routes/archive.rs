@@ -9,9 +9,10 @@ use tousu_shared::{access::GrantScope, access::VisibleCase, ids::CaseId};
 
 use crate::{
     AppState,
-    archive::{self, AccessRequest, ArchiveError},
+    archive::{self, ArchiveError},
     auth::Caller,
     error::{ApiError, ApiJson},
+    store::archive::AccessRequest,
 };
 
 impl From<ArchiveError> for ApiError {
@@ -46,19 +47,14 @@ pub async fn run(
     if !(1..=12).contains(&req.month) {
         return Err(ApiError::BadRequest("month must be 1–12".into()));
     }
-    let now = state.now();
-    let n = state
-        .store
-        .with_conn(move |conn| {
-            Ok(archive::run(
-                conn,
-                &caller.principal,
-                req.year,
-                req.month,
-                now,
-            ))
-        })
-        .await??;
+    let n = archive::run(
+        &state.store,
+        &caller.principal,
+        req.year,
+        req.month,
+        state.now(),
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "archived": n })))
 }
 
@@ -89,20 +85,15 @@ pub async fn request(
             "a reason of 1–500 characters is required".into(),
         ));
     }
-    let now = state.now();
-    let id = state
-        .store
-        .with_conn(move |conn| {
-            Ok(archive::request(
-                conn,
-                &caller.principal,
-                &req.scope,
-                &reason,
-                req.days,
-                now,
-            ))
-        })
-        .await??;
+    let id = archive::request(
+        &state.store,
+        &caller.principal,
+        req.scope,
+        reason,
+        req.days,
+        state.now(),
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "id": id })))
 }
 
@@ -111,12 +102,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<AccessRequest>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .read(move |conn| archive::list(conn, &caller.principal))
-            .await?,
-    ))
+    Ok(Json(archive::list(&state.store, &caller.principal).await?))
 }
 
 /// Body of a decision.
@@ -137,20 +123,15 @@ pub async fn decide(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let now = state.now();
-    state
-        .store
-        .with_conn(move |conn| {
-            Ok(archive::decide(
-                conn,
-                &caller.principal,
-                id,
-                d.approve,
-                d.comment.as_deref(),
-                now,
-            ))
-        })
-        .await??;
+    archive::decide(
+        &state.store,
+        &caller.principal,
+        id,
+        d.approve,
+        d.comment,
+        state.now(),
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "ok": true })))
 }
 
@@ -168,35 +149,25 @@ pub async fn destroy(
     caller: Caller,
     ApiJson(d): ApiJson<Destroy>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let now = state.now();
-    let retention = state.retention_days;
-    let n = state
-        .store
-        .with_conn(move |conn| {
-            Ok(archive::destroy(
-                conn,
-                &caller.principal,
-                &d.cases,
-                retention,
-                now,
-            ))
-        })
-        .await??;
+    let n = archive::destroy(
+        &state.store,
+        &caller.principal,
+        d.cases,
+        state.retention_days,
+        state.now(),
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "destroyed": n })))
 }
 
-/// `GET /api/v1/cases/{id}`: the case as the caller may see it (404 when hidden); reads of
-/// archived cases need an active grant and are audited.
+/// `GET /api/v1/cases/{id}`: the case as the caller may see it (404 when hidden, with a
+/// counted `permission_denied` audit row); reads of archived cases need an active grant and
+/// are audited.
 pub async fn case(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<CaseId>,
 ) -> Result<Json<VisibleCase>, ApiError> {
-    let now = state.now();
-    // The writer: an archive read writes its audit row in the same transaction.
-    let visible = state
-        .store
-        .with_conn(move |conn| archive::read_case(conn, &caller.principal, id, now))
-        .await?;
+    let visible = archive::read_case(&state.store, &caller.principal, id, state.now()).await?;
     visible.map(Json).ok_or(ApiError::NotFound)
 }

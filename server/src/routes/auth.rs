@@ -7,7 +7,6 @@ use axum::{
     extract::{FromRequestParts, State},
     http::request::Parts,
 };
-use rusqlite::{OptionalExtension, params};
 use tousu_shared::{
     access::Principal,
     api::sync::{LoginRequest, LoginResponse, UserInfo},
@@ -17,11 +16,11 @@ use tousu_shared::{
 use crate::{
     AppState,
     auth::{
-        self, ABSOLUTE_TIMEOUT_MS, Caller, IDLE_TIMEOUT_MS, MAX_FAILURES_PER_ACCOUNT,
-        MAX_FAILURES_PER_CLIENT,
+        self, ABSOLUTE_TIMEOUT_MS, Caller, FAILURE_WINDOW_MS, IDLE_TIMEOUT_MS,
+        MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT,
     },
     error::{ApiError, ApiJson},
-    store::audit,
+    store::accounts::{LoginRefusal, NewSession},
 };
 
 /// The calling client's address (for per-client login limits).
@@ -64,49 +63,23 @@ pub async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let now = state.now().0;
+    let now = state.now();
     let username = req.username.trim().to_string();
-    let (user_failures, client_failures) = {
-        let (u, c) = (username.clone(), client.clone());
-        state
-            .store
-            .read(move |conn| auth::recent_failures(conn, &u, &c, now))
-            .await?
-    };
+    let (user_failures, client_failures) = state
+        .store
+        .login_failures(username.clone(), client.clone(), now.0 - FAILURE_WINDOW_MS)
+        .await?;
     if user_failures >= MAX_FAILURES_PER_ACCOUNT || client_failures >= MAX_FAILURES_PER_CLIENT {
-        let (u, c) = (username.clone(), client.clone());
         state
             .store
-            .with_conn(move |conn| {
-                Ok(audit::append(
-                    conn,
-                    now,
-                    &u,
-                    "login_rate_limited",
-                    &u,
-                    &format!("{{\"client\":\"{c}\"}}"),
-                )?)
-            })
+            .login_refused(username, client, LoginRefusal::RateLimited, now)
             .await?;
         return Err(ApiError::RateLimited);
     }
-    let stored: Option<(String, String)> = match UserId::parse(&username) {
-        Ok(id) => {
-            let id = id.to_string();
-            state
-                .store
-                .read(move |conn| {
-                    Ok(conn
-                        .query_row(
-                            "SELECT password_hash, display_name FROM users WHERE id = ?1 AND disabled = 0",
-                            [id],
-                            |r| Ok((r.get(0)?, r.get(1)?)),
-                        )
-                        .optional()?)
-                })
-                .await?
-        }
-        Err(_) => None,
+    let user = UserId::parse(&username).ok();
+    let stored = match &user {
+        Some(id) => state.store.credentials(id.clone()).await?,
+        None => None,
     };
     let phc = stored
         .as_ref()
@@ -117,80 +90,34 @@ pub async fn login(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         && stored.is_some();
-    if !ok {
-        let (u, c) = (username.clone(), client.clone());
+    let (Some(user), Some((_, display_name)), true) = (user, stored, ok) else {
         state
             .store
-            .with_conn(move |conn| {
-                let tx = conn.transaction()?;
-                tx.execute(
-                    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
-                    params![format!("user:{u}"), now],
-                )?;
-                tx.execute(
-                    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
-                    params![format!("client:{c}"), now],
-                )?;
-                audit::append(
-                    &tx,
-                    now,
-                    &u,
-                    "login_failed",
-                    &u,
-                    &format!("{{\"client\":\"{c}\"}}"),
-                )?;
-                tx.commit()?;
-                Ok(())
-            })
+            .login_refused(username, client, LoginRefusal::Failed, now)
             .await?;
         return Err(ApiError::InvalidCredentials);
-    }
-    let display_name = stored.map(|(_, d)| d).unwrap_or_default();
-    let (token, hash) = auth::new_token();
-    let expires_at = now + ABSOLUTE_TIMEOUT_MS;
-    let device = req.device_id;
-    let user = username.clone();
+    };
+    let (token, token_hash) = auth::new_token();
+    let expires_at = now.0 + ABSOLUTE_TIMEOUT_MS;
+    let session = NewSession {
+        user,
+        device: req.device_id,
+        token_hash,
+        expires_at,
+    };
     let principal = state
         .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            if let Some(device) = device {
-                // A shared tablet is one device for every user who signs in on it.
-                let kind: Option<String> = tx
-                    .query_row("SELECT kind FROM devices WHERE id = ?1", [device.to_string()], |r| r.get(0))
-                    .optional()?;
-                match kind.as_deref() {
-                    None => {
-                        tx.execute(
-                            "INSERT INTO devices (id, kind, user_id, created_at) VALUES (?1, 'browser', ?2, ?3)",
-                            params![device.to_string(), user, now],
-                        )?;
-                    }
-                    Some("browser") => {
-                        tx.execute("UPDATE devices SET user_id = ?1 WHERE id = ?2", params![user, device.to_string()])?;
-                    }
-                    Some(_) => return Ok(None),
-                }
-            }
-            tx.execute(
-                "INSERT INTO sessions (token_hash, user_id, device_id, created_at, last_seen, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                params![hash, user, device.map(|d| d.to_string()), now, expires_at],
-            )?;
-            tx.execute("DELETE FROM login_failures WHERE key = ?1", [format!("user:{user}")])?;
-            audit::append(&tx, now, &user, "login", &user, &format!("{{\"device\":{}}}", device.map(|d| format!("\"{d}\"")).unwrap_or("null".into())))?;
-            let principal = auth::load_principal(&tx, &user)?;
-            tx.commit()?;
-            Ok(principal)
-        })
+        .open_session(session, now)
         .await?
-        .ok_or(ApiError::BadRequest("that device id belongs to a kiosk or the server".into()))?;
+        .ok_or(ApiError::BadRequest(
+            "that device id belongs to a kiosk or the server".into(),
+        ))?;
     Ok(Json(LoginResponse {
         token,
         expires_at,
         idle_timeout_s: IDLE_TIMEOUT_MS / 1000,
         user: user_info(&principal, display_name).ok_or(ApiError::Unauthorized)?,
-        server_time: now,
+        server_time: now.0,
     }))
 }
 
@@ -199,20 +126,10 @@ pub async fn logout(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let now = state.now().0;
     let name = caller.audit_name();
     state
         .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute(
-                "DELETE FROM sessions WHERE token_hash = ?1",
-                [&caller.token_hash],
-            )?;
-            audit::append(&tx, now, &name, "logout", &name, "{}")?;
-            tx.commit()?;
-            Ok(())
-        })
+        .end_session(caller.token_hash, name, state.now())
         .await?;
     Ok(Json(serde_json::json!({ "ok": true })))
 }
@@ -222,17 +139,11 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Us
     let Principal::User { id, .. } = &caller.principal else {
         return Err(ApiError::Forbidden("kiosk"));
     };
-    let id = id.to_string();
-    let name: String = state
+    let name = state
         .store
-        .read(move |conn| {
-            Ok(
-                conn.query_row("SELECT display_name FROM users WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?,
-            )
-        })
-        .await?;
+        .display_name(id.clone())
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
     user_info(&caller.principal, name)
         .map(Json)
         .ok_or(ApiError::Unauthorized)

@@ -7,15 +7,13 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tousu_shared::{
-    access::{Principal, Visibility},
-    ids::CaseId,
+    access::{Principal, Visibility, visibility},
     validate::BlobHash,
 };
 
-use crate::{AppState, auth::Caller, error::ApiError, sync};
+use crate::{AppState, auth::Caller, error::ApiError};
 
 /// Largest attachment accepted (photos are downscaled in the browser before upload).
 pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
@@ -55,17 +53,9 @@ pub async fn upload(
         )));
     }
     let media_type = sniff(&data).ok_or(ApiError::UnsupportedMediaType)?;
-    let now = state.now().0;
-    let uploader = caller.audit_name();
     state
         .store
-        .with_conn(move |conn| {
-            conn.execute(
-                "INSERT INTO blobs (hash, media_type, size, data, uploader, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-                params![hash.as_str(), media_type, data.len() as i64, data.as_ref(), uploader, now],
-            )?;
-            Ok(())
-        })
+        .put_blob(hash, media_type, data.to_vec(), caller.audit_name(), state.now())
         .await?;
     Ok((
         StatusCode::OK,
@@ -83,38 +73,17 @@ pub async fn download(
     if matches!(caller.principal, Principal::Kiosk { .. }) {
         return Err(ApiError::Forbidden("a kiosk reads nothing"));
     }
-    let now = state.now();
+    let ctx = state
+        .store
+        .access_context(caller.principal.clone(), state.now())
+        .await?;
+    // Attachments follow the text's rules: only full visibility of a referring case shows
+    // them (a photo or signature can carry personal data that masking hides).
+    let principal = caller.principal;
     let found = state
         .store
-        .read(move |conn| {
-            let ctx = crate::archive::context(conn, &caller.principal, now)?;
-            let cases: Vec<String> = conn
-                .prepare_cached("SELECT case_id FROM blob_refs WHERE hash = ?1")?
-                .query_map([hash.as_str()], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            // Attachments follow the text's rules: only full visibility of a referring case
-            // shows them (a photo or signature can carry personal data that masking hides).
-            let mut allowed = false;
-            for id in cases {
-                let Ok(uuid) = id.parse() else { continue };
-                if let Some(view) = sync::case_view(conn, CaseId(uuid))?
-                    && tousu_shared::access::visibility(&caller.principal, &view, &ctx)
-                        == Visibility::Full
-                {
-                    allowed = true;
-                    break;
-                }
-            }
-            if !allowed {
-                return Ok(None);
-            }
-            Ok(conn
-                .query_row(
-                    "SELECT media_type, data FROM blobs WHERE hash = ?1",
-                    [hash.as_str()],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)),
-                )
-                .optional()?)
+        .blob(hash, move |view| {
+            visibility(&principal, view, &ctx) == Visibility::Full
         })
         .await?;
     let (media_type, data) = found.ok_or(ApiError::NotFound)?;

@@ -1,99 +1,43 @@
-//! Reference data: the category tree, departments, the working-day calendar and the SLA
-//! policy. Every signed-in device reads them (the app computes deadlines offline with the
-//! same data); admins edit them. Stored in `meta`; shipped defaults until edited.
+//! `/api/v1/reference` and its admin edits: the category tree, departments, the working-day
+//! calendar and the SLA policy. Every signed-in device reads them (the app computes
+//! deadlines offline with the same data); admins edit them.
 
 use axum::{Json, extract::State};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 use tousu_shared::{
-    access::{Principal, Role},
     api::Reference,
-    model::{Catalog, Category},
-    sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy, WorkCalendar},
+    model::Category,
+    sla::{SlaPolicy, WorkCalendar},
 };
 
 use crate::{
     AppState,
     auth::Caller,
     error::{ApiError, ApiJson},
-    store::{self, StoreError, audit},
+    routes::admin::Admin,
+    store::{
+        admin::AdminChange,
+        reference::{CALENDAR_KEY, CATEGORIES_KEY, SLA_KEY},
+    },
 };
-
-const CALENDAR_KEY: &str = "calendar";
-const SLA_KEY: &str = "sla_policy";
-/// Meta key of the admin-edited category tree.
-pub const CATEGORIES_KEY: &str = "categories";
-
-fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
-}
-
-fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
-}
-
-/// The category tree in force (edited, or the shipped default).
-pub fn categories(conn: &Connection) -> Result<Vec<Category>, StoreError> {
-    match meta(conn, CATEGORIES_KEY)? {
-        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string())),
-        None => Ok(Catalog::default_categories()),
-    }
-}
 
 /// `GET /api/v1/reference`.
 pub async fn get(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Reference>, ApiError> {
-    let reference = state
-        .store
-        .read(|conn| {
-            Ok(Reference {
-                catalog: store::load_catalog(conn)?,
-                calendar: meta(conn, CALENDAR_KEY)?
-                    .unwrap_or_else(|| CHINA_DEFAULT_CALENDAR.to_string()),
-                sla_policy: match meta(conn, SLA_KEY)? {
-                    Some(json) => serde_json::from_str(&json)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    None => SlaPolicy::default(),
-                },
-            })
-        })
-        .await?;
-    Ok(Json(reference))
-}
-
-fn require_admin(caller: &Caller) -> Result<String, ApiError> {
-    match &caller.principal {
-        Principal::User { id, roles, .. } if roles.contains(&Role::Admin) => Ok(id.to_string()),
-        _ => Err(ApiError::Forbidden("admins only")),
-    }
+    Ok(Json(state.store.reference().await?))
 }
 
 async fn save(
     state: &AppState,
-    admin: String,
+    admin: Admin,
     key: &'static str,
     value: String,
 ) -> Result<(), ApiError> {
-    let now = state.now().0;
-    state
-        .store
-        .with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            set_meta(&tx, key, &value)?;
-            audit::append(&tx, now, &admin, &format!("admin_{key}_saved"), key, "{}")?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
-    Ok(())
+    admin
+        .change(state, AdminChange::SaveReference { key, value })
+        .await
 }
 
 /// Body of a calendar edit.
@@ -111,7 +55,7 @@ pub async fn put_calendar(
     caller: Caller,
     ApiJson(body): ApiJson<CalendarText>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
+    let admin = Admin::authorize(&caller)?;
     let calendar =
         WorkCalendar::parse(&body.text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let warnings: Vec<String> = calendar
@@ -132,7 +76,7 @@ pub async fn put_sla(
     caller: Caller,
     ApiJson(policy): ApiJson<SlaPolicy>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
+    let admin = Admin::authorize(&caller)?;
     save(
         &state,
         admin,
@@ -150,7 +94,7 @@ pub async fn put_categories(
     caller: Caller,
     ApiJson(tree): ApiJson<Vec<Category>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = require_admin(&caller)?;
+    let admin = Admin::authorize(&caller)?;
     let mut seen = std::collections::BTreeSet::new();
     for c in &tree {
         if [&c.name_zh_cn, &c.name_zh_tw, &c.name_en]

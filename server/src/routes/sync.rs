@@ -14,7 +14,7 @@ use crate::{
     AppState,
     auth::Caller,
     error::{ApiError, ApiJson},
-    store::StoreError,
+    store::{StoreError, events::QuarantinedEvent},
     sync,
 };
 
@@ -46,16 +46,7 @@ pub async fn push(
             "sign in with a device_id to push".into(),
         ));
     }
-    let now = state.now();
-    // The access context and the catalog are read on the writer's connection, right before
-    // the batch is judged: one trip to the blocking pool instead of three.
-    let response = state
-        .store
-        .with_conn(move |conn| {
-            let ctx = crate::archive::context(conn, &caller.principal, now)?;
-            let catalog = crate::store::load_catalog(conn)?;
-            sync::push(conn, &caller, &req.events, &catalog, &ctx)
-        })
+    let response = sync::push(&state.store, &caller, req.events, state.now())
         .await
         .map_err(|e| match e {
             StoreError::NoDevice => ApiError::BadRequest("this device is not registered".into()),
@@ -91,39 +82,14 @@ pub async fn pull(
     if matches!(caller.principal, Principal::Kiosk { .. }) {
         return Err(ApiError::Forbidden("a kiosk reads nothing"));
     }
-    let now = state.now();
-    let limit = q.limit.unwrap_or(500);
-    let response = state
-        .store
-        .read(move |conn| {
-            let ctx = crate::archive::context(conn, &caller.principal, now)?;
-            sync::pull(
-                conn,
-                &caller,
-                q.cursor,
-                q.after,
-                limit,
-                q.views.unwrap_or(true),
-                &ctx,
-            )
-        })
-        .await?;
+    let request = sync::PullRequest {
+        cursor: q.cursor,
+        after: q.after,
+        limit: q.limit.unwrap_or(500),
+        with_views: q.views.unwrap_or(true),
+    };
+    let response = sync::pull(&state.store, caller.principal, request, state.now()).await?;
     Ok(Json(response))
-}
-
-/// One quarantined event.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct QuarantinedEvent {
-    /// Row id.
-    pub id: i64,
-    /// Who pushed it.
-    pub author: String,
-    /// Why (the `Quarantine` reason as JSON).
-    pub reason: serde_json::Value,
-    /// The event as pushed.
-    pub event: serde_json::Value,
-    /// When the server received it (ms).
-    pub received_at: i64,
 }
 
 /// `GET /api/v1/sync/quarantine`: the caller's quarantined events; supervisors see all.
@@ -132,27 +98,6 @@ pub async fn quarantined(
     caller: Caller,
 ) -> Result<Json<Vec<QuarantinedEvent>>, ApiError> {
     let all = matches!(&caller.principal, Principal::User { roles, .. } if roles.contains(&Role::Supervisor));
-    let author = caller.audit_name();
-    let rows = state
-        .store
-        .read(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, author, detail, event, received_at FROM quarantine
-                 WHERE ?1 OR author = ?2 ORDER BY id DESC LIMIT 500",
-            )?;
-            let rows = stmt
-                .query_map(rusqlite::params![all, author], |r| {
-                    Ok(QuarantinedEvent {
-                        id: r.get(0)?,
-                        author: r.get(1)?,
-                        reason: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                        event: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
-                        received_at: r.get(4)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
-        .await?;
+    let rows = state.store.quarantined(all, caller.audit_name()).await?;
     Ok(Json(rows))
 }

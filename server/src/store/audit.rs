@@ -1,9 +1,19 @@
 //! The audit trail: logins, permission denials, archive reads, exports (DESIGN §9). Rows are
 //! written in the same transaction as the change they record and chained by hash, so a
 //! changed or deleted row is found by `verify`.
+//!
+//! Denials are counted: the first `permission_denied` of an actor writes a chained row;
+//! further denials of the same actor within [`DENIAL_WINDOW_MS`] add to that row's count in
+//! `audit_denials` instead of writing rows, so nobody can flood the trail.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
+use tousu_shared::clock::Timestamp;
+
+use super::{Store, StoreError};
+
+/// Denials by one actor within this window are counted in one audit row.
+pub const DENIAL_WINDOW_MS: i64 = 60_000;
 
 /// The chain's starting value.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -41,25 +51,103 @@ pub fn append(
     action: &str,
     subject: &str,
     detail: &str,
-) -> rusqlite::Result<()> {
+) -> Result<(), StoreError> {
     let prev: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev_hash) = match prev {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
     };
     let hash = row_hash(&prev_hash, seq, at, actor, action, subject, detail);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, actor, action, subject, detail, prev_hash, hash],
-    )?;
+    )?
+    .execute(params![seq, at, actor, action, subject, detail, prev_hash, hash])?;
     Ok(())
+}
+
+/// Records a permission denial: a chained `permission_denied` row for the first denial of
+/// `actor` in a window, a count beside that row for the next ones.
+pub(super) fn deny(
+    conn: &Connection,
+    at: i64,
+    actor: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    let counted = conn
+        .prepare_cached(
+            "UPDATE audit_denials SET count = count + 1 WHERE actor = ?1 AND since > ?2",
+        )?
+        .execute(params![actor, at - DENIAL_WINDOW_MS])?;
+    if counted > 0 {
+        return Ok(());
+    }
+    append(conn, at, actor, "permission_denied", subject, detail)?;
+    conn.prepare_cached(
+        "INSERT INTO audit_denials (actor, audit_seq, since, count)
+         VALUES (?1, (SELECT MAX(seq) FROM audit), ?2, 1)
+         ON CONFLICT (actor) DO UPDATE SET audit_seq = excluded.audit_seq,
+           since = excluded.since, count = 1",
+    )?
+    .execute(params![actor, at])?;
+    Ok(())
+}
+
+/// One audit row to write on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Who (user id, `kiosk:…` or `system`).
+    pub actor: String,
+    /// What, e.g. `login_rate_limited` or `archive_read`.
+    pub action: &'static str,
+    /// What it concerns (a user, a case, a month).
+    pub subject: String,
+    /// More, as JSON.
+    pub detail: String,
+}
+
+impl Store {
+    /// Appends one audit row.
+    pub async fn audit(&self, entry: Entry, now: Timestamp) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            append(
+                conn,
+                now.0,
+                &entry.actor,
+                entry.action,
+                &entry.subject,
+                &entry.detail,
+            )
+        })
+        .await
+    }
+
+    /// Records a permission denial (counted per actor and minute, see [`DENIAL_WINDOW_MS`]).
+    pub async fn deny(
+        &self,
+        actor: String,
+        subject: String,
+        detail: String,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            deny(&tx, now.0, &actor, &subject, &detail)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Walks the audit trail's hash chain; the number of rows when intact.
+    pub async fn verify_audit(&self) -> Result<u64, StoreError> {
+        self.read(|conn| verify(conn).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .await
+    }
 }
 
 /// Where the chain breaks.
@@ -77,7 +165,7 @@ pub enum ChainError {
 }
 
 /// Walks the whole chain; returns the number of rows when intact.
-pub fn verify(conn: &Connection) -> Result<u64, ChainError> {
+fn verify(conn: &Connection) -> Result<u64, ChainError> {
     let sqlite = |e: rusqlite::Error| ChainError::Sqlite(e.to_string());
     let mut stmt = conn
         .prepare("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq")
@@ -114,9 +202,39 @@ mod tests {
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(crate::store::schema::MIGRATIONS[1])
-            .unwrap();
+        for sql in crate::store::schema::MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
         conn
+    }
+
+    fn denials(conn: &Connection) -> Vec<(i64, String, i64)> {
+        conn.prepare(
+            "SELECT a.seq, a.actor, d.count FROM audit a LEFT JOIN audit_denials d ON d.audit_seq = a.seq
+             WHERE a.action = 'permission_denied' ORDER BY a.seq",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?.unwrap_or(0))))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn repeated_denials_within_a_minute_are_counted_in_one_row() {
+        let conn = db();
+        for i in 0..50 {
+            deny(&conn, 1_000 + i * 100, "handler", "case-1", "{}").unwrap();
+        }
+        deny(&conn, 2_000, "clerk", "case-2", "{}").unwrap();
+        assert_eq!(
+            denials(&conn),
+            vec![(1, "handler".into(), 50), (2, "clerk".into(), 1)]
+        );
+        // A minute after the first, a new row.
+        deny(&conn, 1_000 + DENIAL_WINDOW_MS, "handler", "case-1", "{}").unwrap();
+        assert_eq!(denials(&conn).len(), 3);
+        assert_eq!(verify(&conn), Ok(3));
     }
 
     #[test]

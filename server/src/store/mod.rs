@@ -1,5 +1,17 @@
-//! The SQLite store: opening, pragmas, numbered migrations, one writer connection and a
-//! pool of readers (WAL lets them run beside the writer).
+//! The server's storage, the one room that holds SQL: opening, pragmas, numbered
+//! migrations, one writer connection and a pool of readers (WAL lets them run beside the
+//! writer), and the typed operations the rest of the server calls, grouped by what they
+//! keep. Nothing outside this module names `rusqlite`, holds a connection or a transaction;
+//! no operation's signature carries a SQLite type, so a second implementation (DESIGN §13,
+//! PostgreSQL) could offer the same operations.
+//!
+//! - [`events`]: the event store, case projections, numbering, quarantine, the pull reads;
+//! - [`accounts`]: users, roles, sessions, devices and kiosks, failed logins;
+//! - [`reference`]: departments, categories, calendar, SLA policy;
+//! - [`admin`]: the one "change, audit, commit" path of administrators' changes;
+//! - [`archive`]: archive runs, access requests and grants, destruction;
+//! - [`audit`]: the hash-chained audit trail and counted denials;
+//! - [`blobs`]: attachments and the cases referring to them.
 
 use std::{
     path::{Path, PathBuf},
@@ -8,7 +20,13 @@ use std::{
 
 use rusqlite::Connection;
 
+pub mod accounts;
+pub mod admin;
+pub mod archive;
 pub mod audit;
+pub mod blobs;
+pub mod events;
+pub mod reference;
 pub mod schema;
 
 use schema::MIGRATIONS;
@@ -32,8 +50,8 @@ pub enum StoreError {
     Open {
         /// Database path.
         path: PathBuf,
-        /// Underlying SQLite error.
-        source: rusqlite::Error,
+        /// Underlying database error.
+        source: BoxError,
     },
     /// The file was written by a newer Tousu; opening it could lose data.
     #[error(
@@ -50,13 +68,22 @@ pub enum StoreError {
     },
     /// A query failed.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(#[source] BoxError),
     /// Stored data no longer parses.
     #[error("corrupt data: {0}")]
     Corrupt(String),
     /// The session has no registered device, or the device was revoked.
     #[error("no registered device")]
     NoDevice,
+}
+
+/// The cause of a database failure, whichever database it came from.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(Box::new(e))
+    }
 }
 
 /// The server's SQLite database. Cheap to clone; one connection serialises writes, reads
@@ -77,9 +104,9 @@ impl Store {
                 source,
             })?;
         }
-        let open_err = |source| StoreError::Open {
+        let open_err = |source: rusqlite::Error| StoreError::Open {
             path: path.to_path_buf(),
-            source,
+            source: Box::new(source),
         };
         let mut conn = writer(path).map_err(open_err)?;
         migrate(&mut conn, path)?;
@@ -91,7 +118,7 @@ impl Store {
     }
 
     /// Runs `f` with a read connection on a blocking thread. Reads never wait for the writer.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
@@ -121,7 +148,7 @@ impl Store {
     }
 
     /// Runs `f` with the writer connection on a blocking thread, off the async runtime.
-    pub async fn with_conn<T, F>(&self, f: F) -> Result<T, StoreError>
+    async fn with_conn<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
@@ -141,6 +168,11 @@ impl Store {
     pub async fn schema_version(&self) -> Result<u32, StoreError> {
         self.with_conn(|conn| Ok(user_version(conn)?)).await
     }
+}
+
+/// A domain value as the JSON text the store keeps.
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain types serialize")
 }
 
 /// The one connection that writes.
@@ -182,9 +214,9 @@ fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let open_err = |source| StoreError::Open {
+    let open_err = |source: rusqlite::Error| StoreError::Open {
         path: path.to_path_buf(),
-        source,
+        source: Box::new(source),
     };
     let found = user_version(conn).map_err(open_err)?;
     if found > SCHEMA_VERSION {
@@ -204,24 +236,6 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         tracing::info!(version, "applied database migration");
     }
     Ok(())
-}
-
-/// The configured departments and category tree (the shipped default until an admin edits it).
-pub fn load_catalog(conn: &Connection) -> Result<tousu_shared::model::Catalog, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
-    let departments = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(|r| r.ok())
-        .filter_map(|(id, name)| {
-            tousu_shared::ids::DepartmentId::parse(&id)
-                .ok()
-                .map(|id| tousu_shared::model::Department { id, name })
-        })
-        .collect();
-    Ok(tousu_shared::model::Catalog {
-        categories: crate::routes::reference::categories(conn)?,
-        departments,
-    })
 }
 
 #[cfg(test)]

@@ -196,4 +196,13 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE events_v7 RENAME TO events;
     CREATE INDEX events_case ON events(case_id, seq);
     "#,
+    // 8: denials counted per actor and minute beside their one chained audit row.
+    r#"
+    CREATE TABLE audit_denials (
+        actor     TEXT PRIMARY KEY NOT NULL,
+        audit_seq INTEGER NOT NULL,
+        since     INTEGER NOT NULL,
+        count     INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];

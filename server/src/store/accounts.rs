@@ -1,0 +1,463 @@
+//! Accounts and who is calling: users and their roles, sessions (only token hashes are
+//! stored), browser devices and kiosks, failed logins (kept here so several server
+//! processes share the limits).
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use tousu_shared::{
+    access::{Principal, Role},
+    clock::Timestamp,
+    ids::{DepartmentId, DeviceId, UserId},
+};
+
+use super::{Store, StoreError, audit, json};
+
+/// A user as listed (no password hash, ever).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Department.
+    pub department: Option<String>,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+}
+
+/// A new account, its password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Account id.
+    pub id: UserId,
+    /// Display name.
+    pub display_name: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Department (handlers and managers).
+    pub department: Option<DepartmentId>,
+    /// argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A session to open at sign-in.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Who signed in.
+    pub user: UserId,
+    /// The browser install they signed in from, if it said.
+    pub device: Option<DeviceId>,
+    /// SHA-256 of the token handed out.
+    pub token_hash: Vec<u8>,
+    /// When the session ends whatever happens (ms).
+    pub expires_at: i64,
+}
+
+/// Who a token belongs to.
+#[derive(Debug, Clone)]
+pub struct TokenOwner {
+    /// The principal the policy judges.
+    pub principal: Principal,
+    /// The session's device (browser) or the kiosk itself.
+    pub device: Option<DeviceId>,
+    /// The session's idle timer is due a refresh.
+    pub refresh: bool,
+}
+
+/// Why a sign-in was refused, for the failure count and the audit row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// Wrong name or password: counted against the account and the client.
+    Failed,
+    /// Too many failures already: only audited.
+    RateLimited,
+}
+
+fn role_name(role: &Role) -> String {
+    json(role).trim_matches('"').to_string()
+}
+
+fn parse_role(name: &str) -> Option<Role> {
+    serde_json::from_value(serde_json::Value::String(name.into())).ok()
+}
+
+/// Loads a user's principal (roles and department); None when unknown or disabled.
+pub(super) fn load_principal(conn: &Connection, user: &str) -> Result<Option<Principal>, StoreError> {
+    let row: Option<(Option<String>, i64)> = conn
+        .prepare_cached("SELECT department, disabled FROM users WHERE id = ?1")?
+        .query_row([user], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((department, disabled)) = row else {
+        return Ok(None);
+    };
+    if disabled != 0 {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached("SELECT role FROM user_roles WHERE user_id = ?1")?;
+    let roles: Vec<Role> = stmt
+        .query_map([user], |r| r.get::<_, String>(0))?
+        .filter_map(|r| r.ok())
+        .filter_map(|r| parse_role(&r))
+        .collect();
+    let (Ok(id), department) = (
+        UserId::parse(user),
+        department.and_then(|d| DepartmentId::parse(&d).ok()),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Principal::user(id, &roles, department)))
+}
+
+/// Inserts an account and its roles (no audit row: the caller writes the one it needs).
+pub(super) fn insert_account(
+    conn: &Connection,
+    account: &NewAccount,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO users (id, display_name, password_hash, department, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            account.id.as_str(),
+            account.display_name,
+            account.password_hash,
+            account.department.as_ref().map(|d| d.as_str()),
+            now
+        ],
+    )?;
+    for role in &account.roles {
+        conn.execute(
+            "INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)",
+            params![account.id.as_str(), role_name(role)],
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn user_exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM users WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Disables an account and ends its sessions; false when there is no such account.
+pub(super) fn disable_user(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    let n = conn.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id])?;
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    Ok(n > 0)
+}
+
+pub(super) fn insert_kiosk(
+    conn: &Connection,
+    device: DeviceId,
+    name: &str,
+    token_hash: &[u8],
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO devices (id, kind, name, token_hash, created_at) VALUES (?1, 'kiosk', ?2, ?3, ?4)",
+        params![device.to_string(), name, token_hash, now],
+    )?;
+    Ok(())
+}
+
+/// Revokes a kiosk; false when there is no such kiosk.
+pub(super) fn revoke_kiosk(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE devices SET revoked = 1 WHERE id = ?1 AND kind = 'kiosk'",
+        [id],
+    )? > 0)
+}
+
+impl Store {
+    /// Whether the database has no users yet (a fresh install).
+    pub async fn has_no_users(&self) -> Result<bool, StoreError> {
+        self.read(|conn| {
+            let n: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?;
+            Ok(n == 0)
+        })
+        .await
+    }
+
+    /// Creates accounts made by the system (the first administrator, demo users), and
+    /// departments they belong to, in one transaction; each audited as `user_created`.
+    pub async fn create_accounts(
+        &self,
+        departments: Vec<(DepartmentId, String)>,
+        accounts: Vec<NewAccount>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            for (id, name) in &departments {
+                super::reference::save_department(&tx, id.as_str(), name)?;
+            }
+            for account in &accounts {
+                insert_account(&tx, account, now.0)?;
+                audit::append(&tx, now.0, "system", "user_created", account.id.as_str(), "{}")?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Registers a browser device for a user (demo data's devices); returns its id.
+    pub async fn register_browser(
+        &self,
+        user: UserId,
+        name: String,
+        now: Timestamp,
+    ) -> Result<DeviceId, StoreError> {
+        self.with_conn(move |conn| {
+            let device = DeviceId(uuid::Uuid::now_v7());
+            conn.execute(
+                "INSERT INTO devices (id, kind, user_id, name, created_at) VALUES (?1, 'browser', ?2, ?3, ?4)",
+                params![device.to_string(), user.as_str(), name, now.0],
+            )?;
+            Ok(device)
+        })
+        .await
+    }
+
+    /// Failed logins since `since` for an account and for a client address.
+    pub async fn login_failures(
+        &self,
+        user: String,
+        client: String,
+        since: i64,
+    ) -> Result<(i64, i64), StoreError> {
+        self.read(move |conn| {
+            let count = |key: String| -> Result<i64, StoreError> {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at > ?2",
+                    )?
+                    .query_row(params![key, since], |r| r.get(0))?)
+            };
+            Ok((count(format!("user:{user}"))?, count(format!("client:{client}"))?))
+        })
+        .await
+    }
+
+    /// Records a refused sign-in: counted (when it failed) and audited.
+    pub async fn login_refused(
+        &self,
+        user: String,
+        client: String,
+        why: LoginRefusal,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            let action = match why {
+                LoginRefusal::Failed => {
+                    for key in [format!("user:{user}"), format!("client:{client}")] {
+                        tx.execute(
+                            "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+                            params![key, now.0],
+                        )?;
+                    }
+                    "login_failed"
+                }
+                LoginRefusal::RateLimited => "login_rate_limited",
+            };
+            let detail = serde_json::json!({ "client": client }).to_string();
+            audit::append(&tx, now.0, &user, action, &user, &detail)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The password hash and display name of an enabled account.
+    pub async fn credentials(&self, user: UserId) -> Result<Option<(String, String)>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT password_hash, display_name FROM users WHERE id = ?1 AND disabled = 0",
+                    [user.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Opens a session after a successful sign-in (a browser device is registered on first
+    /// use; a shared tablet is one device for every user who signs in on it), clears the
+    /// account's failures, audits the login. None when the device id is a kiosk's or the
+    /// server's, or the account went away.
+    pub async fn open_session(
+        &self,
+        session: NewSession,
+        now: Timestamp,
+    ) -> Result<Option<Principal>, StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            let user = session.user.as_str();
+            if let Some(device) = session.device {
+                let kind: Option<String> = tx
+                    .query_row(
+                        "SELECT kind FROM devices WHERE id = ?1",
+                        [device.to_string()],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match kind.as_deref() {
+                    None => {
+                        tx.execute(
+                            "INSERT INTO devices (id, kind, user_id, created_at) VALUES (?1, 'browser', ?2, ?3)",
+                            params![device.to_string(), user, now.0],
+                        )?;
+                    }
+                    Some("browser") => {
+                        tx.execute(
+                            "UPDATE devices SET user_id = ?1 WHERE id = ?2",
+                            params![user, device.to_string()],
+                        )?;
+                    }
+                    Some(_) => return Ok(None),
+                }
+            }
+            tx.execute(
+                "INSERT INTO sessions (token_hash, user_id, device_id, created_at, last_seen, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                params![
+                    session.token_hash,
+                    user,
+                    session.device.map(|d| d.to_string()),
+                    now.0,
+                    session.expires_at
+                ],
+            )?;
+            tx.execute(
+                "DELETE FROM login_failures WHERE key = ?1",
+                [format!("user:{user}")],
+            )?;
+            let detail = serde_json::json!({ "device": session.device }).to_string();
+            audit::append(&tx, now.0, user, "login", user, &detail)?;
+            let principal = load_principal(&tx, user)?;
+            tx.commit()?;
+            Ok(principal)
+        })
+        .await
+    }
+
+    /// Ends a session at once (audited as `logout` by `actor`).
+    pub async fn end_session(
+        &self,
+        token_hash: Vec<u8>,
+        actor: String,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [&token_hash])?;
+            audit::append(&tx, now.0, &actor, "logout", &actor, "{}")?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Who holds the token with this hash at `now`: a live session (not idle longer than
+    /// `idle_ms`, not past its end) of an enabled account, or a kiosk not revoked.
+    pub async fn token_owner(
+        &self,
+        token_hash: Vec<u8>,
+        idle_ms: i64,
+        now: Timestamp,
+    ) -> Result<Option<TokenOwner>, StoreError> {
+        self.read(move |conn| {
+            let session: Option<(String, Option<String>, i64, i64)> = conn
+                .prepare_cached(
+                    "SELECT user_id, device_id, last_seen, expires_at FROM sessions WHERE token_hash = ?1",
+                )?
+                .query_row([&token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            if let Some((user, device, last_seen, expires_at)) = session {
+                if now.0 >= expires_at || now.0 - last_seen > idle_ms {
+                    return Ok(None);
+                }
+                let Some(principal) = load_principal(conn, &user)? else {
+                    return Ok(None);
+                };
+                return Ok(Some(TokenOwner {
+                    principal,
+                    device: device.and_then(|d| d.parse().ok().map(DeviceId)),
+                    refresh: now.0 - last_seen > 60_000,
+                }));
+            }
+            let kiosk: Option<String> = conn
+                .prepare_cached(
+                    "SELECT id FROM devices WHERE token_hash = ?1 AND kind = 'kiosk' AND revoked = 0",
+                )?
+                .query_row([&token_hash], |r| r.get(0))
+                .optional()?;
+            Ok(kiosk.and_then(|id| id.parse().ok()).map(|uuid| {
+                let device = DeviceId(uuid);
+                TokenOwner {
+                    principal: Principal::Kiosk { device },
+                    device: Some(device),
+                    refresh: false,
+                }
+            }))
+        })
+        .await
+    }
+
+    /// Moves a session's idle timer to `now`.
+    pub async fn touch_session(&self, token_hash: Vec<u8>, now: Timestamp) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            conn.execute(
+                "UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2",
+                params![now.0, token_hash],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A user's display name.
+    pub async fn display_name(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT display_name FROM users WHERE id = ?1",
+                    [user.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Every account, by id.
+    pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT u.id, u.display_name, u.department, u.disabled, COALESCE(group_concat(r.role), '')
+                 FROM users u LEFT JOIN user_roles r ON r.user_id = u.id GROUP BY u.id ORDER BY u.id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let roles: String = r.get(4)?;
+                Ok(UserRow {
+                    id: r.get(0)?,
+                    display_name: r.get(1)?,
+                    department: r.get(2)?,
+                    disabled: r.get::<_, i64>(3)? != 0,
+                    roles: roles
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .filter_map(parse_role)
+                        .collect(),
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+}

@@ -1,0 +1,135 @@
+//! Administrators' changes, one path for all: the change and its audit row in one
+//! transaction, committed together. Who may make them is the caller's check
+//! (`routes::admin::Admin` can only be had by an administrator).
+
+use tousu_shared::{clock::Timestamp, ids::DeviceId};
+
+use super::{Store, StoreError, accounts, audit, reference};
+
+/// A change an administrator makes.
+#[derive(Debug, Clone)]
+pub enum AdminChange {
+    /// A new account.
+    CreateUser(accounts::NewAccount),
+    /// An account stops at once (its sessions end).
+    DisableUser(String),
+    /// A department, new or renamed.
+    SaveDepartment {
+        /// Id.
+        id: String,
+        /// Name.
+        name: String,
+    },
+    /// A kiosk registered with the hash of its token.
+    RegisterKiosk {
+        /// Its device id.
+        device: DeviceId,
+        /// Where it stands.
+        name: String,
+        /// SHA-256 of its token.
+        token_hash: Vec<u8>,
+    },
+    /// A kiosk revoked.
+    RevokeKiosk(String),
+    /// A reference record replaced (`calendar`, `sla_policy`, `categories`).
+    SaveReference {
+        /// Which ([`reference::CALENDAR_KEY`] …).
+        key: &'static str,
+        /// Its new text.
+        value: String,
+    },
+}
+
+/// Why a change was not made (nothing written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AdminRefusal {
+    /// The id is in use.
+    #[error("that id is taken")]
+    Taken,
+    /// The department named does not exist.
+    #[error("unknown department")]
+    UnknownDepartment,
+    /// Nothing by that id.
+    #[error("not found")]
+    NotFound,
+}
+
+impl AdminChange {
+    /// The audit action and subject of this change.
+    fn audit(&self) -> (String, String) {
+        match self {
+            AdminChange::CreateUser(a) => ("admin_user_created".into(), a.id.to_string()),
+            AdminChange::DisableUser(id) => ("admin_user_disabled".into(), id.clone()),
+            AdminChange::SaveDepartment { id, .. } => ("admin_department_saved".into(), id.clone()),
+            AdminChange::RegisterKiosk { device, .. } => {
+                ("admin_kiosk_registered".into(), device.to_string())
+            }
+            AdminChange::RevokeKiosk(id) => ("admin_kiosk_revoked".into(), id.clone()),
+            AdminChange::SaveReference { key, .. } => (format!("admin_{key}_saved"), key.to_string()),
+        }
+    }
+}
+
+impl Store {
+    /// Makes `change` for `admin`: checks what only the store can (ids taken, departments
+    /// known, rows found), writes it and its audit row, commits. A refusal writes nothing.
+    pub async fn admin_change(
+        &self,
+        admin: String,
+        change: AdminChange,
+        now: Timestamp,
+    ) -> Result<Result<(), AdminRefusal>, StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            let outcome = match &change {
+                AdminChange::CreateUser(account) => {
+                    if accounts::user_exists(&tx, account.id.as_str())? {
+                        Err(AdminRefusal::Taken)
+                    } else if let Some(d) = &account.department
+                        && !reference::department_exists(&tx, d.as_str())?
+                    {
+                        Err(AdminRefusal::UnknownDepartment)
+                    } else {
+                        accounts::insert_account(&tx, account, now.0)?;
+                        audit::append(&tx, now.0, "system", "user_created", account.id.as_str(), "{}")?;
+                        Ok(())
+                    }
+                }
+                AdminChange::DisableUser(id) => {
+                    if accounts::disable_user(&tx, id)? {
+                        Ok(())
+                    } else {
+                        Err(AdminRefusal::NotFound)
+                    }
+                }
+                AdminChange::SaveDepartment { id, name } => {
+                    reference::save_department(&tx, id, name)
+                }
+                .map(Ok)?,
+                AdminChange::RegisterKiosk {
+                    device,
+                    name,
+                    token_hash,
+                } => accounts::insert_kiosk(&tx, *device, name, token_hash, now.0).map(Ok)?,
+                AdminChange::RevokeKiosk(id) => {
+                    if accounts::revoke_kiosk(&tx, id)? {
+                        Ok(())
+                    } else {
+                        Err(AdminRefusal::NotFound)
+                    }
+                }
+                AdminChange::SaveReference { key, value } => {
+                    reference::set_meta(&tx, key, value).map(Ok)?
+                }
+            };
+            if outcome.is_err() {
+                return Ok(outcome);
+            }
+            let (action, subject) = change.audit();
+            audit::append(&tx, now.0, &admin, &action, &subject, "{}")?;
+            tx.commit()?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+}

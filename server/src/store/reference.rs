@@ -1,0 +1,124 @@
+//! Reference data: departments, the category tree, the working-day calendar and the SLA
+//! policy. Every signed-in device reads them; admins edit them (through [`super::admin`]).
+//! Stored in `meta`; the shipped defaults until edited.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use tousu_shared::{
+    api::Reference,
+    ids::DepartmentId,
+    model::{Catalog, Category, Department},
+    sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy},
+};
+
+use super::{Store, StoreError};
+
+/// Meta key of the admin-edited calendar text.
+pub const CALENDAR_KEY: &str = "calendar";
+/// Meta key of the admin-edited SLA policy.
+pub const SLA_KEY: &str = "sla_policy";
+/// Meta key of the admin-edited category tree.
+pub const CATEGORIES_KEY: &str = "categories";
+
+/// A department as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+pub(super) fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(super) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// The category tree in force (edited, or the shipped default).
+fn categories(conn: &Connection) -> Result<Vec<Category>, StoreError> {
+    match meta(conn, CATEGORIES_KEY)? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string())),
+        None => Ok(Catalog::default_categories()),
+    }
+}
+
+/// The configured departments and category tree.
+pub(super) fn load_catalog(conn: &Connection) -> Result<Catalog, StoreError> {
+    let departments = department_rows(conn)?
+        .into_iter()
+        .filter_map(|d| {
+            DepartmentId::parse(&d.id)
+                .ok()
+                .map(|id| Department { id, name: d.name })
+        })
+        .collect();
+    Ok(Catalog {
+        categories: categories(conn)?,
+        departments,
+    })
+}
+
+fn department_rows(conn: &Connection) -> Result<Vec<DepartmentRow>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(DepartmentRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn department_exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM departments WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+pub(super) fn save_department(conn: &Connection, id: &str, name: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO departments (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        params![id, name],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Everything a device needs to work offline: catalog, calendar, SLA policy.
+    pub async fn reference(&self) -> Result<Reference, StoreError> {
+        self.read(|conn| {
+            Ok(Reference {
+                catalog: load_catalog(conn)?,
+                calendar: meta(conn, CALENDAR_KEY)?
+                    .unwrap_or_else(|| CHINA_DEFAULT_CALENDAR.to_string()),
+                sla_policy: match meta(conn, SLA_KEY)? {
+                    Some(json) => serde_json::from_str(&json)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    None => SlaPolicy::default(),
+                },
+            })
+        })
+        .await
+    }
+
+    /// The departments and category tree in force.
+    pub async fn catalog(&self) -> Result<Catalog, StoreError> {
+        self.read(load_catalog).await
+    }
+
+    /// The departments, by id.
+    pub async fn departments(&self) -> Result<Vec<DepartmentRow>, StoreError> {
+        self.read(department_rows).await
+    }
+}
