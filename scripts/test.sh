@@ -30,6 +30,14 @@ if [ -n "$forbidden" ]; then
 fi
 echo "ok: tousu-shared depends on none of tokio, rusqlite, web-sys, js-sys, leptos, axum, wasm-bindgen, getrandom"
 
+step "invariant: SQL lives in the server's store only"
+outside=$(grep -rlw 'rusqlite' server/src --include='*.rs' | grep -v '^server/src/store/' || true)
+if [ -n "$outside" ]; then
+  echo "rusqlite is named outside server/src/store/: $outside" >&2
+  exit 1
+fi
+echo "ok: rusqlite is named only under server/src/store/"
+
 step "release build of the app (trunk)"
 trunk build --release
 scripts/size-report.sh

@@ -6,13 +6,13 @@ use tousu_shared::{
     api::sync::Quarantine,
     clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp},
     event::CommandKind,
-    fold::NotApplied,
     model::{
         CaseKind, Channel, FeedbackChannel, NoteKind, PlanDecision, RevisitMethod, Satisfaction,
         Severity, Stage,
     },
     sla::SlaStage,
     validate::{Field, FieldError, Rule},
+    view::NotApplied,
     workflow::WorkflowError,
 };
 

@@ -6,9 +6,9 @@ use tousu_shared::{
     access::{GrantScope, Principal, Role, VisibleCase, authorize, visible_case},
     clock::{CHINA_OFFSET_MINUTES, DAY_MS, Timestamp},
     event::CommandKind,
-    fold::CaseView,
     ids::CaseId,
     model::Stage,
+    view::CaseView,
 };
 
 use crate::store::{

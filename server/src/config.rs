@@ -28,7 +28,18 @@ pub struct Config {
     #[arg(long, env = "TOUSU_DIST", default_value = "dist", global = true)]
     pub dist: PathBuf,
     /// Seed demo data into an empty database at start (users named after their roles).
-    #[arg(long, env = "TOUSU_DEMO", default_value_t = false, global = true)]
+    /// `--demo` alone means true; a value or `TOUSU_DEMO` may be `true`/`false`, `1`/`0`,
+    /// `yes`/`no`, `on`/`off`.
+    #[arg(
+        long,
+        env = "TOUSU_DEMO",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        default_value_t = false,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        global = true
+    )]
     pub demo: bool,
     /// Days an archived case is kept before an archivist may destroy it.
     #[arg(long, env = "TOUSU_RETENTION_DAYS", default_value_t = 3 * 365, global = true)]
@@ -82,4 +93,32 @@ pub enum Command {
         /// The account id, e.g. `admin`.
         username: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boolean_options_take_the_usual_spellings() {
+        let demo = |args: &[&str]| {
+            Config::try_parse_from(std::iter::once("tousu-server").chain(args.iter().copied()))
+                .map(|c| c.demo)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(demo(&[]), Ok(false));
+        assert_eq!(demo(&["--demo"]), Ok(true));
+        for (value, expected) in [
+            ("1", true),
+            ("0", false),
+            ("true", true),
+            ("false", false),
+            ("yes", true),
+            ("no", false),
+        ] {
+            assert_eq!(demo(&["--demo", value]), Ok(expected), "{value}");
+            assert_eq!(demo(&[&format!("--demo={value}")]), Ok(expected), "{value}");
+        }
+        assert!(demo(&["--demo=maybe"]).is_err());
+    }
 }

@@ -177,7 +177,12 @@ pub async fn seed(
 ) -> Result<SeedSummary, StoreError> {
     let departments = DEPARTMENTS
         .iter()
-        .map(|(id, name)| (DepartmentId::parse(id).expect("demo dept"), name.to_string()))
+        .map(|(id, name)| {
+            (
+                DepartmentId::parse(id).expect("demo dept"),
+                name.to_string(),
+            )
+        })
         .collect();
     let password = password.to_string();
     let accounts = tokio::task::spawn_blocking(move || {

@@ -16,10 +16,11 @@ use tousu_shared::{
     api::sync::{CaseGrant, PullResponse, PushResponse, Quarantine},
     clock::{MAX_CLOCK_DRIFT_MS, Timestamp},
     event::{Event, EventBody, SCHEMA_VERSION},
-    fold::{CaseView, NotApplied, fold, fold_after},
+    fold::{fold, fold_after},
     ids::{CaseId, DeviceId},
     model::Catalog,
     validate::{Field, FieldError, Rule},
+    view::{CaseView, NotApplied},
 };
 
 use crate::{
@@ -57,13 +58,7 @@ pub async fn push(
     };
     store
         .push(batch, now, move |batch, state| {
-            judge(
-                batch.device,
-                &batch.principal,
-                &batch.parsed,
-                state,
-                now,
-            )
+            judge(batch.device, &batch.principal, &batch.parsed, state, now)
         })
         .await
 }
@@ -76,7 +71,8 @@ fn field_rules(
     catalog: &Catalog,
     before: Option<&CaseView>,
 ) -> Result<(), Quarantine> {
-    let invalid = |message: String, fields: Vec<FieldError>| Quarantine::Invalid { message, fields };
+    let invalid =
+        |message: String, fields: Vec<FieldError>| Quarantine::Invalid { message, fields };
     match &event.body {
         EventBody::Registered(r) => r
             .check(catalog)

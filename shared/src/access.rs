@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::{
     clock::Timestamp,
     event::{Actor, CommandKind, Event, EventBody},
-    fold::{CaseView, FactValue},
     ids::{CaseId, DepartmentId, DeviceId, UserId},
     model::{Channel, Complainant, NoteKind, Stage},
     validate::{ShortText, mask_middle},
+    view::{CaseView, FactValue},
 };
 
 /// A staff role. One user may hold several.

@@ -430,7 +430,10 @@ impl RecordAmended {
     /// The rules an amendment keeps, against the record sheet it corrects (`before`): a
     /// named complainant keeps a way to be reached (the rule of the record sheet), an
     /// anonymous one gives no personal data. The form and the server's push both call it.
-    pub fn check(&self, before: Option<&Registration>) -> Result<(), Vec<crate::validate::FieldError>> {
+    pub fn check(
+        &self,
+        before: Option<&Registration>,
+    ) -> Result<(), Vec<crate::validate::FieldError>> {
         use crate::validate::{Field, FieldError, Rule};
         let anonymous = self
             .anonymous
@@ -449,18 +452,28 @@ impl RecordAmended {
         if anonymous && *complainant != empty {
             errors.push(FieldError::new(Field::ComplainantName, Rule::NotForKind));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
 impl Classified {
     /// A classification names a category of the catalog in force.
-    pub fn check(&self, catalog: &crate::model::Catalog) -> Result<(), Vec<crate::validate::FieldError>> {
+    pub fn check(
+        &self,
+        catalog: &crate::model::Catalog,
+    ) -> Result<(), Vec<crate::validate::FieldError>> {
         use crate::validate::{Field, FieldError, Rule};
         if catalog.has_category(&self.category) {
             Ok(())
         } else {
-            Err(vec![FieldError::new(Field::Category, Rule::UnknownCategory)])
+            Err(vec![FieldError::new(
+                Field::Category,
+                Rule::UnknownCategory,
+            )])
         }
     }
 }

@@ -9,7 +9,9 @@
 //! - [`model`]: the record sheet and what a case accumulates.
 //! - [`event`]: events and their versioned wire form.
 //! - [`author`]: writing a device's next event (sequence, clock, parents).
-//! - [`fold`]: events into a [`fold::CaseView`], with conflicts and the full timeline.
+//! - [`view`]: the folded state of a case ([`view::CaseView`]) and its parts.
+//! - [`fold`]: events into a [`view::CaseView`], with conflicts and the full timeline.
+//! - [`retention`]: erasure of a destroyed case's personal data and free text.
 //! - [`workflow`]: the lifecycle state machine.
 //! - [`access`]: the permission policy and masking.
 //! - [`sla`]: the working-day calendar and deadlines.
@@ -27,9 +29,11 @@ pub mod fold;
 pub mod ids;
 pub mod model;
 pub mod number;
+pub mod retention;
 pub mod sla;
 pub mod summary;
 pub mod validate;
+pub mod view;
 pub mod workflow;
 
 pub mod testing;

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     clock::{CHINA_OFFSET_MINUTES, DAY_MS, Date, HOUR_MS, MINUTE_MS, Timestamp, Weekday},
-    fold::CaseView,
     model::{CaseKind, Stage},
+    view::CaseView,
 };
 
 /// The official schedules shipped by default (2025 and 2026).

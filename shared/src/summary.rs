@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::{
     clock::Timestamp,
     event::Actor,
-    fold::CaseView,
     ids::{CaseId, CategoryId, DepartmentId},
     model::{CaseKind, Channel, Severity, Stage},
     number::{CaseNumber, provisional_label},
     sla::{self, SlaPolicy, SlaStage, WorkCalendar},
+    view::CaseView,
 };
 
 /// What a list row shows of a case, computed when its events change.

@@ -1,64 +1,14 @@
 //! The lifecycle of DESIGN §4 as an explicit state machine: which command is allowed in which
 //! stage, what it requires, and what it changes.
 
-use serde::{Deserialize, Serialize};
-
 use crate::{
     access::{self, Principal},
     event::{CommandKind, Event, EventBody, Fact},
-    fold::{CaseView, FactValue},
     model::{Outcome, PlanDecision, Satisfaction, Stage},
+    view::{CaseView, FactValue},
 };
 
-/// A workflow rule an event broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum WorkflowError {
-    /// Only registration can start a case.
-    #[error("the case is not registered")]
-    NotRegistered,
-    /// A case is registered once.
-    #[error("the case is already registered")]
-    AlreadyRegistered,
-    /// The command does not apply in this stage.
-    #[error("{command:?} is not allowed in stage {stage:?}")]
-    NotInStage {
-        /// The command.
-        command: CommandKind,
-        /// The stage the case was in.
-        stage: Stage,
-    },
-    /// A plan needs a responsible department.
-    #[error("a department is required")]
-    DepartmentRequired,
-    /// Returning a plan needs the reviewer's comment.
-    #[error("a comment is required")]
-    CommentRequired,
-    /// Closing early needs the answer given.
-    #[error("a summary is required")]
-    SummaryRequired,
-    /// Complaints close only after feedback and a revisit.
-    #[error("closing needs feedback and a revisit")]
-    FeedbackAndRevisitRequired,
-    /// No open conflict has that version.
-    #[error("no such conflict version")]
-    NoSuchConflict,
-    /// The appeal names no accountability record of this case.
-    #[error("no such accountability record")]
-    NoSuchAccountability,
-    /// That accountability record was already appealed.
-    #[error("already appealed")]
-    AlreadyAppealed,
-    /// The appeal period is over.
-    #[error("the appeal period is over")]
-    AppealTooLate,
-    /// The decision names no appeal of this case.
-    #[error("no such appeal")]
-    NoSuchAppeal,
-    /// The appeal was already decided.
-    #[error("the appeal is already decided")]
-    AppealAlreadyDecided,
-}
+pub use crate::view::WorkflowError;
 
 const OPEN: &[Stage] = &[
     Stage::Registered,
@@ -387,10 +337,7 @@ pub fn primary_command(stage: Stage) -> Option<CommandKind> {
 
 /// The commands `principal` may take on `view` now: allowed by the lifecycle and by the
 /// permission policy. A conflict's resolution comes first, then the stage's primary step.
-pub fn available_commands(
-    principal: &Principal,
-    view: &CaseView,
-) -> Vec<CommandKind> {
+pub fn available_commands(principal: &Principal, view: &CaseView) -> Vec<CommandKind> {
     let mut commands: Vec<CommandKind> = CommandKind::ALL
         .into_iter()
         .filter(|&c| allowed(view, c).is_ok())

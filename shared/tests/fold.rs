@@ -3,9 +3,10 @@
 use proptest::prelude::*;
 use tousu_shared::{
     event::{Actor, ConflictResolved, Event, EventBody, Fact},
-    fold::{CaseView, EntryStatus, NotApplied, fold, fold_next},
+    fold::{fold, fold_next},
     model::{CaseKind, Outcome, PlanDecision, Satisfaction, Severity, Stage},
     testing::{Writer, body, dept, full_lifecycle, registration, t0, user},
+    view::{CaseView, EntryStatus, NotApplied},
     workflow::WorkflowError,
 };
 
@@ -327,7 +328,7 @@ fn destruction_erases_personal_data_and_free_text_but_keeps_statistics() {
     assert_eq!(r.complainant, Default::default());
     assert_eq!(
         r.details.description.as_str(),
-        tousu_shared::fold::ERASED_TEXT
+        tousu_shared::retention::ERASED_TEXT
     );
     assert!(view.notes.is_empty());
     assert_eq!(view.revisits[0].value.satisfaction, Satisfaction::Satisfied);
@@ -475,7 +476,10 @@ proptest! {
 fn erased_events_fold_to_the_erased_view() {
     let events = destroyed_lifecycle(13, 2);
     let case = events[0].case_id;
-    let erased: Vec<Event> = events.iter().map(tousu_shared::fold::erase_event).collect();
+    let erased: Vec<Event> = events
+        .iter()
+        .map(tousu_shared::retention::erase_event)
+        .collect();
     let json = serde_json::to_string(&erased).unwrap();
     for secret in [
         "张三",

@@ -7,10 +7,11 @@ use tousu_shared::{
     },
     clock::Timestamp,
     event::{Actor, CommandKind, Event, EventBody, NumberAssigned},
-    fold::{CaseView, fold},
+    fold::fold,
     model::{CaseKind, Channel, Satisfaction, Stage},
     number::CaseNumber,
     testing::{Writer, body, dept, registration, t0, user},
+    view::CaseView,
     workflow::{WorkflowError, allowed, available_commands},
 };
 
@@ -171,7 +172,7 @@ fn every_role_times_every_command() {
         table.push_str(&format!(
             "{role:?}: {} | sees {:?}\n",
             names(ok),
-            visibility(&p, &view)
+            visibility(&p, &view, &ctx())
         ));
     }
     let kiosk = Principal::Kiosk {
@@ -184,7 +185,7 @@ fn every_role_times_every_command() {
                 .into_iter()
                 .filter(|&c| authorize(&kiosk, c, Some(&view)).is_ok())
         ),
-        visibility(&kiosk, &view)
+        visibility(&kiosk, &view, &ctx())
     ));
     let expected = "\
 Clerk: registered record_amended classified note_added attachment_added | sees Full
@@ -206,10 +207,10 @@ fn scope_limits_handlers_to_their_department_and_clerks_to_their_registrations()
         authorize(&other, CommandKind::AddNote, Some(&view)),
         Err(Denied::NotInScope)
     );
-    assert_eq!(visibility(&other, &view), Visibility::Hidden);
+    assert_eq!(visibility(&other, &view, &ctx()), Visibility::Hidden);
     let another_clerk = Principal::user(user("clerk2"), &[Role::Clerk], None);
     assert_eq!(
-        visibility(&another_clerk, &view),
+        visibility(&another_clerk, &view, &ctx()),
         Visibility::Hidden
     );
     // The screens list only what the lifecycle and the policy both allow, most likely first.
@@ -264,7 +265,7 @@ fn the_claimed_actor_must_be_the_authenticated_one() {
 fn personal_data_is_masked_for_roles_without_the_right() {
     let closed = case_in(Stage::Closed);
     let archivist = principal(Role::Archivist);
-    let shaped = visible_case(&archivist, &closed).expect("archivist sees closed cases");
+    let shaped = visible_case(&archivist, &closed, &ctx()).expect("archivist sees closed cases");
     assert_eq!(shaped.visibility, Visibility::Masked);
     let contact = shaped.masked_contact.unwrap();
     assert_eq!(contact.phone.as_deref(), Some("138****5678"));
@@ -277,7 +278,7 @@ fn personal_data_is_masked_for_roles_without_the_right() {
         Some("北京市朝阳区***")
     );
 
-    let full = visible_case(&principal(Role::Supervisor), &closed).unwrap();
+    let full = visible_case(&principal(Role::Supervisor), &closed, &ctx()).unwrap();
     assert_eq!(
         full.view
             .registration
@@ -295,7 +296,7 @@ fn archived_cases_need_an_active_grant() {
     let archived = case_in(Stage::Archived);
     let supervisor = principal(Role::Supervisor);
     assert_eq!(
-        visibility(&supervisor, &archived),
+        visibility(&supervisor, &archived, &ctx()),
         Visibility::Hidden
     );
     assert_eq!(

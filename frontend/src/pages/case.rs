@@ -8,7 +8,7 @@ use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use tousu_shared::{
     event::{CommandKind, ConflictResolved, EventBody},
-    fold::{CaseView, EntryStatus, FactValue, fold},
+    fold::fold,
     ids::{CaseId, EventId},
     model::{
         FeedbackChannel, Measure, NoteKind, PlanDecision, Responsibility, RevisitMethod,
@@ -17,6 +17,7 @@ use tousu_shared::{
     number::provisional_label,
     sla,
     validate::Field,
+    view::{CaseView, EntryStatus, FactValue},
     workflow::available_commands,
 };
 
@@ -187,7 +188,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: CommandDraft) -> imp
     let commands: Vec<CommandKind> = app
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.principal()))
-        .map(|p| available_commands(&p, &view_state, &app.access()))
+        .map(|p| available_commands(&p, &view_state))
         .unwrap_or_default()
         .into_iter()
         .filter(|c| forms::has_form(*c))

@@ -55,7 +55,13 @@ pub async fn upload(
     let media_type = sniff(&data).ok_or(ApiError::UnsupportedMediaType)?;
     state
         .store
-        .put_blob(hash, media_type, data.to_vec(), caller.audit_name(), state.now())
+        .put_blob(
+            hash,
+            media_type,
+            data.to_vec(),
+            caller.audit_name(),
+            state.now(),
+        )
         .await?;
     Ok((
         StatusCode::OK,

@@ -84,7 +84,10 @@ fn parse_role(name: &str) -> Option<Role> {
 }
 
 /// Loads a user's principal (roles and department); None when unknown or disabled.
-pub(super) fn load_principal(conn: &Connection, user: &str) -> Result<Option<Principal>, StoreError> {
+pub(super) fn load_principal(
+    conn: &Connection,
+    user: &str,
+) -> Result<Option<Principal>, StoreError> {
     let row: Option<(Option<String>, i64)> = conn
         .prepare_cached("SELECT department, disabled FROM users WHERE id = ?1")?
         .query_row([user], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -196,7 +199,14 @@ impl Store {
             }
             for account in &accounts {
                 insert_account(&tx, account, now.0)?;
-                audit::append(&tx, now.0, "system", "user_created", account.id.as_str(), "{}")?;
+                audit::append(
+                    &tx,
+                    now.0,
+                    "system",
+                    "user_created",
+                    account.id.as_str(),
+                    "{}",
+                )?;
             }
             tx.commit()?;
             Ok(())
@@ -237,7 +247,10 @@ impl Store {
                     )?
                     .query_row(params![key, since], |r| r.get(0))?)
             };
-            Ok((count(format!("user:{user}"))?, count(format!("client:{client}"))?))
+            Ok((
+                count(format!("user:{user}"))?,
+                count(format!("client:{client}"))?,
+            ))
         })
         .await
     }
@@ -410,7 +423,11 @@ impl Store {
     }
 
     /// Moves a session's idle timer to `now`.
-    pub async fn touch_session(&self, token_hash: Vec<u8>, now: Timestamp) -> Result<(), StoreError> {
+    pub async fn touch_session(
+        &self,
+        token_hash: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         self.with_conn(move |conn| {
             conn.execute(
                 "UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2",

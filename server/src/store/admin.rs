@@ -65,7 +65,9 @@ impl AdminChange {
                 ("admin_kiosk_registered".into(), device.to_string())
             }
             AdminChange::RevokeKiosk(id) => ("admin_kiosk_revoked".into(), id.clone()),
-            AdminChange::SaveReference { key, .. } => (format!("admin_{key}_saved"), key.to_string()),
+            AdminChange::SaveReference { key, .. } => {
+                (format!("admin_{key}_saved"), key.to_string())
+            }
         }
     }
 }
@@ -91,7 +93,14 @@ impl Store {
                         Err(AdminRefusal::UnknownDepartment)
                     } else {
                         accounts::insert_account(&tx, account, now.0)?;
-                        audit::append(&tx, now.0, "system", "user_created", account.id.as_str(), "{}")?;
+                        audit::append(
+                            &tx,
+                            now.0,
+                            "system",
+                            "user_created",
+                            account.id.as_str(),
+                            "{}",
+                        )?;
                         Ok(())
                     }
                 }
@@ -103,9 +112,8 @@ impl Store {
                     }
                 }
                 AdminChange::SaveDepartment { id, name } => {
-                    reference::save_department(&tx, id, name)
+                    { reference::save_department(&tx, id, name) }.map(Ok)?
                 }
-                .map(Ok)?,
                 AdminChange::RegisterKiosk {
                     device,
                     name,

@@ -1,17 +1,19 @@
 //! The archive's storage (DESIGN §9): archive runs and destruction as system events,
 //! access requests (查閱權限) and the grants they become.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use tousu_shared::{
-    access::{AccessContext, ArchiveGrant, GrantScope, Principal},
+    access::{AccessContext, GrantScope, Principal},
     clock::Timestamp,
     event::EventBody,
-    fold::{CaseView, erase_event, fold},
+    fold::fold,
     ids::CaseId,
+    retention::erase_event,
+    view::CaseView,
 };
 
-use super::{Store, StoreError, audit, events, json};
+use super::{Store, StoreError, audit, events, grants::context, json};
 
 /// An access request as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,45 +56,6 @@ pub struct Decided {
     pub status: &'static str,
     /// Valid until (approved), ms.
     pub until: Option<i64>,
-}
-
-/// The caller's active grants (approved and not expired).
-pub(super) fn grants(
-    conn: &Connection,
-    principal: &Principal,
-    now: Timestamp,
-) -> Result<Vec<ArchiveGrant>, StoreError> {
-    let Principal::User { id, .. } = principal else {
-        return Ok(Vec::new());
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT scope, until FROM archive_requests WHERE requester = ?1 AND status = 'approved' AND until > ?2",
-    )?;
-    let rows = stmt.query_map(params![id.to_string(), now.0], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (scope, until) = row?;
-        let scope = serde_json::from_str(&scope).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        out.push(ArchiveGrant {
-            scope,
-            until: Timestamp(until),
-        });
-    }
-    Ok(out)
-}
-
-/// The policy context of a principal at `now`, with their grants.
-pub(super) fn context(
-    conn: &Connection,
-    principal: &Principal,
-    now: Timestamp,
-) -> Result<AccessContext, StoreError> {
-    Ok(AccessContext {
-        now,
-        grants: grants(conn, principal, now)?,
-    })
 }
 
 impl Store {

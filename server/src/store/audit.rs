@@ -65,7 +65,9 @@ pub fn append(
         "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![seq, at, actor, action, subject, detail, prev_hash, hash])?;
+    .execute(params![
+        seq, at, actor, action, subject, detail, prev_hash, hash
+    ])?;
     Ok(())
 }
 
@@ -110,7 +112,54 @@ pub struct Entry {
     pub detail: String,
 }
 
+/// One audit row as listed, with the count of denials it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AuditRow {
+    /// Position in the chain.
+    pub seq: i64,
+    /// When (ms).
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// What it concerns.
+    pub subject: String,
+    /// More, as JSON.
+    pub detail: String,
+    /// For `permission_denied`: how many denials the row stands for (1 otherwise).
+    pub count: i64,
+}
+
 impl Store {
+    /// The newest audit rows (at most `limit`), optionally of one action, newest first.
+    pub async fn audit_trail(
+        &self,
+        action: Option<String>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.detail, COALESCE(d.count, 1)
+                 FROM audit a LEFT JOIN audit_denials d ON d.audit_seq = a.seq
+                 WHERE ?1 IS NULL OR a.action = ?1 ORDER BY a.seq DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![action, limit], |r| {
+                Ok(AuditRow {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                    detail: r.get(5)?,
+                    count: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
     /// Appends one audit row.
     pub async fn audit(&self, entry: Entry, now: Timestamp) -> Result<(), StoreError> {
         self.with_conn(move |conn| {

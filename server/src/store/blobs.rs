@@ -2,7 +2,7 @@
 //! events that name them, in [`super::events`]).
 
 use rusqlite::{OptionalExtension, params};
-use tousu_shared::{clock::Timestamp, fold::CaseView, validate::BlobHash};
+use tousu_shared::{clock::Timestamp, validate::BlobHash, view::CaseView};
 
 use super::{Store, StoreError, events};
 

@@ -15,13 +15,14 @@ use tousu_shared::{
     api::sync::{PushResponse, PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Hlc, Timestamp},
     event::{Actor, Event, EventBody, NumberAssigned, SCHEMA_VERSION},
-    fold::{CaseView, fold, fold_after},
+    fold::{fold, fold_after},
     ids::{CaseId, DeviceId, EventId},
     model::Catalog,
     number::CaseNumber,
+    view::CaseView,
 };
 
-use super::{Store, StoreError, archive, audit, json, reference};
+use super::{Store, StoreError, audit, grants, json, reference};
 
 /// Meta key of the server's own device id (it writes number and archive events).
 const SERVER_DEVICE_KEY: &str = "server_device_id";
@@ -241,13 +242,14 @@ impl EventReads<'_> {
         )?;
         let mut rows = stmt.query([&after])?;
         let mut current: Option<(String, Vec<Event>)> = None;
-        let finish = |current: Option<(String, Vec<Event>)>,
-                      f: &mut dyn FnMut(CaseId, Vec<Event>) -> ControlFlow<()>| {
-            match current {
-                Some((_, events)) if !events.is_empty() => f(events[0].case_id, events),
-                _ => ControlFlow::Continue(()),
-            }
-        };
+        let finish =
+            |current: Option<(String, Vec<Event>)>,
+             f: &mut dyn FnMut(CaseId, Vec<Event>) -> ControlFlow<()>| {
+                match current {
+                    Some((_, events)) if !events.is_empty() => f(events[0].case_id, events),
+                    _ => ControlFlow::Continue(()),
+                }
+            };
         while let Some(row) = rows.next()? {
             let case_id: String = row.get(0)?;
             if current.as_ref().is_some_and(|(id, _)| *id != case_id)
@@ -267,8 +269,12 @@ impl EventReads<'_> {
     }
 
     /// The principal's access context at `now` (their active archive grants).
-    pub fn context(&self, principal: &Principal, now: Timestamp) -> Result<AccessContext, StoreError> {
-        archive::context(self.conn, principal, now)
+    pub fn context(
+        &self,
+        principal: &Principal,
+        now: Timestamp,
+    ) -> Result<AccessContext, StoreError> {
+        grants::context(self.conn, principal, now)
     }
 }
 
@@ -314,7 +320,11 @@ pub(super) fn last_seq(conn: &Connection, case: CaseId) -> Result<i64, StoreErro
 }
 
 /// Writes a case's projection.
-pub(super) fn store_view(tx: &Connection, view: &CaseView, last_seq: i64) -> Result<(), StoreError> {
+pub(super) fn store_view(
+    tx: &Connection,
+    view: &CaseView,
+    last_seq: i64,
+) -> Result<(), StoreError> {
     let registered_by = match &view.registered_by {
         Some(Actor::User(u)) => Some(u.to_string()),
         _ => None,

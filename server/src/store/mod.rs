@@ -9,7 +9,7 @@
 //! - [`accounts`]: users, roles, sessions, devices and kiosks, failed logins;
 //! - [`reference`]: departments, categories, calendar, SLA policy;
 //! - [`admin`]: the one "change, audit, commit" path of administrators' changes;
-//! - [`archive`]: archive runs, access requests and grants, destruction;
+//! - [`archive`]: archive runs, access requests, destruction; `grants`: the active grants;
 //! - [`audit`]: the hash-chained audit trail and counted denials;
 //! - [`blobs`]: attachments and the cases referring to them.
 
@@ -26,6 +26,7 @@ pub mod archive;
 pub mod audit;
 pub mod blobs;
 pub mod events;
+mod grants;
 pub mod reference;
 pub mod schema;
 

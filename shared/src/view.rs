@@ -1,0 +1,380 @@
+//! The folded state of a case and its parts: what the fold produces and every screen, the
+//! server's projections, the policy, the deadlines and the statistics read. Data and its
+//! accessors only; how events become a view is [`crate::fold`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::{Hlc, Timestamp},
+    event::{
+        AccountabilityRecorded, Actor, AppealDecided, AppealFiled, AttachmentAdded, CommandKind,
+        ExecutionRecorded, Fact, FeedbackGiven, NoteAdded, PlanProposed, PlanReviewed,
+        ReportSubmitted, RevisitRecorded,
+    },
+    ids::{CaseId, CategoryId, DepartmentId, DeviceId, EventId},
+    model::{CaseDetails, Complainant, Outcome, PlanDecision, Registration, Severity, Stage},
+    number::{CaseNumber, provisional_label},
+    validate::{LongText, ShortText},
+};
+
+/// A workflow rule an event broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum WorkflowError {
+    /// Only registration can start a case.
+    #[error("the case is not registered")]
+    NotRegistered,
+    /// A case is registered once.
+    #[error("the case is already registered")]
+    AlreadyRegistered,
+    /// The command does not apply in this stage.
+    #[error("{command:?} is not allowed in stage {stage:?}")]
+    NotInStage {
+        /// The command.
+        command: CommandKind,
+        /// The stage the case was in.
+        stage: Stage,
+    },
+    /// A plan needs a responsible department.
+    #[error("a department is required")]
+    DepartmentRequired,
+    /// Returning a plan needs the reviewer's comment.
+    #[error("a comment is required")]
+    CommentRequired,
+    /// Closing early needs the answer given.
+    #[error("a summary is required")]
+    SummaryRequired,
+    /// Complaints close only after feedback and a revisit.
+    #[error("closing needs feedback and a revisit")]
+    FeedbackAndRevisitRequired,
+    /// No open conflict has that version.
+    #[error("no such conflict version")]
+    NoSuchConflict,
+    /// The appeal names no accountability record of this case.
+    #[error("no such accountability record")]
+    NoSuchAccountability,
+    /// That accountability record was already appealed.
+    #[error("already appealed")]
+    AlreadyAppealed,
+    /// The appeal period is over.
+    #[error("the appeal period is over")]
+    AppealTooLate,
+    /// The decision names no appeal of this case.
+    #[error("no such appeal")]
+    NoSuchAppeal,
+    /// The appeal was already decided.
+    #[error("the appeal is already decided")]
+    AppealAlreadyDecided,
+}
+
+/// The value one event gives a single-valued fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum FactValue {
+    Stage {
+        stage: Stage,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Outcome>,
+    },
+    Department {
+        department: DepartmentId,
+    },
+    Severity {
+        severity: Severity,
+    },
+    Category {
+        category: CategoryId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<ShortText>,
+    },
+    Deadline {
+        special: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<Timestamp>,
+    },
+    Plan {
+        plan: PlanProposed,
+    },
+    PlanDecision {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<PlanDecision>,
+    },
+    Complainant {
+        anonymous: bool,
+        complainant: Complainant,
+    },
+    Details {
+        details: CaseDetails,
+    },
+    Number {
+        number: CaseNumber,
+    },
+    DuplicateOf {
+        case: CaseId,
+    },
+}
+
+impl FactValue {
+    /// The fact this value belongs to.
+    pub fn fact(&self) -> Fact {
+        match self {
+            FactValue::Stage { .. } => Fact::Stage,
+            FactValue::Department { .. } => Fact::Department,
+            FactValue::Severity { .. } => Fact::Severity,
+            FactValue::Category { .. } => Fact::Category,
+            FactValue::Deadline { .. } => Fact::Deadline,
+            FactValue::Plan { .. } => Fact::Plan,
+            FactValue::PlanDecision { .. } => Fact::PlanDecision,
+            FactValue::Complainant { .. } => Fact::Complainant,
+            FactValue::Details { .. } => Fact::Details,
+            FactValue::Number { .. } => Fact::Number,
+            FactValue::DuplicateOf { .. } => Fact::DuplicateOf,
+        }
+    }
+}
+
+/// One version of a conflicting fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictVersion {
+    /// The event that set it.
+    pub event: EventId,
+    /// Its command (who may choose it is who may perform it).
+    pub command: CommandKind,
+    /// Who set it.
+    pub actor: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// The value.
+    pub value: FactValue,
+}
+
+/// A single-valued fact set concurrently to different values: both versions are kept and
+/// shown; a person resolves it with a later event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Which fact.
+    pub fact: Fact,
+    /// The competing versions, in causal-then-(hlc, device, id) order. The view shows the
+    /// last one meanwhile, marked as conflicting.
+    pub versions: Vec<ConflictVersion>,
+}
+
+/// Why an event is in the history but does not shape the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum NotApplied {
+    /// The workflow does not allow it in the state its author saw.
+    Workflow {
+        /// The rule.
+        error: WorkflowError,
+    },
+    /// Written by a newer app: kept, shown as "update the app".
+    UnknownKind {
+        /// Its kind tag.
+        kind: String,
+    },
+    /// Another event has the same id with different content; that one was kept.
+    DuplicateIdDifferentContent,
+    /// It names another case.
+    WrongCase,
+}
+
+/// Status of a timeline entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum EntryStatus {
+    /// It shaped the case.
+    Applied,
+    /// It did not, and why.
+    NotApplied {
+        /// Why.
+        why: NotApplied,
+    },
+}
+
+/// One line of the case's history (who, when, what, where).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// The event.
+    pub event: EventId,
+    /// Its kind tag (`registered`, `note_added`, … or an unknown kind).
+    pub kind: String,
+    /// Who.
+    pub actor: Actor,
+    /// On which device.
+    pub device: DeviceId,
+    /// Its place in that device's sequence.
+    pub dev_seq: u64,
+    /// When (HLC).
+    pub hlc: Hlc,
+    /// Whether it applied.
+    pub status: EntryStatus,
+}
+
+/// An additive record with who and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dated<T> {
+    /// The event that recorded it.
+    pub event: EventId,
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub value: T,
+}
+
+/// A stage the case entered, when, by which event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageChange {
+    /// The stage entered.
+    pub stage: Stage,
+    /// When.
+    pub at: Timestamp,
+    /// By which event.
+    pub event: EventId,
+}
+
+/// The folded state of one case: everything the screens, the server's projections, the
+/// deadlines and the statistics read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    /// The case.
+    pub id: CaseId,
+    /// Official number, once the server assigned it.
+    pub number: Option<CaseNumber>,
+    /// The record sheet with amendments applied; `None` until the registration is known
+    /// (a device may hold later events of a case whose registration it has not received).
+    pub registration: Option<Registration>,
+    /// Who registered it.
+    pub registered_by: Option<Actor>,
+    /// When it was registered (by the registering device's clock).
+    pub registered_at: Option<Timestamp>,
+    /// Current stage.
+    pub stage: Stage,
+    /// How it ended, once closed.
+    pub outcome: Option<Outcome>,
+    /// Category.
+    pub category: Option<CategoryId>,
+    /// Cause.
+    pub cause: Option<ShortText>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Responsible department.
+    pub department: Option<DepartmentId>,
+    /// Special case (longer whole-case deadline).
+    pub special: bool,
+    /// A due time set by a supervisor.
+    pub due_override: Option<Timestamp>,
+    /// Current handling plan.
+    pub plan: Option<PlanProposed>,
+    /// Decision on the current plan.
+    pub plan_decision: Option<PlanDecision>,
+    /// The original, if this case is a duplicate.
+    pub duplicate_of: Option<CaseId>,
+    /// Investigation record.
+    pub notes: Vec<Dated<NoteAdded>>,
+    /// Photos and documents.
+    pub attachments: Vec<Dated<AttachmentAdded>>,
+    /// Investigation reports.
+    pub reports: Vec<Dated<ReportSubmitted>>,
+    /// Every plan proposed.
+    pub plans: Vec<Dated<PlanProposed>>,
+    /// Every plan review.
+    pub reviews: Vec<Dated<PlanReviewed>>,
+    /// Execution records.
+    pub executions: Vec<Dated<ExecutionRecorded>>,
+    /// Feedback given.
+    pub feedback: Vec<Dated<FeedbackGiven>>,
+    /// Revisits.
+    pub revisits: Vec<Dated<RevisitRecorded>>,
+    /// Stated reasons of out-of-scope, reopen and close.
+    pub reasons: Vec<Dated<LongText>>,
+    /// Accountability decisions (confidential).
+    pub accountability: Vec<Dated<AccountabilityRecorded>>,
+    /// Appeals.
+    pub appeals: Vec<Dated<AppealFiled>>,
+    /// Appeal decisions.
+    pub appeal_decisions: Vec<Dated<AppealDecided>>,
+    /// Times the case went back to investigating after feedback (unsatisfied revisit or
+    /// reopen).
+    pub reopen_count: u32,
+    /// Stages entered, in order.
+    pub stage_history: Vec<StageChange>,
+    /// Open conflicts.
+    pub conflicts: Vec<Conflict>,
+    /// Events that did not apply, with why.
+    pub not_applied: Vec<(EventId, NotApplied)>,
+    /// The full history.
+    pub timeline: Vec<TimelineEntry>,
+    /// The latest events (no known child): the `parents` of the next event made here.
+    pub heads: Vec<EventId>,
+    /// Personal data and free text erased after retention.
+    pub erased: bool,
+}
+
+impl CaseView {
+    /// The state of a case before any event.
+    pub fn empty(id: CaseId) -> Self {
+        CaseView {
+            id,
+            number: None,
+            registration: None,
+            registered_by: None,
+            registered_at: None,
+            stage: Stage::Registered,
+            outcome: None,
+            category: None,
+            cause: None,
+            severity: None,
+            department: None,
+            special: false,
+            due_override: None,
+            plan: None,
+            plan_decision: None,
+            duplicate_of: None,
+            notes: Vec::new(),
+            attachments: Vec::new(),
+            reports: Vec::new(),
+            plans: Vec::new(),
+            reviews: Vec::new(),
+            executions: Vec::new(),
+            feedback: Vec::new(),
+            revisits: Vec::new(),
+            reasons: Vec::new(),
+            accountability: Vec::new(),
+            appeals: Vec::new(),
+            appeal_decisions: Vec::new(),
+            reopen_count: 0,
+            stage_history: Vec::new(),
+            conflicts: Vec::new(),
+            not_applied: Vec::new(),
+            timeline: Vec::new(),
+            heads: Vec::new(),
+            erased: false,
+        }
+    }
+
+    /// The number if assigned, else the provisional label.
+    pub fn label(&self) -> String {
+        match self.number {
+            Some(n) => n.to_string(),
+            None => provisional_label(self.id),
+        }
+    }
+
+    /// The conflict on `fact`, if any.
+    pub fn conflict(&self, fact: Fact) -> Option<&Conflict> {
+        self.conflicts.iter().find(|c| c.fact == fact)
+    }
+
+    /// When the case entered `stage` most recently.
+    pub fn entered(&self, stage: Stage) -> Option<Timestamp> {
+        self.stage_history
+            .iter()
+            .rev()
+            .find(|c| c.stage == stage)
+            .map(|c| c.at)
+    }
+}
