@@ -223,7 +223,7 @@ pub fn judge(
         applied.insert(event.id, event.clone());
         changed.insert(event.case_id);
         cases.insert(event.case_id, (events, Some(view)));
-        verdicts.push(Verdict::Apply(event.clone()));
+        verdicts.push(Verdict::Apply(Box::new(event.clone())));
     }
     let changed = changed
         .into_iter()

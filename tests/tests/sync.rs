@@ -600,3 +600,55 @@ async fn accountability_records_are_sent_only_to_supervisors_and_the_person_conc
     }
     Ok(())
 }
+
+/// The server checks what the forms check: an amendment may not leave a named complainant
+/// without a way to reach them, and a classification names a category of the catalog.
+#[tokio::test]
+async fn the_server_enforces_the_contact_rule_and_the_catalog() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let mut sup = Writer::user(8, 81, "supervisor");
+    let api = login_as(&server, "supervisor", &sup).await?;
+    let registered = register(&mut sup);
+    let answer = api.push(&[registered]).await?;
+    assert_eq!(status(&answer.results[0]), "applied");
+    let mut strip = serde_json::to_value(sup.write(body::note("x")))?;
+    // The same writer's next event, with its body replaced: the amendment keeps the name
+    // and drops the phone and the e-mail.
+    strip["body"] = serde_json::json!({
+        "kind": "record_amended",
+        "complainant": { "name": "张三" },
+        "anonymous": false,
+    });
+    let mut unknown = serde_json::to_value(sup.write(body::classify()))?;
+    unknown["body"]["category"] = serde_json::json!("made-up-category");
+    let answer = api.push_raw(vec![strip, unknown]).await?;
+    let reasons: Vec<serde_json::Value> = answer
+        .results
+        .iter()
+        .map(|r| serde_json::to_value(why(r).expect("quarantined")).unwrap())
+        .collect();
+    assert_eq!(reasons[0]["reason"], "invalid", "{reasons:?}");
+    assert_eq!(
+        reasons[0]["fields"][0]["rule"]["rule"], "contact_required",
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1]["reason"], "invalid", "{reasons:?}");
+    assert_eq!(
+        reasons[1]["fields"][0]["rule"]["rule"], "unknown_category",
+        "{reasons:?}"
+    );
+    // Both are listed with their reasons for their author.
+    let (code, listed) = api.get("/api/v1/sync/quarantine").await?;
+    assert_eq!(code, 200);
+    let listed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["reason"]["fields"][0]["rule"]["rule"].as_str())
+        .collect();
+    assert!(
+        listed.contains(&"contact_required") && listed.contains(&"unknown_category"),
+        "{listed:?}"
+    );
+    Ok(())
+}

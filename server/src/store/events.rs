@@ -59,7 +59,7 @@ pub struct PushState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Store it.
-    Apply(Event),
+    Apply(Box<Event>),
     /// The same event is stored already at `seq`.
     Duplicate {
         /// The event.
