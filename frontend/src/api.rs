@@ -1,6 +1,7 @@
 //! The HTTP client of the sync server (`/api/v1`). Architecture invariant: only this module
 //! and [`crate::sync`] touch the network.
 
+use crate::pull::{PullPage, PullPosition};
 use serde::{Serialize, de::DeserializeOwned};
 use tousu_shared::api::{
     API_PREFIX, ApiErrorBody, Reference,
@@ -108,45 +109,8 @@ pub async fn push(token: &str, events: &[Event]) -> Result<PushResponse, ApiErro
     post("/sync/push", Some(token), &Push { events }).await
 }
 
-/// One page of `GET /sync/pull` as the app reads it: the shared
-/// [`PullResponse`](tousu_shared::api::sync::PullResponse) without each grant's folded view,
-/// which the app recomputes from the grant's events with the same fold (reading it would pull
-/// every view type's deserializer into the wasm for nothing).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-pub struct PullPage {
-    /// Events after the cursor in the caller's scope, masked by the server.
-    pub events: Vec<tousu_shared::event::Event>,
-    /// Cases that entered the caller's scope, with all their events.
-    pub grants: Vec<GrantEvents>,
-    /// Cases to purge from this device.
-    pub revocations: Vec<tousu_shared::ids::CaseId>,
-    /// The next cursor.
-    pub cursor: i64,
-    /// More pages wait.
-    pub more: bool,
-    /// The server's clock.
-    pub server_time: i64,
-    /// Part of a first pull's snapshot (grants in ascending case id order).
-    #[serde(default)]
-    pub snapshot: bool,
-    /// The snapshot goes on after this case.
-    #[serde(default)]
-    pub after: Option<tousu_shared::ids::CaseId>,
-}
-
-/// The events of a granted case.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct GrantEvents {
-    /// All its events, masked for the caller.
-    pub events: Vec<tousu_shared::event::Event>,
-}
-
 /// `GET /sync/pull`.
-pub async fn pull(
-    token: &str,
-    from: crate::store::PullPosition,
-    limit: u32,
-) -> Result<PullPage, ApiError> {
+pub async fn pull(token: &str, from: PullPosition, limit: u32) -> Result<PullPage, ApiError> {
     let after = from
         .after
         .map(|a| format!("&after={a}"))

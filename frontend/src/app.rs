@@ -1,11 +1,10 @@
 //! The application frame: header, navigation, routes, status bar.
 
-use crate::store::CaseStore as _;
 use leptos::prelude::*;
 
 use crate::{
-    api,
     context::{self, use_app},
+    errors,
     i18n::{I18n, Locale, use_i18n},
     labels::{self, use_tr},
     pages::{
@@ -14,8 +13,7 @@ use crate::{
     },
     platform,
     router::{self, Router, Screen, use_router},
-    store::{self, DEVICE_DB},
-    sync,
+    session::{self, SignOut},
 };
 
 /// Root component: app state, i18n context, router and the shell.
@@ -32,36 +30,8 @@ pub fn App() -> impl IntoView {
     let app = context::App::new();
     provide_context(app);
     provide_context(Router::start());
-    leptos::task::spawn_local(boot(app));
+    leptos::task::spawn_local(session::boot(app));
     view! { <Shell/> }
-}
-
-/// Reads who is signed in on this device and opens their data; starts sync.
-async fn boot(app: context::App) {
-    let result = async {
-        let device = store::open(DEVICE_DB).await?;
-        store::device_id(&device).await?;
-        let current = store::meta_get(&device, store::CURRENT_USER_KEY).await?;
-        device.close();
-        // Signing out leaves an empty name: nobody is signed in.
-        if let Some(username) = current.filter(|u| !u.is_empty()) {
-            let user_store = store::UserStore::open(&username).await?;
-            let session: Result<Option<context::Session>, _> =
-                store::meta_get_json(user_store.db(), store::SESSION_KEY).await;
-            user_store.close();
-            if let Some(session) = session? {
-                app.enter(session).await?;
-            }
-        }
-        Ok::<(), store::StoreError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        app.storage_error.set(Some(e.to_string()));
-    }
-    app.ready.set(true);
-    app.refresh_counts().await;
-    sync::start(app);
 }
 
 /// The frame every screen lives in; the sign-in page until someone is signed in.
@@ -246,32 +216,10 @@ fn UserMenu() -> impl IntoView {
     let sign_out = move |force: bool| {
         set_busy.set(true);
         leptos::task::spawn_local(async move {
-            if !force {
-                let _ = sync::flush(app).await;
-                let left = match app.user_store() {
-                    Some(store) => store.outbox_len().await.unwrap_or(0),
-                    None => 0,
-                };
-                if left > 0 {
-                    set_warning.set(Some(left));
-                    set_busy.set(false);
-                    return;
-                }
+            match session::sign_out(app, force).await {
+                SignOut::Unsynced(left) => set_warning.set(Some(left)),
+                SignOut::Done => set_warning.set(None),
             }
-            if let Some(session) = app.session.get_untracked() {
-                let _ = api::logout(&session.token).await;
-                if let Some(store) = app.user_store() {
-                    app.store.set_value(None);
-                    let _ = store.wipe(&session.username).await;
-                }
-                if let Ok(device) = store::open(DEVICE_DB).await {
-                    let _ = store::meta_put(&device, store::CURRENT_USER_KEY, "").await;
-                    device.close();
-                }
-            }
-            app.author.set_value(None);
-            app.session.set(None);
-            set_warning.set(None);
             set_busy.set(false);
         });
     };
@@ -366,7 +314,7 @@ fn StatusBar() -> impl IntoView {
                 })
             }}
             {move || app.sync.with(|s| s.error.clone()).map(|e| view! {
-                <span class="muted sync-error" title=e>{move || tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
+                <span class="muted sync-error" title=move || errors::failure(tr, &e)>{move || tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
             })}
             <span class="muted storage" data-testid="storage-ready">
                 {move || storage.get().flatten().map(|(used, quota)| {
@@ -382,7 +330,7 @@ fn StatusBar() -> impl IntoView {
                 })}
             </span>
             {move || app.storage_error.get().map(|e| view! {
-                <span class="storage-error" title=e>"⚠ " {move || tr.t("本地存储不可用", "本地儲存不可用", "local storage unavailable")}</span>
+                <span class="storage-error" title=errors::store(tr, &e)>"⚠ " {move || tr.t("本地存储不可用", "本地儲存不可用", "local storage unavailable")}</span>
             })}
         </footer>
     }

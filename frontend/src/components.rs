@@ -339,7 +339,7 @@ pub fn PhotoPicker(
     id: &'static str,
 ) -> impl IntoView {
     let tr = use_tr();
-    let (error, set_error) = signal(None::<String>);
+    let (error, set_error) = signal(None::<crate::media::MediaError>);
     let on_files = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -371,7 +371,7 @@ pub fn PhotoPicker(
         <input id=id class="visually-hidden" type="file" accept="image/*" capture="environment" multiple
             data-testid="field-photos" on:change=on_files/>
         <Show when=move || error.get().is_some()>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="field-error" role="alert">{move || error.get().map(|e| crate::errors::media(tr, &e))}</p>
         </Show>
         <ul class="thumbs" data-testid="photo-list">
             {move || photos.get().into_iter().map(|p| {

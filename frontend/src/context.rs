@@ -4,12 +4,11 @@
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use tousu_shared::{
-    access::{AccessContext, Principal},
-    api::{Reference, sync::UserInfo},
+    access::AccessContext,
+    api::Reference,
     author::Author,
-    event::{Actor, Event, EventBody},
+    event::{Event, EventBody},
     ids::{CaseId, DeviceId, EventId},
     model::Catalog,
     sla::{SlaPolicy, WorkCalendar},
@@ -18,35 +17,8 @@ use tousu_shared::{
 
 use crate::{
     labels,
-    store::{self, AUTHOR_KEY, REFERENCE_KEY, Rules, SESSION_KEY, StoreError, UserStore},
+    store::{Rules, Session, StoreError, UserStore},
 };
-
-/// A signed-in session as this device keeps it (in the user's own database).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    /// Bearer token.
-    pub token: String,
-    /// Who.
-    pub user: UserInfo,
-    /// Account name used to sign in (names the local database).
-    pub username: String,
-    /// Absolute expiry (ms since the epoch).
-    pub expires_at: i64,
-    /// The server said the session ended (sign in again; local work is kept).
-    #[serde(default)]
-    pub ended: bool,
-}
-
-impl Session {
-    /// The permission principal the shared policy judges.
-    pub fn principal(&self) -> Principal {
-        Principal::user(
-            self.user.id.clone(),
-            &self.user.roles,
-            self.user.department.clone(),
-        )
-    }
-}
 
 /// What the status strip shows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -62,7 +34,7 @@ pub struct SyncStatus {
     /// Events the server refused, waiting for the user.
     pub quarantined: u32,
     /// The last attempt's failure, if it failed.
-    pub error: Option<String>,
+    pub error: Option<crate::errors::Failure>,
 }
 
 /// Reference data in the form the rules need.
@@ -129,7 +101,10 @@ pub struct App {
     /// Set once the device database has been read (signed in or not).
     pub ready: RwSignal<bool>,
     /// Why the local database could not be opened, if it could not.
-    pub storage_error: RwSignal<Option<String>>,
+    pub storage_error: RwSignal<Option<StoreError>>,
+    /// Called after every local write (the sync client sets it when it starts: it syncs
+    /// shortly after).
+    pub after_write: StoredValue<Option<fn(App)>>,
     /// The registration just written by the intake form, taken by the case screen it opens
     /// (a new case is its one event, so it is shown without reading it back).
     pub just_registered: StoredValue<Option<tousu_shared::event::Event>>,
@@ -152,6 +127,7 @@ impl App {
             sync: RwSignal::new(SyncStatus::default()),
             ready: RwSignal::new(false),
             storage_error: RwSignal::new(None),
+            after_write: StoredValue::new(None),
             just_registered: StoredValue::new(None),
         }
     }
@@ -165,6 +141,34 @@ impl App {
                 .iter()
                 .map(|c| (c.id.to_string(), category_label(c, locale)))
                 .collect()
+        })
+    }
+
+    /// A category's name in the current language (its id if the catalog does not know it).
+    pub fn category_name(
+        &self,
+        tr: crate::labels::Tr,
+        id: &tousu_shared::ids::CategoryId,
+    ) -> String {
+        self.reference.with_untracked(|r| {
+            r.catalog
+                .categories
+                .iter()
+                .find(|c| &c.id == id)
+                .map(|c| category_label(c, tr.locale()))
+                .unwrap_or_else(|| id.to_string())
+        })
+    }
+
+    /// A department's name (its id if the catalog does not know it).
+    pub fn department_name(&self, id: &tousu_shared::ids::DepartmentId) -> String {
+        self.reference.with_untracked(|r| {
+            r.catalog
+                .departments
+                .iter()
+                .find(|d| &d.id == id)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| id.to_string())
         })
     }
 
@@ -193,7 +197,7 @@ impl App {
         &self,
         photos: &[crate::media::Photo],
         signature: Option<&crate::media::Photo>,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let Some(store) = self.user_store() else {
             return Ok(());
         };
@@ -204,8 +208,7 @@ impl App {
         for (blob, media_type) in typed {
             store
                 .put_local_blob(&blob.hash, &blob.bytes, media_type)
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
         }
         Ok(())
     }
@@ -216,39 +219,6 @@ impl App {
             now: labels::now(),
             grants: Vec::new(),
         }
-    }
-
-    /// Opens `session`'s local database and makes it the current one: its writing state
-    /// (created with this user's own device id on first use) and cached reference data.
-    pub async fn enter(&self, session: Session) -> Result<(), StoreError> {
-        let store = UserStore::open(&session.username).await?;
-        let author = match store::meta_get_json::<Author>(store.db(), AUTHOR_KEY).await? {
-            Some(author) => author,
-            None => {
-                // One device id per user database: the server counts `dev_seq` per device,
-                // and two people sharing a tablet keep separate sequences.
-                let author = Author::new(
-                    DeviceId(uuid::Uuid::now_v7()),
-                    Actor::User(session.user.id.clone()),
-                );
-                store::meta_put_json(store.db(), AUTHOR_KEY, &author).await?;
-                author
-            }
-        };
-        if let Some(reference) =
-            store::meta_get_json::<Reference>(store.db(), REFERENCE_KEY).await?
-        {
-            self.reference.set(RefData::from_reference(&reference));
-        }
-        store::meta_put_json(store.db(), SESSION_KEY, &session).await?;
-        let device = store::open(store::DEVICE_DB).await?;
-        store::meta_put(&device, store::CURRENT_USER_KEY, &session.username).await?;
-        device.close();
-        self.store.set_value(Some(store));
-        self.author.set_value(Some(author));
-        self.session.set(Some(session));
-        self.revision.update(|r| *r += 1);
-        Ok(())
     }
 
     /// This device's id for the signed-in user.
@@ -283,7 +253,9 @@ impl App {
         // Only after the commit: a failed write leaves the sequence where it was.
         self.author.set_value(Some(author));
         self.revision.update(|r| *r += 1);
-        crate::sync::request_sync_after_write(*self);
+        if let Some(after_write) = self.after_write.get_value() {
+            after_write(*self);
+        }
         Ok((event, summary))
     }
 
@@ -303,11 +275,7 @@ impl App {
             None
         };
         let quarantined = store.quarantined().await.map(|q| q.len()).unwrap_or(0) as u32;
-        let last_sync = store::meta_get(store.db(), store::LAST_SYNC_KEY)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|s| s.parse().ok());
+        let last_sync = store.last_sync().await.ok().flatten();
         self.sync.update(|s| {
             s.unsynced = unsynced;
             s.oldest_unsynced = oldest;

@@ -2,15 +2,19 @@
 
 pub mod api;
 pub mod app;
+pub mod commands;
 pub mod components;
 pub mod context;
+pub mod errors;
 pub mod forms;
 pub mod i18n;
 pub mod labels;
 pub mod media;
 pub mod pages;
 pub mod platform;
+pub mod pull;
 pub mod router;
+pub mod session;
 pub mod store;
 pub mod sync;
 

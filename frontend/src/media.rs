@@ -15,6 +15,18 @@ pub const MAX_SIDE: u32 = 1600;
 /// JPEG quality of stored photos.
 const QUALITY: f64 = 0.82;
 
+/// Why a photo or a signature could not be prepared (the browser's detail is for the
+/// console; screens say which in the user's language).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MediaError {
+    /// A chosen photo could not be read, scaled or encoded.
+    #[error("photo: {0}")]
+    Photo(String),
+    /// The drawn signature could not be encoded.
+    #[error("signature: {0}")]
+    Signature(String),
+}
+
 /// A photo ready to attach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Photo {
@@ -40,7 +52,14 @@ impl Photo {
 
 /// Decodes `file`, scales it to at most [`MAX_SIDE`] on its longest side, re-encodes it as
 /// JPEG and hashes it.
-pub async fn prepare(file: web_sys::File) -> Result<Photo, String> {
+pub async fn prepare(file: web_sys::File) -> Result<Photo, MediaError> {
+    prepare_photo(file).await.map_err(|e| {
+        leptos::logging::warn!("{e}");
+        MediaError::Photo(e)
+    })
+}
+
+async fn prepare_photo(file: web_sys::File) -> Result<Photo, String> {
     let window = web_sys::window().ok_or("no window")?;
     let bitmap: web_sys::ImageBitmap = JsFuture::from(
         window
@@ -84,7 +103,14 @@ pub async fn prepare(file: web_sys::File) -> Result<Photo, String> {
 }
 
 /// A drawn signature: the canvas as PNG (sharp lines, small), hashed.
-pub async fn signature(canvas: &web_sys::HtmlCanvasElement) -> Result<Photo, String> {
+pub async fn signature(canvas: &web_sys::HtmlCanvasElement) -> Result<Photo, MediaError> {
+    signature_png(canvas).await.map_err(|e| {
+        leptos::logging::warn!("{e}");
+        MediaError::Signature(e)
+    })
+}
+
+async fn signature_png(canvas: &web_sys::HtmlCanvasElement) -> Result<Photo, String> {
     let bytes = encode(canvas, "image/png", None).await?;
     let hash = sha256_hex(&bytes).await?;
     Ok(Photo {

@@ -17,10 +17,9 @@ use tousu_shared::{
 use crate::{
     api::{self, ApiError},
     context::App,
+    errors::Failure,
     labels,
-    store::{
-        self, CaseStore, LAST_SYNC_KEY, PullPosition, QuarantinedEvent, REFERENCE_KEY, SESSION_KEY,
-    },
+    store::{self, CaseStore, PullPosition, QuarantinedEvent},
 };
 
 /// Events per push request.
@@ -62,8 +61,18 @@ pub enum SyncError {
     Store(#[from] store::StoreError),
 }
 
+impl From<SyncError> for Failure {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Api(e) => Failure::Api(e),
+            SyncError::Store(e) => Failure::Store(e),
+        }
+    }
+}
+
 /// Starts the triggers: timer, `online`, focus, and messages from other tabs.
 pub fn start(app: App) {
+    app.after_write.set_value(Some(request_sync_after_write));
     let _ = set_interval_with_handle(
         move || request_sync(app),
         std::time::Duration::from_millis(INTERVAL_MS as u64),
@@ -154,7 +163,7 @@ fn after(app: App, result: Result<bool, SyncError>) {
             let base = (1000.0 * 2f64.powi(failures.min(16) as i32)).min(MAX_BACKOFF_MS);
             let wait = base * (0.5 + js_sys::Math::random());
             ENGINE.with_borrow_mut(|e| e.not_before = js_sys::Date::now() + wait);
-            app.sync.update(|s| s.error = Some(err.to_string()));
+            app.sync.update(|s| s.error = Some(err.into()));
         }
     }
     app.sync.update(|s| s.syncing = false);
@@ -214,20 +223,17 @@ async fn sync_once(app: App) -> Result<(), SyncError> {
         // about to arrive (on a fresh device that is none).
         refresh_reference(app, &store, &token).await?;
         pull_all(app, &store, &token).await?;
-        store::meta_put(
-            store.db(),
-            LAST_SYNC_KEY,
-            &(js_sys::Date::now() as i64).to_string(),
-        )
-        .await?;
+        store.set_last_sync(js_sys::Date::now() as i64).await?;
         Ok::<(), SyncError>(())
     }
     .await;
     if let Err(SyncError::Api(ApiError::Unauthorized)) = &result {
         // The session is over: keep every local change, ask to sign in again.
-        let mut ended = session;
-        ended.ended = true;
-        let _ = store::meta_put_json(store.db(), SESSION_KEY, &ended).await;
+        let ended = store::Session {
+            ended: true,
+            ..session
+        };
+        let _ = store.put_session(&ended).await;
         app.session.set(Some(ended));
     }
     result
@@ -265,7 +271,8 @@ pub trait Transport {
     /// `POST /sync/push`.
     async fn push(&self, events: &[Event]) -> Result<PushResponse, ApiError>;
     /// `GET /sync/pull`.
-    async fn pull(&self, from: PullPosition, limit: u32) -> Result<api::PullPage, ApiError>;
+    async fn pull(&self, from: PullPosition, limit: u32)
+    -> Result<crate::pull::PullPage, ApiError>;
 }
 
 /// The sync server over HTTP, with the session's token.
@@ -279,7 +286,11 @@ impl Transport for Http<'_> {
         api::push(self.token, events).await
     }
 
-    async fn pull(&self, from: PullPosition, limit: u32) -> Result<api::PullPage, ApiError> {
+    async fn pull(
+        &self,
+        from: PullPosition,
+        limit: u32,
+    ) -> Result<crate::pull::PullPage, ApiError> {
         api::pull(self.token, from, limit).await
     }
 }
@@ -373,7 +384,7 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
         let page = transport.pull(from, PULL_PAGE).await;
         (page, js_sys::Date::now() - t0)
     };
-    let write = async |page: &api::PullPage| {
+    let write = async |page: &crate::pull::PullPage| {
         let t0 = js_sys::Date::now();
         let done = store.apply_pull(page, rules).await;
         (done, js_sys::Date::now() - t0)
@@ -447,12 +458,10 @@ async fn refresh_reference(
     token: &str,
 ) -> Result<(), SyncError> {
     let reference = api::reference(token).await?;
-    let known =
-        store::meta_get_json::<tousu_shared::api::Reference>(store.db(), REFERENCE_KEY).await?;
-    if known.as_ref() == Some(&reference) {
+    if store.reference().await?.as_ref() == Some(&reference) {
         return Ok(());
     }
-    store::meta_put_json(store.db(), REFERENCE_KEY, &reference).await?;
+    store.put_reference(&reference).await?;
     let data = crate::context::RefData::from_reference(&reference);
     let rules = data.rules.clone();
     app.reference.set(data);

@@ -11,15 +11,15 @@ use tousu_shared::{
 use crate::{
     components::{due_chip, severity_chip, stage_chip},
     context::use_app,
+    forms::enum_str,
     labels::{self, use_tr},
-    pages::intake::enum_str,
 };
 
 /// Rows rendered at first; more on request (the filter runs over all of them).
 const PAGE_ROWS: usize = 100;
 
 fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
-    crate::pages::intake::enum_parse(raw)
+    crate::forms::enum_parse(raw)
 }
 
 /// The list.
@@ -224,7 +224,7 @@ fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp)
                     <span class="chip chip-conflict">"! " {tr.t("有冲突", "有衝突", "conflict")}</span>
                 })}
                 <span class="case-excerpt">{c.complainant.clone().map(|n| format!("{n} · "))}{c.excerpt.clone()}</span>
-                <span class="case-dept">{c.department.as_ref().map(|d| crate::pages::case::department_name(&crate::context::use_app(), d))}</span>
+                <span class="case-dept">{c.department.as_ref().map(|d| crate::context::use_app().department_name(d))}</span>
             </a>
         </li>
     }

@@ -14,7 +14,7 @@ use crate::{
         CheckField, ErrorSummary, FormState, PhotoPicker, RadioGroup, SelectField, TextField,
     },
     context::use_app,
-    forms,
+    forms::{self, enum_str},
     labels::{self, use_tr},
     media,
 };
@@ -38,7 +38,7 @@ pub fn IntakePage() -> impl IntoView {
     let form = fresh_form();
     let (saving, set_saving) = signal(false);
     let photos = RwSignal::new(Vec::<media::Photo>::new());
-    let (failure, set_failure) = signal(None::<String>);
+    let (failure, set_failure) = signal(None::<crate::errors::Failure>);
     let router = crate::router::use_router();
 
     let categories = Signal::derive(move || app.category_options(tr));
@@ -86,7 +86,7 @@ pub fn IntakePage() -> impl IntoView {
                 leptos::task::spawn_local(async move {
                     // Photos first: the registration names them by hash.
                     if let Err(e) = app.keep_blobs(&taken, None).await {
-                        set_failure.set(Some(e));
+                        set_failure.set(Some(e.into()));
                         set_saving.set(false);
                         return;
                     }
@@ -102,7 +102,7 @@ pub fn IntakePage() -> impl IntoView {
                             router.navigate(&format!("/cases/{case}?new=1"));
                         }
                         // Nothing typed is lost: the form keeps its values.
-                        Err(e) => set_failure.set(Some(e.to_string())),
+                        Err(e) => set_failure.set(Some(e.into())),
                     }
                     set_saving.set(false);
                 });
@@ -143,7 +143,7 @@ pub fn IntakePage() -> impl IntoView {
             <form class="sheet" on:submit=submit novalidate data-testid="intake-form">
                 <ErrorSummary form=form fields=summary_fields/>
                 <Show when=move || failure.get().is_some()>
-                    <p class="error-summary" role="alert">{move || failure.get()}</p>
+                    <p class="error-summary" role="alert">{move || failure.get().map(|f| crate::errors::failure(tr, &f))}</p>
                 </Show>
                 <div class="sheet-section">
                     <h2>{move || tr.t("受理信息", "受理資訊", "Receipt")}</h2>
@@ -204,21 +204,6 @@ pub fn IntakePage() -> impl IntoView {
             </form>
         </section>
     }
-}
-
-/// The serde name of an enum value (its wire form, used as the option value). Through JSON
-/// text, not `serde_json::Value`: the text (de)serializers of these types are in the wasm
-/// anyway, for events.
-pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|s| s.strip_prefix('"')?.strip_suffix('"').map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// An enum value from its serde name ([`enum_str`]'s inverse).
-pub fn enum_parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
-    serde_json::from_str(&serde_json::to_string(raw).ok()?).ok()
 }
 
 fn focus_summary() {

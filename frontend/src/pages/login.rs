@@ -2,13 +2,12 @@
 //! ends. A session that ended keeps every unsynced change: signing in again resumes it.
 
 use leptos::prelude::*;
-use tousu_shared::api::sync::LoginRequest;
 
 use crate::{
-    api::{self, ApiError},
-    context::{Session, use_app},
-    labels::use_tr,
-    sync,
+    context::use_app,
+    errors,
+    labels::{Tr, use_tr},
+    session::{self, SignInError},
 };
 
 /// The sign-in form; `username` pre-filled when a session ended.
@@ -18,7 +17,7 @@ pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoV
     let tr = use_tr();
     let (user, set_user) = signal(username.clone().unwrap_or_default());
     let (password, set_password) = signal(String::new());
-    let (error, set_error) = signal(None::<String>);
+    let (error, set_error) = signal(None::<SignInError>);
     let (busy, set_busy) = signal(false);
     let resuming = username.is_some();
 
@@ -27,107 +26,13 @@ pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoV
         if busy.get_untracked() {
             return;
         }
-        let username = user.get_untracked().trim().to_string();
-        let pw = password.get_untracked();
-        if username.is_empty() || pw.is_empty() {
-            set_error.set(Some(
-                tr.t(
-                    "请输入用户名和密码",
-                    "請輸入使用者名稱和密碼",
-                    "Enter your user name and password",
-                )
-                .into(),
-            ));
-            return;
-        }
         set_busy.set(true);
         set_error.set(None);
+        let username = user.get_untracked();
+        let pw = password.get_untracked();
         leptos::task::spawn_local(async move {
-            // The device id is per user database: read it if this user has one here.
-            let device = match crate::store::UserStore::open(&username).await {
-                Ok(store) => {
-                    let author = crate::store::meta_get_json::<tousu_shared::author::Author>(
-                        store.db(),
-                        crate::store::AUTHOR_KEY,
-                    )
-                    .await;
-                    store.close();
-                    author.ok().flatten().map(|a| a.device)
-                }
-                Err(_) => None,
-            };
-            let device =
-                device.unwrap_or_else(|| tousu_shared::ids::DeviceId(uuid::Uuid::now_v7()));
-            let answer = api::login(&LoginRequest {
-                username: username.clone(),
-                password: pw,
-                device_id: Some(device),
-            })
-            .await;
-            match answer {
-                Ok(res) => {
-                    let session = Session {
-                        token: res.token,
-                        user: res.user,
-                        username: username.clone(),
-                        expires_at: res.expires_at,
-                        ended: false,
-                    };
-                    // A fresh database gets the device id registered just now.
-                    if let Ok(store) = crate::store::UserStore::open(&username).await {
-                        let known = crate::store::meta_get(store.db(), crate::store::AUTHOR_KEY)
-                            .await
-                            .ok()
-                            .flatten();
-                        if known.is_none() {
-                            let author = tousu_shared::author::Author::new(
-                                device,
-                                tousu_shared::event::Actor::User(session.user.id.clone()),
-                            );
-                            let _ = crate::store::meta_put_json(
-                                store.db(),
-                                crate::store::AUTHOR_KEY,
-                                &author,
-                            )
-                            .await;
-                        }
-                        store.close();
-                    }
-                    match app.enter(session).await {
-                        Ok(()) => {
-                            app.refresh_counts().await;
-                            sync::sync_now(app);
-                        }
-                        Err(e) => set_error.set(Some(e.to_string())),
-                    }
-                }
-                Err(ApiError::Refused { status: 401, .. }) | Err(ApiError::Unauthorized) => {
-                    set_error.set(Some(
-                        tr.t(
-                            "用户名或密码不正确",
-                            "使用者名稱或密碼不正確",
-                            "Wrong user name or password",
-                        )
-                        .into(),
-                    ))
-                }
-                Err(ApiError::TooMany) => set_error.set(Some(
-                    tr.t(
-                        "尝试次数过多，请15分钟后再试",
-                        "嘗試次數過多，請15分鐘後再試",
-                        "Too many attempts: try again in 15 minutes",
-                    )
-                    .into(),
-                )),
-                Err(ApiError::Unreachable(_)) => set_error.set(Some(
-                    tr.t(
-                        "无法连接服务器。首次登录需要网络。",
-                        "無法連線伺服器。首次登入需要網路。",
-                        "Cannot reach the server. The first sign-in needs a connection.",
-                    )
-                    .into(),
-                )),
-                Err(e) => set_error.set(Some(e.to_string())),
+            if let Err(e) = session::sign_in(app, &username, pw).await {
+                set_error.set(Some(e));
             }
             set_busy.set(false);
         });
@@ -149,7 +54,7 @@ pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoV
                 })}
                 <Show when=move || error.get().is_some()>
                     <p class="error-summary" role="alert" data-testid="login-error">
-                        {move || error.get()}
+                        {move || error.get().map(|e| sign_in_error(tr, &e))}
                     </p>
                 </Show>
                 <div class="field">
@@ -183,5 +88,41 @@ pub fn LoginPage(#[prop(optional, into)] username: Option<String>) -> impl IntoV
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Why signing in failed, in words.
+fn sign_in_error(tr: Tr, e: &SignInError) -> String {
+    match e {
+        SignInError::Missing => tr
+            .t(
+                "请输入用户名和密码",
+                "請輸入使用者名稱和密碼",
+                "Enter your user name and password",
+            )
+            .into(),
+        SignInError::WrongCredentials => tr
+            .t(
+                "用户名或密码不正确",
+                "使用者名稱或密碼不正確",
+                "Wrong user name or password",
+            )
+            .into(),
+        SignInError::TooMany => tr
+            .t(
+                "尝试次数过多，请15分钟后再试",
+                "嘗試次數過多，請15分鐘後再試",
+                "Too many attempts: try again in 15 minutes",
+            )
+            .into(),
+        SignInError::Unreachable => tr
+            .t(
+                "无法连接服务器。首次登录需要网络。",
+                "無法連線伺服器。首次登入需要網路。",
+                "Cannot reach the server. The first sign-in needs a connection.",
+            )
+            .into(),
+        SignInError::Server(e) => errors::api(tr, e),
+        SignInError::Storage(e) => errors::store(tr, e).into(),
     }
 }

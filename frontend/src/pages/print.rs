@@ -66,7 +66,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                                 <table class="print-table">
                                     {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
                                     {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
-                                    {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| crate::pages::case::department_name(&app, d)).unwrap_or_default())}
+                                    {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| app.department_name(d)).unwrap_or_default())}
                                     {cell(tr.t("日期", "日期", "Date"), r.as_ref().map(|r| labels::date(tr, r.received_at)).unwrap_or_default())}
                                     {cell(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()).unwrap_or_default())}
                                     {cell(tr.t("处理结果", "處理結果", "Result"), result)}

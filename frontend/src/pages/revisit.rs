@@ -11,11 +11,10 @@ use tousu_shared::{
 };
 
 use crate::{
-    components::{ErrorSummary, FormState, due_chip},
+    commands::{self, Ctx, Draft},
+    components::{ErrorSummary, due_chip},
     context::use_app,
-    forms,
     labels::{self, use_tr},
-    pages::case::CommandFields,
 };
 
 /// `/revisit`.
@@ -25,7 +24,17 @@ pub fn RevisitPage() -> impl IntoView {
     let tr = use_tr();
     let summaries = app.summaries_resource();
     let (open, set_open) = signal(None::<tousu_shared::ids::CaseId>);
-    let form = FormState::new(&[]);
+    // The revisit form is the case page's: the same unit, its own draft here.
+    let revisit = commands::form(CommandKind::RecordRevisit).expect("revisits have a form");
+    let draft = Draft::new();
+    let form = draft.form;
+    let ctx = move || Ctx {
+        view: None,
+        catalog: app.reference.with_untracked(|r| r.catalog.clone()),
+        offset: labels::local_offset(),
+        me: None,
+        link_target: None,
+    };
     view! {
         <section class="page" data-testid="page-revisit">
             <header class="page-head">
@@ -49,7 +58,7 @@ pub fn RevisitPage() -> impl IntoView {
                             let due = c.next_due.map(|(_, d)| d);
                             let submit = move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();
-                                match forms::command_body(CommandKind::RecordRevisit, &form.values.get_untracked(), labels::local_offset()) {
+                                match revisit.parse(&form.values.get_untracked(), &ctx()) {
                                     Err(errors) => form.errors.set(errors),
                                     Ok(body) => leptos::task::spawn_local(async move {
                                         let Some(store) = app.user_store() else { return };
@@ -67,15 +76,14 @@ pub fn RevisitPage() -> impl IntoView {
                                         <span class="case-excerpt">{excerpt}</span>
                                         {due_chip(tr, due, now)}
                                         <button class="btn btn-primary" data-testid="revisit-open" on:click=move |_| {
-                                            form.values.set([("method", "phone"), ("satisfaction", "satisfied")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
-                                            form.errors.set(Vec::new());
+                                            draft.open(CommandKind::RecordRevisit, &ctx());
                                             set_open.set(Some(id));
                                         }>{tr.t("记录回访", "記錄回訪", "Record revisit")}</button>
                                     </div>
                                     <Show when=move || open.get() == Some(id)>
                                         <form class="command-form" on:submit=submit novalidate>
                                             <ErrorSummary form=form fields=vec![]/>
-                                            <CommandFields command=CommandKind::RecordRevisit form=form/>
+                                            {revisit.fields(draft, &ctx())}
                                             <button type="submit" class="btn btn-primary btn-large" data-testid="revisit-submit">
                                                 {tr.t("保存回访", "儲存回訪", "Save revisit")}
                                             </button>

@@ -33,7 +33,7 @@ pub fn SyncPage() -> impl IntoView {
                     {move || tr.t("立即同步", "立即同步", "Sync now")}
                 </button>
             </header>
-            <p>{move || app.sync.with(|s| s.error.clone()).map(|e| view! { <span class="notice" role="alert">{e}</span> })}</p>
+            <p>{move || app.sync.with(|s| s.error.clone()).map(|e| view! { <span class="notice" role="alert">{crate::errors::failure(tr, &e)}</span> })}</p>
             <Transition fallback=|| ()>
                 {move || data.get().flatten().map(|(outbox, quarantined)| view! {
                     <section class="panel">

@@ -13,7 +13,7 @@ use tousu_shared::{
 use wasm_bindgen_test::*;
 
 use super::{CaseStore, MemoryStore, PullPosition, QuarantinedEvent, Rules, UserStore};
-use crate::api::{GrantEvents, PullPage};
+use crate::pull::{GrantEvents, PullPage};
 
 wasm_bindgen_test_configure!(run_in_browser);
 

@@ -15,7 +15,7 @@ use tousu_shared::{
 };
 
 use super::{CaseStore, PullPosition, QuarantinedEvent, Rules, StoreError, summarize};
-use crate::api::PullPage;
+use crate::pull::PullPage;
 
 #[derive(Default)]
 struct State {

@@ -8,6 +8,7 @@ pub mod bundles;
 #[cfg(all(test, target_arch = "wasm32"))]
 pub(crate) mod contract;
 pub mod memory;
+pub mod meta;
 
 use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub use memory::MemoryStore;
+pub use meta::{DeviceStore, Session};
 
-use crate::api::PullPage;
+pub use crate::pull::{PullPage, PullPosition};
 use tousu_shared::{
     api::sync::Quarantine,
     author::Author,
@@ -32,7 +34,7 @@ pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the device-wide database: device identity, chosen language, who is signed in.
 /// Shared by every user of a tablet; holds no case data.
-pub const DEVICE_DB: &str = "tousu-device";
+const DEVICE_DB: &str = "tousu-device";
 
 /// Prefix of each user's own database (`tousu-user-<username>`): their session, cases,
 /// outbox and sync state. Signing out deletes it, leaving other users' work alone.
@@ -56,26 +58,26 @@ pub const BLOBS: &str = "blobs";
 pub const BLOB_OUTBOX: &str = "blob_outbox";
 
 /// Meta key of this browser install's device id.
-pub const DEVICE_ID_KEY: &str = "device_id";
+const DEVICE_ID_KEY: &str = "device_id";
 /// Device meta key naming the user signed in on this tablet.
-pub const CURRENT_USER_KEY: &str = "current_user";
+const CURRENT_USER_KEY: &str = "current_user";
 /// User meta key of the session (token, user, expiry).
-pub const SESSION_KEY: &str = "session";
+const SESSION_KEY: &str = "session";
 /// User meta key of the [`Author`] state.
-pub const AUTHOR_KEY: &str = "author";
+const AUTHOR_KEY: &str = "author";
 /// User meta key of the pull cursor.
-pub const CURSOR_KEY: &str = "cursor";
+const CURSOR_KEY: &str = "cursor";
 /// User meta key of the reference data (catalog, calendar, SLA policy).
-pub const REFERENCE_KEY: &str = "reference";
+const REFERENCE_KEY: &str = "reference";
 /// User meta key of the last successful sync (ms since the epoch).
-pub const LAST_SYNC_KEY: &str = "last_sync";
+const LAST_SYNC_KEY: &str = "last_sync";
 /// Meta key: while a first pull's snapshot is being read, the case it continues after.
-pub const SNAPSHOT_AFTER_KEY: &str = "snapshot_after";
+const SNAPSHOT_AFTER_KEY: &str = "snapshot_after";
 
 pub use bundles::{EVENT_BUNDLES, SUMMARY_BUNDLES};
 
 /// Why a local database operation failed.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
     /// Opening or upgrading the database failed (blocked, quota, private mode…).
     #[error("cannot open local database: {0}")]
@@ -107,7 +109,7 @@ impl From<serde_json::Error> for StoreError {
 }
 
 /// Opens `name` at the current schema version, upgrading it if it is older.
-pub async fn open(name: &str) -> Result<Database, StoreError> {
+async fn open(name: &str) -> Result<Database, StoreError> {
     open_at_version(name, SCHEMA_VERSION).await
 }
 
@@ -169,7 +171,7 @@ fn upgrade_to(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
 }
 
 /// Reads a string from the meta store.
-pub async fn meta_get(db: &Database, key: &str) -> Result<Option<String>, StoreError> {
+async fn meta_get(db: &Database, key: &str) -> Result<Option<String>, StoreError> {
     let tx = db.transaction(META).build()?;
     let store = tx.object_store(META)?;
     let value: Option<String> = store.get(key).primitive()?.await?;
@@ -177,7 +179,7 @@ pub async fn meta_get(db: &Database, key: &str) -> Result<Option<String>, StoreE
 }
 
 /// Writes a string to the meta store and commits.
-pub async fn meta_put(db: &Database, key: &str, value: &str) -> Result<(), StoreError> {
+async fn meta_put(db: &Database, key: &str, value: &str) -> Result<(), StoreError> {
     let tx = db
         .transaction(META)
         .with_mode(TransactionMode::Readwrite)
@@ -189,7 +191,7 @@ pub async fn meta_put(db: &Database, key: &str, value: &str) -> Result<(), Store
 }
 
 /// Reads a JSON value from the meta store.
-pub async fn meta_get_json<T: DeserializeOwned>(
+async fn meta_get_json<T: DeserializeOwned>(
     db: &Database,
     key: &str,
 ) -> Result<Option<T>, StoreError> {
@@ -200,7 +202,7 @@ pub async fn meta_get_json<T: DeserializeOwned>(
 }
 
 /// Writes a JSON value to the meta store.
-pub async fn meta_put_json<T: Serialize>(
+async fn meta_put_json<T: Serialize>(
     db: &Database,
     key: &str,
     value: &T,
@@ -209,7 +211,7 @@ pub async fn meta_put_json<T: Serialize>(
 }
 
 /// Returns this install's device id, creating and storing one (UUIDv7) on first use.
-pub async fn device_id(db: &Database) -> Result<String, StoreError> {
+async fn device_id(db: &Database) -> Result<String, StoreError> {
     if let Some(id) = meta_get(db, DEVICE_ID_KEY).await? {
         return Ok(id);
     }
@@ -283,26 +285,6 @@ pub trait CaseStore {
     async fn position(&self) -> Result<PullPosition, StoreError>;
 }
 
-/// Where the next pull starts: after `cursor`, or, while a first pull's snapshot is being
-/// read, after case `after` of the snapshot taken at `cursor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PullPosition {
-    /// The server sequence already covered (0 before the first pull).
-    pub cursor: i64,
-    /// The last snapshot case received, while the snapshot is incomplete.
-    pub after: Option<CaseId>,
-}
-
-impl PullPosition {
-    /// Where the pull goes on after `page`.
-    pub fn after_page(page: &PullPage) -> Self {
-        PullPosition {
-            cursor: page.cursor,
-            after: page.after,
-        }
-    }
-}
-
 /// Folds `events` of `case` into its list summary; `None` when there are none.
 pub fn summarize(case: CaseId, events: &[Event], rules: &Rules) -> Option<CaseSummary> {
     (!events.is_empty())
@@ -324,7 +306,7 @@ impl UserStore {
     }
 
     /// The underlying database, for meta reads and writes.
-    pub fn db(&self) -> &Database {
+    fn db(&self) -> &Database {
         &self.db
     }
 

@@ -12,7 +12,8 @@ use wasm_bindgen_test::*;
 
 use super::{Transport, pull_pages, push_outbox};
 use crate::{
-    api::{ApiError, GrantEvents, PullPage},
+    api::ApiError,
+    pull::{GrantEvents, PullPage},
     store::{
         CaseStore, MemoryStore, PullPosition, UserStore,
         contract::{Tablet, registered, rules},

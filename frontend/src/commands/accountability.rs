@@ -1,0 +1,191 @@
+//! Forms of accountability (責任追究) and appeals (申訴): the decision, the appeal of the
+//! person concerned, the decision on it.
+
+use leptos::prelude::*;
+use tousu_shared::{
+    clock::{Date, Timestamp},
+    event::{AccountabilityRecorded, Actor, AppealDecided, AppealFiled, EventBody},
+    ids::{EventId, UserId},
+    model::{Measure, Responsibility},
+    validate::{Field, FieldError, LongText, Rule},
+};
+
+use super::{Ctx, Draft, Form, options, text};
+use crate::{
+    components::{CheckField, SelectField, TextField},
+    forms::{Check, Values, enum_value, get},
+    labels::{self, use_tr},
+};
+
+const REASON: &str = "reason";
+
+fn event_id(field: Field, raw: &str) -> Result<EventId, FieldError> {
+    raw.parse::<uuid::Uuid>()
+        .map(EventId)
+        .map_err(|_| FieldError::new(field, Rule::Required))
+}
+
+/// Who an event's author is, as a line of a choice.
+fn actor(a: &Actor) -> String {
+    match a {
+        Actor::User(u) => u.to_string(),
+        Actor::Kiosk(d) => format!("kiosk {}", &d.to_string()[..8]),
+        Actor::System => "Tousu".into(),
+    }
+}
+
+/// The decision: who, what responsibility, which measure, why, and until when it may be
+/// appealed (the end of the chosen day).
+pub struct RecordAccountability;
+
+const PERSON: &str = "person";
+const RESPONSIBILITY: &str = "responsibility";
+const MEASURE: &str = "measure";
+const APPEAL_UNTIL: &str = "appeal_until";
+
+impl Form for RecordAccountability {
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        view! {
+            <TextField form=form name=PERSON field=Field::Person required=true label=text(tr, "责任人（账号）", "責任人（帳號）", "Person held responsible (account)")/>
+            <div class="grid-2">
+                <SelectField form=form name=RESPONSIBILITY label=text(tr, "责任类型", "責任類型", "Responsibility")
+                    options=options(tr, &[Responsibility::Direct, Responsibility::Indirect, Responsibility::Primary, Responsibility::Secondary, Responsibility::Leadership], labels::responsibility)/>
+                <SelectField form=form name=MEASURE label=text(tr, "处理措施", "處理措施", "Measure")
+                    options=options(tr, &[Measure::CriticismEducation, Measure::WrittenSelfReview, Measure::Fine, Measure::Reassignment, Measure::Dismissal], labels::measure)/>
+            </div>
+            <TextField form=form name=REASON field=Field::Reason multiline=true required=true label=text(tr, "事实与理由", "事實與理由", "Facts and reasons")/>
+            <TextField form=form name=APPEAL_UNTIL field=Field::Deadline input_type="date" required=true label=text(tr, "申诉截止日期", "申訴截止日期", "Appeals accepted until")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let person = c.take(UserId::parse(get(v, PERSON)).map_err(|mut e| {
+            e.field = Field::Person;
+            e
+        }));
+        let responsibility: Option<Responsibility> =
+            c.take(enum_value(Field::Text, get(v, RESPONSIBILITY)));
+        let measure: Option<Measure> = c.take(enum_value(Field::Text, get(v, MEASURE)));
+        let reason = c.take(LongText::parse(Field::Reason, get(v, REASON)));
+        let until = c.take(
+            Date::parse(get(v, APPEAL_UNTIL))
+                .map(|d| Timestamp::from_local(d.succ(), 0, 0, ctx.offset))
+                .map_err(|_| FieldError::new(Field::Deadline, Rule::BadFormat)),
+        );
+        let body = match (person, responsibility, measure, reason, until) {
+            (Some(person), Some(responsibility), Some(measure), Some(reason), Some(until)) => {
+                Some(EventBody::AccountabilityRecorded(AccountabilityRecorded {
+                    person,
+                    responsibility,
+                    measure,
+                    reason,
+                    appeal_until: until,
+                }))
+            }
+            _ => None,
+        };
+        c.finish(body)
+    }
+}
+
+/// The person concerned appeals one of the decisions about them.
+pub struct FileAppeal;
+
+const ACCOUNTABILITY: &str = "accountability";
+
+impl Form for FileAppeal {
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        let choices: Vec<(String, String)> = ctx
+            .view
+            .as_ref()
+            .map(|v| {
+                v.accountability
+                    .iter()
+                    .filter(|a| Some(&a.value.person) == ctx.me.as_ref())
+                    .map(|a| {
+                        let what = labels::measure(tr, a.value.measure);
+                        (
+                            a.event.to_string(),
+                            format!("{what} · {}", labels::date(tr, a.at)),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        view! {
+            <SelectField form=form name=ACCOUNTABILITY field=Field::Accountability required=true placeholder=true
+                label=text(tr, "申诉的决定", "申訴的決定", "Decision appealed") options=Signal::derive(move || choices.clone())/>
+            <TextField form=form name=REASON field=Field::Reason multiline=true required=true label=text(tr, "申诉理由", "申訴理由", "Grounds")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let accountability = c.take(event_id(Field::Accountability, get(v, ACCOUNTABILITY)));
+        let reason = c.take(LongText::parse(Field::Reason, get(v, REASON)));
+        let body = match (accountability, reason) {
+            (Some(accountability), Some(reason)) => Some(EventBody::AppealFiled(AppealFiled {
+                accountability,
+                reason,
+            })),
+            _ => None,
+        };
+        c.finish(body)
+    }
+}
+
+/// The decision on an open appeal: upheld (the measure is lifted) or not, and why.
+pub struct DecideAppeal;
+
+const APPEAL: &str = "appeal";
+const UPHELD: &str = "upheld";
+const DECISION: &str = "decision";
+
+impl Form for DecideAppeal {
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        let choices: Vec<(String, String)> = ctx
+            .view
+            .as_ref()
+            .map(|v| {
+                v.appeals
+                    .iter()
+                    .filter(|a| !v.appeal_decisions.iter().any(|d| d.value.appeal == a.event))
+                    .map(|a| {
+                        (
+                            a.event.to_string(),
+                            format!("{} · {}", actor(&a.actor), a.value.reason.as_str()),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        view! {
+            <SelectField form=form name=APPEAL field=Field::Appeal required=true placeholder=true
+                label=text(tr, "申诉", "申訴", "Appeal") options=Signal::derive(move || choices.clone())/>
+            <CheckField form=form name=UPHELD label=text(tr, "申诉成立（撤销处理措施）", "申訴成立（撤銷處理措施）", "Upheld (the measure is lifted)")/>
+            <TextField form=form name=DECISION field=Field::Text multiline=true required=true label=text(tr, "决定", "決定", "Decision")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let appeal = c.take(event_id(Field::Appeal, get(v, APPEAL)));
+        let decision = c.take(LongText::parse(Field::Text, get(v, DECISION)));
+        let body = match (appeal, decision) {
+            (Some(appeal), Some(decision)) => Some(EventBody::AppealDecided(AppealDecided {
+                appeal,
+                upheld: get(v, UPHELD) == "true",
+                decision,
+            })),
+            _ => None,
+        };
+        c.finish(body)
+    }
+}

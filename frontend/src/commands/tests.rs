@@ -1,0 +1,151 @@
+//! Each command form's parse, on the host: what a form accepts, what it refuses, and that the
+//! values a form opens with are its own fields.
+
+use tousu_shared::{
+    clock::{Date, Timestamp},
+    event::{CommandKind as C, EventBody},
+    fold::fold,
+    model::{CaseKind, Catalog, Goods},
+    testing::{Writer, registration, short, t0},
+    validate::{Field, Rule},
+};
+
+use super::*;
+
+fn ctx(view: Option<CaseView>) -> Ctx {
+    Ctx {
+        view,
+        catalog: Catalog {
+            categories: Catalog::default_categories(),
+            departments: Vec::new(),
+        },
+        offset: 480,
+        me: None,
+        link_target: None,
+    }
+}
+
+fn parse(c: CommandKind, v: &[(&str, &str)], ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+    form(c).expect("has a form").parse(&values(v), ctx)
+}
+
+#[test]
+fn returning_a_plan_needs_a_comment() {
+    let errors = parse(C::ReviewPlan, &[("decision", "returned")], &ctx(None)).unwrap_err();
+    assert_eq!(errors[0].field, Field::Comment);
+    assert!(parse(C::ReviewPlan, &[("decision", "approved")], &ctx(None)).is_ok());
+}
+
+#[test]
+fn accountability_appeals_until_the_end_of_the_chosen_day() {
+    let v = [
+        ("person", "handler"),
+        ("responsibility", "direct"),
+        ("measure", "written_self_review"),
+        ("reason", "未按时限反馈"),
+        ("appeal_until", "2026-11-30"),
+    ];
+    let Ok(EventBody::AccountabilityRecorded(a)) = parse(C::RecordAccountability, &v, &ctx(None))
+    else {
+        panic!("valid accountability");
+    };
+    assert_eq!(
+        a.appeal_until,
+        Timestamp::from_local(Date::new(2026, 12, 1).unwrap(), 0, 0, 480)
+    );
+    let errors = parse(C::RecordAccountability, &[], &ctx(None)).unwrap_err();
+    assert!(errors.len() >= 4, "{errors:?}");
+}
+
+/// The amendment opens on the record sheet, keeps the goods it does not show, and refuses
+/// to leave a named complainant without a contact (the shared rule the server runs too).
+#[test]
+fn an_amendment_starts_from_the_record_sheet_and_keeps_its_rules() {
+    let mut w = Writer::user(1, 1, "clerk");
+    let mut r = registration(CaseKind::Complaint, t0());
+    r.details.goods = Some(Goods::new(short("手机"), 1).unwrap());
+    let events = vec![w.write(EventBody::Registered(r))];
+    let ctx = ctx(Some(fold(w.case, &events)));
+    let amend = form(C::AmendRecord).unwrap();
+    let mut start = amend.start(&ctx);
+    assert_eq!(start["phone"], "13812345678");
+    start.insert("email".into(), "zhang@example.com".into());
+    let Ok(EventBody::RecordAmended(a)) = amend.parse(&start, &ctx) else {
+        panic!("valid amendment");
+    };
+    assert_eq!(
+        a.complainant.unwrap().email.map(|e| e.as_str().to_string()),
+        Some("zhang@example.com".into())
+    );
+    assert_eq!(a.details.unwrap().goods.map(|g| g.quantity), Some(1));
+    start.insert("phone".into(), String::new());
+    start.insert("email".into(), String::new());
+    let errors = amend.parse(&start, &ctx).unwrap_err();
+    assert_eq!(errors[0].rule, Rule::ContactRequired);
+}
+
+#[test]
+fn a_classification_names_a_category_of_the_catalog() {
+    let ok = parse(
+        C::Classify,
+        &[("category", "attitude"), ("severity", "general")],
+        &ctx(None),
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    let errors = parse(
+        C::Classify,
+        &[("category", "made-up"), ("severity", "general")],
+        &ctx(None),
+    )
+    .unwrap_err();
+    assert_eq!(errors[0].rule, Rule::UnknownCategory);
+}
+
+#[test]
+fn a_duplicate_link_needs_the_case_it_names() {
+    let link = form(C::LinkDuplicate).unwrap();
+    assert_eq!(
+        link.names_case(&values(&[("of_label", " 2601001 ")])),
+        Some("2601001".into())
+    );
+    let mut with_target = ctx(None);
+    assert!(link.parse(&Values::new(), &with_target).is_err());
+    with_target.link_target = Some(tousu_shared::ids::CaseId::from_u128(9));
+    assert!(matches!(
+        link.parse(&Values::new(), &with_target),
+        Ok(EventBody::LinkedDuplicate(_))
+    ));
+}
+
+/// Every form that opens with values opens with values its own parse reads: a valid start
+/// plus its required texts parses.
+#[test]
+fn every_form_parses_from_its_start_and_its_required_fields() {
+    let mut w = Writer::user(2, 1, "supervisor");
+    let events = vec![w.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        t0(),
+    )))];
+    let ctx = ctx(Some(fold(w.case, &events)));
+    let typed: &[(CommandKind, &[(&str, &str)])] = &[
+        (C::Classify, &[("category", "attitude")]),
+        (C::AddNote, &[("text", "已到现场")]),
+        (C::ReviewPlan, &[]),
+        (C::GiveFeedback, &[("text", "已电话告知")]),
+        (C::RecordRevisit, &[]),
+        (C::AmendRecord, &[]),
+        (C::Close, &[]),
+        (C::StartInvestigation, &[]),
+    ];
+    for (command, extra) in typed {
+        let f = form(*command).unwrap();
+        let mut v = f.start(&ctx);
+        v.extend(values(extra));
+        assert!(
+            f.parse(&v, &ctx).is_ok(),
+            "{command:?}: {:?}",
+            f.parse(&v, &ctx)
+        );
+    }
+    assert!(!has_form(C::Archive) && has_form(C::RecordRevisit));
+}

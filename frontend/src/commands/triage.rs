@@ -1,0 +1,199 @@
+//! Forms of triage (受理、分類、分派): classify, refuse as out of scope, reopen, dispatch, set a
+//! deadline, link a duplicate.
+
+use leptos::prelude::*;
+use tousu_shared::{
+    event::{
+        Classified, CommandKind, DeadlineSet, Dispatched, EventBody, LinkedDuplicate, Reasoned as R,
+    },
+    ids::{CategoryId, DepartmentId},
+    model::Severity,
+    validate::{Field, FieldError, LongText, Rule, ShortText},
+};
+
+use super::{Ctx, Draft, Form, options, text, values};
+use crate::{
+    components::{CheckField, RadioGroup, SelectField, TextField},
+    context::use_app,
+    forms::{Check, Values, enum_value, get},
+    labels::{self, use_tr},
+};
+
+/// 分類: category, severity, cause.
+pub struct Classify;
+
+const CATEGORY: &str = "category";
+const SEVERITY: &str = "severity";
+const CAUSE: &str = "cause";
+
+impl Form for Classify {
+    fn start(&self, _ctx: &Ctx) -> Values {
+        values(&[(SEVERITY, "general")])
+    }
+
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let (app, tr, form) = (use_app(), use_tr(), draft.form);
+        let categories = Signal::derive(move || app.category_options(tr));
+        view! {
+            <SelectField form=form name=CATEGORY field=Field::Category required=true placeholder=true label=text(tr, "类别", "類別", "Category") options=categories/>
+            <RadioGroup form=form name=SEVERITY label=text(tr, "紧急程度", "緊急程度", "Severity")
+                options=options(tr, &[Severity::General, Severity::Important, Severity::UrgentMajor], labels::severity)/>
+            <TextField form=form name=CAUSE field=Field::Cause label=text(tr, "原因", "原因", "Cause")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let category = c.take(CategoryId::parse(get(v, CATEGORY)).map_err(|mut e| {
+            e.field = Field::Category;
+            e
+        }));
+        let severity = c.take(enum_value(Field::Severity, get(v, SEVERITY)));
+        let cause = c.opt(get(v, CAUSE), |s| ShortText::parse(Field::Cause, s));
+        let body = match (category, severity) {
+            (Some(category), Some(severity)) => {
+                let classified = Classified {
+                    category,
+                    cause,
+                    severity,
+                };
+                // The server checks the same against the catalog it holds.
+                if let Err(errors) = classified.check(&ctx.catalog) {
+                    c.extend(errors);
+                }
+                Some(EventBody::Classified(classified))
+            }
+            _ => None,
+        };
+        c.finish(body)
+    }
+}
+
+/// A step that needs a stated reason told to the complainant: out of scope, reopen.
+pub struct Reasoned(pub CommandKind);
+
+const REASON: &str = "reason";
+
+impl Form for Reasoned {
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let tr = use_tr();
+        view! {
+            <TextField form=draft.form name=REASON field=Field::Reason multiline=true required=true label=text(tr, "原因说明（将告知投诉人）", "原因說明（將告知投訴人）", "Reason (told to the complainant)")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let body = c
+            .take(LongText::parse(Field::Reason, get(v, REASON)))
+            .map(|reason| {
+                let r = R { reason };
+                if self.0 == CommandKind::Reopen {
+                    EventBody::Reopened(r)
+                } else {
+                    EventBody::RejectedOutOfScope(r)
+                }
+            });
+        c.finish(body)
+    }
+}
+
+/// 分派: the department that works the case, with instructions.
+pub struct Dispatch;
+
+const DEPARTMENT: &str = "department";
+const INSTRUCTIONS: &str = "instructions";
+
+impl Form for Dispatch {
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let (app, tr, form) = (use_app(), use_tr(), draft.form);
+        let departments = Signal::derive(move || {
+            app.reference.with(|r| {
+                r.catalog
+                    .departments
+                    .iter()
+                    .map(|d| (d.id.to_string(), d.name.clone()))
+                    .collect()
+            })
+        });
+        view! {
+            <SelectField form=form name=DEPARTMENT field=Field::Department required=true placeholder=true label=text(tr, "责任部门", "責任部門", "Department") options=departments/>
+            <TextField form=form name=INSTRUCTIONS field=Field::Comment multiline=true label=text(tr, "处理要求", "處理要求", "Instructions")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let department = c.take(DepartmentId::parse(get(v, DEPARTMENT)).map_err(|mut e| {
+            e.field = Field::Department;
+            e.rule = Rule::Required;
+            e
+        }));
+        let instructions = c.opt(get(v, INSTRUCTIONS), |s| LongText::parse(Field::Comment, s));
+        let body = department.map(|department| {
+            EventBody::Dispatched(Dispatched {
+                department,
+                due: None,
+                instructions,
+            })
+        });
+        c.finish(body)
+    }
+}
+
+/// 特殊案件: the whole-case limit extended, with the reason.
+pub struct SetDeadline;
+
+const SPECIAL: &str = "special";
+
+impl Form for SetDeadline {
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        view! {
+            <CheckField form=form name=SPECIAL label=text(tr, "特殊案件（整体时限延长至7个工作日）", "特殊案件（整體時限延長至7個工作日）", "Special case (whole-case limit 7 working days)")/>
+            <TextField form=form name=REASON field=Field::Reason multiline=true label=text(tr, "原因", "原因", "Reason")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let reason = c.opt(get(v, REASON), |s| LongText::parse(Field::Reason, s));
+        let body = EventBody::DeadlineSet(DeadlineSet {
+            special: get(v, SPECIAL) == "true",
+            due: None,
+            reason,
+        });
+        c.finish(Some(body))
+    }
+}
+
+/// A duplicate of another case, named by its number or provisional label on this device.
+pub struct LinkDuplicate;
+
+const OF_LABEL: &str = "of_label";
+
+impl Form for LinkDuplicate {
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let tr = use_tr();
+        view! {
+            <TextField form=draft.form name=OF_LABEL field=Field::CaseNumber required=true
+                label=text(tr, "原案件编号（或临时编号）", "原案件編號（或臨時編號）", "Number (or provisional label) of the original case")/>
+        }
+        .into_any()
+    }
+
+    fn names_case(&self, v: &Values) -> Option<String> {
+        Some(get(v, OF_LABEL).to_uppercase()).filter(|l| !l.is_empty())
+    }
+
+    fn parse(&self, _v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        ctx.link_target
+            .filter(|of| ctx.view.as_ref().is_none_or(|v| v.id != *of))
+            .map(|of| EventBody::LinkedDuplicate(LinkedDuplicate { of }))
+            .ok_or_else(|| vec![FieldError::new(Field::CaseNumber, Rule::Required)])
+    }
+}

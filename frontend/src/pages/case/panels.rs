@@ -1,0 +1,318 @@
+//! What the case holds, panel by panel: the record sheet, accountability, photos,
+//! signatures, deadlines and the timeline.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use tousu_shared::{
+    clock::Timestamp,
+    event::{Actor, CommandKind},
+    ids::EventId,
+    sla::SlaClock,
+    view::{CaseView, EntryStatus},
+};
+
+use crate::{
+    components::{BlobImage, due_chip},
+    context::use_app,
+    labels::{self, use_tr},
+};
+
+/// Who an event's author is, in a line.
+pub(super) fn actor(a: &Actor) -> String {
+    match a {
+        Actor::User(u) => u.to_string(),
+        Actor::Kiosk(d) => format!("kiosk {}", &d.to_string()[..8]),
+        Actor::System => "Tousu".into(),
+    }
+}
+
+/// The case's clocks: each stage's due time, done or how long is left.
+#[component]
+pub(super) fn Deadlines(clocks: Vec<SlaClock>, now: Timestamp) -> impl IntoView {
+    let tr = use_tr();
+    view! {
+        <section class="panel">
+            <h2>{tr.t("时限", "時限", "Deadlines")}</h2>
+            <ul class="clock-list" data-testid="sla-clocks">
+                {clocks.into_iter().map(|c| view! {
+                    <li>
+                        <span>{labels::sla_stage(tr, c.stage)}</span>
+                        <span class="muted">{labels::date_time(tr, c.due.at)}</span>
+                        {match c.done {
+                            Some(_) => view! { <span class="chip chip-done">"✓"</span> }.into_any(),
+                            None => due_chip(tr, Some(c.due.at), now).into_any(),
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn Facts(view: CaseView) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let Some(r) = view.registration.clone() else {
+        return view! {
+            <section class="panel"><p>{tr.t("登记信息尚未同步到本机。", "登記資訊尚未同步到本機。", "The record sheet has not reached this device yet.")}</p></section>
+        }.into_any();
+    };
+    let row = |label: &'static str, value: Option<String>| {
+        value.map(|v| view! { <div class="fact"><dt>{label}</dt><dd>{v}</dd></div> })
+    };
+    let c = &r.complainant;
+    view! {
+        <section class="panel" data-testid="facts">
+            <h2>{tr.t("记录单", "記錄單", "Record sheet")}</h2>
+            <dl class="facts">
+                {row(tr.t("渠道", "渠道", "Channel"), Some(labels::channel(tr, r.channel).into()))}
+                {row(tr.t("受理时间", "受理時間", "Received"), Some(labels::date_time(tr, r.received_at)))}
+                {row(tr.t("投诉人", "投訴人", "Complainant"), if r.anonymous {
+                    Some(tr.t("匿名", "匿名", "anonymous").into())
+                } else {
+                    c.name.as_ref().map(|n| n.as_str().to_string())
+                })}
+                {row(tr.t("电话", "電話", "Phone"), c.phone.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("电子邮件", "電子郵件", "E-mail"), c.email.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("地点", "地點", "Where"), r.details.location.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("投诉事由", "投訴事由", "What happened"), Some(r.details.description.as_str().to_string()))}
+                {row(tr.t("客户诉求", "客戶訴求", "Asks for"), r.details.request.as_ref().map(|p| p.as_str().to_string()))}
+                {row(tr.t("品名/数量", "品名/數量", "Goods"), r.details.goods.as_ref().map(|g| format!("{} × {}", g.name.as_str(), g.quantity)))}
+                {row(tr.t("类别", "類別", "Category"), view.category.as_ref().map(|c| app.category_name(tr, c)))}
+                {row(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| app.department_name(d)))}
+                {row(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()))}
+            </dl>
+        </section>
+    }.into_any()
+}
+
+/// Accountability decisions, appeals and their outcomes (confidential: the server sends them
+/// only to supervisors and the person concerned).
+#[component]
+pub(super) fn Accountability(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    (!view.accountability.is_empty()).then(|| {
+        let items = view
+            .accountability
+            .iter()
+            .map(|a| {
+                let appeals: Vec<String> = view
+                    .appeals
+                    .iter()
+                    .filter(|p| p.value.accountability == a.event)
+                    .map(|p| {
+                        let outcome = view
+                            .appeal_decisions
+                            .iter()
+                            .find(|d| d.value.appeal == p.event)
+                            .map(|d| {
+                                if d.value.upheld {
+                                    tr.t("申诉成立", "申訴成立", "upheld")
+                                } else {
+                                    tr.t("维持原决定", "維持原決定", "dismissed")
+                                }
+                            })
+                            .unwrap_or(tr.t("待决定", "待決定", "pending"));
+                        format!("{}: {} ({outcome})", tr.t("申诉", "申訴", "Appeal"), p.value.reason.as_str())
+                    })
+                    .collect();
+                view! {
+                    <li data-testid="accountability-item">
+                        <strong>{a.value.person.to_string()}</strong>
+                        " · " {labels::responsibility(tr, a.value.responsibility)}
+                        " · " {labels::measure(tr, a.value.measure)}
+                        <p class="timeline-text">{a.value.reason.as_str().to_string()}</p>
+                        <p class="muted">{tr.t("申诉截止 ", "申訴截止 ", "appeals until ")}{labels::date_time(tr, a.value.appeal_until)}</p>
+                        {appeals.into_iter().map(|t| view! { <p class="muted">{t}</p> }).collect_view()}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" data-testid="accountability">
+                <h2>{tr.t("责任追究（保密）", "責任追究（保密）", "Accountability (confidential)")}</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    })
+}
+
+/// Every photo of the case, from this device or fetched once from the server.
+#[component]
+pub(super) fn Photos(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    let mut hashes: Vec<String> = Vec::new();
+    let mut add = |a: &tousu_shared::model::Attachment| {
+        if a.media_type.as_str().starts_with("image/")
+            && !hashes.contains(&a.hash.as_str().to_string())
+        {
+            hashes.push(a.hash.as_str().to_string());
+        }
+    };
+    view.registration
+        .iter()
+        .flat_map(|r| r.attachments.iter())
+        .for_each(&mut add);
+    view.attachments
+        .iter()
+        .for_each(|a| add(&a.value.attachment));
+    view.notes
+        .iter()
+        .flat_map(|n| n.value.attachments.iter())
+        .for_each(&mut add);
+    (!hashes.is_empty()).then(|| {
+        view! {
+            <section class="panel">
+                <h2>{tr.t("照片", "照片", "Photos")}</h2>
+                <ul class="thumbs" data-testid="case-photos">
+                    {hashes.into_iter().map(|h| view! { <Thumb hash=h/> }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn Thumb(hash: String) -> impl IntoView {
+    let tr = use_tr();
+    view! {
+        <li class="thumb" data-testid="case-photo">
+            <BlobImage hash=hash media_type="image/jpeg" alt=tr.t("案件照片", "案件照片", "case photo")/>
+        </li>
+    }
+}
+
+/// The signatures on the case's notes (interviewees, the customer), with who signed.
+#[component]
+pub(super) fn Signatures(view: CaseView) -> impl IntoView {
+    let tr = use_tr();
+    let signed: Vec<(String, String, String)> = view
+        .notes
+        .iter()
+        .filter_map(|n| {
+            let hash = n.value.signature.as_ref()?.as_str().to_string();
+            let who = n
+                .value
+                .signed_by
+                .as_ref()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default();
+            Some((
+                hash,
+                labels::note_kind(tr, n.value.note_kind).to_string(),
+                who,
+            ))
+        })
+        .collect();
+    (!signed.is_empty()).then(|| {
+        view! {
+            <section class="panel">
+                <h2>{tr.t("签字", "簽字", "Signatures")}</h2>
+                <ul class="thumbs" data-testid="case-signatures">
+                    {signed.into_iter().map(|(hash, kind, who)| view! {
+                        <li class="thumb" data-testid="case-signature">
+                            <BlobImage hash=hash media_type="image/png" class="signature-img"
+                                alt=tr.t("签字", "簽字", "signature")/>
+                            <span class="muted">{format!("{kind} {who}")}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+pub(super) fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl IntoView {
+    let tr = use_tr();
+    let entries = view.timeline.clone();
+    view! {
+        <section class="panel" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{tr.t("处理记录", "處理記錄", "Timeline")}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {entries.into_iter().rev().map(|e| {
+                    let command = CommandKind::ALL.iter().find(|c| c.as_str() == e.kind).copied();
+                    let confidential = e.kind == tousu_shared::access::CONFIDENTIAL_KIND;
+                    let what = if confidential {
+                        tr.t("保密记录（仅主管与当事人可见）", "保密記錄（僅主管與當事人可見）", "Confidential record (supervisors and the person concerned)").to_string()
+                    } else {
+                        command
+                            .map(|c| labels::command(tr, c).to_string())
+                            .unwrap_or_else(|| format!("{} ({})", tr.t("需要更新应用", "需要更新應用", "update the app"), e.kind))
+                    };
+                    let pending = unsynced.contains(&e.event);
+                    let detail = entry_text(&view, e.event);
+                    let not_applied = match &e.status {
+                        EntryStatus::NotApplied { why } if !confidential => Some(labels::not_applied(tr, why)),
+                        _ => None,
+                    };
+                    view! {
+                        <li class="timeline-entry" class:is-pending=pending data-testid="timeline-entry" data-kind=e.kind.clone()>
+                            <div class="timeline-what"><strong>{what}</strong>
+                                {pending.then(|| view! { <span class="chip chip-pending" data-testid="entry-unsynced">{tr.t("待同步", "待同步", "not synced")}</span> })}
+                                {not_applied.map(|w| view! { <span class="chip chip-overdue">{tr.t("未生效", "未生效", "not applied")}" "{w}</span> })}
+                            </div>
+                            {detail.map(|d| view! { <p class="timeline-text">{d}</p> })}
+                            <p class="muted">
+                                {actor(&e.actor)} " · " {labels::date_time(tr, e.hlc.timestamp())}
+                                " · " {tr.t("设备 ", "裝置 ", "device ")} {e.device.to_string()[28..].to_string()}
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// The free text an event added, for the timeline.
+fn entry_text(view: &CaseView, event: EventId) -> Option<String> {
+    view.notes
+        .iter()
+        .find(|d| d.event == event)
+        .map(|d| d.value.text.as_str().to_string())
+        .or_else(|| {
+            view.reports
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.findings.as_str().to_string())
+        })
+        .or_else(|| {
+            view.plans
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.plan.as_str().to_string())
+        })
+        .or_else(|| {
+            view.reviews
+                .iter()
+                .find(|d| d.event == event)
+                .and_then(|d| d.value.comment.as_ref().map(|c| c.as_str().to_string()))
+        })
+        .or_else(|| {
+            view.executions
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.result.as_str().to_string())
+        })
+        .or_else(|| {
+            view.feedback
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.text.as_str().to_string())
+        })
+        .or_else(|| {
+            view.revisits
+                .iter()
+                .find(|d| d.event == event)
+                .and_then(|d| d.value.comment.as_ref().map(|c| c.as_str().to_string()))
+        })
+        .or_else(|| {
+            view.reasons
+                .iter()
+                .find(|d| d.event == event)
+                .map(|d| d.value.as_str().to_string())
+        })
+}
