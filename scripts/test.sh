@@ -38,6 +38,23 @@ if [ -n "$outside" ]; then
 fi
 echo "ok: rusqlite is named only under server/src/store/"
 
+step "invariant: the app's databases are opened by the store and the session only"
+opening=$(grep -rlE 'UserStore::open|DeviceStore::open|indexed_db_futures' frontend/src --include='*.rs' \
+  | grep -vE '^frontend/src/(store/|session\.rs)|/tests\.rs$' || true)
+if [ -n "$opening" ]; then
+  echo "a local database is opened outside frontend/src/store/ and session.rs: $opening" >&2
+  exit 1
+fi
+echo "ok: only the store and the session open local databases"
+
+step "invariant: the case page's files stay small (about 400 lines each)"
+large=$(find frontend/src/pages -name '*.rs' -exec wc -l {} + | awk '$2 != "total" && $1 > 450 {print $2 " (" $1 " lines)"}')
+if [ -n "$large" ]; then
+  echo "screen files over 450 lines: $large" >&2
+  exit 1
+fi
+echo "ok: every screen file is at most 450 lines"
+
 step "release build of the app (trunk)"
 trunk build --release
 scripts/size-report.sh

@@ -375,12 +375,16 @@ pub fn PhotoPicker(
         </Show>
         <ul class="thumbs" data-testid="photo-list">
             {move || photos.get().into_iter().map(|p| {
-                let url = crate::media::object_url(&p.bytes, "image/jpeg").unwrap_or_default();
+                // Revoked when this thumbnail goes (removed, or the form closed).
+                let url = crate::media::ObjectUrl::new(&p.bytes, "image/jpeg");
+                let src = url.as_ref().map(|u| u.as_str().to_string()).unwrap_or_default();
+                let url = std::sync::Mutex::new(url);
+                on_cleanup(move || drop(url.lock().map(|mut u| u.take())));
                 let hash = p.hash.clone();
                 let kb = p.bytes.len() / 1024;
                 view! {
                     <li class="thumb" data-testid="photo-thumb">
-                        <img src=url alt=p.name.clone()/>
+                        <img src=src alt=p.name.clone()/>
                         <span class="muted">{format!("{kb} KB")}</span>
                         <button type="button" class="btn btn-ghost" on:click=move |_| {
                             let hash = hash.clone();
@@ -517,8 +521,13 @@ pub fn BlobImage(
 ) -> impl IntoView {
     let app = crate::context::use_app();
     let tr = use_tr();
+    // The image's object URL lives as long as the image: revoked when the view goes.
+    let held = std::sync::Arc::new(std::sync::Mutex::new(None::<crate::media::ObjectUrl>));
+    let keep = held.clone();
+    on_cleanup(move || drop(held.lock().map(|mut u| u.take())));
     let url = LocalResource::new(move || {
         let hash = hash.clone();
+        let keep = keep.clone();
         async move {
             let store = app.user_store()?;
             let bytes = match store.blob(&hash).await.ok().flatten() {
@@ -532,7 +541,12 @@ pub fn BlobImage(
                     bytes
                 }
             };
-            crate::media::object_url(&bytes, media_type)
+            let url = crate::media::ObjectUrl::new(&bytes, media_type)?;
+            let src = url.as_str().to_string();
+            if let Ok(mut held) = keep.lock() {
+                *held = Some(url);
+            }
+            Some(src)
         }
     });
     move || {

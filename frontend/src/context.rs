@@ -5,7 +5,6 @@
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use tousu_shared::{
-    access::AccessContext,
     api::Reference,
     author::Author,
     event::{Event, EventBody},
@@ -211,14 +210,6 @@ impl App {
                 .await?;
         }
         Ok(())
-    }
-
-    /// Permission context for the shared policy on this device.
-    pub fn access(&self) -> AccessContext {
-        AccessContext {
-            now: labels::now(),
-            grants: Vec::new(),
-        }
     }
 
     /// This device's id for the signed-in user.

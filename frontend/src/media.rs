@@ -162,11 +162,58 @@ pub async fn sha256_hex(bytes: &[u8]) -> Result<String, String> {
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// An object URL showing `bytes` as an image (revoke it when the view goes away).
-pub fn object_url(bytes: &[u8], media_type: &str) -> Option<String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
+/// An object URL showing bytes as an image, revoked when dropped: the browser keeps the
+/// bytes of an object URL alive until it is revoked, so a view holds one only as long as its
+/// image is shown (drop it in the view's cleanup).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ObjectUrl(String);
+
+impl ObjectUrl {
+    /// A URL for `bytes` of `media_type`.
+    pub fn new(bytes: &[u8], media_type: &str) -> Option<Self> {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(media_type);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+        web_sys::Url::create_object_url_with_blob(&blob)
+            .ok()
+            .map(ObjectUrl)
+    }
+
+    /// The URL, for an `src`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for ObjectUrl {
+    fn drop(&mut self) {
+        let _ = web_sys::Url::revoke_object_url(&self.0);
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    async fn readable(url: &str) -> bool {
+        let window = web_sys::window().unwrap();
+        match JsFuture::from(window.fetch_with_str(url)).await {
+            Ok(res) => res.dyn_into::<web_sys::Response>().is_ok_and(|r| r.ok()),
+            Err(_) => false,
+        }
+    }
+
+    /// An object URL works while held and is revoked when dropped.
+    #[wasm_bindgen_test]
+    async fn an_object_url_is_revoked_when_dropped() {
+        let url = ObjectUrl::new(b"\x89PNG", "image/png").unwrap();
+        let text = url.as_str().to_string();
+        assert!(readable(&text).await);
+        drop(url);
+        assert!(!readable(&text).await);
+    }
 }

@@ -11,7 +11,7 @@ use crate::{
     event::{Actor, CommandKind, Event, EventBody},
     ids::{CaseId, DepartmentId, DeviceId, UserId},
     model::{Channel, Complainant, NoteKind, Stage},
-    validate::{ShortText, mask_middle},
+    validate::ShortText,
     view::{CaseView, FactValue},
 };
 
@@ -520,9 +520,4 @@ pub fn mask_event(event: &Event, visibility: Visibility) -> Event {
         _ => {}
     }
     event
-}
-
-/// Masks a phone number string as shown to roles without the right (`138****5678`).
-pub fn mask_phone(raw: &str) -> String {
-    mask_middle(raw, 3, 4)
 }

@@ -180,21 +180,6 @@ pub fn fold_after(
     })
 }
 
-/// Folds many cases' events at once (grouping by case id).
-pub fn fold_all(events: &[Event]) -> Vec<CaseView> {
-    let mut by_case: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
-    for event in events {
-        by_case
-            .entry(event.case_id)
-            .or_default()
-            .push(event.clone());
-    }
-    by_case
-        .into_iter()
-        .map(|(id, events)| fold(id, &events))
-        .collect()
-}
-
 /// Event id → position, by binary search: cheaper than hashing for a case's few events.
 struct IdIndex(Vec<(EventId, usize)>);
 

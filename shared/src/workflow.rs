@@ -3,7 +3,7 @@
 
 use crate::{
     access::{self, Principal},
-    event::{CommandKind, Event, EventBody, Fact},
+    event::{CommandKind, Event, EventBody},
     model::{Outcome, PlanDecision, Satisfaction, Stage},
     view::{CaseView, FactValue},
 };
@@ -351,9 +351,4 @@ pub fn available_commands(principal: &Principal, view: &CaseView) -> Vec<Command
         )
     });
     commands
-}
-
-/// Whether the conflict on `fact` is still open in `view`.
-pub fn has_conflict(view: &CaseView, fact: Fact) -> bool {
-    view.conflict(fact).is_some()
 }

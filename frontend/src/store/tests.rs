@@ -1,0 +1,110 @@
+//! The IndexedDB store in Chromium: schema steps, upgrades, meta records, bundles.
+
+use super::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn unique_name(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::now_v7())
+}
+
+fn store_names(db: &Database) -> Vec<String> {
+    let mut names: Vec<String> = db.object_store_names().collect();
+    names.sort();
+    names
+}
+
+#[wasm_bindgen_test]
+async fn round_trip_survives_close_and_reopen() {
+    let name = unique_name("round-trip");
+    let db = open(&name).await.unwrap();
+    meta_put(&db, "greeting", "你好").await.unwrap();
+    db.close();
+
+    let db = open(&name).await.unwrap();
+    assert_eq!(
+        meta_get(&db, "greeting").await.unwrap().as_deref(),
+        Some("你好")
+    );
+    assert_eq!(meta_get(&db, "absent").await.unwrap(), None);
+    db.delete().unwrap().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn upgrade_from_version_1_keeps_data_and_adds_stores() {
+    let name = unique_name("upgrade");
+    let db = open_at_version(&name, 1).await.unwrap();
+    assert_eq!(store_names(&db), vec![META.to_string()]);
+    meta_put(&db, DEVICE_ID_KEY, "device-from-v1")
+        .await
+        .unwrap();
+    db.close();
+
+    let db = open(&name).await.unwrap();
+    assert_eq!(db.version() as u32, SCHEMA_VERSION);
+    assert_eq!(
+        store_names(&db),
+        [
+            BLOB_OUTBOX,
+            BLOBS,
+            CASES,
+            EVENT_BUNDLES,
+            EVENTS,
+            META,
+            OUTBOX,
+            QUARANTINE,
+            SUMMARY_BUNDLES
+        ]
+        .map(String::from)
+        .to_vec()
+    );
+    assert_eq!(device_id(&db).await.unwrap(), "device-from-v1");
+    db.delete().unwrap().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn refolding_recomputes_bundled_and_own_summaries() {
+    use contract::{Tablet, registered, rules, snapshot_page};
+    let store = UserStore::open(&unique_name("refold")).await.unwrap();
+    let mut office = Tablet::new(11, "supervisor");
+    let page = snapshot_page(&mut office, 0..40, false);
+    store.apply_pull(&page, &rules()).await.unwrap();
+    let mut tablet = Tablet::new(12, "handler");
+    let mine = registered(&mut tablet, 1);
+    store
+        .append_local(&mine, &tablet.author, &rules())
+        .await
+        .unwrap();
+    let due = |summaries: &[CaseSummary]| -> Vec<_> {
+        let mut due: Vec<_> = summaries.iter().map(|s| (s.id, s.next_due)).collect();
+        due.sort();
+        due
+    };
+    let before = due(&store.summaries().await.unwrap());
+    assert_eq!(before.len(), 41);
+    let slower = Rules {
+        policy: SlaPolicy {
+            register: tousu_shared::sla::Limit::WorkingDays(3),
+            dispatch: tousu_shared::sla::Limit::WorkingDays(5),
+            ..SlaPolicy::default()
+        },
+        ..rules()
+    };
+    store.refold_all(&slower).await.unwrap();
+    let after = due(&store.summaries().await.unwrap());
+    assert_eq!(after.len(), 41);
+    let changed = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+    assert_eq!(changed, 41, "every deadline moved: {before:?} → {after:?}");
+    store.close();
+}
+
+#[wasm_bindgen_test]
+async fn device_id_is_created_once() {
+    let name = unique_name("device");
+    let db = open(&name).await.unwrap();
+    let first = device_id(&db).await.unwrap();
+    assert_eq!(first.len(), 36);
+    assert_eq!(device_id(&db).await.unwrap(), first);
+    db.delete().unwrap().await.unwrap();
+}
