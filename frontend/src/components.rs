@@ -211,17 +211,30 @@ pub fn SelectField(
     }
 }
 
-/// A group of large radio buttons (touch-friendly) from `(value, label)` options.
+/// A group of large radio buttons (touch-friendly) from `(value, label)` options; with a
+/// `field`, its broken rule is shown and the error summary links to the group.
 #[component]
 pub fn RadioGroup(
     form: FormState,
     name: &'static str,
     #[prop(into)] label: Signal<String>,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional)] field: Option<Field>,
+    #[prop(optional)] required: bool,
 ) -> impl IntoView {
+    let tr = use_tr();
+    let error = move || form.error_for(field);
     view! {
-        <fieldset class="radio-group" data-testid=format!("field-{name}")>
-            <legend>{label}</legend>
+        <fieldset class="radio-group" id=input_id(name) tabindex="-1" data-testid=format!("field-{name}")
+            class:has-error=move || error().is_some()
+            aria-invalid=move || error().is_some().to_string()>
+            <legend>
+                {label}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </legend>
+            <p class="field-error">
+                {move || error().map(|e| format!("⚠ {}", labels::rule(tr, &e.rule)))}
+            </p>
             {move || {
                 options
                     .get()
@@ -248,6 +261,20 @@ pub fn RadioGroup(
             }}
         </fieldset>
     }
+}
+
+/// What a decision rests on, shown above the form's fields: label and text, one row each.
+#[component]
+pub fn Basis(rows: Vec<(Signal<String>, String)>) -> impl IntoView {
+    (!rows.is_empty()).then(|| {
+        view! {
+            <dl class="facts form-basis" data-testid="form-basis">
+                {rows.into_iter().map(|(label, value)| view! {
+                    <div class="fact"><dt>{label}</dt><dd>{value}</dd></div>
+                }).collect_view()}
+            </dl>
+        }
+    })
 }
 
 /// A labelled checkbox storing `"true"` / `""`.

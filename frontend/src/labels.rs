@@ -340,6 +340,14 @@ pub fn field(tr: Tr, f: Field) -> &'static str {
         F::Accountability => tr.t("责任追究决定", "責任追究決定", "Accountability decision"),
         F::Appeal => tr.t("申诉", "申訴", "Appeal"),
         F::OccurredAt => tr.t("发生时间", "發生時間", "When it happened"),
+        F::Decision => tr.t("审核结果", "審核結果", "Decision"),
+        F::Satisfaction => tr.t("满意度", "滿意度", "Satisfaction"),
+        F::Method => tr.t("回访方式", "回訪方式", "Method"),
+        F::Channel => tr.t("反馈方式", "回饋方式", "How"),
+        F::NoteKind => tr.t("记录类型", "記錄類型", "Kind of note"),
+        F::Responsibility => tr.t("责任类型", "責任類型", "Responsibility"),
+        F::Measure => tr.t("处理措施", "處理措施", "Measure"),
+        F::Verdict => tr.t("申诉结论", "申訴結論", "Outcome"),
         _ => tr.t("内容", "內容", "Text"),
     }
 }
@@ -389,6 +397,13 @@ pub fn rule(tr: Tr, r: &Rule) -> String {
                 "匿名投诉不能填写个人信息",
                 "匿名投訴不能填寫個人資訊",
                 "must be empty for an anonymous complaint",
+            )
+            .into(),
+        Rule::ConfirmLower => tr
+            .t(
+                "低于案件当前的紧急程度，请勾选确认降级",
+                "低於案件目前的緊急程度，請勾選確認降級",
+                "is lower than the case's current severity: tick to confirm the downgrade",
             )
             .into(),
     }

@@ -474,6 +474,7 @@ fn apply_additive(view: &mut CaseView, event: &Event) {
             view.registered_by = Some(event.actor.clone());
             view.registered_at = Some(event.at());
         }
+        EventBody::Dispatched(d) => view.instructions = d.instructions.clone(),
         EventBody::NoteAdded(note) => view.notes.push(dated(event, note.clone())),
         EventBody::AttachmentAdded(a) => view.attachments.push(dated(event, a.clone())),
         EventBody::ReportSubmitted(r) => view.reports.push(dated(event, r.clone())),

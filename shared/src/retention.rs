@@ -24,6 +24,7 @@ pub(crate) fn erase(view: &mut CaseView) {
         r.attachments.clear();
     }
     view.cause = None;
+    view.instructions = None;
     view.notes.clear();
     view.attachments.clear();
     view.reports.clear();

@@ -46,6 +46,22 @@ pub enum Field {
     Conflict,
     Appeal,
     Accountability,
+    /// A review's decision (approve or return).
+    Decision,
+    /// A revisit's satisfaction.
+    Satisfaction,
+    /// How a revisit was made.
+    Method,
+    /// How feedback was given.
+    Channel,
+    /// The kind of a note.
+    NoteKind,
+    /// An accountability decision's responsibility.
+    Responsibility,
+    /// An accountability decision's measure.
+    Measure,
+    /// An appeal's outcome (upheld or dismissed).
+    Verdict,
 }
 
 /// The rule a value broke.
@@ -75,6 +91,8 @@ pub enum Rule {
     ContactRequired,
     /// This field does not apply to this kind of case.
     NotForKind,
+    /// Lowering the severity of a case needs an explicit confirmation.
+    ConfirmLower,
 }
 
 /// A value rejected by a constructor: which field, which rule.
@@ -343,6 +361,11 @@ impl Money {
     /// The amount in fen.
     pub fn fen(self) -> i64 {
         self.0
+    }
+
+    /// The amount in yuan as a form shows it: `299.00`.
+    pub fn yuan(self) -> String {
+        format!("{}.{:02}", self.0 / 100, self.0 % 100)
     }
 }
 

@@ -273,6 +273,9 @@ pub struct CaseView {
     pub plan_decision: Option<PlanDecision>,
     /// The original, if this case is a duplicate.
     pub duplicate_of: Option<CaseId>,
+    /// What the latest dispatch asked the department to do (处理要求).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<LongText>,
     /// Investigation record.
     pub notes: Vec<Dated<NoteAdded>>,
     /// Photos and documents.
@@ -334,6 +337,7 @@ impl CaseView {
             plan: None,
             plan_decision: None,
             duplicate_of: None,
+            instructions: None,
             notes: Vec::new(),
             attachments: Vec::new(),
             reports: Vec::new(),

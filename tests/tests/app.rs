@@ -460,6 +460,14 @@ async fn unsatisfied_revisit_reopens_and_a_satisfied_one_leads_to_closing() -> a
         browser.sign_in(&server.url, "handler", PASSWORD).await?;
         browser.click("nav-revisit").await?;
         browser.click("revisit-open").await?;
+        // Nothing is chosen for the complainant: submitted untouched, the form names the field.
+        browser.click("revisit-submit").await?;
+        let summary = browser
+            .wait_for_text_where("[data-testid=error-summary]", "the refusal", |t| {
+                t.contains("满意度")
+            })
+            .await?;
+        assert!(summary.contains("必填"), "{summary}");
         browser.click("radio-satisfaction-not_satisfied").await?;
         browser.fill("field-comment", "赔偿金额不认可").await?;
         browser.screenshot("30-revisit-form").await?;
@@ -960,6 +968,124 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
         browser.client.wait().for_element(Locator::Css("[data-testid=intake-form]")).await?;
         browser.screenshot("55-portrait-intake").await?;
         assert!(leftovers.is_empty(), "untranslated:\n{}", leftovers.join("\n"));
+        Ok(())
+    })
+    .await
+}
+
+/// (f) Decision forms pick nothing for the user and show what the decision rests on: an urgent
+/// case classified without touching the severity stays urgent (and the timeline says old →
+/// new); a plan review shows the plan and its amount and, submitted without a choice, is
+/// refused with the field named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decision_forms_start_from_the_facts_and_pick_nothing() -> anyhow::Result<()> {
+    use tousu_shared::{
+        event::{Dispatched, PlanProposed},
+        ids::{CategoryId, DepartmentId},
+        model::Severity,
+        testing::long,
+        validate::Money,
+    };
+    let server = TestServer::start_demo(0)?;
+    let sup_api = Api::login(&server.url, "supervisor", None).await?;
+    // An urgent safety complaint, registered and not yet classified.
+    let mut urgent = Desk::new(&server, "supervisor", 31, 931).await?;
+    let mut sheet = registration(CaseKind::Complaint, t0());
+    sheet.severity = Some(Severity::UrgentMajor);
+    sheet.category = Some(CategoryId::parse("safety")?);
+    urgent.act(&sup_api, EventBody::Registered(sheet)).await?;
+    // A case whose plan waits for the supervisor's review.
+    let mut sup = Desk::new(&server, "supervisor", 32, 932).await?;
+    let mut handler = Desk::new(&server, "handler", 32, 933).await?;
+    let mut manager = Desk::new(&server, "manager", 32, 934).await?;
+    sup.act(
+        &sup_api,
+        EventBody::Registered(registration(CaseKind::Complaint, t0())),
+    )
+    .await?;
+    sup.act(&sup_api, body::classify()).await?;
+    sup.act(
+        &sup_api,
+        EventBody::Dispatched(Dispatched {
+            department: DepartmentId::parse("ops")?,
+            due: None,
+            instructions: Some(long("请三日内联系客户并核实监控")),
+        }),
+    )
+    .await?;
+    handler
+        .act(&sup_api, EventBody::InvestigationStarted)
+        .await?;
+    handler.act(&sup_api, body::report()).await?;
+    manager
+        .act(
+            &sup_api,
+            EventBody::PlanProposed(PlanProposed {
+                plan: long("按保价赔偿并致歉"),
+                opinion: Some(long("同意赔偿")),
+                compensation: Some(Money::from_fen(29_900)?),
+                loss: None,
+            }),
+        )
+        .await?;
+    let (urgent_case, review_case) = (urgent.w.case, sup.w.case);
+    run("decisions", &server, async |server, browser| {
+        browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        browser
+            .wait_for_text_where("[data-testid=case-count]", "both cases", |t| {
+                t.contains("共 2 件")
+            })
+            .await?;
+        browser
+            .client
+            .goto(&format!("{}/cases/{urgent_case}", server.url))
+            .await?;
+        browser.click("cmd-classified").await?;
+        let checked = browser
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=radio-severity-urgent_major]').checked",
+                vec![],
+            )
+            .await?;
+        assert_eq!(checked, serde_json::json!(true), "the form opens on the case's severity");
+        browser.screenshot("60-classify-opens-on-the-case").await?;
+        browser.click("command-submit").await?;
+        let entry = browser
+            .wait_for_text_where("[data-kind=classified] .timeline-text", "the classification", |t| {
+                t.contains('→')
+            })
+            .await?;
+        assert!(entry.contains("紧急重大 → 紧急重大"), "{entry}");
+        let chips = browser.text(".case-head .chips").await?;
+        assert!(chips.contains("紧急重大"), "{chips}");
+
+        browser
+            .client
+            .goto(&format!("{}/cases/{review_case}", server.url))
+            .await?;
+        browser.click("cmd-plan_reviewed").await?;
+        let basis = browser.text("[data-testid=form-basis]").await?;
+        assert!(
+            basis.contains("按保价赔偿并致歉") && basis.contains("299.00") && basis.contains("同意赔偿"),
+            "{basis}"
+        );
+        browser.click("command-submit").await?;
+        let summary = browser
+            .wait_for_text_where("[data-testid=error-summary]", "the refusal", |t| {
+                t.contains("审核结果")
+            })
+            .await?;
+        assert!(summary.contains("必填"), "{summary}");
+        browser.screenshot("61-review-refused-without-a-choice").await?;
+        browser.click("radio-decision-approved").await?;
+        browser.click("command-submit").await?;
+        let entry = browser
+            .wait_for_text_where("[data-kind=plan_reviewed] .timeline-text", "the review", |t| {
+                !t.is_empty()
+            })
+            .await?;
+        assert!(entry.contains("批准"), "{entry}");
         Ok(())
     })
     .await

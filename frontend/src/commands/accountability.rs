@@ -12,7 +12,7 @@ use tousu_shared::{
 
 use super::{Ctx, Draft, Form, options, text};
 use crate::{
-    components::{CheckField, SelectField, TextField},
+    components::{RadioGroup, SelectField, TextField},
     forms::{Check, Values, enum_value, get},
     labels::{self, use_tr},
 };
@@ -44,14 +44,24 @@ const MEASURE: &str = "measure";
 const APPEAL_UNTIL: &str = "appeal_until";
 
 impl Form for RecordAccountability {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Person, PERSON),
+            (Field::Responsibility, RESPONSIBILITY),
+            (Field::Measure, MEASURE),
+            (Field::Reason, REASON),
+            (Field::Deadline, APPEAL_UNTIL),
+        ]
+    }
+
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         view! {
             <TextField form=form name=PERSON field=Field::Person required=true label=text(tr, "责任人（账号）", "責任人（帳號）", "Person held responsible (account)")/>
             <div class="grid-2">
-                <SelectField form=form name=RESPONSIBILITY label=text(tr, "责任类型", "責任類型", "Responsibility")
+                <SelectField form=form name=RESPONSIBILITY field=Field::Responsibility required=true placeholder=true label=text(tr, "责任类型", "責任類型", "Responsibility")
                     options=options(tr, &[Responsibility::Direct, Responsibility::Indirect, Responsibility::Primary, Responsibility::Secondary, Responsibility::Leadership], labels::responsibility)/>
-                <SelectField form=form name=MEASURE label=text(tr, "处理措施", "處理措施", "Measure")
+                <SelectField form=form name=MEASURE field=Field::Measure required=true placeholder=true label=text(tr, "处理措施", "處理措施", "Measure")
                     options=options(tr, &[Measure::CriticismEducation, Measure::WrittenSelfReview, Measure::Fine, Measure::Reassignment, Measure::Dismissal], labels::measure)/>
             </div>
             <TextField form=form name=REASON field=Field::Reason multiline=true required=true label=text(tr, "事实与理由", "事實與理由", "Facts and reasons")/>
@@ -67,8 +77,8 @@ impl Form for RecordAccountability {
             e
         }));
         let responsibility: Option<Responsibility> =
-            c.take(enum_value(Field::Text, get(v, RESPONSIBILITY)));
-        let measure: Option<Measure> = c.take(enum_value(Field::Text, get(v, MEASURE)));
+            c.take(enum_value(Field::Responsibility, get(v, RESPONSIBILITY)));
+        let measure: Option<Measure> = c.take(enum_value(Field::Measure, get(v, MEASURE)));
         let reason = c.take(LongText::parse(Field::Reason, get(v, REASON)));
         let until = c.take(
             Date::parse(get(v, APPEAL_UNTIL))
@@ -97,6 +107,13 @@ pub struct FileAppeal;
 const ACCOUNTABILITY: &str = "accountability";
 
 impl Form for FileAppeal {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Accountability, ACCOUNTABILITY),
+            (Field::Reason, REASON),
+        ]
+    }
+
     fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         let choices: Vec<(String, String)> = ctx
@@ -143,10 +160,18 @@ impl Form for FileAppeal {
 pub struct DecideAppeal;
 
 const APPEAL: &str = "appeal";
-const UPHELD: &str = "upheld";
+const VERDICT: &str = "verdict";
 const DECISION: &str = "decision";
 
 impl Form for DecideAppeal {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Appeal, APPEAL),
+            (Field::Verdict, VERDICT),
+            (Field::Text, DECISION),
+        ]
+    }
+
     fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         let choices: Vec<(String, String)> = ctx
@@ -168,7 +193,11 @@ impl Form for DecideAppeal {
         view! {
             <SelectField form=form name=APPEAL field=Field::Appeal required=true placeholder=true
                 label=text(tr, "申诉", "申訴", "Appeal") options=Signal::derive(move || choices.clone())/>
-            <CheckField form=form name=UPHELD label=text(tr, "申诉成立（撤销处理措施）", "申訴成立（撤銷處理措施）", "Upheld (the measure is lifted)")/>
+            <RadioGroup form=form name=VERDICT field=Field::Verdict required=true label=text(tr, "申诉结论", "申訴結論", "Outcome")
+                options=Signal::derive(move || vec![
+                    ("upheld".to_string(), tr.t("申诉成立（撤销处理措施）", "申訴成立（撤銷處理措施）", "Upheld (the measure is lifted)").to_string()),
+                    ("dismissed".to_string(), tr.t("维持原决定", "維持原決定", "Dismissed (the measure stands)").to_string()),
+                ])/>
             <TextField form=form name=DECISION field=Field::Text multiline=true required=true label=text(tr, "决定", "決定", "Decision")/>
         }
         .into_any()
@@ -177,13 +206,21 @@ impl Form for DecideAppeal {
     fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
         let appeal = c.take(event_id(Field::Appeal, get(v, APPEAL)));
+        // An outcome, so nothing is chosen until the decider chooses.
+        let upheld = match get(v, VERDICT) {
+            "upheld" => Some(true),
+            "dismissed" => Some(false),
+            _ => c.take(Err(FieldError::new(Field::Verdict, Rule::Required))),
+        };
         let decision = c.take(LongText::parse(Field::Text, get(v, DECISION)));
-        let body = match (appeal, decision) {
-            (Some(appeal), Some(decision)) => Some(EventBody::AppealDecided(AppealDecided {
-                appeal,
-                upheld: get(v, UPHELD) == "true",
-                decision,
-            })),
+        let body = match (appeal, upheld, decision) {
+            (Some(appeal), Some(upheld), Some(decision)) => {
+                Some(EventBody::AppealDecided(AppealDecided {
+                    appeal,
+                    upheld,
+                    decision,
+                }))
+            }
             _ => None,
         };
         c.finish(body)

@@ -63,6 +63,21 @@ fn start_values(r: &Registration, offset: i32) -> Values {
 }
 
 impl Form for AmendRecord {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Contact, PHONE),
+            (Field::ComplainantName, NAME),
+            (Field::Phone, PHONE),
+            (Field::Email, EMAIL),
+            (Field::Organisation, ORGANISATION),
+            (Field::Address, ADDRESS),
+            (Field::OccurredAt, OCCURRED_AT),
+            (Field::Location, LOCATION),
+            (Field::Description, DESCRIPTION),
+            (Field::Request, REQUEST),
+        ]
+    }
+
     fn start(&self, ctx: &Ctx) -> Values {
         ctx.view
             .as_ref()

@@ -7,9 +7,9 @@ use tousu_shared::{
     validate::{Field, FieldError, LongText},
 };
 
-use super::{Ctx, Draft, Form, options, text, values};
+use super::{Ctx, Draft, Form, options, row, text, values};
 use crate::{
-    components::{RadioGroup, SelectField, TextField},
+    components::{Basis, RadioGroup, SelectField, TextField},
     forms::{Check, Values, enum_value, get},
     labels::{self, use_tr},
 };
@@ -21,14 +21,35 @@ const CHANNEL: &str = "channel";
 const TEXT: &str = "text";
 
 impl Form for GiveFeedback {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Channel, CHANNEL), (Field::Text, TEXT)]
+    }
+
     fn start(&self, _ctx: &Ctx) -> Values {
         values(&[(CHANNEL, "phone")])
     }
 
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    /// Rests on what was done.
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let basis: Vec<_> = ctx
+            .view
+            .as_ref()
+            .and_then(|v| v.executions.last())
+            .map(|x| {
+                row(
+                    tr,
+                    "处理结果",
+                    "處理結果",
+                    "What was done",
+                    x.value.result.as_str().to_string(),
+                )
+            })
+            .into_iter()
+            .collect();
         view! {
-            <SelectField form=form name=CHANNEL label=text(tr, "反馈方式", "回饋方式", "How")
+            <Basis rows=basis/>
+            <SelectField form=form name=CHANNEL field=Field::Channel label=text(tr, "反馈方式", "回饋方式", "How")
                 options=options(tr, &[FeedbackChannel::Phone, FeedbackChannel::Sms, FeedbackChannel::Email, FeedbackChannel::Letter, FeedbackChannel::InPerson], labels::feedback_channel)/>
             <TextField form=form name=TEXT field=Field::Text multiline=true required=true label=text(tr, "告知内容", "告知內容", "What they were told")/>
         }
@@ -37,7 +58,7 @@ impl Form for GiveFeedback {
 
     fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
-        let channel: Option<FeedbackChannel> = c.take(enum_value(Field::Text, get(v, CHANNEL)));
+        let channel: Option<FeedbackChannel> = c.take(enum_value(Field::Channel, get(v, CHANNEL)));
         let text = c.take(LongText::parse(Field::Text, get(v, TEXT)));
         let body = match (channel, text) {
             (Some(channel), Some(text)) => {
@@ -57,16 +78,42 @@ const METHOD: &str = "method";
 const COMMENT: &str = "comment";
 
 impl Form for RecordRevisit {
-    fn start(&self, _ctx: &Ctx) -> Values {
-        values(&[(METHOD, "phone"), (SATISFACTION, "satisfied")])
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Satisfaction, SATISFACTION),
+            (Field::Method, METHOD),
+            (Field::Comment, COMMENT),
+        ]
     }
 
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    /// How the revisit is made starts on the phone; the satisfaction is the complainant's
+    /// answer and starts unchosen.
+    fn start(&self, _ctx: &Ctx) -> Values {
+        values(&[(METHOD, "phone")])
+    }
+
+    /// Rests on the feedback given.
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let basis: Vec<_> = ctx
+            .view
+            .as_ref()
+            .and_then(|v| v.feedback.last())
+            .map(|f| {
+                let told = format!(
+                    "{}：{}",
+                    labels::feedback_channel(tr, f.value.channel),
+                    f.value.text.as_str()
+                );
+                row(tr, "已反馈内容", "已回饋內容", "Feedback given", told)
+            })
+            .into_iter()
+            .collect();
         view! {
-            <RadioGroup form=form name=SATISFACTION label=text(tr, "满意度", "滿意度", "Satisfaction")
+            <Basis rows=basis/>
+            <RadioGroup form=form name=SATISFACTION field=Field::Satisfaction required=true label=text(tr, "满意度", "滿意度", "Satisfaction")
                 options=options(tr, &[Satisfaction::Satisfied, Satisfaction::PartlySatisfied, Satisfaction::NotSatisfied], labels::satisfaction)/>
-            <RadioGroup form=form name=METHOD label=text(tr, "回访方式", "回訪方式", "Method")
+            <RadioGroup form=form name=METHOD field=Field::Method label=text(tr, "回访方式", "回訪方式", "Method")
                 options=options(tr, &[RevisitMethod::Phone, RevisitMethod::OnSite, RevisitMethod::Questionnaire], labels::revisit_method)/>
             <TextField form=form name=COMMENT field=Field::Comment multiline=true label=text(tr, "客户意见", "客戶意見", "Their words")/>
         }
@@ -75,9 +122,9 @@ impl Form for RecordRevisit {
 
     fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
-        let method: Option<RevisitMethod> = c.take(enum_value(Field::Text, get(v, METHOD)));
         let satisfaction: Option<Satisfaction> =
-            c.take(enum_value(Field::Text, get(v, SATISFACTION)));
+            c.take(enum_value(Field::Satisfaction, get(v, SATISFACTION)));
+        let method: Option<RevisitMethod> = c.take(enum_value(Field::Method, get(v, METHOD)));
         let comment = c.opt(get(v, COMMENT), |s| LongText::parse(Field::Comment, s));
         let body = match (method, satisfaction) {
             (Some(method), Some(satisfaction)) => {
@@ -99,9 +146,28 @@ pub struct Close;
 const SUMMARY: &str = "summary";
 
 impl Form for Close {
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Summary, SUMMARY)]
+    }
+
+    /// Rests on the revisit's result.
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let tr = use_tr();
+        let basis: Vec<_> = ctx
+            .view
+            .as_ref()
+            .and_then(|v| v.revisits.last())
+            .map(|r| {
+                let mut said = labels::satisfaction(tr, r.value.satisfaction).to_string();
+                if let Some(c) = &r.value.comment {
+                    said = format!("{said}：{}", c.as_str());
+                }
+                row(tr, "回访结果", "回訪結果", "Revisit result", said)
+            })
+            .into_iter()
+            .collect();
         view! {
+            <Basis rows=basis/>
             <TextField form=draft.form name=SUMMARY field=Field::Summary multiline=true label=text(tr, "结案说明", "結案說明", "Summary")/>
         }
         .into_any()

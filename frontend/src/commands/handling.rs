@@ -8,9 +8,9 @@ use tousu_shared::{
     validate::{BlobHash, Field, FieldError, LongText, Money, Rule, ShortText},
 };
 
-use super::{Ctx, Draft, Form, options, text, values};
+use super::{Ctx, Draft, Form, instructions, options, row, text, values};
 use crate::{
-    components::{PhotoPicker, RadioGroup, SelectField, SignaturePad, TextField, signed},
+    components::{Basis, PhotoPicker, RadioGroup, SelectField, SignaturePad, TextField, signed},
     context::App,
     errors::Failure,
     forms::{Check, Values, enum_value, get},
@@ -38,9 +38,15 @@ fn money_opt(c: &mut Check, raw: &str) -> Option<Money> {
 pub struct StartInvestigation;
 
 impl Form for StartInvestigation {
-    fn fields(&self, _draft: Draft, _ctx: &Ctx) -> AnyView {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[]
+    }
+
+    fn fields(&self, _draft: Draft, ctx: &Ctx) -> AnyView {
         let tr = use_tr();
+        let basis: Vec<_> = instructions(tr, ctx).into_iter().collect();
         view! {
+            <Basis rows=basis/>
             <p class="muted">{move || tr.t("确认由本部门开始调查。", "確認由本部門開始調查。", "Confirm that your department takes the case up.")}</p>
         }
         .into_any()
@@ -59,6 +65,14 @@ const TEXT: &str = "text";
 const SIGNED_BY: &str = "signed_by";
 
 impl Form for AddNote {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::NoteKind, NOTE_KIND),
+            (Field::Text, TEXT),
+            (Field::Person, SIGNED_BY),
+        ]
+    }
+
     fn start(&self, _ctx: &Ctx) -> Values {
         values(&[(NOTE_KIND, "investigation")])
     }
@@ -66,7 +80,7 @@ impl Form for AddNote {
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         view! {
-            <SelectField form=form name=NOTE_KIND label=text(tr, "记录类型", "記錄類型", "Kind of note")
+            <SelectField form=form name=NOTE_KIND field=Field::NoteKind label=text(tr, "记录类型", "記錄類型", "Kind of note")
                 options=options(tr, &[NoteKind::Investigation, NoteKind::Interview, NoteKind::DepartmentOpinion, NoteKind::CustomerOpinion, NoteKind::Remark], labels::note_kind)/>
             <TextField form=form name=TEXT field=Field::Text multiline=true required=true label=text(tr, "内容", "內容", "Text")/>
             <TextField form=form name=SIGNED_BY field=Field::Person label=text(tr, "签字确认人（访谈时）", "簽字確認人（訪談時）", "Signed by (interviews)")/>
@@ -83,7 +97,7 @@ impl Form for AddNote {
 
     fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
-        let note_kind: Option<NoteKind> = c.take(enum_value(Field::Text, get(v, NOTE_KIND)));
+        let note_kind: Option<NoteKind> = c.take(enum_value(Field::NoteKind, get(v, NOTE_KIND)));
         let text = long(&mut c, Field::Text, get(v, TEXT));
         let signed_by = c.opt(get(v, SIGNED_BY), |s| ShortText::parse(Field::Person, s));
         let body = match (note_kind, text) {
@@ -127,9 +141,15 @@ pub struct SubmitReport;
 const FINDINGS: &str = "findings";
 
 impl Form for SubmitReport {
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Text, FINDINGS), (Field::Cause, CAUSE)]
+    }
+
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let basis: Vec<_> = instructions(tr, ctx).into_iter().collect();
         view! {
+            <Basis rows=basis/>
             <TextField form=form name=FINDINGS field=Field::Text multiline=true required=true label=text(tr, "调查经过与结论", "調查經過與結論", "Findings")/>
             <TextField form=form name=CAUSE field=Field::Cause label=text(tr, "原因", "原因", "Cause")/>
         }
@@ -153,9 +173,23 @@ const PLAN: &str = "plan";
 const OPINION: &str = "opinion";
 
 impl Form for ProposePlan {
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Plan, PLAN),
+            (Field::Opinion, OPINION),
+            (Field::Amount, COMPENSATION),
+        ]
+    }
+
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let mut basis: Vec<_> = instructions(tr, ctx).into_iter().collect();
+        if let Some(report) = ctx.view.as_ref().and_then(|v| v.reports.last()) {
+            let findings = report.value.findings.as_str().to_string();
+            basis.push(row(tr, "调查结论", "調查結論", "Findings", findings));
+        }
         view! {
+            <Basis rows=basis/>
             <TextField form=form name=PLAN field=Field::Plan multiline=true required=true label=text(tr, "处理方案", "處理方案", "Handling plan")/>
             <TextField form=form name=OPINION field=Field::Opinion multiline=true label=text(tr, "部门负责人意见", "部門負責人意見", "Department manager's opinion")/>
             <div class="grid-2">
@@ -190,14 +224,17 @@ pub struct ReviewPlan;
 const DECISION: &str = "decision";
 
 impl Form for ReviewPlan {
-    fn start(&self, _ctx: &Ctx) -> Values {
-        values(&[(DECISION, "approved")])
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Decision, DECISION), (Field::Comment, COMMENT)]
     }
 
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    /// A decision: nothing chosen until the reviewer chooses.
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let basis = plan_basis(tr, ctx);
         view! {
-            <RadioGroup form=form name=DECISION label=text(tr, "审核结果", "審核結果", "Decision")
+            <Basis rows=basis/>
+            <RadioGroup form=form name=DECISION field=Field::Decision required=true label=text(tr, "审核结果", "審核結果", "Decision")
                 options=options(tr, &[PlanDecision::Approved, PlanDecision::Returned], labels::decision)/>
             <TextField form=form name=COMMENT field=Field::Comment multiline=true label=text(tr, "审核意见（退回时必填）", "審核意見（退回時必填）", "Comment (required when returning)")/>
         }
@@ -206,7 +243,7 @@ impl Form for ReviewPlan {
 
     fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
-        let decision: Option<PlanDecision> = c.take(enum_value(Field::Text, get(v, DECISION)));
+        let decision: Option<PlanDecision> = c.take(enum_value(Field::Decision, get(v, DECISION)));
         let comment = long_opt(&mut c, Field::Comment, get(v, COMMENT));
         if decision == Some(PlanDecision::Returned) && comment.is_none() {
             c.extend([FieldError::new(Field::Comment, Rule::Required)]);
@@ -217,15 +254,65 @@ impl Form for ReviewPlan {
     }
 }
 
+/// The plan as proposed: what a review or an execution rests on.
+fn plan_basis(tr: crate::labels::Tr, ctx: &Ctx) -> Vec<(Signal<String>, String)> {
+    let Some(plan) = ctx.view.as_ref().and_then(|v| v.plan.as_ref()) else {
+        return Vec::new();
+    };
+    let yuan = |m: &Money| m.yuan();
+    let mut rows = vec![row(
+        tr,
+        "处理方案",
+        "處理方案",
+        "Plan",
+        plan.plan.as_str().to_string(),
+    )];
+    if let Some(m) = &plan.compensation {
+        rows.push(row(
+            tr,
+            "赔偿金额（元）",
+            "賠償金額（元）",
+            "Compensation (yuan)",
+            yuan(m),
+        ));
+    }
+    if let Some(m) = &plan.loss {
+        rows.push(row(
+            tr,
+            "损失金额（元）",
+            "損失金額（元）",
+            "Loss (yuan)",
+            yuan(m),
+        ));
+    }
+    if let Some(o) = &plan.opinion {
+        let opinion = o.as_str().to_string();
+        rows.push(row(
+            tr,
+            "部门负责人意见",
+            "部門負責人意見",
+            "Department manager's opinion",
+            opinion,
+        ));
+    }
+    rows
+}
+
 /// 執行: what was done, amounts paid.
 pub struct RecordExecution;
 
 const RESULT: &str = "result";
 
 impl Form for RecordExecution {
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Result, RESULT), (Field::Amount, COMPENSATION)]
+    }
+
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let basis = plan_basis(tr, ctx);
         view! {
+            <Basis rows=basis/>
             <TextField form=form name=RESULT field=Field::Result multiline=true required=true label=text(tr, "处理结果", "處理結果", "What was done")/>
             <div class="grid-2">
                 <TextField form=form name=COMPENSATION field=Field::Amount input_type="number" label=text(tr, "实际赔偿（元）", "實際賠償（元）", "Compensation paid (yuan)")/>

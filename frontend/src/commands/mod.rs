@@ -14,7 +14,7 @@ use tousu_shared::{
     event::{CommandKind, EventBody},
     ids::{CaseId, UserId},
     model::Catalog,
-    validate::FieldError,
+    validate::{Field, FieldError},
     view::CaseView,
 };
 
@@ -120,6 +120,9 @@ pub trait Form: Sync {
     fn names_case(&self, _values: &Values) -> Option<String> {
         None
     }
+
+    /// Which input shows each field's error: the error summary links there.
+    fn targets(&self) -> &'static [(Field, &'static str)];
 }
 
 /// The form of `command`, when this app has one (the others are shown, but done on the
@@ -172,6 +175,35 @@ fn options<T: Copy + serde::Serialize + Send + Sync + 'static>(
             .map(|v| (enum_str(v), name(tr, *v).to_string()))
             .collect()
     })
+}
+
+/// A row of what a decision rests on.
+fn row(
+    tr: Tr,
+    zh_cn: &'static str,
+    zh_tw: &'static str,
+    en: &'static str,
+    value: String,
+) -> (Signal<String>, String) {
+    (text(tr, zh_cn, zh_tw, en), value)
+}
+
+/// The dispatch's instructions, when the case has them.
+fn instructions(tr: Tr, ctx: &Ctx) -> Option<(Signal<String>, String)> {
+    let text = ctx
+        .view
+        .as_ref()?
+        .instructions
+        .as_ref()?
+        .as_str()
+        .to_string();
+    Some(row(
+        tr,
+        "派单处理要求",
+        "派單處理要求",
+        "Instructions from the dispatch",
+        text,
+    ))
 }
 
 /// Values from `(name, value)` pairs.

@@ -5,7 +5,8 @@ use tousu_shared::{
     clock::{Date, Timestamp},
     event::{CommandKind as C, EventBody},
     fold::fold,
-    model::{CaseKind, Catalog, Goods},
+    ids::CategoryId,
+    model::{CaseKind, Catalog, Goods, Severity},
     testing::{Writer, registration, short, t0},
     validate::{Field, Rule},
 };
@@ -27,6 +28,77 @@ fn ctx(view: Option<CaseView>) -> Ctx {
 
 fn parse(c: CommandKind, v: &[(&str, &str)], ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
     form(c).expect("has a form").parse(&values(v), ctx)
+}
+
+/// A decision form picks no outcome: submitted untouched it is refused, naming the field.
+#[test]
+fn decisions_start_unchosen() {
+    let cases: &[(CommandKind, Field)] = &[
+        (C::ReviewPlan, Field::Decision),
+        (C::RecordRevisit, Field::Satisfaction),
+        (C::DecideAppeal, Field::Verdict),
+    ];
+    for (command, field) in cases {
+        let f = form(*command).unwrap();
+        let ctx = ctx(None);
+        let errors = f.parse(&f.start(&ctx), &ctx).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field == *field && e.rule == Rule::Required),
+            "{command:?}: {errors:?}"
+        );
+    }
+}
+
+/// Classifying edits facts: the form opens on the case's values, so an urgent case stays
+/// urgent; lowering the severity needs a confirmation.
+#[test]
+fn a_classification_opens_on_the_case_and_lowering_is_confirmed() {
+    let mut w = Writer::user(3, 1, "supervisor");
+    let mut r = registration(CaseKind::Complaint, t0());
+    r.severity = Some(Severity::UrgentMajor);
+    r.category = Some(CategoryId::parse("safety").unwrap());
+    let events = vec![w.write(EventBody::Registered(r))];
+    let ctx = ctx(Some(fold(w.case, &events)));
+    let classify = form(C::Classify).unwrap();
+    let start = classify.start(&ctx);
+    assert_eq!(
+        (start["category"].as_str(), start["severity"].as_str()),
+        ("safety", "urgent_major")
+    );
+    let Ok(EventBody::Classified(c)) = classify.parse(&start, &ctx) else {
+        panic!("valid as it opens");
+    };
+    assert_eq!(c.severity, Severity::UrgentMajor);
+    let mut lower = start.clone();
+    lower.insert("severity".into(), "general".into());
+    let errors = classify.parse(&lower, &ctx).unwrap_err();
+    assert_eq!(
+        (errors[0].field, &errors[0].rule),
+        (Field::Severity, &Rule::ConfirmLower)
+    );
+    lower.insert("confirm_lower".into(), "true".into());
+    assert!(classify.parse(&lower, &ctx).is_ok());
+}
+
+/// Every error a form reports links to one of its inputs.
+#[test]
+fn every_error_points_at_an_input_of_its_form() {
+    for command in CommandKind::ALL {
+        let Some(f) = form(command) else { continue };
+        let ctx = ctx(None);
+        let Err(errors) = f.parse(&Values::new(), &ctx) else {
+            continue;
+        };
+        for e in errors {
+            assert!(
+                f.targets().iter().any(|(field, _)| *field == e.field),
+                "{command:?}: {:?} has no input",
+                e.field
+            );
+        }
+    }
 }
 
 #[test]
@@ -128,11 +200,14 @@ fn every_form_parses_from_its_start_and_its_required_fields() {
     )))];
     let ctx = ctx(Some(fold(w.case, &events)));
     let typed: &[(CommandKind, &[(&str, &str)])] = &[
-        (C::Classify, &[("category", "attitude")]),
+        (
+            C::Classify,
+            &[("category", "attitude"), ("severity", "general")],
+        ),
         (C::AddNote, &[("text", "已到现场")]),
-        (C::ReviewPlan, &[]),
+        (C::ReviewPlan, &[("decision", "approved")]),
         (C::GiveFeedback, &[("text", "已电话告知")]),
-        (C::RecordRevisit, &[]),
+        (C::RecordRevisit, &[("satisfaction", "satisfied")]),
         (C::AmendRecord, &[]),
         (C::Close, &[]),
         (C::StartInvestigation, &[]),

@@ -15,7 +15,7 @@ use super::{Ctx, Draft, Form, options, text, values};
 use crate::{
     components::{CheckField, RadioGroup, SelectField, TextField},
     context::use_app,
-    forms::{Check, Values, enum_value, get},
+    forms::{Check, Values, enum_parse, enum_str, enum_value, get},
     labels::{self, use_tr},
 };
 
@@ -25,22 +25,68 @@ pub struct Classify;
 const CATEGORY: &str = "category";
 const SEVERITY: &str = "severity";
 const CAUSE: &str = "cause";
+const CONFIRM_LOWER: &str = "confirm_lower";
+
+/// The case's severity as it stands (classified, or as registered).
+fn current_severity(ctx: &Ctx) -> Option<Severity> {
+    let view = ctx.view.as_ref()?;
+    view.severity
+        .or_else(|| view.registration.as_ref().and_then(|r| r.severity))
+}
 
 impl Form for Classify {
-    fn start(&self, _ctx: &Ctx) -> Values {
-        values(&[(SEVERITY, "general")])
+    /// The classification edits facts: it opens on the case's category, severity and cause
+    /// (an urgent case stays urgent unless someone lowers it and confirms).
+    fn start(&self, ctx: &Ctx) -> Values {
+        let view = ctx.view.as_ref();
+        let category = view
+            .and_then(|v| {
+                v.category
+                    .clone()
+                    .or_else(|| v.registration.as_ref()?.category.clone())
+            })
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        let severity = current_severity(ctx)
+            .map(|s| enum_str(&s))
+            .unwrap_or_default();
+        let cause = view
+            .and_then(|v| v.cause.as_ref())
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default();
+        values(&[
+            (CATEGORY, category.as_str()),
+            (SEVERITY, severity.as_str()),
+            (CAUSE, cause.as_str()),
+        ])
     }
 
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (app, tr, form) = (use_app(), use_tr(), draft.form);
         let categories = Signal::derive(move || app.category_options(tr));
+        let current = current_severity(ctx);
+        let lowered = move || {
+            let chosen: Option<Severity> = enum_parse(&form.get(SEVERITY));
+            matches!((chosen, current), (Some(c), Some(now)) if c < now)
+        };
         view! {
             <SelectField form=form name=CATEGORY field=Field::Category required=true placeholder=true label=text(tr, "类别", "類別", "Category") options=categories/>
-            <RadioGroup form=form name=SEVERITY label=text(tr, "紧急程度", "緊急程度", "Severity")
+            <RadioGroup form=form name=SEVERITY field=Field::Severity required=true label=text(tr, "紧急程度", "緊急程度", "Severity")
                 options=options(tr, &[Severity::General, Severity::Important, Severity::UrgentMajor], labels::severity)/>
+            <Show when=lowered>
+                <CheckField form=form name=CONFIRM_LOWER label=text(tr, "确认降低紧急程度", "確認降低緊急程度", "Confirm lowering the severity")/>
+            </Show>
             <TextField form=form name=CAUSE field=Field::Cause label=text(tr, "原因", "原因", "Cause")/>
         }
         .into_any()
+    }
+
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Category, CATEGORY),
+            (Field::Severity, SEVERITY),
+            (Field::Cause, CAUSE),
+        ]
     }
 
     fn parse(&self, v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
@@ -49,8 +95,14 @@ impl Form for Classify {
             e.field = Field::Category;
             e
         }));
-        let severity = c.take(enum_value(Field::Severity, get(v, SEVERITY)));
+        let severity: Option<Severity> = c.take(enum_value(Field::Severity, get(v, SEVERITY)));
         let cause = c.opt(get(v, CAUSE), |s| ShortText::parse(Field::Cause, s));
+        if let (Some(chosen), Some(now)) = (severity, current_severity(ctx))
+            && chosen < now
+            && get(v, CONFIRM_LOWER) != "true"
+        {
+            c.extend([FieldError::new(Field::Severity, Rule::ConfirmLower)]);
+        }
         let body = match (category, severity) {
             (Some(category), Some(severity)) => {
                 let classified = Classified {
@@ -76,6 +128,10 @@ pub struct Reasoned(pub CommandKind);
 const REASON: &str = "reason";
 
 impl Form for Reasoned {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Reason, REASON)]
+    }
+
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let tr = use_tr();
         view! {
@@ -107,6 +163,13 @@ const DEPARTMENT: &str = "department";
 const INSTRUCTIONS: &str = "instructions";
 
 impl Form for Dispatch {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Department, DEPARTMENT),
+            (Field::Comment, INSTRUCTIONS),
+        ]
+    }
+
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let (app, tr, form) = (use_app(), use_tr(), draft.form);
         let departments = Signal::derive(move || {
@@ -150,6 +213,10 @@ pub struct SetDeadline;
 const SPECIAL: &str = "special";
 
 impl Form for SetDeadline {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Reason, REASON)]
+    }
+
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         view! {
@@ -177,6 +244,10 @@ pub struct LinkDuplicate;
 const OF_LABEL: &str = "of_label";
 
 impl Form for LinkDuplicate {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::CaseNumber, OF_LABEL)]
+    }
+
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let tr = use_tr();
         view! {

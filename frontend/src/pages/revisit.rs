@@ -82,7 +82,7 @@ pub fn RevisitPage() -> impl IntoView {
                                     </div>
                                     <Show when=move || open.get() == Some(id)>
                                         <form class="command-form" on:submit=submit novalidate>
-                                            <ErrorSummary form=form fields=vec![]/>
+                                            <ErrorSummary form=form fields=revisit.targets().to_vec()/>
                                             {revisit.fields(draft, &ctx())}
                                             <button type="submit" class="btn btn-primary btn-large" data-testid="revisit-submit">
                                                 {tr.t("保存回访", "儲存回訪", "Save revisit")}

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use tousu_shared::{
-    event::CommandKind,
+    event::{CommandKind, Event},
     fold::fold,
     ids::{CaseId, EventId},
     number::provisional_label,
@@ -40,6 +40,7 @@ use panels::{Accountability, Deadlines, Facts, Photos, Signatures, Timeline};
 #[derive(Clone)]
 struct Loaded {
     view: CaseView,
+    events: Vec<Event>,
     unsynced: BTreeSet<EventId>,
     quarantined: Vec<QuarantinedEvent>,
 }
@@ -69,6 +70,7 @@ async fn load(app: App, case: CaseId) -> Option<Loaded> {
         .collect();
     Some(Loaded {
         view: fold(case, &events),
+        events,
         unsynced,
         quarantined,
     })
@@ -89,6 +91,7 @@ pub fn CasePage(id: String, just_registered: bool) -> impl IntoView {
         .filter(|e| Some(e.case_id) == case)
         .map(|event| Loaded {
             view: fold(event.case_id, std::slice::from_ref(&event)),
+            events: vec![event.clone()],
             unsynced: BTreeSet::from([event.id]),
             quarantined: Vec::new(),
         });
@@ -204,7 +207,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
         <div class="case-columns">
             <div class="case-main">
                 <CommandPanel view=view_state.clone() commands=commands draft=draft/>
-                <Timeline view=view_state.clone() unsynced=unsynced/>
+                <Timeline view=view_state.clone() events=loaded.events.clone() unsynced=unsynced/>
             </div>
             <aside class="case-side">
                 <Facts view=view_state.clone()/>

@@ -149,7 +149,7 @@ pub(super) fn CommandPanel(
                 <form class="command-form" on:submit=on_submit on:focusin=remember_focus novalidate
                     node_ref=form_ref data-testid="command-form">
                     <h3>{labels::command(tr, c)}</h3>
-                    <ErrorSummary form=draft.form fields=vec![]/>
+                    <ErrorSummary form=draft.form fields=form.targets().to_vec()/>
                     <Show when=move || failure.get().is_some()>
                         <p class="error-summary" role="alert">{move || failure.get().map(|f| errors::failure(tr, &f))}</p>
                     </Show>

@@ -1,21 +1,23 @@
 //! What the case holds, panel by panel: the record sheet, accountability, photos,
 //! signatures, deadlines and the timeline.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use tousu_shared::{
     clock::Timestamp,
-    event::{Actor, CommandKind},
-    ids::EventId,
+    event::{Actor, CommandKind, Event, EventBody},
+    ids::{CategoryId, EventId},
+    model::Severity,
     sla::SlaClock,
+    validate::LongText,
     view::{CaseView, EntryStatus},
 };
 
 use crate::{
     components::{BlobImage, due_chip},
     context::use_app,
-    labels::{self, use_tr},
+    labels::{self, Tr, use_tr},
 };
 
 /// Who an event's author is, in a line.
@@ -224,10 +226,74 @@ pub(super) fn Signatures(view: CaseView) -> impl IntoView {
     })
 }
 
+/// What each decision-like step decided, in words: a review approved or returned (with its
+/// comment), a revisit's satisfaction, an appeal's outcome, a classification's old → new
+/// values (the values before it, from the registration or the classification before).
+fn outcomes(tr: Tr, view: &CaseView, events: &[Event]) -> BTreeMap<EventId, String> {
+    let app = use_app();
+    let by_id: BTreeMap<EventId, &Event> = events.iter().map(|e| (e.id, e)).collect();
+    let with = |head: &str, comment: Option<&LongText>| match comment {
+        Some(c) => format!("{head}：{}", c.as_str()),
+        None => head.to_string(),
+    };
+    let mut before: (Option<CategoryId>, Option<Severity>) = (None, None);
+    let mut out = BTreeMap::new();
+    for entry in &view.timeline {
+        let applied = matches!(entry.status, EntryStatus::Applied);
+        let Some(event) = by_id.get(&entry.event) else {
+            continue;
+        };
+        let text = match &event.body {
+            EventBody::Registered(r) if applied => {
+                before = (r.category.clone(), r.severity);
+                continue;
+            }
+            EventBody::Classified(c) => {
+                let category = |id: &Option<CategoryId>| {
+                    id.as_ref()
+                        .map(|c| app.category_name(tr, c))
+                        .unwrap_or("—".into())
+                };
+                let severity =
+                    |s: Option<Severity>| s.map(|s| labels::severity(tr, s)).unwrap_or("—");
+                let new = (Some(c.category.clone()), Some(c.severity));
+                let mut parts = vec![format!("{} → {}", category(&before.0), category(&new.0))];
+                parts.push(format!("{} → {}", severity(before.1), severity(new.1)));
+                if applied {
+                    before = new;
+                }
+                parts.join(" · ")
+            }
+            EventBody::PlanReviewed(r) => {
+                with(labels::decision(tr, r.decision), r.comment.as_ref())
+            }
+            EventBody::RevisitRecorded(r) => {
+                with(labels::satisfaction(tr, r.satisfaction), r.comment.as_ref())
+            }
+            EventBody::AppealDecided(d) => {
+                let outcome = if d.upheld {
+                    tr.t("申诉成立", "申訴成立", "upheld")
+                } else {
+                    tr.t("维持原决定", "維持原決定", "dismissed")
+                };
+                with(outcome, Some(&d.decision))
+            }
+            _ => continue,
+        };
+        out.insert(entry.event, text);
+    }
+    out
+}
+
 #[component]
-pub(super) fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl IntoView {
+pub(super) fn Timeline(
+    view: CaseView,
+    events: Vec<Event>,
+    unsynced: BTreeSet<EventId>,
+) -> impl IntoView {
     let tr = use_tr();
     let entries = view.timeline.clone();
+    let mut outcomes = outcomes(tr, &view, &events);
     view! {
         <section class="panel" aria-labelledby="timeline-h">
             <h2 id="timeline-h">{tr.t("处理记录", "處理記錄", "Timeline")}</h2>
@@ -243,7 +309,7 @@ pub(super) fn Timeline(view: CaseView, unsynced: BTreeSet<EventId>) -> impl Into
                             .unwrap_or_else(|| format!("{} ({})", tr.t("需要更新应用", "需要更新應用", "update the app"), e.kind))
                     };
                     let pending = unsynced.contains(&e.event);
-                    let detail = entry_text(&view, e.event);
+                    let detail = outcomes.remove(&e.event).or_else(|| entry_text(&view, e.event));
                     let not_applied = match &e.status {
                         EntryStatus::NotApplied { why } if !confidential => Some(labels::not_applied(tr, why)),
                         _ => None,
