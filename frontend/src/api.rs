@@ -205,6 +205,7 @@ mod tests {
             server_time: 7,
             snapshot: true,
             after: Some(case),
+            total: Some(1),
         };
         let page: PullPage =
             serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
@@ -212,6 +213,7 @@ mod tests {
         assert_eq!(page.grants[0].events, events);
         assert_eq!((page.cursor, page.more, page.server_time), (42, true, 7));
         assert_eq!((page.snapshot, page.after), (true, Some(case)));
+        assert_eq!(page.total, Some(1));
         assert_eq!(page.revocations, vec![case]);
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    context::{self, use_app},
+    context::{self, SyncLine, use_app},
     errors,
     i18n::{I18n, Locale, use_i18n},
     labels::{self, use_tr},
@@ -42,6 +42,7 @@ fn Shell() -> impl IntoView {
     let app = use_app();
     Effect::new(move |_| platform::apply_locale(i18n.get_locale().as_str()));
     let signed_in = move || app.session.with(|s| s.as_ref().is_some_and(|s| !s.ended));
+    let menu = move || app.menu();
     let ended_user = move || {
         app.session
             .with(|s| s.as_ref().filter(|s| s.ended).map(|s| s.username.clone()))
@@ -79,20 +80,24 @@ fn Shell() -> impl IntoView {
                     </header>
                     <nav class="sidenav" aria-label=move || tr.t("主导航", "主導覽", "Main navigation")>
                         <ul>
-                            <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake">
-                                {move || tr.t("受理登记", "受理登記", "Intake")}
-                            </NavItem>
-                            <NavItem href="/cases" icon=ICON_CASES testid="nav-cases">
-                                {move || tr.t("案件", "案件", "Cases")}
-                            </NavItem>
-                            <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit">
-                                {move || tr.t("回访", "回訪", "Revisits")}
-                            </NavItem>
+                            // Only entries where the role can do something (issue 12).
+                            <Show when=move || menu().intake>
+                                <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake">
+                                    {move || tr.t("受理登记", "受理登記", "Intake")}
+                                </NavItem>
+                            </Show>
+                            <Show when=move || menu().cases>
+                                <NavItem href="/cases" icon=ICON_CASES testid="nav-cases">
+                                    {move || tr.t("案件", "案件", "Cases")}
+                                </NavItem>
+                            </Show>
+                            <Show when=move || menu().revisit>
+                                <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit">
+                                    {move || tr.t("回访", "回訪", "Revisits")}
+                                </NavItem>
+                            </Show>
                             <NavItem href="/sync" icon=ICON_SYNC testid="nav-sync">
                                 {move || tr.t("同步", "同步", "Sync")}
-                            </NavItem>
-                            <NavItem href="/statistics" icon=ICON_STATS testid="nav-statistics">
-                                {move || tr.t("统计", "統計", "Statistics")}
                             </NavItem>
                         </ul>
                     </nav>
@@ -110,15 +115,21 @@ fn Shell() -> impl IntoView {
 #[component]
 fn Screens() -> impl IntoView {
     let screen = use_router().screen();
-    move || match screen.get() {
-        Screen::Cases => view! { <CasesPage/> }.into_any(),
-        Screen::Case { id, new } => view! { <CasePage id=id just_registered=new/> }.into_any(),
-        Screen::Print { id, sheet } => view! { <PrintPage id=id sheet=sheet/> }.into_any(),
-        Screen::Intake => view! { <IntakePage/> }.into_any(),
-        Screen::Revisit => view! { <RevisitPage/> }.into_any(),
-        Screen::Sync => view! { <SyncPage/> }.into_any(),
-        Screen::Statistics => view! { <StatisticsPage/> }.into_any(),
-        Screen::NotFound => view! { <NotFound/> }.into_any(),
+    let app = use_app();
+    move || {
+        let menu = app.menu();
+        match screen.get() {
+            Screen::Cases if !menu.cases => view! { <NothingHere/> }.into_any(),
+            Screen::Cases => view! { <CasesPage/> }.into_any(),
+            Screen::Case { id, new } => view! { <CasePage id=id just_registered=new/> }.into_any(),
+            Screen::Print { id, sheet } => view! { <PrintPage id=id sheet=sheet/> }.into_any(),
+            Screen::Intake if !menu.intake => view! { <NothingHere/> }.into_any(),
+            Screen::Intake => view! { <IntakePage/> }.into_any(),
+            Screen::Revisit if !menu.revisit => view! { <NothingHere/> }.into_any(),
+            Screen::Revisit => view! { <RevisitPage/> }.into_any(),
+            Screen::Sync => view! { <SyncPage/> }.into_any(),
+            Screen::NotFound => view! { <NotFound/> }.into_any(),
+        }
     }
 }
 
@@ -126,7 +137,6 @@ const ICON_INTAKE: &str = "M12 5v14M5 12h14";
 const ICON_CASES: &str = "M4 6h16M4 12h16M4 18h10";
 const ICON_REVISIT: &str = "M4 12a8 8 0 1 0 3-6.2M4 4v4h4";
 const ICON_SYNC: &str = "M4 12a8 8 0 0 1 14-5.3M20 4v4h-4M20 12a8 8 0 0 1-14 5.3M4 20v-4h4";
-const ICON_STATS: &str = "M5 20V10M12 20V4M19 20v-7";
 
 /// One entry of the side navigation, with an icon drawn from a single SVG path.
 #[component]
@@ -280,25 +290,38 @@ fn StatusBar() -> impl IntoView {
         <footer class="statusbar" data-testid="statusbar">
             <span role="status" aria-live="polite" class="sync-line" data-testid="sync-status">
                 {move || {
-                    let s = app.sync.get();
-                    let mut parts = Vec::new();
-                    if !online.get() {
-                        parts.push(tr.t("○ 离线", "○ 離線", "○ offline").to_string());
-                    }
-                    if s.syncing {
-                        parts.push(tr.t("正在同步…", "正在同步…", "syncing…").to_string());
-                    }
-                    if s.unsynced == 0 {
-                        parts.push(tr.t("✓ 全部已同步", "✓ 全部已同步", "✓ all synced").to_string());
+                    let online = online.get();
+                    let line = app.sync.with(|s| s.line(online));
+                    let text = match line {
+                        SyncLine::Receiving(n, Some(total)) => match tr.locale() {
+                            Locale::en => format!("receiving cases… {n} of {total}"),
+                            Locale::zh_TW => format!("正在接收案件… 已接收 {n} / {total} 件"),
+                            Locale::zh_CN => format!("正在接收案件… 已接收 {n} / {total} 件"),
+                        },
+                        SyncLine::Receiving(n, None) => match tr.locale() {
+                            Locale::en => format!("receiving cases… {n} so far"),
+                            Locale::zh_TW => format!("正在接收案件… 已接收 {n} 件"),
+                            Locale::zh_CN => format!("正在接收案件… 已接收 {n} 件"),
+                        },
+                        SyncLine::Syncing => tr.t("正在同步…", "正在同步…", "syncing…").into(),
+                        SyncLine::Waiting(n, oldest) => {
+                            let age = oldest.map(ago).unwrap_or_default();
+                            match tr.locale() {
+                                Locale::en => format!("● {n} unsynced (oldest {age})"),
+                                Locale::zh_TW => format!("● {n} 筆未同步（最早 {age} 前）"),
+                                Locale::zh_CN => format!("● {n} 条未同步（最早 {age} 前）"),
+                            }
+                        }
+                        SyncLine::Unreachable => tr.t("无法连接服务器，将自动重试", "無法連線伺服器，將自動重試", "server unreachable, will retry").into(),
+                        SyncLine::Failed => tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry").into(),
+                        SyncLine::NeverSynced => tr.t("尚未同步", "尚未同步", "not synced yet").into(),
+                        SyncLine::AllSynced => tr.t("✓ 全部已同步", "✓ 全部已同步", "✓ all synced").into(),
+                    };
+                    if online {
+                        text
                     } else {
-                        let age = s.oldest_unsynced.map(ago).unwrap_or_default();
-                        parts.push(match tr.locale() {
-                            Locale::en => format!("● {} unsynced (oldest {age})", s.unsynced),
-                            Locale::zh_TW => format!("● {} 筆未同步（最早 {age} 前）", s.unsynced),
-                            Locale::zh_CN => format!("● {} 条未同步（最早 {age} 前）", s.unsynced),
-                        });
+                        format!("{} · {text}", tr.t("○ 离线", "○ 離線", "○ offline"))
                     }
-                    parts.join(" · ")
                 }}
             </span>
             <span class="muted" data-testid="unsynced-count" hidden>{move || app.sync.with(|s| s.unsynced)}</span>
@@ -313,8 +336,9 @@ fn StatusBar() -> impl IntoView {
                     </a>
                 })
             }}
-            {move || app.sync.with(|s| s.error.clone()).map(|e| view! {
-                <span class="muted sync-error" title=move || errors::failure(tr, &e)>{move || tr.t("同步失败，将自动重试", "同步失敗，將自動重試", "sync failed, will retry")}</span>
+            // The reason of a failure other than an unreachable server (the line says that one).
+            {move || app.sync.with(|s| s.error.clone().filter(|_| s.line(online.get()) == SyncLine::Failed)).map(|e| view! {
+                <span class="muted sync-error" data-testid="sync-error">{move || errors::failure(tr, &e)}</span>
             })}
             <span class="muted storage" data-testid="storage-ready">
                 {move || storage.get().flatten().map(|(used, quota)| {
@@ -336,32 +360,15 @@ fn StatusBar() -> impl IntoView {
     }
 }
 
-/// Heading and lead of a section whose screens arrive in later releases.
+/// A screen this role has no use for (an address typed or kept from another account).
 #[component]
-fn SectionIntro(
-    title: Signal<String>,
-    lead: Signal<String>,
-    testid: &'static str,
-) -> impl IntoView {
+fn NothingHere() -> impl IntoView {
     let tr = use_tr();
     view! {
-        <section class="page" data-testid=testid>
-            <h1 class="page-title">{title}</h1>
-            <p class="page-lead">{lead}</p>
-            <div class="notice">{move || tr.t("此功能正在建设中，将在后续版本提供。", "此功能正在建設中，將在後續版本提供。", "This section is being built and arrives in a later release.")}</div>
+        <section class="page" data-testid="page-not-for-role">
+            <h1 class="page-title">{move || tr.t("此账号没有这项工作", "此帳號沒有這項工作", "This account has no work here")}</h1>
+            <p class="muted">{move || tr.t("左侧菜单列出此账号可以做的工作。", "左側選單列出此帳號可以做的工作。", "The menu lists the work this account can do.")}</p>
         </section>
-    }
-}
-
-#[component]
-fn StatisticsPage() -> impl IntoView {
-    let tr = use_tr();
-    view! {
-        <SectionIntro
-            title=Signal::derive(move || tr.t("统计", "統計", "Statistics").to_string())
-            lead=Signal::derive(move || tr.t("按月、季度、年度统计，及时率和满意率。", "按月、季度、年度統計，及時率和滿意率。", "Monthly, quarterly and yearly figures, on-time and satisfaction rates.").to_string())
-            testid="page-statistics"
-        />
     }
 }
 

@@ -5,9 +5,10 @@
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use tousu_shared::{
-    api::Reference,
+    access::{Role, roles_allow},
+    api::{DeviceKind, DeviceLabel, Person, Reference},
     author::Author,
-    event::{Event, EventBody},
+    event::{CommandKind, Event, EventBody},
     ids::{CaseId, DeviceId, EventId},
     model::Catalog,
     sla::{SlaPolicy, WorkCalendar},
@@ -34,6 +35,74 @@ pub struct SyncStatus {
     pub quarantined: u32,
     /// The last attempt's failure, if it failed.
     pub error: Option<crate::errors::Failure>,
+    /// While a pull is landing cases: how many have arrived, of how many in all.
+    pub received: Option<(u32, Option<u32>)>,
+}
+
+/// Which screens the signed-in roles have work on (the menu shows only these).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Menu {
+    /// Registering cases.
+    pub intake: bool,
+    /// The case list.
+    pub cases: bool,
+    /// Revisits.
+    pub revisit: bool,
+}
+
+impl Menu {
+    /// The menu of `roles`.
+    pub fn of(roles: &[Role]) -> Self {
+        Menu {
+            intake: roles_allow(roles, CommandKind::Register),
+            // Every role but the administrator's reads cases (the archivist the closed ones).
+            cases: roles.iter().any(|r| *r != Role::Admin),
+            revisit: roles_allow(roles, CommandKind::RecordRevisit),
+        }
+    }
+}
+
+/// What the strip says about sync, most pressing first (issue 12: "all synced" only when the
+/// outbox is empty and nothing is landing; being offline is not a failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncLine {
+    /// A pull is landing cases: how many have arrived, of how many in all when known.
+    Receiving(u32, Option<u32>),
+    /// A sync is running.
+    Syncing,
+    /// Changes wait in the outbox: how many, and when the oldest was made.
+    Waiting(u32, Option<i64>),
+    /// Online, and the last attempt could not reach the server.
+    Unreachable,
+    /// Online, and the last attempt failed otherwise.
+    Failed,
+    /// Nothing has been synced on this device yet.
+    NeverSynced,
+    /// The outbox is empty and the last sync succeeded.
+    AllSynced,
+}
+
+impl SyncStatus {
+    /// The strip's sync line for this status, `online` as the browser reports it.
+    pub fn line(&self, online: bool) -> SyncLine {
+        if let Some((n, total)) = self.received {
+            return SyncLine::Receiving(n, total.map(|t| t.max(n)));
+        }
+        if self.syncing {
+            return SyncLine::Syncing;
+        }
+        if self.unsynced > 0 {
+            return SyncLine::Waiting(self.unsynced, self.oldest_unsynced);
+        }
+        match (&self.error, online) {
+            (Some(crate::errors::Failure::Api(crate::api::ApiError::Unreachable(_))), true) => {
+                SyncLine::Unreachable
+            }
+            (Some(_), true) => SyncLine::Failed,
+            _ if self.last_sync.is_none() => SyncLine::NeverSynced,
+            _ => SyncLine::AllSynced,
+        }
+    }
 }
 
 /// Reference data in the form the rules need.
@@ -43,6 +112,10 @@ pub struct RefData {
     pub catalog: Catalog,
     /// Deadlines.
     pub rules: std::rc::Rc<Rules>,
+    /// Staff by name.
+    pub people: std::rc::Rc<Vec<Person>>,
+    /// Devices by name.
+    pub devices: std::rc::Rc<Vec<DeviceLabel>>,
 }
 
 impl RefData {
@@ -55,6 +128,8 @@ impl RefData {
                 calendar: WorkCalendar::parse(&r.calendar)
                     .unwrap_or_else(|_| WorkCalendar::china_default()),
             }),
+            people: std::rc::Rc::new(r.people.clone()),
+            devices: std::rc::Rc::new(r.devices.clone()),
         }
     }
 
@@ -69,6 +144,8 @@ impl RefData {
                 policy: SlaPolicy::default(),
                 calendar: WorkCalendar::china_default(),
             }),
+            people: Default::default(),
+            devices: Default::default(),
         }
     }
 }
@@ -143,6 +220,13 @@ impl App {
         })
     }
 
+    /// What the signed-in roles have work on.
+    pub fn menu(&self) -> Menu {
+        self.session
+            .with(|s| s.as_ref().map(|s| Menu::of(&s.user.roles)))
+            .unwrap_or_default()
+    }
+
     /// A category's name in the current language (its id if the catalog does not know it).
     pub fn category_name(
         &self,
@@ -168,6 +252,76 @@ impl App {
                 .find(|d| &d.id == id)
                 .map(|d| d.name.clone())
                 .unwrap_or_else(|| id.to_string())
+        })
+    }
+
+    /// A colleague's display name (the account id where this device does not know it).
+    pub fn person_name(&self, id: &tousu_shared::ids::UserId) -> String {
+        self.reference.with_untracked(|r| {
+            r.people
+                .iter()
+                .find(|p| &p.id == id)
+                .map(|p| p.display_name.clone())
+                .unwrap_or_else(|| id.to_string())
+        })
+    }
+
+    /// Who an event's author is, by name.
+    pub fn actor_name(&self, tr: crate::labels::Tr, actor: &tousu_shared::event::Actor) -> String {
+        use tousu_shared::event::Actor;
+        match actor {
+            Actor::User(u) => self.person_name(u),
+            Actor::Kiosk(d) => self.device_name(tr, d),
+            Actor::System => tr.t("系统", "系統", "Tousu").into(),
+        }
+    }
+
+    /// A device by name: "张专员的设备", "自助终端 东门", "服务器"; a device this one does not
+    /// know yet by the end of its id.
+    pub fn device_name(&self, tr: crate::labels::Tr, id: &DeviceId) -> String {
+        let label = self
+            .reference
+            .with_untracked(|r| r.devices.iter().find(|d| &d.id == id).cloned());
+        let short = || id.to_string()[28..].to_string();
+        match label {
+            Some(DeviceLabel {
+                kind: DeviceKind::Server,
+                ..
+            }) => tr.t("服务器", "伺服器", "the server").into(),
+            Some(DeviceLabel {
+                kind: DeviceKind::Kiosk,
+                name,
+                ..
+            }) => format!(
+                "{} {}",
+                tr.t("自助终端", "自助終端", "kiosk"),
+                name.unwrap_or_else(short)
+            ),
+            Some(DeviceLabel {
+                kind: DeviceKind::Browser,
+                name: Some(name),
+                ..
+            }) => match tr.locale() {
+                crate::i18n::Locale::en => format!("{name}'s device"),
+                crate::i18n::Locale::zh_TW => format!("{name}的裝置"),
+                crate::i18n::Locale::zh_CN => format!("{name}的设备"),
+            },
+            _ => format!("{} {}", tr.t("设备", "裝置", "device"), short()),
+        }
+    }
+
+    /// Staff who may be chosen for something, as `(id, name)`: enabled accounts for which
+    /// `eligible` holds, by name.
+    pub fn people_options(&self, eligible: impl Fn(&Person) -> bool) -> Vec<(String, String)> {
+        self.reference.with(|r| {
+            let mut out: Vec<(String, String)> = r
+                .people
+                .iter()
+                .filter(|p| !p.disabled && eligible(p))
+                .map(|p| (p.id.to_string(), p.display_name.clone()))
+                .collect();
+            out.sort_by(|a, b| a.1.cmp(&b.1));
+            out
         })
     }
 
@@ -243,6 +397,11 @@ impl App {
         let summary = store.append_local(&event, &author, &rules).await?;
         // Only after the commit: a failed write leaves the sequence where it was.
         self.author.set_value(Some(author));
+        // The strip tells the truth at once: one more change waits.
+        self.sync.update(|s| {
+            s.unsynced += 1;
+            s.oldest_unsynced.get_or_insert(event.hlc.wall_ms);
+        });
         self.revision.update(|r| *r += 1);
         if let Some(after_write) = self.after_write.get_value() {
             after_write(*self);
@@ -279,5 +438,64 @@ impl App {
 impl Default for App {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SyncLine, SyncStatus};
+    use crate::{api::ApiError, errors::Failure};
+
+    #[test]
+    fn all_synced_only_when_nothing_waits_or_lands() {
+        let done = SyncStatus {
+            last_sync: Some(1),
+            ..SyncStatus::default()
+        };
+        assert_eq!(done.line(true), SyncLine::AllSynced);
+        assert_eq!(done.line(false), SyncLine::AllSynced);
+        let waiting = SyncStatus {
+            unsynced: 1,
+            oldest_unsynced: Some(5),
+            ..done.clone()
+        };
+        assert_eq!(waiting.line(false), SyncLine::Waiting(1, Some(5)));
+        let landing = SyncStatus {
+            syncing: true,
+            received: Some((300, Some(7000))),
+            ..done.clone()
+        };
+        assert_eq!(landing.line(true), SyncLine::Receiving(300, Some(7000)));
+        let beyond = SyncStatus {
+            received: Some((12, Some(10))),
+            ..done.clone()
+        };
+        assert_eq!(
+            beyond.line(true),
+            SyncLine::Receiving(12, Some(12)),
+            "never more received than in all"
+        );
+        let syncing = SyncStatus {
+            syncing: true,
+            ..done.clone()
+        };
+        assert_eq!(syncing.line(true), SyncLine::Syncing);
+        assert_eq!(SyncStatus::default().line(true), SyncLine::NeverSynced);
+    }
+
+    #[test]
+    fn offline_is_not_a_failure() {
+        let failed = SyncStatus {
+            last_sync: Some(1),
+            error: Some(Failure::Api(ApiError::Unreachable("TypeError".into()))),
+            ..SyncStatus::default()
+        };
+        assert_eq!(failed.line(false), SyncLine::AllSynced);
+        assert_eq!(failed.line(true), SyncLine::Unreachable);
+        let refused = SyncStatus {
+            error: Some(Failure::Api(ApiError::TooMany)),
+            ..failed
+        };
+        assert_eq!(refused.line(true), SyncLine::Failed);
     }
 }

@@ -28,6 +28,9 @@ pub struct PullPage {
     /// The snapshot goes on after this case.
     #[serde(default)]
     pub after: Option<tousu_shared::ids::CaseId>,
+    /// On a snapshot's first page: about how many cases it brings.
+    #[serde(default)]
+    pub total: Option<u32>,
 }
 
 /// The events of a granted case.

@@ -33,8 +33,6 @@ pub enum Screen {
     Revisit,
     /// `/sync`.
     Sync,
-    /// `/statistics`.
-    Statistics,
     /// Anything else.
     NotFound,
 }
@@ -63,7 +61,6 @@ impl Screen {
             ["intake"] => Screen::Intake,
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
-            ["statistics"] => Screen::Statistics,
             _ => Screen::NotFound,
         }
     }
@@ -223,7 +220,6 @@ mod tests {
         assert_eq!(Screen::parse("/intake", ""), Screen::Intake);
         assert_eq!(Screen::parse("/revisit", ""), Screen::Revisit);
         assert_eq!(Screen::parse("/sync", ""), Screen::Sync);
-        assert_eq!(Screen::parse("/statistics", ""), Screen::Statistics);
         assert_eq!(Screen::parse("/cases/abc/edit", ""), Screen::NotFound);
         assert_eq!(Screen::parse("/nowhere", ""), Screen::NotFound);
     }

@@ -310,6 +310,10 @@ pub struct Progress {
     pub network_ms: f64,
     /// Milliseconds writing to the store.
     pub store_ms: f64,
+    /// Cases that arrived whole (a first pull's snapshot, cases entering the scope).
+    pub received_cases: usize,
+    /// How many cases the snapshot brings in all, as its first page said.
+    pub expected_cases: Option<u32>,
 }
 
 /// Pushes the whole outbox in `dev_seq` order, in batches, and files the answers: applied and
@@ -376,6 +380,7 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
     store: &S,
     transport: &T,
     rules: &store::Rules,
+    on_page: &dyn Fn(&Progress),
 ) -> Result<Progress, SyncError> {
     let mut progress = Progress::default();
     // Each future times itself: with both running at once, the two figures overlap.
@@ -394,6 +399,9 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
     let mut page = first?;
     loop {
         progress.server_time = Some(page.server_time);
+        if page.total.is_some() {
+            progress.expected_cases = page.total;
+        }
         if !page.events.is_empty() || !page.grants.is_empty() || !page.revocations.is_empty() {
             progress.changed_pages += 1;
         }
@@ -401,6 +409,8 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
             let (stored, ms) = write(&page).await;
             progress.store_ms += ms;
             stored?;
+            progress.received_cases += page.grants.len();
+            on_page(&progress);
             return Ok(progress);
         }
         let ((stored, store_ms), (next, network_ms)) =
@@ -408,6 +418,8 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
         progress.store_ms += store_ms;
         progress.network_ms += network_ms;
         stored?;
+        progress.received_cases += page.grants.len();
+        on_page(&progress);
         page = next?;
     }
 }
@@ -441,7 +453,15 @@ fn record_timing(what: &str, progress: &Progress) {
 
 async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(), SyncError> {
     let rules = app.reference.with_untracked(|r| r.rules.clone());
-    let progress = pull_pages(store, &Http { token }, &rules).await?;
+    let shown = |p: &Progress| {
+        if p.received_cases > 0 {
+            app.sync
+                .update(|s| s.received = Some((p.received_cases as u32, p.expected_cases)));
+        }
+    };
+    let progress = pull_pages(store, &Http { token }, &rules, &shown).await;
+    app.sync.update(|s| s.received = None);
+    let progress = progress?;
     record_timing("pull", &progress);
     if let Some(t) = progress.server_time {
         observe(app, t);
@@ -458,15 +478,27 @@ async fn refresh_reference(
     token: &str,
 ) -> Result<(), SyncError> {
     let reference = api::reference(token).await?;
-    if store.reference().await?.as_ref() == Some(&reference) {
+    let before = store.reference().await?;
+    if before.as_ref() == Some(&reference) {
         return Ok(());
     }
     store.put_reference(&reference).await?;
     let data = crate::context::RefData::from_reference(&reference);
     let rules = data.rules.clone();
     app.reference.set(data);
-    // Deadlines depend on the calendar and policy: recompute every summary.
-    store.refold_all(&rules).await?;
+    // Deadlines depend on the calendar and policy: recompute every summary, but not when only
+    // the names of people or devices changed (a new tablet signing in somewhere).
+    let rules_changed = before.is_none_or(|b| {
+        (&b.catalog, &b.calendar, &b.sla_policy)
+            != (
+                &reference.catalog,
+                &reference.calendar,
+                &reference.sla_policy,
+            )
+    });
+    if rules_changed {
+        store.refold_all(&rules).await?;
+    }
     app.revision.update(|r| *r += 1);
     Ok(())
 }

@@ -195,10 +195,11 @@ pub async fn seed(
     .map_err(|e| StoreError::Corrupt(e.to_string()))??;
     store.create_accounts(departments, accounts, now).await?;
     let mut actors = std::collections::BTreeMap::new();
-    for (id, _, roles, dept) in USERS {
+    for (id, name, roles, dept) in USERS {
         let user = UserId::parse(id).expect("demo id");
+        // Named after its user, as a tablet a person signs in on first is.
         let device = store
-            .register_browser(user.clone(), "demo".into(), now)
+            .register_browser(user.clone(), (*name).into(), now)
             .await?;
         let principal = Principal::user(
             user,

@@ -320,10 +320,12 @@ fn pull_page(
         server_time: ctx.now.0,
         snapshot: false,
         after: None,
+        total: None,
     };
     if cursor <= 0 || after.is_some() {
         if after.is_none() {
             response.cursor = reads.head()?;
+            response.total = Some(reads.count_in_scope(principal, ctx)?);
         }
         response.snapshot = true;
         // One scan of the events in (case, commit) order, each case folded when its last

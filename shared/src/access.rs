@@ -11,6 +11,7 @@ use crate::{
     event::{Actor, CommandKind, Event, EventBody},
     ids::{CaseId, DepartmentId, DeviceId, UserId},
     model::{Channel, Complainant, NoteKind, Stage},
+    number::CaseNumber,
     validate::ShortText,
     view::{CaseView, FactValue},
 };
@@ -186,12 +187,49 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
     }
 }
 
-fn is_archived(case: &CaseView) -> bool {
-    matches!(case.stage, Stage::Archived | Stage::Destroyed)
+/// Whether any of `roles` may ever take `command` (on a case in its scope): what a menu offers.
+pub fn roles_allow(roles: &[Role], command: CommandKind) -> bool {
+    roles.iter().any(|&r| role_allows(r, command))
 }
 
-fn registered_by(case: &CaseView, user: &UserId) -> bool {
-    matches!(&case.registered_by, Some(Actor::User(u)) if u == user)
+/// The facts of a case that decide whose scope it is in: what the server's case projection
+/// keeps, so it can count a user's cases without folding them, by the same rule.
+#[derive(Debug, Clone, Copy)]
+pub struct ScopeFacts<'a> {
+    /// The case.
+    pub id: CaseId,
+    /// Its official number, once assigned.
+    pub number: Option<CaseNumber>,
+    /// Its stage.
+    pub stage: Stage,
+    /// The responsible department.
+    pub department: Option<&'a DepartmentId>,
+    /// The account that registered it, if a person did.
+    pub registered_by: Option<&'a UserId>,
+}
+
+impl<'a> ScopeFacts<'a> {
+    /// The scope facts of `case`.
+    pub fn of(case: &'a CaseView) -> Self {
+        ScopeFacts {
+            id: case.id,
+            number: case.number,
+            stage: case.stage,
+            department: case.department.as_ref(),
+            registered_by: match &case.registered_by {
+                Some(Actor::User(u)) => Some(u),
+                _ => None,
+            },
+        }
+    }
+
+    fn is_archived(&self) -> bool {
+        matches!(self.stage, Stage::Archived | Stage::Destroyed)
+    }
+}
+
+fn is_archived(case: &CaseView) -> bool {
+    ScopeFacts::of(case).is_archived()
 }
 
 /// Whether `role` held by the user covers `case` (scope, DESIGN §2).
@@ -199,16 +237,15 @@ fn role_scope(
     role: Role,
     user: &UserId,
     department: Option<&DepartmentId>,
-    case: &CaseView,
+    case: &ScopeFacts,
 ) -> bool {
+    let mine = case.registered_by == Some(user);
     match role {
-        Role::Supervisor => !is_archived(case),
+        Role::Supervisor => !case.is_archived(),
         Role::Handler | Role::Manager => {
-            !is_archived(case)
-                && (registered_by(case, user)
-                    || (department.is_some() && case.department.as_ref() == department))
+            !case.is_archived() && (mine || (department.is_some() && case.department == department))
         }
-        Role::Clerk => !is_archived(case) && registered_by(case, user),
+        Role::Clerk => !case.is_archived() && mine,
         Role::Archivist => matches!(
             case.stage,
             Stage::Closed | Stage::Archived | Stage::Destroyed
@@ -218,7 +255,7 @@ fn role_scope(
 }
 
 /// The active grant covering `case`, if the principal has one.
-fn has_grant(case: &CaseView, ctx: &AccessContext) -> bool {
+fn has_grant(case: &ScopeFacts, ctx: &AccessContext) -> bool {
     ctx.grants.iter().any(|g| {
         g.until > ctx.now
             && match g.scope {
@@ -228,6 +265,25 @@ fn has_grant(case: &CaseView, ctx: &AccessContext) -> bool {
                     .is_some_and(|n| n.year() == year && n.month() == month),
             }
     })
+}
+
+/// Whether a case with these facts is in `principal`'s scope (what a first pull will bring,
+/// but for cases where they are only the person held responsible: see [`visibility`]).
+pub fn in_scope(principal: &Principal, case: &ScopeFacts, ctx: &AccessContext) -> bool {
+    let Principal::User {
+        id,
+        roles,
+        department,
+    } = principal
+    else {
+        return matches!(principal, Principal::System);
+    };
+    if case.is_archived() {
+        return has_grant(case, ctx);
+    }
+    roles
+        .iter()
+        .any(|&r| r != Role::Admin && role_scope(r, id, department.as_ref(), case))
 }
 
 /// May `principal` take `command` on `case` (`None` for a new case)? Payload-free: see
@@ -277,7 +333,11 @@ pub fn authorize(
             Err(Denied::NotInScope)
         };
     };
-    if capable.iter().any(|&r| role_scope(r, id, department, case)) {
+    let facts = ScopeFacts::of(case);
+    if capable
+        .iter()
+        .any(|&r| role_scope(r, id, department, &facts))
+    {
         Ok(())
     } else if is_archived(case) {
         Err(Denied::ArchivedNoGrant)
@@ -339,8 +399,9 @@ pub fn visibility(principal: &Principal, case: &CaseView, ctx: &AccessContext) -
             department,
         } => (id, roles, department.as_ref()),
     };
-    if is_archived(case) {
-        if !has_grant(case, ctx) {
+    let facts = ScopeFacts::of(case);
+    if facts.is_archived() {
+        if !has_grant(&facts, ctx) {
             return Visibility::Hidden;
         }
         return if roles.contains(&Role::Supervisor) {
@@ -352,7 +413,7 @@ pub fn visibility(principal: &Principal, case: &CaseView, ctx: &AccessContext) -
     let involved = case.accountability.iter().any(|a| &a.value.person == id);
     let best = roles
         .iter()
-        .filter(|&&r| role_scope(r, id, department, case))
+        .filter(|&&r| role_scope(r, id, department, &facts))
         .map(|&r| match r {
             Role::Clerk | Role::Handler | Role::Manager | Role::Supervisor => Visibility::Full,
             Role::Archivist => Visibility::Masked,

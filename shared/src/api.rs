@@ -43,6 +43,53 @@ pub struct Reference {
     pub calendar: String,
     /// Time limits.
     pub sla_policy: crate::sla::SlaPolicy,
+    /// The staff by name, so screens show people as 张专员, not `handler` (staff names are
+    /// not complainant data: every signed-in colleague reads them).
+    #[serde(default)]
+    pub people: Vec<Person>,
+    /// The devices by name, so a timeline says whose tablet an event came from.
+    #[serde(default)]
+    pub devices: Vec<DeviceLabel>,
+}
+
+/// A member of staff as colleagues see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Account id.
+    pub id: crate::ids::UserId,
+    /// Display name.
+    pub display_name: String,
+    /// Roles.
+    pub roles: Vec<crate::access::Role>,
+    /// Department.
+    pub department: Option<crate::ids::DepartmentId>,
+    /// A disabled account still names its past work, but is offered for nothing new.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// What kind of device wrote an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// A browser install (tablet, desktop) of staff.
+    Browser,
+    /// A counter kiosk.
+    Kiosk,
+    /// The server itself (numbers, demo data, archive runs).
+    Server,
+}
+
+/// A device as screens name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceLabel {
+    /// Device id.
+    pub id: crate::ids::DeviceId,
+    /// Kind.
+    pub kind: DeviceKind,
+    /// For a browser, the display name of whoever first signed in on it; for a kiosk, the
+    /// name the administrator gave it.
+    pub name: Option<String>,
 }
 
 #[cfg(test)]
@@ -246,5 +293,10 @@ pub mod sync {
         /// `None` once the snapshot is complete (then `cursor` is where events continue).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub after: Option<CaseId>,
+        /// On a snapshot's first page: about how many cases the whole snapshot brings, so a
+        /// new device shows "received n of total" (counted by the scope rule; cases seen only
+        /// as the person held responsible come on top).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total: Option<u32>,
     }
 }

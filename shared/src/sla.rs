@@ -487,6 +487,15 @@ pub fn is_overdue(clocks: &[SlaClock]) -> bool {
     clocks.iter().any(SlaClock::is_overdue)
 }
 
+/// When the complainant is to have an answer: the whole-case clock's due time (what a
+/// receipt promises; 002 "自動回復…預計處理時間"). `None` before the case is registered.
+pub fn answer_due(clocks: &[SlaClock]) -> Option<Due> {
+    clocks
+        .iter()
+        .find(|c| c.stage == SlaStage::WholeCase)
+        .map(|c| c.due)
+}
+
 /// The running clock due soonest (what a list shows as "time left").
 pub fn next_due(clocks: &[SlaClock]) -> Option<&SlaClock> {
     clocks

@@ -34,6 +34,10 @@ pub struct CaseSummary {
     pub department: Option<DepartmentId>,
     /// Complainant's name as this device holds it (masked or absent when not visible).
     pub complainant: Option<String>,
+    /// Complainant's phone as this device holds it (masked or absent when not visible), so a
+    /// hotline clerk finds a caller's cases by number.
+    #[serde(default)]
+    pub phone: Option<String>,
     /// The start of what happened.
     pub excerpt: String,
     /// When it was received.
@@ -73,6 +77,9 @@ impl CaseSummary {
             complainant: registration
                 .and_then(|r| r.complainant.name.as_ref())
                 .map(|n| n.as_str().to_string()),
+            phone: registration
+                .and_then(|r| r.complainant.phone.as_ref())
+                .map(|p| p.as_str().to_string()),
             excerpt: registration
                 .map(|r| {
                     r.details
@@ -132,12 +139,14 @@ pub struct CaseFilter {
     pub text: String,
 }
 
-/// How a list is ordered after urgency.
+/// How a list is ordered; every choice is honoured as named.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSort {
-    /// Soonest due first; cases without a deadline last.
+    /// Urgent-major open cases first, then overdue ones, then soonest due (UI.md).
     #[default]
+    Urgent,
+    /// Soonest due first; cases without a deadline last.
     DueTime,
     /// Most severe first, then soonest due.
     Severity,
@@ -173,7 +182,19 @@ impl CaseFilter {
         if needle.is_empty() {
             return true;
         }
-        case.label().to_lowercase().contains(&needle)
+        // A phone number matches whatever the clerk types between its digits ("138 0013 8000").
+        let digits: String = needle
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        let phone = !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '+')
+            && case.phone.as_deref().is_some_and(|p| {
+                let p: String = p.chars().filter(|c| c.is_ascii_digit()).collect();
+                p.contains(digits.trim_start_matches("+86"))
+            });
+        phone
+            || case.label().to_lowercase().contains(&needle)
             || case
                 .complainant
                 .as_deref()
@@ -182,8 +203,8 @@ impl CaseFilter {
     }
 }
 
-/// Filters and orders `cases` for a list at `now`: urgent-major open cases first, then
-/// overdue ones, then by `sort`; ties by label so the order is stable.
+/// Filters and orders `cases` for a list at `now` by `sort`; ties by id so the order is
+/// stable.
 pub fn query<'a>(
     cases: &'a [CaseSummary],
     filter: &CaseFilter,
@@ -199,17 +220,18 @@ pub fn query<'a>(
     };
     let due = |c: &CaseSummary| c.next_due.map_or(i64::MAX, |(_, d)| d.0);
     out.sort_by(|a, b| {
-        let head = |c: &CaseSummary| (!c.is_urgent(), !c.is_overdue(now));
-        head(a)
-            .cmp(&head(b))
-            .then_with(|| match sort {
-                CaseSort::DueTime => due(a).cmp(&due(b)),
-                CaseSort::Severity => severity_rank(a)
-                    .cmp(&severity_rank(b))
-                    .then(due(a).cmp(&due(b))),
-                CaseSort::Newest => b.received_at.cmp(&a.received_at),
-            })
-            .then_with(|| a.id.cmp(&b.id))
+        match sort {
+            CaseSort::Urgent => {
+                let head = |c: &CaseSummary| (!c.is_urgent(), !c.is_overdue(now), due(c));
+                head(a).cmp(&head(b))
+            }
+            CaseSort::DueTime => due(a).cmp(&due(b)),
+            CaseSort::Severity => severity_rank(a)
+                .cmp(&severity_rank(b))
+                .then(due(a).cmp(&due(b))),
+            CaseSort::Newest => b.received_at.cmp(&a.received_at),
+        }
+        .then_with(|| a.id.cmp(&b.id))
     });
     out
 }
@@ -249,7 +271,7 @@ mod tests {
         let cases = vec![general.clone(), fresh.clone(), urgent.clone()];
         // Long after the dispatch deadline: everything open is overdue.
         let later = Timestamp(t0().0 + 30 * DAY_MS);
-        let order: Vec<CaseId> = query(&cases, &CaseFilter::default(), CaseSort::DueTime, later)
+        let order: Vec<CaseId> = query(&cases, &CaseFilter::default(), CaseSort::Urgent, later)
             .iter()
             .map(|c| c.id)
             .collect();
@@ -300,5 +322,60 @@ mod tests {
             .is_empty()
         );
         assert!(!a.is_overdue(now));
+    }
+
+    #[test]
+    fn each_sort_is_honoured_as_named() {
+        let mut older = summary(1, Some(Severity::UrgentMajor), true);
+        let mut newer = summary(2, Some(Severity::General), true);
+        older.received_at = Some(t0());
+        newer.received_at = Some(Timestamp(t0().0 + DAY_MS));
+        newer.next_due = Some((SlaStage::WholeCase, Timestamp(t0().0 + 2 * DAY_MS)));
+        older.next_due = Some((SlaStage::WholeCase, Timestamp(t0().0 + 5 * DAY_MS)));
+        let cases = vec![older.clone(), newer.clone()];
+        let first = |sort| query(&cases, &CaseFilter::default(), sort, t0())[0].id;
+        assert_eq!(first(CaseSort::Urgent), older.id, "urgent first");
+        assert_eq!(first(CaseSort::Severity), older.id);
+        assert_eq!(
+            first(CaseSort::Newest),
+            newer.id,
+            "newest first, urgent or not"
+        );
+        assert_eq!(
+            first(CaseSort::DueTime),
+            newer.id,
+            "soonest due first, urgent or not"
+        );
+    }
+
+    #[test]
+    fn a_phone_number_finds_its_cases_however_it_is_typed() {
+        let a = summary(1, None, false);
+        let cases = vec![a.clone()];
+        let found = |text: &str| {
+            let f = CaseFilter {
+                text: text.into(),
+                ..Default::default()
+            };
+            query(&cases, &f, CaseSort::Urgent, t0()).len()
+        };
+        assert_eq!(a.phone.as_deref(), Some("13812345678"));
+        for typed in ["13812345678", "138 1234 5678", "+86 138-1234-5678", "5678"] {
+            assert_eq!(found(typed), 1, "{typed}");
+        }
+        assert_eq!(found("13900000000"), 0);
+        let masked = CaseSummary {
+            phone: Some("138****5678".into()),
+            ..a
+        };
+        let cases = vec![masked];
+        let f = CaseFilter {
+            text: "13812345678".into(),
+            ..Default::default()
+        };
+        assert!(
+            query(&cases, &f, CaseSort::Urgent, t0()).is_empty(),
+            "a masked number is not searchable"
+        );
     }
 }

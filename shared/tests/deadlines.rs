@@ -5,7 +5,7 @@ use tousu_shared::{
     event::{DeadlineSet, EventBody},
     fold::fold,
     model::{CaseKind, Stage},
-    sla::{Limit, SlaPolicy, SlaStage, SlaStatus, WorkCalendar, clocks, is_overdue},
+    sla::{Limit, SlaPolicy, SlaStage, SlaStatus, WorkCalendar, answer_due, clocks, is_overdue},
     testing::{Writer, body, registration},
 };
 
@@ -126,6 +126,11 @@ fn clocks_come_from_the_events_alone() {
         whole.due.at,
         end_of(2025, 2, 7),
         "3 working days: 5, 6, 7 Feb"
+    );
+    assert_eq!(
+        answer_due(&during).map(|d| d.at),
+        Some(end_of(2025, 2, 7)),
+        "the receipt promises the whole case's due date"
     );
 
     // On 6 Feb the dispatch is overdue.

@@ -2,8 +2,8 @@
 
 use tousu_shared::{
     access::{
-        AccessContext, ArchiveGrant, Denied, GrantScope, Principal, Role, Visibility, authorize,
-        authorize_event, visibility, visible_case,
+        AccessContext, ArchiveGrant, Denied, GrantScope, Principal, Role, ScopeFacts, Visibility,
+        authorize, authorize_event, in_scope, visibility, visible_case,
     },
     clock::Timestamp,
     event::{Actor, CommandKind, Event, EventBody, NumberAssigned},
@@ -289,6 +289,55 @@ fn personal_data_is_masked_for_roles_without_the_right() {
             .as_str(),
         "13812345678"
     );
+}
+
+/// The server counts a first pull's cases from its projection columns (number, stage,
+/// department, who registered it) with `in_scope`: for every role, stage and grant it agrees
+/// with what `visibility` lets through.
+#[test]
+fn the_scope_from_projection_facts_agrees_with_visibility() {
+    let mut with_grant = ctx();
+    with_grant.grants.push(ArchiveGrant {
+        scope: GrantScope::Month {
+            year: 2025,
+            month: 1,
+        },
+        until: Timestamp(with_grant.now.0 + 1),
+    });
+    let others = [
+        Principal::user(user("handler2"), &[Role::Handler], Some(dept("north"))),
+        Principal::user(user("clerk2"), &[Role::Clerk], None),
+        Principal::user(user("x"), &[Role::Clerk, Role::Archivist], None),
+    ];
+    let roles = [
+        Role::Clerk,
+        Role::Handler,
+        Role::Manager,
+        Role::Supervisor,
+        Role::Archivist,
+        Role::Admin,
+    ];
+    let mut checked = 0;
+    for stage in [
+        Stage::Registered,
+        Stage::Investigating,
+        Stage::Closed,
+        Stage::Archived,
+    ] {
+        let view = case_in(stage);
+        for p in roles.iter().map(|&r| principal(r)).chain(others.clone()) {
+            for c in [ctx(), with_grant.clone()] {
+                let sees = visibility(&p, &view, &c) != Visibility::Hidden;
+                assert_eq!(
+                    in_scope(&p, &ScopeFacts::of(&view), &c),
+                    sees,
+                    "{p:?} on {stage:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 9 * 2);
 }
 
 #[test]

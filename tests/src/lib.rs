@@ -554,9 +554,12 @@ impl Browser {
         self.fill("login-username", username).await?;
         self.fill("login-password", password).await?;
         self.click("login-submit").await?;
+        // The case list, or for a role without one (the administrator) the page saying so.
         self.client
             .wait()
-            .for_element(Locator::Css("[data-testid=page-cases]"))
+            .for_element(Locator::Css(
+                "[data-testid=page-cases], [data-testid=page-not-for-role]",
+            ))
             .await?;
         Ok(())
     }

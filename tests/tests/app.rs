@@ -703,6 +703,7 @@ async fn two_devices_converge_and_a_concurrent_stage_change_is_resolved() -> any
         office.client.goto(&format!("{}/cases/{case}", server.url)).await?;
         office.click("cmd-classified").await?;
         office.select("field-category", "service-quality").await?;
+        office.click("radio-severity-general").await?;
         office.click("command-submit").await?;
         office.wait_for_text_where("[data-testid=stage-chip]", "triaged", |t| t == "已分类").await?;
         office.click("cmd-dispatched").await?;

@@ -38,7 +38,7 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
         .wait_for_text("[data-testid=nav-cases]", "案件")
         .await?;
     browser
-        .wait_for_text("[data-testid=nav-statistics]", "统计")
+        .wait_for_text("[data-testid=nav-revisit]", "回访")
         .await?;
     c.wait()
         .for_element(Locator::Css("[data-testid=storage-ready]"))
@@ -56,7 +56,7 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
         .wait_for_text("[data-testid=brand-name]", "投訴處理")
         .await?;
     browser
-        .wait_for_text("[data-testid=nav-statistics]", "統計")
+        .wait_for_text("[data-testid=nav-revisit]", "回訪")
         .await?;
     browser.screenshot("02-shell-zh-TW").await?;
 
@@ -77,14 +77,14 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
     assert_eq!(lang.as_str(), Some("en"));
 
     // Navigation works inside the app.
-    c.find(Locator::Css("[data-testid=nav-statistics]"))
+    c.find(Locator::Css("[data-testid=nav-sync]"))
         .await?
         .click()
         .await?;
     c.wait()
-        .for_element(Locator::Css("[data-testid=page-statistics]"))
+        .for_element(Locator::Css("[data-testid=page-sync]"))
         .await?;
-    browser.screenshot("03-shell-en-statistics").await?;
+    browser.screenshot("03-shell-en-sync").await?;
 
     // The service worker has precached the shell and controls the page.
     browser
@@ -115,7 +115,7 @@ async fn shell_scenario(server: &mut TestServer, browser: &Browser) -> anyhow::R
         .wait_for_text("[data-testid=brand-name]", "Complaints")
         .await?;
     c.wait()
-        .for_element(Locator::Css("[data-testid=page-statistics]"))
+        .for_element(Locator::Css("[data-testid=page-sync]"))
         .await?;
     c.wait()
         .for_element(Locator::Css("[data-testid=storage-ready]"))

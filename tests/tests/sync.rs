@@ -400,6 +400,11 @@ async fn a_first_pull_comes_in_pages_of_cases_under_one_cursor() -> anyhow::Resu
 
     let mut page = sup.pull_page("cursor=0&limit=2&views=false").await?;
     let cursor = page.cursor;
+    // The first page says how many the snapshot brings (a new tablet shows its progress);
+    // the handler of another department is told only of its own (none here).
+    assert_eq!(page.total, Some(5), "the supervisor's five cases");
+    let north = Api::login(&server.url, "handler2", None).await?;
+    assert_eq!(north.pull_page("cursor=0&limit=2").await?.total, Some(0));
     assert_eq!(
         cursor, whole.cursor,
         "the cursor is taken at the first page"

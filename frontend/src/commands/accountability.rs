@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 use tousu_shared::{
+    access::Role,
     clock::{Date, Timestamp},
-    event::{AccountabilityRecorded, Actor, AppealDecided, AppealFiled, EventBody},
+    event::{AccountabilityRecorded, AppealDecided, AppealFiled, EventBody},
     ids::{EventId, UserId},
     model::{Measure, Responsibility},
     validate::{Field, FieldError, LongText, Rule},
@@ -13,6 +14,7 @@ use tousu_shared::{
 use super::{Ctx, Draft, Form, options, text};
 use crate::{
     components::{RadioGroup, SelectField, TextField},
+    context::use_app,
     forms::{Check, Values, enum_value, get},
     labels::{self, use_tr},
 };
@@ -25,13 +27,24 @@ fn event_id(field: Field, raw: &str) -> Result<EventId, FieldError> {
         .map_err(|_| FieldError::new(field, Rule::Required))
 }
 
-/// Who an event's author is, as a line of a choice.
-fn actor(a: &Actor) -> String {
-    match a {
-        Actor::User(u) => u.to_string(),
-        Actor::Kiosk(d) => format!("kiosk {}", &d.to_string()[..8]),
-        Actor::System => "Tousu".into(),
-    }
+/// The staff who may be held responsible, by name and department: every enabled account that
+/// works cases (administrators and kiosks do not).
+fn people() -> Vec<(String, String)> {
+    let app = use_app();
+    let mut options = app.people_options(|p| p.roles.iter().any(|r| *r != Role::Admin));
+    app.reference.with_untracked(|r| {
+        for (id, name) in &mut options {
+            let department = r
+                .people
+                .iter()
+                .find(|p| p.id.as_str() == id)
+                .and_then(|p| p.department.as_ref());
+            if let Some(d) = department {
+                *name = format!("{name} · {}", app.department_name(d));
+            }
+        }
+    });
+    options
 }
 
 /// The decision: who, what responsibility, which measure, why, and until when it may be
@@ -57,7 +70,8 @@ impl Form for RecordAccountability {
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         view! {
-            <TextField form=form name=PERSON field=Field::Person required=true label=text(tr, "责任人（账号）", "責任人（帳號）", "Person held responsible (account)")/>
+            <SelectField form=form name=PERSON field=Field::Person required=true placeholder=true label=text(tr, "责任人", "責任人", "Person held responsible")
+                options=Signal::derive(people)/>
             <div class="grid-2">
                 <SelectField form=form name=RESPONSIBILITY field=Field::Responsibility required=true placeholder=true label=text(tr, "责任类型", "責任類型", "Responsibility")
                     options=options(tr, &[Responsibility::Direct, Responsibility::Indirect, Responsibility::Primary, Responsibility::Secondary, Responsibility::Leadership], labels::responsibility)/>
@@ -184,7 +198,11 @@ impl Form for DecideAppeal {
                     .map(|a| {
                         (
                             a.event.to_string(),
-                            format!("{} · {}", actor(&a.actor), a.value.reason.as_str()),
+                            format!(
+                                "{} · {}",
+                                use_app().actor_name(tr, &a.actor),
+                                a.value.reason.as_str()
+                            ),
                         )
                     })
                     .collect()

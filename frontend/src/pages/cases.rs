@@ -1,8 +1,9 @@
 //! The case list: filters, sort, counts and SLA chips over every case on this device, with the
-//! shared filter and order (urgent-major on top, then overdue, then by due time).
+//! shared filter and the order the user chose (urgent first unless they choose otherwise).
 
 use leptos::prelude::*;
 use tousu_shared::{
+    access::Role,
     event::Actor,
     model::{CaseKind, Severity, Stage},
     summary::{CaseFilter, CaseSort, CaseSummary, query},
@@ -33,11 +34,20 @@ pub fn CasesPage() -> impl IntoView {
     let (severity, set_severity) = signal(String::new());
     let (overdue, set_overdue) = signal(false);
     let (mine, set_mine) = signal(false);
-    let (open_only, set_open_only) = signal(true);
+    // Open cases first for those who work them; an archivist's cases are all closed.
+    let works_open = app.session.with_untracked(|s| {
+        s.as_ref().is_some_and(|s| {
+            s.user
+                .roles
+                .iter()
+                .any(|r| !matches!(r, Role::Archivist | Role::Admin))
+        })
+    });
+    let (open_only, set_open_only) = signal(works_open);
     let (text, set_text) = signal(String::new());
     let (category, set_category) = signal(String::new());
     let (department, set_department) = signal(String::new());
-    let (sort, set_sort) = signal(String::from("due_time"));
+    let (sort, set_sort) = signal(String::from("urgent"));
     let (shown, set_shown) = signal(PAGE_ROWS);
 
     let filter = Memo::new(move |_| CaseFilter {
@@ -123,9 +133,11 @@ pub fn CasesPage() -> impl IntoView {
         <section class="page" data-testid="page-cases">
             <header class="page-head">
                 <h1 class="page-title">{move || tr.t("案件", "案件", "Cases")}</h1>
-                <a href="/intake" class="btn btn-primary" data-testid="new-case">
-                    {move || tr.t("＋ 新登记", "＋ 新登記", "+ New")}
-                </a>
+                <Show when=move || app.menu().intake>
+                    <a href="/intake" class="btn btn-primary" data-testid="new-case">
+                        {move || tr.t("＋ 新登记", "＋ 新登記", "+ New")}
+                    </a>
+                </Show>
             </header>
             <div class="filter-bar" role="search">
                 <label class="filter filter-text">
@@ -133,7 +145,7 @@ pub fn CasesPage() -> impl IntoView {
                     <input
                         type="search"
                         data-testid="filter-text"
-                        placeholder=move || tr.t("搜索编号、投诉人、内容", "搜尋編號、投訴人、內容", "Search number, complainant, content")
+                        placeholder=move || tr.t("搜索编号、投诉人、电话、内容", "搜尋編號、投訴人、電話、內容", "Search number, complainant, phone, content")
                         prop:value=text
                         on:input=move |ev| set_text.set(event_target_value(&ev))
                     />
@@ -161,6 +173,7 @@ pub fn CasesPage() -> impl IntoView {
                 <label class="filter">
                     <span>{move || tr.t("排序", "排序", "Sort")}</span>
                     <select data-testid="sort" prop:value=sort on:change=move |ev| set_sort.set(event_target_value(&ev))>
+                        <option value="urgent">{move || tr.t("紧急优先", "緊急優先", "Urgent first")}</option>
                         <option value="due_time">{move || tr.t("到期时间", "到期時間", "Due time")}</option>
                         <option value="severity">{move || tr.t("紧急程度", "緊急程度", "Severity")}</option>
                         <option value="newest">{move || tr.t("最新受理", "最新受理", "Newest")}</option>
@@ -213,7 +226,7 @@ fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp)
     let overdue = c.is_overdue(now);
     let href = format!("/cases/{}", c.id);
     view! {
-        <li class="case-row" class:is-urgent=urgent class:is-overdue=overdue data-testid="case-row">
+        <li class="case-row" class:is-urgent=urgent class:is-overdue=overdue data-testid="case-row" data-received=c.received_at.map(|t| t.0)>
             <a href=href class="case-link">
                 <span class="case-label" class:is-provisional=provisional data-testid="case-label">{label}</span>
                 <span class="case-kind">{c.kind.map(|k| labels::kind(tr, k))}</span>

@@ -1,5 +1,6 @@
-//! Printable forms from any case, offline: the complaint record sheet (客戶投訴記錄單) and the
-//! handling sheet (客戶投訴處理單). Print CSS hides the app frame and keeps black on white.
+//! Printable forms from any case, offline: the complaint record sheet (客戶投訴記錄單), the
+//! handling sheet (客戶投訴處理單) and the complainant's receipt (受理回執). Print CSS hides
+//! the app frame and keeps black on white.
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use crate::{
     labels::{self, use_tr},
 };
 
-/// `/cases/:id/print/:sheet` (`record` or `handling`).
+/// `/cases/:id/print/:sheet` (`record`, `handling` or `receipt`).
 #[component]
 pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
     let app = use_app();
@@ -41,8 +42,19 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                     let r = view.registration.clone();
                     let text = |t: Option<&tousu_shared::validate::LongText>| t.map(|t| t.as_str().to_string()).unwrap_or_default();
                     let cell = |label: &'static str, value: String| view! { <tr><th>{label}</th><td>{value}</td></tr> };
+                    if sheet == "receipt" {
+                        return view! { <Receipt view=view.clone()/> }.into_any();
+                    }
                     if sheet == "handling" {
                         let result = view.executions.last().map(|e| e.value.result.as_str().to_string()).unwrap_or_default();
+                        // The execution's amount, or the approved plan's until it is executed.
+                        let compensation = view.executions.last().and_then(|e| e.value.compensation)
+                            .or_else(|| view.plan.as_ref().and_then(|p| p.compensation))
+                            .map(|m| format!("¥{}", m.yuan()))
+                            .unwrap_or_default();
+                        let handler = view.executions.last().map(|e| app.actor_name(tr, &e.actor))
+                            .or_else(|| view.plan.as_ref().and(view.timeline.iter().rev().find(|t| t.kind == "plan_proposed")).map(|t| app.actor_name(tr, &t.actor)))
+                            .unwrap_or_default();
                         let opinion = view.plan.as_ref().and_then(|p| p.opinion.as_ref()).map(|o| o.as_str().to_string()).unwrap_or_default();
                         // The customer's latest signed opinion (客戶簽字), taken on the tablet.
                         let customer_signature = view.notes.iter().rev()
@@ -68,13 +80,16 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                                     {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
                                     {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| app.department_name(d)).unwrap_or_default())}
                                     {cell(tr.t("日期", "日期", "Date"), r.as_ref().map(|r| labels::date(tr, r.received_at)).unwrap_or_default())}
+                                    {cell(tr.t("投诉内容", "投訴內容", "Complaint"), r.as_ref().map(|r| r.details.description.as_str().to_string()).unwrap_or_default())}
                                     {cell(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()).unwrap_or_default())}
                                     {cell(tr.t("处理结果", "處理結果", "Result"), result)}
+                                    {cell(tr.t("赔偿金额", "賠償金額", "Compensation"), compensation)}
+                                    {cell(tr.t("处理人", "處理人", "Handled by"), handler)}
                                     {cell(tr.t("部门负责人意见", "部門負責人意見", "Department manager's opinion"), opinion)}
                                     {cell(tr.t("客户意见", "客戶意見", "Customer's opinion"), customer)}
                                     <tr>
                                         <th>{tr.t("客户签字", "客戶簽字", "Customer's signature")}</th>
-                                        <td data-testid="customer-signature">{customer_signature.map(|hash| view! {
+                                        <td class="signature-cell" data-testid="customer-signature">{customer_signature.map(|hash| view! {
                                             <BlobImage hash=hash media_type="image/png" class="signature-img" alt=tr.t("客户签字", "客戶簽字", "Customer's signature")/>
                                         })}</td>
                                     </tr>
@@ -94,7 +109,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                                     {cell(tr.t("联系方式", "聯絡方式", "Contact"), r.as_ref().and_then(|r| r.complainant.phone.as_ref().map(|p| p.as_str().to_string())).unwrap_or_default())}
                                     {cell(tr.t("投诉事由", "投訴事由", "What happened"), r.as_ref().map(|r| r.details.description.as_str().to_string()).unwrap_or_default())}
                                     {cell(tr.t("客户诉求", "客戶訴求", "What is asked"), r.as_ref().map(|r| text(r.details.request.as_ref())).unwrap_or_default())}
-                                    {cell(tr.t("受理人", "受理人", "Received by"), match &view.registered_by { Some(tousu_shared::event::Actor::User(u)) => u.to_string(), _ => String::new() })}
+                                    {cell(tr.t("受理人", "受理人", "Received by"), view.registered_by.as_ref().map(|a| app.actor_name(tr, a)).unwrap_or_default())}
                                 </table>
                             </article>
                         }.into_any()
@@ -102,5 +117,60 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The receipt handed to the complainant after registering (DESIGN §3: number or provisional
+/// label, what happens next and the expected answer time; 002 "自動回復…預計處理時間"). Narrow
+/// enough for an 80 mm receipt printer; on A4 it prints as a slip at the top of the page.
+#[component]
+fn Receipt(view: tousu_shared::view::CaseView) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let rules = app.reference.with_untracked(|r| r.rules.clone());
+    let clocks = tousu_shared::sla::clocks(&view, &rules.policy, &rules.calendar, labels::now());
+    let due = tousu_shared::sla::answer_due(&clocks);
+    let provisional = view.number.is_none();
+    let number = view
+        .number
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| provisional_label(view.id));
+    let r = view.registration.clone();
+    let row = |label: &'static str, value: String, testid: &'static str| {
+        view! { <tr><th>{label}</th><td data-testid=testid>{value}</td></tr> }
+    };
+    view! {
+        <article class="sheet-print receipt-print" data-testid="receipt">
+            <h1>{tr.t("投诉受理回执", "投訴受理回執", "Complaint receipt")}</h1>
+            <table class="print-table">
+                {row(tr.t("投诉编号", "投訴編號", "Number"), number, "receipt-number")}
+                {row(tr.t("受理时间", "受理時間", "Received"), r.as_ref().map(|r| labels::date_time(tr, r.received_at)).unwrap_or_default(), "receipt-received")}
+                {row(tr.t("类型", "類型", "Kind"), r.as_ref().map(|r| labels::kind(tr, r.kind).to_string()).unwrap_or_default(), "receipt-kind")}
+                {row(tr.t("渠道", "渠道", "Channel"), r.as_ref().map(|r| labels::channel(tr, r.channel).to_string()).unwrap_or_default(), "receipt-channel")}
+                {row(tr.t("预计答复日期", "預計答覆日期", "Expected answer by"), due.map(|d| {
+                    let date = labels::date(tr, tousu_shared::clock::Timestamp(d.at.0 - 1));
+                    if d.uncertain {
+                        format!("{date}{}", tr.t("（以节假日安排为准）", "（以節假日安排為準）", " (subject to the holiday schedule)"))
+                    } else {
+                        date
+                    }
+                }).unwrap_or_default(), "receipt-due")}
+                {row(tr.t("受理人", "受理人", "Received by"), view.registered_by.as_ref().map(|a| app.actor_name(tr, a)).unwrap_or_default(), "receipt-by")}
+            </table>
+            <h2>{tr.t("接下来", "接下來", "What happens next")}</h2>
+            <ol class="receipt-next">
+                <li>{tr.t("我们登记您的投诉，并交由责任部门调查处理。", "我們登記您的投訴，並交由責任部門調查處理。", "We register your complaint and pass it to the department responsible.")}</li>
+                <li>{tr.t("在预计答复日期前，我们会把处理结果告诉您。", "在預計答覆日期前，我們會把處理結果告訴您。", "By the expected date we tell you the outcome.")}</li>
+                <li>{tr.t("之后我们会回访，了解您是否满意。", "之後我們會回訪，了解您是否滿意。", "Afterwards we call back to ask whether you are satisfied.")}</li>
+            </ol>
+            {provisional.then(|| view! {
+                <p class="receipt-note" data-testid="receipt-provisional">{tr.t(
+                    "这是临时编号：联网后换成正式投诉编号。",
+                    "這是臨時編號：連網後換成正式投訴編號。",
+                    "This is a provisional label: it becomes the official number once synced.",
+                )}</p>
+            })}
+            <p class="receipt-note">{tr.t("查询进度请提供投诉编号。", "查詢進度請提供投訴編號。", "Quote the number when you ask about your complaint.")}</p>
+        </article>
     }
 }

@@ -22,7 +22,6 @@ use crate::{
 pub fn RevisitPage() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let summaries = app.summaries_resource();
     let (open, set_open) = signal(None::<tousu_shared::ids::CaseId>);
     // The revisit form is the case page's: the same unit, its own draft here.
     let revisit = commands::form(CommandKind::RecordRevisit).expect("revisits have a form");
@@ -35,6 +34,26 @@ pub fn RevisitPage() -> impl IntoView {
         me: None,
         link_target: None,
     };
+    // The cases waiting for a revisit, each folded: a phone revisit needs what was done and
+    // what the complainant was told, not only the summary (few cases wait at a time).
+    let waiting = LocalResource::new(move || {
+        app.revision.get();
+        async move {
+            let store = app.user_store()?;
+            let all = store.summaries().await.ok()?;
+            let now = labels::now();
+            let filter = CaseFilter {
+                stage: Some(Stage::FeedbackGiven),
+                ..Default::default()
+            };
+            let mut out = Vec::new();
+            for c in query(&all, &filter, CaseSort::Urgent, now) {
+                let events = store.case_events(c.id).await.unwrap_or_default();
+                out.push((c.clone(), fold(c.id, &events)));
+            }
+            Some(out)
+        }
+    });
     view! {
         <section class="page" data-testid="page-revisit">
             <header class="page-head">
@@ -46,16 +65,25 @@ pub fn RevisitPage() -> impl IntoView {
                 "Cases whose complainant has been told the result. Not satisfied reopens the case.",
             )}</p>
             <Transition fallback=|| ()>
+                {move || waiting.get().flatten().filter(|w| w.is_empty()).map(|_| view! {
+                    <div class="empty" data-testid="revisit-empty">
+                        {tr.t("目前没有等待回访的案件。", "目前沒有等待回訪的案件。", "No case is waiting for a revisit.")}
+                    </div>
+                })}
                 <ul class="case-list" data-testid="revisit-list">
                     {move || {
-                        let all = summaries.get().unwrap_or_default();
                         let now = labels::now();
-                        let filter = CaseFilter { stage: Some(Stage::FeedbackGiven), ..Default::default() };
-                        query(&all, &filter, CaseSort::DueTime, now).into_iter().map(|c| {
+                        waiting.get().flatten().unwrap_or_default().into_iter().map(|(c, view)| {
                             let id = c.id;
                             let label = c.label();
-                            let excerpt = format!("{}{}", c.complainant.clone().map(|n| format!("{n} · ")).unwrap_or_default(), c.excerpt);
+                            let who = c.complainant.clone().unwrap_or_else(|| tr.t("匿名", "匿名", "anonymous").into());
+                            let phone = c.phone.clone();
                             let due = c.next_due.map(|(_, d)| d);
+                            let done = view.executions.last().map(|e| e.value.result.as_str().to_string())
+                                .or_else(|| view.plan.as_ref().map(|p| p.plan.as_str().to_string()));
+                            let told = view.feedback.last().map(|f| format!(
+                                "{} · {}", labels::feedback_channel(tr, f.value.channel), f.value.text.as_str()
+                            ));
                             let submit = move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();
                                 match revisit.parse(&form.values.get_untracked(), &ctx()) {
@@ -73,8 +101,24 @@ pub fn RevisitPage() -> impl IntoView {
                                 <li class="case-row revisit-row" data-testid="revisit-row">
                                     <div class="case-link">
                                         <a href=format!("/cases/{id}") class="case-label">{label}</a>
-                                        <span class="case-excerpt">{excerpt}</span>
+                                        <span data-testid="revisit-who">{who}</span>
+                                        {phone.map(|p| {
+                                            // A number a tablet can dial; masked ones are shown, not linked.
+                                            let dial = p.chars().all(|c| c.is_ascii_digit() || c == '+');
+                                            let href = format!("tel:{p}");
+                                            view! {
+                                                <a class="revisit-phone" href=dial.then_some(href) data-testid="revisit-phone">{p}</a>
+                                            }
+                                        })}
                                         {due_chip(tr, due, now)}
+                                        <dl class="revisit-facts">
+                                            <dt>{tr.t("投诉事由", "投訴事由", "Complaint")}</dt>
+                                            <dd>{c.excerpt.clone()}</dd>
+                                            <dt>{tr.t("处理结果", "處理結果", "What was done")}</dt>
+                                            <dd data-testid="revisit-done">{done.unwrap_or_else(|| "—".into())}</dd>
+                                            <dt>{tr.t("已反馈", "已回饋", "Feedback given")}</dt>
+                                            <dd data-testid="revisit-told">{told.unwrap_or_else(|| "—".into())}</dd>
+                                        </dl>
                                         <button class="btn btn-primary" data-testid="revisit-open" on:click=move |_| {
                                             draft.open(CommandKind::RecordRevisit, &ctx());
                                             set_open.set(Some(id));

@@ -15,6 +15,7 @@ use crate::{
 pub fn SyncPage() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
+    let online = crate::platform::use_online();
     let data = LocalResource::new(move || {
         app.revision.get();
         app.sync.with(|s| s.unsynced);
@@ -33,7 +34,12 @@ pub fn SyncPage() -> impl IntoView {
                     {move || tr.t("立即同步", "立即同步", "Sync now")}
                 </button>
             </header>
-            <p>{move || app.sync.with(|s| s.error.clone()).map(|e| view! { <span class="notice" role="alert">{crate::errors::failure(tr, &e)}</span> })}</p>
+            {move || if online.get() {
+                app.sync.with(|s| s.error.clone()).map(|e| view! { <p class="notice" role="alert">{crate::errors::failure(tr, &e)}</p> }.into_any())
+            } else {
+                // Offline is a state, not a failure: the outbox goes when the network returns.
+                Some(view! { <p class="notice" data-testid="offline-notice">{tr.t("离线：连接网络后自动同步。", "離線：連線網路後自動同步。", "Offline: changes sync when the network returns.")}</p> }.into_any())
+            }}
             <Transition fallback=|| ()>
                 {move || data.get().flatten().map(|(outbox, quarantined)| view! {
                     <section class="panel">

@@ -24,9 +24,18 @@ use crate::{
 /// `GET /api/v1/reference`.
 pub async fn get(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Reference>, ApiError> {
-    Ok(Json(state.store.reference().await?))
+    let mut reference = state.store.reference().await?;
+    // A kiosk reads nothing of anyone: it gets the rules, not the staff.
+    if !matches!(
+        caller.principal,
+        tousu_shared::access::Principal::User { .. }
+    ) {
+        reference.people.clear();
+        reference.devices.clear();
+    }
+    Ok(Json(reference))
 }
 
 async fn save(

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use tousu_shared::{
     access::{Principal, Role},
+    api::{DeviceKind, DeviceLabel, Person},
     clock::Timestamp,
     ids::{DepartmentId, DeviceId, UserId},
 };
@@ -77,6 +78,72 @@ pub enum LoginRefusal {
 
 fn role_name(role: &Role) -> String {
     json(role).trim_matches('"').to_string()
+}
+
+/// Every account as colleagues see it (reference data): id, name, roles, department.
+pub(super) fn people(conn: &Connection) -> Result<Vec<Person>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.display_name, u.department, u.disabled, COALESCE(group_concat(r.role), '')
+         FROM users u LEFT JOIN user_roles r ON r.user_id = u.id GROUP BY u.id ORDER BY u.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, i64>(3)? != 0,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, display_name, department, disabled, roles) = row?;
+        let Ok(id) = UserId::parse(&id) else {
+            continue;
+        };
+        out.push(Person {
+            id,
+            display_name,
+            roles: roles.split(',').filter_map(parse_role).collect(),
+            department: department.and_then(|d| DepartmentId::parse(&d).ok()),
+            disabled,
+        });
+    }
+    Ok(out)
+}
+
+/// Every device by name (reference data). A browser is named after whoever first signed in
+/// on it, or its current user where no name was kept (devices registered before names were).
+pub(super) fn device_labels(conn: &Connection) -> Result<Vec<DeviceLabel>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.kind, COALESCE(d.name, u.display_name)
+         FROM devices d LEFT JOIN users u ON u.id = d.user_id ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, kind, name) = row?;
+        let Ok(id) = id.parse::<uuid::Uuid>() else {
+            continue;
+        };
+        let kind = match kind.as_str() {
+            "kiosk" => DeviceKind::Kiosk,
+            "server" => DeviceKind::Server,
+            _ => DeviceKind::Browser,
+        };
+        out.push(DeviceLabel {
+            id: DeviceId(id),
+            kind,
+            name,
+        });
+    }
+    Ok(out)
 }
 
 fn parse_role(name: &str) -> Option<Role> {
@@ -322,7 +389,9 @@ impl Store {
                 match kind.as_deref() {
                     None => {
                         tx.execute(
-                            "INSERT INTO devices (id, kind, user_id, created_at) VALUES (?1, 'browser', ?2, ?3)",
+                            // Named after its first user: "张专员's tablet" in timelines.
+                            "INSERT INTO devices (id, kind, user_id, name, created_at)
+                             VALUES (?1, 'browser', ?2, (SELECT display_name FROM users WHERE id = ?2), ?3)",
                             params![device.to_string(), user, now.0],
                         )?;
                     }

@@ -11,13 +11,13 @@ use std::{
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::value::RawValue;
 use tousu_shared::{
-    access::{AccessContext, Principal},
+    access::{AccessContext, Principal, ScopeFacts},
     api::sync::{PushResponse, PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Hlc, Timestamp},
     event::{Actor, Event, EventBody, NumberAssigned, SCHEMA_VERSION},
     fold::{fold, fold_after},
-    ids::{CaseId, DeviceId, EventId},
-    model::Catalog,
+    ids::{CaseId, DepartmentId, DeviceId, EventId, UserId},
+    model::{Catalog, Stage},
     number::CaseNumber,
     view::CaseView,
 };
@@ -266,6 +266,40 @@ impl EventReads<'_> {
         }
         let _ = finish(current, &mut f);
         Ok(false)
+    }
+
+    /// How many cases are in `principal`'s scope, counted from the case projections by the
+    /// shared scope rule (what a first pull is about to bring, for its progress).
+    pub fn count_in_scope(
+        &self,
+        principal: &Principal,
+        ctx: &AccessContext,
+    ) -> Result<u32, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, number, stage, department, registered_by FROM cases")?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let id = parse_case(&row.get::<_, String>(0)?)?;
+            let number: Option<String> = row.get(1)?;
+            let stage: String = row.get(2)?;
+            let department: Option<String> = row.get(3)?;
+            let registered_by: Option<String> = row.get(4)?;
+            let stage: Stage = serde_json::from_value(serde_json::Value::String(stage))
+                .map_err(|e| StoreError::Corrupt(format!("stage of case {id}: {e}")))?;
+            let department = department.and_then(|d| DepartmentId::parse(&d).ok());
+            let registered_by = registered_by.and_then(|u| UserId::parse(&u).ok());
+            let facts = ScopeFacts {
+                id,
+                number: number.and_then(|n| CaseNumber::parse(&n).ok()),
+                stage,
+                department: department.as_ref(),
+                registered_by: registered_by.as_ref(),
+            };
+            n += u32::from(tousu_shared::access::in_scope(principal, &facts, ctx));
+        }
+        Ok(n)
     }
 
     /// The principal's access context at `now` (their active archive grants).

@@ -95,7 +95,8 @@ pub(super) fn save_department(conn: &Connection, id: &str, name: &str) -> Result
 }
 
 impl Store {
-    /// Everything a device needs to work offline: catalog, calendar, SLA policy.
+    /// Everything a device needs to work offline: catalog, calendar, SLA policy, and the
+    /// staff and devices by name.
     pub async fn reference(&self) -> Result<Reference, StoreError> {
         self.read(|conn| {
             Ok(Reference {
@@ -107,6 +108,8 @@ impl Store {
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     None => SlaPolicy::default(),
                 },
+                people: super::accounts::people(conn)?,
+                devices: super::accounts::device_labels(conn)?,
             })
         })
         .await

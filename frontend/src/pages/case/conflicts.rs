@@ -8,7 +8,6 @@ use tousu_shared::{
     view::{CaseView, ConflictVersion, FactValue},
 };
 
-use super::panels::actor;
 use crate::{
     context::use_app,
     labels::{self, Tr, use_tr},
@@ -63,7 +62,7 @@ fn VersionChoice(
     view! {
         <div class="conflict-version">
             <p><strong>{fact_value(tr, &version.value)}</strong></p>
-            <p class="muted">{actor(&version.actor)}" · "{labels::date_time(tr, version.at)}</p>
+            <p class="muted">{app.actor_name(tr, &version.actor)}" · "{labels::date_time(tr, version.at)}</p>
             <button class="btn" data-testid="resolve-conflict" on:click=keep>
                 {tr.t("保留此版本", "保留此版本", "Keep this one")}
             </button>
@@ -76,12 +75,41 @@ fn fact_value(tr: Tr, v: &FactValue) -> String {
         FactValue::Stage { stage, .. } => labels::stage(tr, *stage).into(),
         FactValue::Department { department } => use_app().department_name(department),
         FactValue::Severity { severity } => labels::severity(tr, *severity).into(),
-        FactValue::Category { category, .. } => category.to_string(),
+        FactValue::Category { category, .. } => use_app().category_name(tr, category),
         FactValue::PlanDecision { decision } => decision
             .map(|d| labels::decision(tr, d).to_string())
             .unwrap_or_default(),
         FactValue::Plan { plan } => plan.plan.as_str().to_string(),
-        other => serde_json::to_string(other).unwrap_or_default(),
+        FactValue::Deadline { special, due } => {
+            let kind = if *special {
+                tr.t("特殊案件", "特殊案件", "special case")
+            } else {
+                tr.t("普通案件", "普通案件", "ordinary case")
+            };
+            match due {
+                Some(at) => format!("{kind} · {}", labels::date_time(tr, *at)),
+                None => kind.into(),
+            }
+        }
+        FactValue::Complainant {
+            anonymous: true, ..
+        } => tr.t("匿名", "匿名", "anonymous").into(),
+        FactValue::Complainant { complainant, .. } => [
+            complainant.name.as_ref().map(|n| n.as_str().to_string()),
+            complainant.phone.as_ref().map(|p| p.as_str().to_string()),
+            complainant.email.as_ref().map(|e| e.as_str().to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
+        FactValue::Details { details } => details.description.as_str().to_string(),
+        FactValue::Number { number } => number.to_string(),
+        FactValue::DuplicateOf { case } => format!(
+            "{} {}",
+            tr.t("重复于", "重複於", "duplicate of"),
+            tousu_shared::number::provisional_label(*case)
+        ),
     }
 }
 

@@ -153,6 +153,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
     let rules = app.reference.with_untracked(|r| r.rules.clone());
     let clocks = sla::clocks(&view_state, &rules.policy, &rules.calendar, now);
     let next = sla::next_due(&clocks).map(|c| c.due.at);
+    let answer = sla::answer_due(&clocks);
     let commands: Vec<CommandKind> = app
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.principal()))
@@ -191,7 +192,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
         </header>
         {just_registered.then(|| view! {
             <div class="notice notice-ok" role="status" data-testid="registered-notice">
-                {if provisional {
+                <p>{if provisional {
                     tr.t(
                         "已登记。临时编号在同步后换成正式投诉编号。",
                         "已登記。臨時編號在同步後換成正式投訴編號。",
@@ -200,6 +201,14 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
                 } else {
                     tr.t("已登记。", "已登記。", "Registered.")
                 }}
+                {answer.map(|d| view! {
+                    " " {tr.t("预计答复日期：", "預計答覆日期：", "Expected answer by ")}
+                    <strong data-testid="expected-answer">{labels::date(tr, tousu_shared::clock::Timestamp(d.at.0 - 1))}</strong>
+                })}</p>
+                <a class="btn" href=format!("/cases/{}/print/receipt", view_state.id) data-testid="print-receipt">
+                    <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
+                    {tr.t("打印回执", "列印回執", "Print receipt")}
+                </a>
             </div>
         })}
         {(!quarantined.is_empty()).then(|| view! { <QuarantinePanel items=quarantined.clone()/> })}
@@ -223,6 +232,10 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
                     <a class="btn" href=format!("/cases/{}/print/handling", view_state.id) data-testid="print-handling">
                         <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
                         {tr.t("处理单", "處理單", "Handling sheet")}
+                    </a>
+                    <a class="btn" href=format!("/cases/{}/print/receipt", view_state.id) data-testid="print-receipt-side">
+                        <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
+                        {tr.t("回执", "回執", "Receipt")}
                     </a>
                 </p>
             </aside>

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use leptos::prelude::*;
 use tousu_shared::{
     clock::Timestamp,
-    event::{Actor, CommandKind, Event, EventBody},
+    event::{CommandKind, Event, EventBody},
     ids::{CategoryId, EventId},
     model::Severity,
     sla::SlaClock,
@@ -19,15 +19,6 @@ use crate::{
     context::use_app,
     labels::{self, Tr, use_tr},
 };
-
-/// Who an event's author is, in a line.
-pub(super) fn actor(a: &Actor) -> String {
-    match a {
-        Actor::User(u) => u.to_string(),
-        Actor::Kiosk(d) => format!("kiosk {}", &d.to_string()[..8]),
-        Actor::System => "Tousu".into(),
-    }
-}
 
 /// The case's clocks: each stage's due time, done or how long is left.
 #[component]
@@ -291,6 +282,7 @@ pub(super) fn Timeline(
     events: Vec<Event>,
     unsynced: BTreeSet<EventId>,
 ) -> impl IntoView {
+    let app = use_app();
     let tr = use_tr();
     let entries = view.timeline.clone();
     let mut outcomes = outcomes(tr, &view, &events);
@@ -322,8 +314,8 @@ pub(super) fn Timeline(
                             </div>
                             {detail.map(|d| view! { <p class="timeline-text">{d}</p> })}
                             <p class="muted">
-                                {actor(&e.actor)} " · " {labels::date_time(tr, e.hlc.timestamp())}
-                                " · " {tr.t("设备 ", "裝置 ", "device ")} {e.device.to_string()[28..].to_string()}
+                                {app.actor_name(tr, &e.actor)} " · " {labels::date_time(tr, e.hlc.timestamp())}
+                                " · " <span data-testid="entry-device">{app.device_name(tr, &e.device)}</span>
                             </p>
                         </li>
                     }

@@ -1,0 +1,303 @@
+//! The core screens as their users meet them (issue 12): menus by role, search and sort as a
+//! hotline clerk needs them, pages that start at the top on a portrait tablet, and a status strip
+//! that stays in view and never says "all synced" while something waits or lands.
+
+use fantoccini::Locator;
+use tousu_e2e::{Api, Browser, DEMO_PASSWORD as PASSWORD, TestServer, screenshot_dir};
+use tousu_shared::{
+    api::sync::PushResult,
+    event::EventBody,
+    model::{CaseKind, Severity},
+    testing::{Writer, registration, t0},
+    validate::PhoneNumber,
+};
+
+async fn run<F>(name: &str, server: &TestServer, scenario: F) -> anyhow::Result<()>
+where
+    F: AsyncFnOnce(&TestServer, &Browser) -> anyhow::Result<()>,
+{
+    let browser = Browser::start().await?;
+    let result = scenario(server, &browser).await;
+    if result.is_err() {
+        let _ = browser.screenshot(&format!("failure-{name}")).await;
+    }
+    browser.close().await?;
+    println!("e2e screenshots: {}", screenshot_dir().display());
+    result
+}
+
+/// Whether an element with `data-testid` `testid` is on the page now.
+async fn present(browser: &Browser, testid: &str) -> anyhow::Result<bool> {
+    let found = browser
+        .client
+        .execute(
+            &format!("return !!document.querySelector('[data-testid={testid}]')"),
+            vec![],
+        )
+        .await?;
+    Ok(found == serde_json::json!(true))
+}
+
+/// The list's rows as (received at, urgent), top to bottom.
+async fn rows(browser: &Browser) -> anyhow::Result<Vec<(i64, bool)>> {
+    let rows = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=case-row]')]
+                .map(r => [Number(r.dataset.received || 0), r.classList.contains('is-urgent')])",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(rows)?)
+}
+
+/// A supervisor finds a caller's case by phone number however it is typed, and each sort
+/// choice orders the list as named; an archivist's list opens on the closed cases without
+/// "open only" and offers no intake; an administrator is offered neither intake nor cases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn menus_match_roles_a_phone_finds_its_case_and_each_sort_is_honoured() -> anyhow::Result<()>
+{
+    let server = TestServer::start_demo(60)?;
+    // An old urgent complaint from a caller at 13800138000, still open.
+    let mut w = Writer::user(71, 971, "supervisor");
+    let api = Api::login(&server.url, "supervisor", Some(w.device)).await?;
+    let mut sheet = registration(CaseKind::Complaint, t0());
+    sheet.complainant.phone = Some(PhoneNumber::parse("13800138000")?);
+    sheet.severity = Some(Severity::UrgentMajor);
+    let answer = api.push(&[w.write(EventBody::Registered(sheet))]).await?;
+    anyhow::ensure!(
+        matches!(answer.results[0], PushResult::Applied { .. }),
+        "{:?}",
+        answer.results[0]
+    );
+
+    run("menus-supervisor", &server, async |server, browser| {
+        browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        assert!(present(browser, "nav-intake").await?);
+        assert!(present(browser, "nav-revisit").await?);
+        browser
+            .wait_for_text_where("[data-testid=case-count]", "every case", |t| {
+                t.contains("共 61 件")
+            })
+            .await?;
+        // Urgent first (the default): the old urgent case heads the list.
+        let listed = rows(browser).await?;
+        assert_eq!(listed[0], (t0().0, true), "urgent first: {listed:?}");
+        let first_plain = listed.iter().position(|(_, urgent)| !urgent).unwrap_or(listed.len());
+        assert!(listed[first_plain..].iter().all(|(_, u)| !u), "urgent rows together at the top");
+        // Newest first means newest first, urgent or not.
+        browser.select("sort", "newest").await?;
+        browser
+            .wait_for_script(
+                "the newest first",
+                "const r = [...document.querySelectorAll('[data-testid=case-row]')]; \
+                 return r.length > 1 && Number(r[0].dataset.received) > Number(r[r.length - 1].dataset.received)",
+            )
+            .await?;
+        let listed = rows(browser).await?;
+        assert!(listed.windows(2).all(|p| p[0].0 >= p[1].0), "newest first: {listed:?}");
+        browser.screenshot("70-sort-newest").await?;
+
+        // The caller's number, typed as a clerk hears it.
+        browser.fill("filter-text", "138 0013 8000").await?;
+        browser
+            .wait_for_text_where("[data-testid=case-count]", "one case", |t| {
+                t.ends_with("显示 1 件")
+            })
+            .await?;
+        assert_eq!(rows(browser).await?[0].0, t0().0, "the caller's case");
+        browser.screenshot("71-search-by-phone").await?;
+        Ok(())
+    })
+    .await?;
+
+    run("menus-archivist", &server, async |server, browser| {
+        browser.sign_in(&server.url, "archivist", PASSWORD).await?;
+        let count = browser
+            .wait_for_text_where("[data-testid=case-count]", "closed cases", |t| {
+                t.starts_with("共 ") && !t.ends_with("显示 0 件")
+            })
+            .await?;
+        let open_only = browser
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=filter-open]').checked",
+                vec![],
+            )
+            .await?;
+        assert_eq!(open_only, serde_json::json!(false), "{count}");
+        assert!(
+            !present(browser, "nav-intake").await?,
+            "no intake for an archivist"
+        );
+        assert!(!present(browser, "new-case").await?);
+        assert!(!present(browser, "nav-revisit").await?);
+        browser.screenshot("72-archivist-list").await?;
+        // An address kept from another account says there is no work here, not a form.
+        browser
+            .client
+            .goto(&format!("{}/intake", server.url))
+            .await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=page-not-for-role]"))
+            .await?;
+        Ok(())
+    })
+    .await?;
+
+    run("menus-admin", &server, async |server, browser| {
+        browser.sign_in(&server.url, "admin", PASSWORD).await?;
+        assert!(present(browser, "page-not-for-role").await?);
+        for entry in ["nav-intake", "nav-cases", "nav-revisit"] {
+            assert!(
+                !present(browser, entry).await?,
+                "{entry} offered to the administrator"
+            );
+        }
+        assert!(present(browser, "nav-sync").await?);
+        browser.screenshot("73-admin-menu").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The top of the first heading, in CSS pixels from the viewport's top.
+async fn heading_top(browser: &Browser) -> anyhow::Result<f64> {
+    let top = browser
+        .client
+        .execute(
+            "const h = document.querySelector('main h1'); return h ? h.getBoundingClientRect().top : -1",
+            vec![],
+        )
+        .await?;
+    Ok(top.as_f64().unwrap_or(-1.0))
+}
+
+/// On a portrait tablet (800×1280) every page's first heading is near the top; the status strip
+/// stays inside the viewport after scrolling a long list; during a first pull of a few thousand
+/// cases the strip shows them arriving and says "all synced" only once they are all in; after
+/// a registration made offline it says what waits at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_start_at_the_top_and_the_strip_is_in_view_and_true() -> anyhow::Result<()> {
+    const CASES: usize = 2000;
+    let server = TestServer::start_demo(CASES)?;
+    run("strip", &server, async |server, browser| {
+        browser.client.set_window_size(800, 1280).await?;
+        browser.client.goto(&server.url).await?;
+        browser.fill("login-username", "supervisor").await?;
+        browser.fill("login-password", PASSWORD).await?;
+        // Every text the strip shows from sign-in on, with the list's count at that moment.
+        browser
+            .client
+            .execute(
+                "window.__strip = [];
+                 new MutationObserver(() => {
+                   const s = document.querySelector('[data-testid=sync-status]');
+                   const c = document.querySelector('[data-testid=case-count]');
+                   if (!s) return;
+                   const seen = [s.textContent, c ? c.textContent : ''];
+                   const last = window.__strip[window.__strip.length - 1];
+                   if (!last || last[0] !== seen[0] || last[1] !== seen[1]) window.__strip.push(seen);
+                 }).observe(document.body, { subtree: true, childList: true, characterData: true });",
+                vec![],
+            )
+            .await?;
+        browser.click("login-submit").await?;
+        let total = format!("共 {} 件", CASES);
+        browser
+            .wait_for_text_where("[data-testid=case-count]", "every case", |t| t.contains(&total))
+            .await?;
+        browser
+            .wait_for_text_where("[data-testid=sync-status]", "all synced", |t| {
+                t.contains("全部已同步")
+            })
+            .await?;
+        let seen: Vec<(String, String)> = serde_json::from_value(
+            browser.client.execute("return window.__strip", vec![]).await?,
+        )?;
+        assert!(
+            seen.iter().any(|(s, _)| s.contains("已接收")),
+            "the first pull shows cases arriving: {seen:?}"
+        );
+        for (strip, count) in &seen {
+            assert!(
+                !strip.contains("全部已同步") || count.contains(&total),
+                "'all synced' while the list held {count:?}: {seen:?}"
+            );
+        }
+
+        // Scrolled to the end of a long list, the strip is still on screen.
+        browser.select("sort", "newest").await?;
+        for _ in 0..3 {
+            if present(browser, "show-more").await? {
+                browser.click("show-more").await?;
+            }
+        }
+        browser
+            .client
+            .execute("document.querySelector('main').scrollTo(0, 1e9); window.scrollTo(0, 1e9);", vec![])
+            .await?;
+        let strip = browser
+            .client
+            .execute(
+                "const r = document.querySelector('[data-testid=statusbar]').getBoundingClientRect(); \
+                 return [r.top, r.bottom, window.innerHeight]",
+                vec![],
+            )
+            .await?;
+        let [top, bottom, height]: [f64; 3] = serde_json::from_value(strip)?;
+        assert!(top >= 0.0 && bottom <= height + 0.5, "strip at {top}..{bottom} of {height}");
+        browser.screenshot("74-portrait-list-scrolled").await?;
+
+        // Every page starts at the top.
+        let case = browser
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=case-row] a').getAttribute('href')",
+                vec![],
+            )
+            .await?;
+        let case = case.as_str().unwrap_or_default().to_string();
+        for (path, testid) in [
+            ("/cases".to_string(), "page-cases"),
+            ("/intake".to_string(), "page-intake"),
+            ("/revisit".to_string(), "page-revisit"),
+            ("/sync".to_string(), "page-sync"),
+            (case.clone(), "page-case"),
+            (format!("{case}/print/record"), "record-sheet"),
+            ("/nowhere".to_string(), "page-not-found"),
+        ] {
+            browser.client.goto(&format!("{}{path}", server.url)).await?;
+            browser
+                .client
+                .wait()
+                .for_element(Locator::Css(&format!("[data-testid={testid}]")))
+                .await?;
+            let top = heading_top(browser).await?;
+            let name = path.trim_start_matches('/').replace('/', "-");
+            browser.screenshot(&format!("75-portrait-{name}")).await?;
+            assert!((0.0..200.0).contains(&top), "{path}: first heading at {top} px");
+        }
+
+        // Offline, a registration shows as waiting at once.
+        browser.set_offline(true).await?;
+        browser.client.goto(&format!("{}/intake", server.url)).await?;
+        browser.fill("field-name", "赵六").await?;
+        browser.fill("field-phone", "13700001111").await?;
+        browser.fill("field-description", "营业厅排队时间过长").await?;
+        browser.click("intake-submit").await?;
+        let strip = browser
+            .wait_for_text_where("[data-testid=sync-status]", "one waiting", |t| {
+                t.contains("条未同步")
+            })
+            .await?;
+        assert!(strip.contains("离线") && !strip.contains("全部已同步"), "{strip}");
+        assert!(!present(browser, "sync-error").await?, "offline is not a failure");
+        browser.screenshot("76-portrait-offline-waiting").await?;
+        browser.set_offline(false).await?;
+        Ok(())
+    })
+    .await
+}
