@@ -56,13 +56,13 @@ fn Shell() -> impl IntoView {
             <Show
                 when=signed_in
                 fallback=move || view! {
-                    <div class="login-frame">
-                        <div class="login-tools"><LanguageSwitch/></div>
+                    <header class="login-tools"><LanguageSwitch/></header>
+                    <main id="main" class="login-frame" tabindex="-1">
                         {move || match ended_user() {
                             Some(name) => view! { <LoginPage username=name/> }.into_any(),
                             None => view! { <LoginPage/> }.into_any(),
                         }}
-                    </div>
+                    </main>
                 }
             >
                 <div class="layout">

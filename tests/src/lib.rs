@@ -602,6 +602,64 @@ impl Browser {
         bail!("timed out waiting for {what}")
     }
 
+    /// Runs axe-core (`axe`, from [`axe_source`]) on the current page; returns the serious and
+    /// critical violations as text.
+    pub async fn axe_violations(&self, axe: &str) -> anyhow::Result<Vec<String>> {
+        self.client.execute(axe, vec![]).await?;
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+                   r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))
+                 ), e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await?;
+        Ok(found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Emulates the system's dark (`true`) or light colour scheme, as Chromium's DevTools
+    /// do (`prefers-color-scheme` in CSS), through chromedriver's DevTools command.
+    pub async fn set_dark(&self, dark: bool) -> anyhow::Result<()> {
+        let session = self
+            .client
+            .session_id()
+            .await?
+            .context("no WebDriver session")?;
+        let url = format!("{}/session/{session}/goog/cdp/execute", self.webdriver);
+        let scheme = if dark { "dark" } else { "light" };
+        let res = reqwest::Client::new()
+            .post(url)
+            .json(&serde_json::json!({
+                "cmd": "Emulation.setEmulatedMedia",
+                "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] }
+            }))
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("emulated media: {} {}", res.status(), res.text().await?);
+        }
+        Ok(())
+    }
+
+    /// The current page printed to PDF on A4, as the browser's print dialog would.
+    pub async fn print_pdf(&self) -> anyhow::Result<Vec<u8>> {
+        let config = fantoccini::wd::PrintConfiguration::builder()
+            .build()
+            .map_err(|e| anyhow::anyhow!("print configuration: {e:?}"))?;
+        Ok(self.client.print(config).await?)
+    }
+
     /// Ends the session and chromedriver.
     pub async fn close(mut self) -> anyhow::Result<()> {
         let result = self.client.clone().close().await;
@@ -615,4 +673,19 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// The axe-core source from npm (installed into `tools/` by `scripts/setup.sh`).
+pub fn axe_source() -> anyhow::Result<String> {
+    let path = workspace_root().join("tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("{}: {e} (run scripts/setup.sh)", path.display()))
+}
+
+/// The number of pages of a PDF as Chromium writes it (each page object is `/Type /Page`).
+pub fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
+        .count()
 }

@@ -780,43 +780,11 @@ async fn two_devices_converge_and_a_concurrent_stage_change_is_resolved() -> any
     result
 }
 
-/// The axe-core source from npm (installed into `tools/` by `scripts/setup.sh`).
-fn axe_source() -> anyhow::Result<String> {
-    let path = tousu_e2e::workspace_root().join("tools/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("{}: {e} (run scripts/setup.sh)", path.display()))
-}
-
-/// Runs axe-core on the current page; returns the serious and critical violations as text.
-async fn axe_violations(browser: &Browser, axe: &str) -> anyhow::Result<Vec<String>> {
-    browser.client.execute(axe, vec![]).await?;
-    let found = browser
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'] }).then(r => done(
-               r.violations
-                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))
-             ), e => done(['axe failed: ' + e]));",
-            vec![],
-        )
-        .await?;
-    Ok(found
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
 /// (f) Intake, list and detail pass an axe-core scan with no serious or critical findings,
 /// and show no untranslated text in English.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow::Result<()> {
-    let axe = axe_source()?;
+    let axe = tousu_e2e::axe_source()?;
     // Enough cases that the first pull's snapshot is stored in bundles (32 and more).
     let server = TestServer::start_demo(80)?;
     run("axe", &server, async |server, browser| {
@@ -860,7 +828,7 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
         );
         let mut report = Vec::new();
         report.extend(
-            axe_violations(browser, &axe)
+            browser.axe_violations(&axe)
                 .await?
                 .into_iter()
                 .map(|v| format!("list: {v}")),
@@ -884,7 +852,7 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
             .for_element(Locator::Css("[data-testid=timeline]"))
             .await?;
         report.extend(
-            axe_violations(browser, &axe)
+            browser.axe_violations(&axe)
                 .await?
                 .into_iter()
                 .map(|v| format!("detail: {v}")),
@@ -920,7 +888,7 @@ async fn intake_list_and_detail_are_accessible_and_fully_translated() -> anyhow:
             .for_element(Locator::Css("[data-testid=error-summary]"))
             .await?;
         report.extend(
-            axe_violations(browser, &axe)
+            browser.axe_violations(&axe)
                 .await?
                 .into_iter()
                 .map(|v| format!("intake: {v}")),
