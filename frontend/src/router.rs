@@ -131,7 +131,12 @@ impl Router {
             return;
         }
         self.location.set(current());
+        // A new screen starts at its top: the window, and the frame's content area, which
+        // scrolls by itself (the top bar and the status strip stay put).
         window().scroll_to_with_x_and_y(0.0, 0.0);
+        if let Some(main) = document().get_element_by_id("main") {
+            main.set_scroll_top(0);
+        }
     }
 
     /// A plain left click on a link to one of our own pages: handled here, without a reload.

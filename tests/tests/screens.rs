@@ -305,6 +305,12 @@ async fn pages_start_at_the_top_and_the_strip_is_in_view_and_true() -> anyhow::R
             })
             .await?;
         assert!(strip.contains("离线") && !strip.contains("全部已同步"), "{strip}");
+        // The case opens at its top, not where the long form was scrolled to.
+        let scrolled = browser
+            .client
+            .execute("return document.querySelector('main').scrollTop", vec![])
+            .await?;
+        assert_eq!(scrolled.as_f64(), Some(0.0), "the new screen starts at its top");
         assert!(!present(browser, "sync-error").await?, "offline is not a failure");
         browser.screenshot("76-portrait-offline-waiting").await?;
         browser.set_offline(false).await?;
@@ -337,7 +343,8 @@ fn pages(case: &str) -> Vec<(String, &'static str)> {
 async fn receipts_names_one_page_sheets_and_every_screen_accessible_light_and_dark()
 -> anyhow::Result<()> {
     let axe = axe_source()?;
-    let server = TestServer::start_demo(40)?;
+    // Enough demo cases that some wait for a revisit.
+    let server = TestServer::start_demo(120)?;
     run("receipt", &server, async |server, browser| {
         browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
         browser

@@ -30,7 +30,8 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
     });
     view! {
         <section class="page print-page" data-testid="page-print">
-            <p class="no-print">
+            // Beside the sheet, not above it: the sheet starts at the top of the page.
+            <p class="no-print print-tools">
                 <button class="btn btn-primary" on:click=move |_| { let _ = window().print(); }>
                     <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
                     {move || tr.t("打印", "列印", "Print")}
