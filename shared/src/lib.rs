@@ -16,6 +16,7 @@
 //! - [`access`]: the permission policy and masking.
 //! - [`sla`]: the working-day calendar and deadlines.
 //! - [`number`]: complaint numbers and provisional labels.
+//! - [`profile`]: each organisation's regulation as data (clocks, categories, measures, forms).
 //! - [`summary`]: list rows of cases, with the filter and sort every list uses.
 //! - [`api`]: HTTP wire types.
 //! - [`testing`]: builders of cases and events for tests and benchmarks.
@@ -29,6 +30,7 @@ pub mod fold;
 pub mod ids;
 pub mod model;
 pub mod number;
+pub mod profile;
 pub mod retention;
 pub mod sla;
 pub mod summary;
