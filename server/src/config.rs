@@ -53,6 +53,11 @@ pub struct Config {
         global = true
     )]
     pub clock_offset_hours: i64,
+    /// The regulation profile a new database starts with (`parcel-station`, `metro`,
+    /// `warehouse`, `disinfection-service`, `complaint-office`); later an administrator
+    /// changes it through the API.
+    #[arg(long, env = "TOUSU_PROFILE", global = true, value_parser = clap::builder::PossibleValuesParser::new(tousu_shared::profile::PROFILE_IDS))]
+    pub profile: Option<String>,
     /// How many demo cases to seed.
     #[arg(long, env = "TOUSU_DEMO_CASES", default_value_t = 240, global = true)]
     pub demo_cases: usize,

@@ -220,6 +220,8 @@ pub async fn seed(
         );
     }
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    // The demo follows the profile in force: its stories are filed under its categories.
+    let categories = store.catalog().await?.categories;
     let mut n_events = 0;
     for i in 0..n_cases {
         // Older cases are further along; the newest are still being handled.
@@ -234,7 +236,15 @@ pub async fn seed(
         } else {
             (rng.next() % 4) as usize
         };
-        n_events += seed_case(store, &mut actors, &mut rng, received, target, now).await?;
+        n_events += seed_case(
+            store,
+            &mut actors,
+            &mut rng,
+            &categories,
+            received,
+            (target, now),
+        )
+        .await?;
     }
     Ok(SeedSummary {
         users: USERS.len(),
@@ -247,12 +257,22 @@ async fn seed_case(
     store: &Store,
     actors: &mut std::collections::BTreeMap<&'static str, Actor_>,
     rng: &mut Rng,
+    categories: &[tousu_shared::model::Category],
     received: Timestamp,
-    target: usize,
-    now: Timestamp,
+    (target, now): (usize, Timestamp),
 ) -> Result<usize, StoreError> {
     let case = CaseId(uuid::Uuid::now_v7());
-    let (category, story, request, goods) = *rng.pick(STORIES);
+    let (story_category, story, request, goods) = *rng.pick(STORIES);
+    // The story's own category where the profile has it, else one of the profile's, by turn.
+    let (category, goods) = match categories.iter().find(|c| c.id.as_str() == story_category) {
+        Some(c) => (c.id.to_string(), goods || c.requires_goods),
+        None if !categories.is_empty() => {
+            let c = rng.pick(categories);
+            (c.id.to_string(), c.requires_goods)
+        }
+        None => (story_category.to_string(), goods),
+    };
+    let category = category.as_str();
     let north = rng.next().is_multiple_of(3);
     let (dept, handler, planner) = if north {
         ("north", "handler2", "supervisor")

@@ -37,6 +37,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
             config.db.display()
         )
     })?;
+    setup_profile(&store, config.profile.as_deref()).await?;
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => serve(config, store).await,
         Command::SeedDemo { cases } => seed(&store, &config.demo_password, cases).await,
@@ -94,6 +95,38 @@ async fn run(config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// On a new database (no accounts, no profile yet) puts the chosen regulation profile in
+/// force, the parcel station's (000) when none is chosen. A database set up before profiles
+/// keeps its clocks and categories until an administrator chooses one; `--profile` on a later
+/// start changes nothing and says so.
+async fn setup_profile(store: &Store, chosen: Option<&str>) -> anyhow::Result<()> {
+    use tousu_shared::profile::{DEFAULT_PROFILE, Profile};
+    let in_force = store.profile().await?;
+    match (in_force, store.has_no_users().await?) {
+        (None, true) => {
+            let profile = Profile::builtin(chosen.unwrap_or(DEFAULT_PROFILE))?;
+            store
+                .admin_change(
+                    "system".into(),
+                    tousu_server::store::admin::AdminChange::apply_profile(&profile),
+                    tousu_server::now(),
+                )
+                .await?
+                .map_err(|e| anyhow::anyhow!("profile: {e}"))?;
+            tracing::info!(profile = %profile.id, version = profile.version, "regulation profile in force");
+        }
+        (Some(info), _) if chosen.is_some_and(|c| c != info.id) => eprintln!(
+            "tousu-server: the profile {} is in force; --profile applies to a new database only              (an administrator changes it with PUT /api/v1/admin/profile)",
+            info.id
+        ),
+        (None, false) if chosen.is_some() => eprintln!(
+            "tousu-server: this database was set up before regulation profiles and keeps its              clocks and categories; an administrator chooses a profile with PUT /api/v1/admin/profile"
+        ),
+        _ => {}
+    }
+    Ok(())
 }
 
 async fn seed(store: &Store, password: &str, cases: usize) -> anyhow::Result<()> {

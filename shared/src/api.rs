@@ -50,6 +50,10 @@ pub struct Reference {
     /// The devices by name, so a timeline says whose tablet an event came from.
     #[serde(default)]
     pub devices: Vec<DeviceLabel>,
+    /// The regulation profile in force (`None` for a database set up before profiles,
+    /// until an administrator chooses one); the whole profile is `GET /profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::profile::ProfileInfo>,
 }
 
 /// A member of staff as colleagues see them.

@@ -52,5 +52,7 @@ pub fn api() -> Router<AppState> {
         .route("/admin/calendar", put(reference::put_calendar))
         .route("/admin/sla-policy", put(reference::put_sla))
         .route("/admin/categories", put(reference::put_categories))
+        .route("/admin/profile", put(reference::put_profile))
+        .route("/profile", get(reference::get_profile))
         .fallback(|| async { ApiError::NotFound })
 }

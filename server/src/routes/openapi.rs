@@ -159,7 +159,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!(
         "get",
         "/reference",
-        "Categories, departments, calendar, SLA policy",
+        "Categories, departments, calendar, SLA policy, staff and devices by name, the profile in force",
         "signed in",
         None,
         "Reference"
@@ -187,6 +187,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "admins",
         Some("[Category]"),
         "{ok}"
+    ),
+    ep!(
+        "put",
+        "/admin/profile",
+        "Put a regulation profile in force (its clocks and categories)",
+        "admins",
+        Some("{id}"),
+        "{ok, profile}"
+    ),
+    ep!(
+        "get",
+        "/profile",
+        "The regulation profile in force, with the seed's words beside each value",
+        "signed in",
+        None,
+        "Profile"
     ),
     ep!(
         "get",

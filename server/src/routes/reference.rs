@@ -7,6 +7,7 @@ use serde::Deserialize;
 use tousu_shared::{
     api::Reference,
     model::Category,
+    profile::Profile,
     sla::{SlaPolicy, WorkCalendar},
 };
 
@@ -77,6 +78,42 @@ pub async fn put_calendar(
     Ok(Json(
         serde_json::json!({ "ok": true, "warnings": warnings }),
     ))
+}
+
+/// Body of `PUT /admin/profile`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileChoice {
+    /// One of the shipped profiles' ids.
+    pub id: String,
+}
+
+/// `PUT /api/v1/admin/profile`: puts a shipped regulation profile in force (its clocks and
+/// category tree replace the current ones; devices get them with the reference data).
+pub async fn put_profile(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(choice): ApiJson<ProfileChoice>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let admin = Admin::authorize(&caller)?;
+    let profile = Profile::builtin(&choice.id).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    admin
+        .change(&state, AdminChange::apply_profile(&profile))
+        .await?;
+    Ok(Json(
+        serde_json::json!({ "ok": true, "profile": profile.info() }),
+    ))
+}
+
+/// `GET /api/v1/profile`: the regulation profile in force, whole (its sources included);
+/// 404 while none is chosen.
+pub async fn get_profile(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Profile>, ApiError> {
+    let info = state.store.profile().await?.ok_or(ApiError::NotFound)?;
+    let profile = Profile::builtin(&info.id).map_err(|_| ApiError::NotFound)?;
+    Ok(Json(profile))
 }
 
 /// `PUT /api/v1/admin/sla-policy`.

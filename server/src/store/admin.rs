@@ -2,7 +2,7 @@
 //! transaction, committed together. Who may make them is the caller's check
 //! (`routes::admin::Admin` can only be had by an administrator).
 
-use tousu_shared::{clock::Timestamp, ids::DeviceId};
+use tousu_shared::{clock::Timestamp, ids::DeviceId, profile::ProfileInfo};
 
 use super::{Store, StoreError, accounts, audit, reference};
 
@@ -31,6 +31,16 @@ pub enum AdminChange {
     },
     /// A kiosk revoked.
     RevokeKiosk(String),
+    /// A regulation profile applied: its clocks and category tree replace the ones in
+    /// force, and it is recorded as the profile in force, in one transaction.
+    ApplyProfile {
+        /// What devices are told of it.
+        info: ProfileInfo,
+        /// Its clocks, JSON.
+        sla_policy: String,
+        /// Its category tree, JSON.
+        categories: String,
+    },
     /// A reference record replaced (`calendar`, `sla_policy`, `categories`).
     SaveReference {
         /// Which ([`reference::CALENDAR_KEY`] …).
@@ -55,6 +65,15 @@ pub enum AdminRefusal {
 }
 
 impl AdminChange {
+    /// The change that puts `profile` in force (its clocks and categories).
+    pub fn apply_profile(profile: &tousu_shared::profile::Profile) -> Self {
+        AdminChange::ApplyProfile {
+            info: profile.info(),
+            sla_policy: serde_json::to_string(&profile.policy()).expect("json"),
+            categories: serde_json::to_string(&profile.catalog_categories()).expect("json"),
+        }
+    }
+
     /// The audit action and subject of this change.
     fn audit(&self) -> (String, String) {
         match self {
@@ -68,6 +87,10 @@ impl AdminChange {
             AdminChange::SaveReference { key, .. } => {
                 (format!("admin_{key}_saved"), key.to_string())
             }
+            AdminChange::ApplyProfile { info, .. } => (
+                "admin_profile_applied".into(),
+                format!("{}@{}", info.id, info.version),
+            ),
         }
     }
 }
@@ -128,6 +151,16 @@ impl Store {
                 }
                 AdminChange::SaveReference { key, value } => {
                     reference::set_meta(&tx, key, value).map(Ok)?
+                }
+                AdminChange::ApplyProfile {
+                    info,
+                    sla_policy,
+                    categories,
+                } => {
+                    reference::set_meta(&tx, reference::SLA_KEY, sla_policy)?;
+                    reference::set_meta(&tx, reference::CATEGORIES_KEY, categories)?;
+                    let info = serde_json::to_string(info).expect("json");
+                    reference::set_meta(&tx, reference::PROFILE_KEY, &info).map(Ok)?
                 }
             };
             if outcome.is_err() {

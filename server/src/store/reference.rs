@@ -8,6 +8,7 @@ use tousu_shared::{
     api::Reference,
     ids::DepartmentId,
     model::{Catalog, Category, Department},
+    profile::ProfileInfo,
     sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy},
 };
 
@@ -19,6 +20,8 @@ pub const CALENDAR_KEY: &str = "calendar";
 pub const SLA_KEY: &str = "sla_policy";
 /// Meta key of the admin-edited category tree.
 pub const CATEGORIES_KEY: &str = "categories";
+/// Meta key of the regulation profile in force (its id and version, JSON).
+pub const PROFILE_KEY: &str = "profile";
 
 /// A department as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +71,15 @@ pub(super) fn load_catalog(conn: &Connection) -> Result<Catalog, StoreError> {
     })
 }
 
+fn profile_info(conn: &Connection) -> Result<Option<ProfileInfo>, StoreError> {
+    match meta(conn, PROFILE_KEY)? {
+        Some(json) => serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("profile: {e}"))),
+        None => Ok(None),
+    }
+}
+
 fn department_rows(conn: &Connection) -> Result<Vec<DepartmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
@@ -110,9 +122,15 @@ impl Store {
                 },
                 people: super::accounts::people(conn)?,
                 devices: super::accounts::device_labels(conn)?,
+                profile: profile_info(conn)?,
             })
         })
         .await
+    }
+
+    /// The regulation profile in force, if one was chosen.
+    pub async fn profile(&self) -> Result<Option<ProfileInfo>, StoreError> {
+        self.read(profile_info).await
     }
 
     /// The departments and category tree in force.
