@@ -116,6 +116,8 @@ pub struct RefData {
     pub people: std::rc::Rc<Vec<Person>>,
     /// Devices by name.
     pub devices: std::rc::Rc<Vec<DeviceLabel>>,
+    /// The regulation profile in force, as the server named it.
+    pub profile: Option<std::rc::Rc<tousu_shared::profile::ProfileInfo>>,
 }
 
 impl RefData {
@@ -130,6 +132,7 @@ impl RefData {
             }),
             people: std::rc::Rc::new(r.people.clone()),
             devices: std::rc::Rc::new(r.devices.clone()),
+            profile: r.profile.clone().map(std::rc::Rc::new),
         }
     }
 
@@ -146,6 +149,7 @@ impl RefData {
             }),
             people: Default::default(),
             devices: Default::default(),
+            profile: None,
         }
     }
 }
@@ -212,10 +216,24 @@ impl App {
     pub fn category_options(&self, tr: crate::labels::Tr) -> Vec<(String, String)> {
         let locale = tr.locale();
         self.reference.with(|r| {
-            r.catalog
-                .categories
-                .iter()
-                .map(|c| (c.id.to_string(), category_label(c, locale)))
+            let cats = &r.catalog.categories;
+            cats.iter()
+                .map(|c| {
+                    // A sub-item reads with its category: "快件丢失/损坏 › 丢失".
+                    let parent = c
+                        .parent
+                        .as_ref()
+                        .and_then(|p| cats.iter().find(|x| &x.id == p));
+                    let name = match parent {
+                        Some(p) => format!(
+                            "{} › {}",
+                            category_label(p, locale),
+                            category_label(c, locale)
+                        ),
+                        None => category_label(c, locale),
+                    };
+                    (c.id.to_string(), name)
+                })
                 .collect()
         })
     }
@@ -227,20 +245,18 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// A category's name in the current language (its id if the catalog does not know it).
+    /// A category's name in the current language, a sub-item with its category (its id if
+    /// the catalog does not know it).
     pub fn category_name(
         &self,
         tr: crate::labels::Tr,
         id: &tousu_shared::ids::CategoryId,
     ) -> String {
-        self.reference.with_untracked(|r| {
-            r.catalog
-                .categories
-                .iter()
-                .find(|c| &c.id == id)
-                .map(|c| category_label(c, tr.locale()))
-                .unwrap_or_else(|| id.to_string())
-        })
+        self.category_options(tr)
+            .into_iter()
+            .find(|(c, _)| c == id.as_str())
+            .map(|(_, name)| name)
+            .unwrap_or_else(|| id.to_string())
     }
 
     /// A department's name (its id if the catalog does not know it).

@@ -211,13 +211,29 @@ pub fn revisit_method(tr: Tr, m: RevisitMethod) -> &'static str {
     }
 }
 
-/// Satisfaction levels.
-pub fn satisfaction(tr: Tr, s: Satisfaction) -> &'static str {
-    match s {
-        Satisfaction::Satisfied => tr.t("满意", "滿意", "Satisfied"),
-        Satisfaction::PartlySatisfied => tr.t("基本满意", "基本滿意", "Partly satisfied"),
-        Satisfaction::NotSatisfied => tr.t("不满意", "不滿意", "Not satisfied"),
-    }
+/// Satisfaction levels, as the regulation profile in force names them (000 says 部分滿意,
+/// the others 基本滿意).
+pub fn satisfaction(tr: Tr, s: Satisfaction) -> String {
+    use leptos::prelude::WithUntracked as _;
+    let named = leptos::prelude::use_context::<crate::context::App>().and_then(|app| {
+        app.reference.with_untracked(|r| {
+            let profile = r.profile.as_ref()?;
+            let label = profile.satisfaction.iter().find(|l| l.level == s)?;
+            Some(match tr.locale() {
+                crate::i18n::Locale::zh_CN => label.name.zh_cn.clone(),
+                crate::i18n::Locale::zh_TW => label.name.zh_tw.clone(),
+                crate::i18n::Locale::en => label.name.en.clone(),
+            })
+        })
+    });
+    named.unwrap_or_else(|| {
+        match s {
+            Satisfaction::Satisfied => tr.t("满意", "滿意", "Satisfied"),
+            Satisfaction::PartlySatisfied => tr.t("基本满意", "基本滿意", "Partly satisfied"),
+            Satisfaction::NotSatisfied => tr.t("不满意", "不滿意", "Not satisfied"),
+        }
+        .to_string()
+    })
 }
 
 /// Kinds of responsibility (責任類型).

@@ -301,6 +301,7 @@ impl Profile {
             id: self.id.clone(),
             version: self.version,
             name: self.name.clone(),
+            satisfaction: self.satisfaction.clone(),
         }
     }
 
@@ -388,6 +389,9 @@ pub struct ProfileInfo {
     pub version: u32,
     /// Name.
     pub name: Names,
+    /// The satisfaction levels as this regulation names them (screens and forms use them).
+    #[serde(default)]
+    pub satisfaction: Vec<SatisfactionLabel>,
 }
 
 impl Names {

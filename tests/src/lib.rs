@@ -602,6 +602,18 @@ impl Browser {
         bail!("timed out waiting for {what}")
     }
 
+    /// Runs `script` until it returns a string, and returns it (45 s at most).
+    pub async fn wait_for_script_value(&self, what: &str, script: &str) -> anyhow::Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(45);
+        while Instant::now() < deadline {
+            if let Ok(serde_json::Value::String(v)) = self.client.execute(script, vec![]).await {
+                return Ok(v);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("timed out waiting for {what}")
+    }
+
     /// Runs axe-core (`axe`, from [`axe_source`]) on the current page; returns the serious and
     /// critical violations as text.
     pub async fn axe_violations(&self, axe: &str) -> anyhow::Result<Vec<String>> {

@@ -387,6 +387,17 @@ async fn receipts_names_one_page_sheets_and_every_screen_accessible_light_and_da
         let told = browser.text("[data-testid=revisit-told]").await?;
         assert!(done != "—" && told != "—", "{done} / {told}");
         assert!(present(browser, "revisit-phone").await?);
+        // The revisit form names the levels as the profile in force does (the parcel
+        // station's 000: 满意 / 部分满意 / 不满意).
+        browser.click("revisit-open").await?;
+        let partly = browser
+            .wait_for_script_value(
+                "the partly-satisfied level",
+                "const r = document.querySelector('[data-testid=radio-satisfaction-partly_satisfied]'); \
+                 return r ? r.closest('label').textContent.trim() : null",
+            )
+            .await?;
+        assert_eq!(partly, "部分满意");
         browser.screenshot("81-revisit-list").await?;
         let revisited = browser
             .client

@@ -158,7 +158,7 @@ impl Form for Close {
             .as_ref()
             .and_then(|v| v.revisits.last())
             .map(|r| {
-                let mut said = labels::satisfaction(tr, r.value.satisfaction).to_string();
+                let mut said = labels::satisfaction(tr, r.value.satisfaction);
                 if let Some(c) = &r.value.comment {
                     said = format!("{said}：{}", c.as_str());
                 }

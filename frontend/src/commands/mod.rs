@@ -164,10 +164,10 @@ fn text(tr: Tr, zh_cn: &'static str, zh_tw: &'static str, en: &'static str) -> S
 }
 
 /// `(value, label)` options of an enum, its serde names as values.
-fn options<T: Copy + serde::Serialize + Send + Sync + 'static>(
+fn options<T: Copy + serde::Serialize + Send + Sync + 'static, N: ToString + 'static>(
     tr: Tr,
     all: &[T],
-    name: fn(Tr, T) -> &'static str,
+    name: fn(Tr, T) -> N,
 ) -> Signal<Vec<(String, String)>> {
     let all = all.to_vec();
     Signal::derive(move || {

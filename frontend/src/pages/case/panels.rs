@@ -258,9 +258,10 @@ fn outcomes(tr: Tr, view: &CaseView, events: &[Event]) -> BTreeMap<EventId, Stri
             EventBody::PlanReviewed(r) => {
                 with(labels::decision(tr, r.decision), r.comment.as_ref())
             }
-            EventBody::RevisitRecorded(r) => {
-                with(labels::satisfaction(tr, r.satisfaction), r.comment.as_ref())
-            }
+            EventBody::RevisitRecorded(r) => with(
+                &labels::satisfaction(tr, r.satisfaction),
+                r.comment.as_ref(),
+            ),
             EventBody::AppealDecided(d) => {
                 let outcome = if d.upheld {
                     tr.t("申诉成立", "申訴成立", "upheld")
