@@ -211,6 +211,18 @@ pub fn revisit_method(tr: Tr, m: RevisitMethod) -> &'static str {
     }
 }
 
+/// A time limit in words: "7个工作日", "24小时", "7 working days".
+pub fn limit(tr: Tr, l: tousu_shared::sla::Limit) -> String {
+    use tousu_shared::sla::Limit;
+    let (n, unit) = match l {
+        Limit::Minutes(n) => (n, tr.t("分钟", "分鐘", " minutes")),
+        Limit::Hours(n) => (n, tr.t("小时", "小時", " hours")),
+        Limit::CalendarDays(n) => (n, tr.t("天", "天", " days")),
+        Limit::WorkingDays(n) => (n, tr.t("个工作日", "個工作日", " working days")),
+    };
+    format!("{n}{unit}")
+}
+
 /// Satisfaction levels, as the regulation profile in force names them (000 says 部分滿意,
 /// the others 基本滿意).
 pub fn satisfaction(tr: Tr, s: Satisfaction) -> String {

@@ -129,6 +129,37 @@ fn accountability_appeals_until_the_end_of_the_chosen_day() {
     assert!(errors.len() >= 4, "{errors:?}");
 }
 
+/// A promised reply date is sent as the end of that day, and the form opens again on it (and
+/// on the special flag) once the case carries it; a malformed date is refused by its field.
+#[test]
+fn a_reply_date_is_kept_and_the_form_opens_on_it() {
+    let v = [
+        ("special", "true"),
+        ("due", "2026-12-10"),
+        ("reason", "需现场复核"),
+    ];
+    let Ok(EventBody::DeadlineSet(d)) = parse(C::SetDeadline, &v, &ctx(None)) else {
+        panic!("valid deadline");
+    };
+    let end = Timestamp::from_local(Date::new(2026, 12, 11).unwrap(), 0, 0, 480);
+    assert!(d.special);
+    assert_eq!(d.due, Some(end));
+    let mut w = Writer::user(9, 1, "supervisor");
+    let events = vec![
+        w.write(EventBody::Registered(registration(
+            CaseKind::Complaint,
+            t0(),
+        ))),
+        w.write(EventBody::DeadlineSet(d)),
+    ];
+    let ctx = ctx(Some(fold(w.case, &events)));
+    let start = form(C::SetDeadline).unwrap().start(&ctx);
+    assert_eq!(start.get("due").map(String::as_str), Some("2026-12-10"));
+    assert_eq!(start.get("special").map(String::as_str), Some("true"));
+    let errors = parse(C::SetDeadline, &[("due", "2026-02-30")], &ctx).unwrap_err();
+    assert_eq!(errors[0].field, Field::Deadline);
+}
+
 /// The amendment opens on the record sheet, keeps the goods it does not show, and refuses
 /// to leave a named complainant without a contact (the shared rule the server runs too).
 #[test]

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use tousu_shared::{
+    clock::{Date, Timestamp},
     event::{
         Classified, CommandKind, DeadlineSet, Dispatched, EventBody, LinkedDuplicate, Reasoned as R,
     },
@@ -207,31 +208,67 @@ impl Form for Dispatch {
     }
 }
 
-/// 特殊案件: the whole-case limit extended, with the reason.
+/// 特殊案件 and 答复期限: the whole-case limit extended as the policy in force says, or a reply
+/// date promised to the complainant, with the reason. Opens on the case's current values.
 pub struct SetDeadline;
 
 const SPECIAL: &str = "special";
+const DUE: &str = "due";
 
 impl Form for SetDeadline {
     fn targets(&self) -> &'static [(Field, &'static str)] {
-        &[(Field::Reason, REASON)]
+        &[(Field::Deadline, DUE), (Field::Reason, REASON)]
+    }
+
+    fn start(&self, ctx: &Ctx) -> Values {
+        let view = ctx.view.as_ref();
+        let special = if view.is_some_and(|v| v.special) {
+            "true"
+        } else {
+            ""
+        };
+        // The promised date as the complainant was told it: the day the due time ends.
+        let due = view
+            .and_then(|v| v.due_override)
+            .map(|at| Timestamp(at.0 - 1).date(ctx.offset).to_string())
+            .unwrap_or_default();
+        values(&[(SPECIAL, special), (DUE, due.as_str())])
     }
 
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
-        let (tr, form) = (use_tr(), draft.form);
+        let (app, tr, form) = (use_app(), use_tr(), draft.form);
+        let special = app
+            .reference
+            .with_untracked(|r| r.rules.policy.whole_case_special);
+        let label = Signal::derive(move || {
+            let limit = labels::limit(tr, special);
+            match tr.locale() {
+                crate::i18n::Locale::en => format!("Special case (whole-case limit {limit})"),
+                crate::i18n::Locale::zh_TW => format!("特殊案件（整體時限延長至{limit}）"),
+                crate::i18n::Locale::zh_CN => format!("特殊案件（整体时限延长至{limit}）"),
+            }
+        });
         view! {
-            <CheckField form=form name=SPECIAL label=text(tr, "特殊案件（整体时限延长至7个工作日）", "特殊案件（整體時限延長至7個工作日）", "Special case (whole-case limit 7 working days)")/>
+            <CheckField form=form name=SPECIAL label=label/>
+            <TextField form=form name=DUE field=Field::Deadline input_type="date"
+                label=text(tr, "答复期限（可选，告知投诉人的日期）", "答覆期限（可選，告知投訴人的日期）", "Reply by (optional, the date the complainant was told)")/>
             <TextField form=form name=REASON field=Field::Reason multiline=true label=text(tr, "原因", "原因", "Reason")/>
         }
         .into_any()
     }
 
-    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+    fn parse(&self, v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
+        // A date means "by the end of that day", local time.
+        let due = c.opt(get(v, DUE), |s| {
+            Date::parse(s)
+                .map(|d| Timestamp::from_local(d.succ(), 0, 0, ctx.offset))
+                .map_err(|_| FieldError::new(Field::Deadline, Rule::BadFormat))
+        });
         let reason = c.opt(get(v, REASON), |s| LongText::parse(Field::Reason, s));
         let body = EventBody::DeadlineSet(DeadlineSet {
             special: get(v, SPECIAL) == "true",
-            due: None,
+            due,
             reason,
         });
         c.finish(Some(body))
