@@ -269,6 +269,17 @@ pub fn measure(tr: Tr, m: tousu_shared::model::Measure) -> &'static str {
         M::Fine => tr.t("罚款", "罰款", "Fine"),
         M::Reassignment => tr.t("调岗", "調崗", "Reassignment"),
         M::Dismissal => tr.t("辞退", "辭退", "Dismissal"),
+        M::Warning => tr.t("警告", "警告", "Warning"),
+        M::Demotion => tr.t("降职", "降職", "Demotion"),
+        M::PayCut => tr.t("降薪", "降薪", "Pay cut"),
+        M::ContractTerminated => tr.t(
+            "解除劳动合同",
+            "解除勞動合同",
+            "Employment contract terminated",
+        ),
+        M::LegalAction => tr.t("追究法律责任", "追究法律責任", "Legal liability pursued"),
+        M::PerformanceDeduction => tr.t("绩效扣分", "績效扣分", "Performance points deducted"),
+        M::DepartmentNotice => tr.t("通报批评", "通報批評", "Reprimand of the department"),
     }
 }
 

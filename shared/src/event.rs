@@ -638,6 +638,9 @@ pub struct AccountabilityRecorded {
     pub responsibility: Responsibility,
     /// The measure.
     pub measure: Measure,
+    /// The amount of a fine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<crate::validate::Money>,
     /// Why.
     pub reason: LongText,
     /// Last moment an appeal is accepted.

@@ -333,6 +333,32 @@ pub enum Measure {
     Fine,
     Reassignment,
     Dismissal,
+    /// 警告 (002, 004).
+    Warning,
+    /// 降職 (002, 004).
+    Demotion,
+    /// 降薪 (004).
+    PayCut,
+    /// 解除勞動合同 (004).
+    ContractTerminated,
+    /// 追究法律責任 (004).
+    LegalAction,
+    /// 績效扣分 (002).
+    PerformanceDeduction,
+    /// A department reprimanded (通報批評, 001 and 002).
+    DepartmentNotice,
+}
+
+impl Measure {
+    /// The measures Tousu offered before regulation profiles (DESIGN §8), offered where no
+    /// profile names its own.
+    pub const GENERAL: [Measure; 5] = [
+        Measure::CriticismEducation,
+        Measure::WrittenSelfReview,
+        Measure::Fine,
+        Measure::Reassignment,
+        Measure::Dismissal,
+    ];
 }
 
 /// A category of the configurable tree.

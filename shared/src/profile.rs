@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     clock::Timestamp,
     ids::CategoryId,
-    model::{Category, Satisfaction, Severity},
+    model::{Category, Measure, Satisfaction, Severity},
     sla::{Limit, SlaPolicy, WorkCalendar},
 };
 
@@ -88,8 +88,8 @@ pub struct Item {
 /// A measure of accountability (責任追究) the profile allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeasureItem {
-    /// Id (a slug).
-    pub id: String,
+    /// Which measure.
+    pub id: Measure,
     /// Name.
     pub name: Names,
     /// A fine: the decision carries an amount.
@@ -302,6 +302,7 @@ impl Profile {
             version: self.version,
             name: self.name.clone(),
             satisfaction: self.satisfaction.clone(),
+            measures: self.measures.clone(),
         }
     }
 
@@ -364,7 +365,7 @@ impl Profile {
             need(&i.id, &i.seed)?;
         }
         for m in &self.measures {
-            need(&m.id, &m.seed)?;
+            need(&format!("{:?}", m.id), &m.seed)?;
         }
         for s in &self.severities {
             need(&format!("{:?}", s.level), &s.seed)?;
@@ -392,6 +393,9 @@ pub struct ProfileInfo {
     /// The satisfaction levels as this regulation names them (screens and forms use them).
     #[serde(default)]
     pub satisfaction: Vec<SatisfactionLabel>,
+    /// The accountability measures this regulation names, in its words.
+    #[serde(default)]
+    pub measures: Vec<MeasureItem>,
 }
 
 impl Names {

@@ -6,7 +6,7 @@ use tousu_shared::{
     clock::{CHINA_OFFSET_MINUTES, Date, Timestamp},
     event::EventBody,
     fold::fold,
-    model::{CaseKind, Satisfaction, Severity},
+    model::{CaseKind, Measure, Satisfaction, Severity},
     profile::{DEFAULT_PROFILE, PROFILE_IDS, Profile, ProfileError},
     sla::{Limit, SlaClock, SlaPolicy, SlaStage, SlaStatus, WorkCalendar, clocks},
     testing::{Writer, body, registration},
@@ -121,21 +121,21 @@ fn the_clocks_say_what_the_seeds_say() {
         .unwrap();
     assert_eq!(partly.name.zh_tw, "部分滿意");
     // 004's measures: 警告, 降職, 降薪, 解除勞動合同, 追究法律責任; a fine carries an amount.
-    let ids: Vec<&str> = office.measures.iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<Measure> = office.measures.iter().map(|m| m.id).collect();
     for id in [
-        "warning",
-        "demotion",
-        "pay-cut",
-        "contract-terminated",
-        "legal-action",
+        Measure::Warning,
+        Measure::Demotion,
+        Measure::PayCut,
+        Measure::ContractTerminated,
+        Measure::LegalAction,
     ] {
-        assert!(ids.contains(&id), "{id} in {ids:?}");
+        assert!(ids.contains(&id), "{id:?} in {ids:?}");
     }
     assert!(
         office
             .measures
             .iter()
-            .any(|m| m.id == "fine" && m.has_amount)
+            .any(|m| m.id == Measure::Fine && m.has_amount)
     );
     // 002's severities change the path.
     let warehouse = Profile::builtin("warehouse").unwrap();

@@ -413,6 +413,7 @@ fn accountability_records_reach_only_supervisors_and_the_person_concerned() {
         person: user("handler"),
         responsibility: Responsibility::Direct,
         measure: Measure::WrittenSelfReview,
+        amount: None,
         reason: long("未按时限反馈"),
         appeal_until: Timestamp(t0().0 + 7 * 86_400_000),
     }));

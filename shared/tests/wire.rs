@@ -58,6 +58,7 @@ fn every_body() -> Vec<EventBody> {
             person: user("handler"),
             responsibility: Responsibility::Direct,
             measure: Measure::CriticismEducation,
+            amount: None,
             reason: long("未按规定核对"),
             appeal_until: Timestamp(2),
         }),

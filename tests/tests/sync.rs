@@ -566,6 +566,7 @@ async fn accountability_records_are_sent_only_to_supervisors_and_the_person_conc
             person: user("handler"),
             responsibility: Responsibility::Direct,
             measure: Measure::CriticismEducation,
+            amount: None,
             reason: long("未按时限反馈"),
             appeal_until: Timestamp(tousu_e2e_now() + 7 * 86_400_000),
         }),

@@ -8,14 +8,14 @@ use tousu_shared::{
     event::{AccountabilityRecorded, AppealDecided, AppealFiled, EventBody},
     ids::{EventId, UserId},
     model::{Measure, Responsibility},
-    validate::{Field, FieldError, LongText, Rule},
+    validate::{Field, FieldError, LongText, Money, Rule},
 };
 
 use super::{Ctx, Draft, Form, options, text};
 use crate::{
     components::{RadioGroup, SelectField, TextField},
     context::use_app,
-    forms::{Check, Values, enum_value, get},
+    forms::{Check, Values, enum_parse, enum_value, get},
     labels::{self, use_tr},
 };
 
@@ -55,6 +55,34 @@ const PERSON: &str = "person";
 const RESPONSIBILITY: &str = "responsibility";
 const MEASURE: &str = "measure";
 const APPEAL_UNTIL: &str = "appeal_until";
+const AMOUNT: &str = "amount";
+
+/// The measures the regulation profile in force names, else the general five.
+fn measures() -> Vec<Measure> {
+    let named: Vec<Measure> = use_app().reference.with_untracked(|r| {
+        r.profile
+            .as_ref()
+            .map(|p| p.measures.iter().map(|m| m.id).collect())
+            .unwrap_or_default()
+    });
+    if named.is_empty() {
+        Measure::GENERAL.to_vec()
+    } else {
+        named
+    }
+}
+
+/// Whether `measure` is a fine with an amount, as the profile says (a fine always is).
+fn carries_amount(measure: Measure) -> bool {
+    measure == Measure::Fine
+        || use_context::<crate::context::App>().is_some_and(|app| {
+            app.reference.with_untracked(|r| {
+                r.profile
+                    .as_ref()
+                    .is_some_and(|p| p.measures.iter().any(|m| m.id == measure && m.has_amount))
+            })
+        })
+}
 
 impl Form for RecordAccountability {
     fn targets(&self) -> &'static [(Field, &'static str)] {
@@ -62,6 +90,7 @@ impl Form for RecordAccountability {
             (Field::Person, PERSON),
             (Field::Responsibility, RESPONSIBILITY),
             (Field::Measure, MEASURE),
+            (Field::Amount, AMOUNT),
             (Field::Reason, REASON),
             (Field::Deadline, APPEAL_UNTIL),
         ]
@@ -69,6 +98,10 @@ impl Form for RecordAccountability {
 
     fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
+        let fined = move || {
+            let chosen: Option<Measure> = enum_parse(&form.get(MEASURE));
+            chosen.is_some_and(carries_amount)
+        };
         view! {
             <SelectField form=form name=PERSON field=Field::Person required=true placeholder=true label=text(tr, "责任人", "責任人", "Person held responsible")
                 options=Signal::derive(people)/>
@@ -76,8 +109,11 @@ impl Form for RecordAccountability {
                 <SelectField form=form name=RESPONSIBILITY field=Field::Responsibility required=true placeholder=true label=text(tr, "责任类型", "責任類型", "Responsibility")
                     options=options(tr, &[Responsibility::Direct, Responsibility::Indirect, Responsibility::Primary, Responsibility::Secondary, Responsibility::Leadership], labels::responsibility)/>
                 <SelectField form=form name=MEASURE field=Field::Measure required=true placeholder=true label=text(tr, "处理措施", "處理措施", "Measure")
-                    options=options(tr, &[Measure::CriticismEducation, Measure::WrittenSelfReview, Measure::Fine, Measure::Reassignment, Measure::Dismissal], labels::measure)/>
+                    options=options(tr, &measures(), labels::measure)/>
             </div>
+            <Show when=fined>
+                <TextField form=form name=AMOUNT field=Field::Amount required=true label=text(tr, "罚款金额（元）", "罰款金額（元）", "Fine (yuan)")/>
+            </Show>
             <TextField form=form name=REASON field=Field::Reason multiline=true required=true label=text(tr, "事实与理由", "事實與理由", "Facts and reasons")/>
             <TextField form=form name=APPEAL_UNTIL field=Field::Deadline input_type="date" required=true label=text(tr, "申诉截止日期", "申訴截止日期", "Appeals accepted until")/>
         }
@@ -93,6 +129,11 @@ impl Form for RecordAccountability {
         let responsibility: Option<Responsibility> =
             c.take(enum_value(Field::Responsibility, get(v, RESPONSIBILITY)));
         let measure: Option<Measure> = c.take(enum_value(Field::Measure, get(v, MEASURE)));
+        // A fine carries its amount (000 經濟處罰, 004 罰款).
+        let amount = match measure {
+            Some(m) if carries_amount(m) => c.take(Money::parse_yuan(get(v, AMOUNT))),
+            _ => None,
+        };
         let reason = c.take(LongText::parse(Field::Reason, get(v, REASON)));
         let until = c.take(
             Date::parse(get(v, APPEAL_UNTIL))
@@ -105,6 +146,7 @@ impl Form for RecordAccountability {
                     person,
                     responsibility,
                     measure,
+                    amount,
                     reason,
                     appeal_until: until,
                 }))

@@ -6,7 +6,7 @@ use tousu_shared::{
     event::{CommandKind as C, EventBody},
     fold::fold,
     ids::CategoryId,
-    model::{CaseKind, Catalog, Goods, Severity},
+    model::{CaseKind, Catalog, Goods, Measure, Severity},
     testing::{Writer, registration, short, t0},
     validate::{Field, Rule},
 };
@@ -127,6 +127,35 @@ fn accountability_appeals_until_the_end_of_the_chosen_day() {
     );
     let errors = parse(C::RecordAccountability, &[], &ctx(None)).unwrap_err();
     assert!(errors.len() >= 4, "{errors:?}");
+}
+
+/// A fine carries its amount; other measures carry none.
+#[test]
+fn a_fine_needs_its_amount() {
+    let v = |measure: &'static str, amount: &'static str| {
+        vec![
+            ("person", "handler"),
+            ("responsibility", "direct"),
+            ("measure", measure),
+            ("amount", amount),
+            ("reason", "未按时限反馈"),
+            ("appeal_until", "2026-11-30"),
+        ]
+    };
+    let errors = parse(C::RecordAccountability, &v("fine", ""), &ctx(None)).unwrap_err();
+    assert_eq!(errors[0].field, Field::Amount, "{errors:?}");
+    let Ok(EventBody::AccountabilityRecorded(a)) =
+        parse(C::RecordAccountability, &v("fine", "200"), &ctx(None))
+    else {
+        panic!("a fine with its amount");
+    };
+    assert_eq!(a.amount.map(|m| m.fen()), Some(20_000));
+    let Ok(EventBody::AccountabilityRecorded(a)) =
+        parse(C::RecordAccountability, &v("warning", "200"), &ctx(None))
+    else {
+        panic!("a warning");
+    };
+    assert_eq!((a.measure, a.amount), (Measure::Warning, None));
 }
 
 /// A promised reply date is sent as the end of that day, and the form opens again on it (and
