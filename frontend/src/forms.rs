@@ -165,6 +165,9 @@ pub fn registration(
     let category = c.opt(get(v, sheet::CATEGORY), CategoryId::parse);
     let severity: Option<Severity> =
         c.opt(get(v, sheet::SEVERITY), |s| enum_value(Field::Severity, s));
+    let complainant_type = c.opt(get(v, sheet::COMPLAINANT_TYPE), |s| {
+        enum_value(Field::Text, s)
+    });
     let registration = match (kind, channel, details, received_at) {
         (Some(kind), Some(channel), Some(details), Some(received_at)) => Some(Registration {
             kind,
@@ -175,6 +178,7 @@ pub fn registration(
             } else {
                 complainant
             },
+            complainant_type,
             details,
             received_at,
             category,
@@ -224,6 +228,8 @@ pub mod sheet {
     pub const EMAIL: &str = "email";
     /// Organisation.
     pub const ORGANISATION: &str = "organisation";
+    /// Who the complainant is (customer, employee, partner).
+    pub const COMPLAINANT_TYPE: &str = "complainant_type";
     /// Address.
     pub const ADDRESS: &str = "address";
     /// When it happened (`datetime-local`).
@@ -309,6 +315,21 @@ mod tests {
         let mut anon = values(&base);
         anon.insert("anonymous".into(), "true".into());
         assert!(registration(&anon, &catalog(), 480).is_ok());
+        // Who the complainant is stays on an anonymous complaint (004: 員工、客戶、合作夥伴);
+        // not chosen, it is not recorded.
+        assert_eq!(
+            registration(&anon, &catalog(), 480)
+                .unwrap()
+                .complainant_type,
+            None
+        );
+        anon.insert("complainant_type".into(), "employee".into());
+        assert_eq!(
+            registration(&anon, &catalog(), 480)
+                .unwrap()
+                .complainant_type,
+            Some(tousu_shared::model::ComplainantType::Employee)
+        );
     }
 
     #[test]

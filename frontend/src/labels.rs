@@ -211,6 +211,16 @@ pub fn revisit_method(tr: Tr, m: RevisitMethod) -> &'static str {
     }
 }
 
+/// Who the complainant is to the organisation.
+pub fn complainant_type(tr: Tr, k: tousu_shared::model::ComplainantType) -> &'static str {
+    use tousu_shared::model::ComplainantType as K;
+    match k {
+        K::Customer => tr.t("客户", "客戶", "Customer"),
+        K::Employee => tr.t("内部员工", "內部員工", "Employee"),
+        K::Partner => tr.t("合作伙伴", "合作夥伴", "Business partner"),
+    }
+}
+
 /// A time limit in words: "7个工作日", "24小时", "7 working days".
 pub fn limit(tr: Tr, l: tousu_shared::sla::Limit) -> String {
     use tousu_shared::sla::Limit;

@@ -11,8 +11,8 @@ use tousu_shared::{
     fold::fold,
     ids::{CaseId, CategoryId, DepartmentId, DeviceId, EventId, UserId},
     model::{
-        CaseDetails, CaseKind, Channel, Complainant, FeedbackChannel, Goods, NoteKind,
-        PlanDecision, Registration, RevisitMethod, Satisfaction, Severity,
+        CaseDetails, CaseKind, Channel, Complainant, ComplainantType, FeedbackChannel, Goods,
+        NoteKind, PlanDecision, Registration, RevisitMethod, Satisfaction, Severity,
     },
     validate::{Email, Field, LongText, Money, PhoneNumber, ShortText},
 };
@@ -295,6 +295,13 @@ async fn seed_case(
     let name = *rng.pick(NAMES);
     let phone = format!("13{}{:08}", 5 + rng.next() % 5, rng.next() % 100_000_000);
     let registration = Registration {
+        // Partners write by e-mail in the demo (no draw from the generator: the demo's
+        // spread of stages stays as it was).
+        complainant_type: Some(if channel == Channel::Email {
+            ComplainantType::Partner
+        } else {
+            ComplainantType::Customer
+        }),
         kind,
         channel,
         anonymous,

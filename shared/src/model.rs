@@ -111,6 +111,19 @@ pub enum Outcome {
     Duplicate,
 }
 
+/// Who the complainant is to the organisation (004: "本制度適用於公司內部員工、客戶以及與公司有
+/// 業務往來的合作夥伴"). Not personal data: kept for statistics, also on anonymous complaints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplainantType {
+    /// 客戶.
+    Customer,
+    /// 內部員工.
+    Employee,
+    /// 合作夥伴.
+    Partner,
+}
+
 /// The person complaining. Every field is optional (anonymous complaints) and all of it is
 /// personal data (DESIGN §9), masked for roles without the right.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +218,9 @@ pub struct Registration {
     /// Who complains (empty when anonymous).
     #[serde(default)]
     pub complainant: Complainant,
+    /// Who the complainant is to the organisation, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_type: Option<ComplainantType>,
     /// What happened and what is asked.
     pub details: CaseDetails,
     /// When we received it (may precede registration: a phone call noted on paper).

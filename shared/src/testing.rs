@@ -44,6 +44,7 @@ pub fn t0() -> Timestamp {
 /// A named complaint registered on site.
 pub fn registration(kind: CaseKind, received_at: Timestamp) -> Registration {
     Registration {
+        complainant_type: None,
         kind,
         channel: Channel::OnSite,
         anonymous: false,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tousu_shared::{
     event::EventBody,
     ids::CaseId,
-    model::{CaseKind, Severity},
+    model::{CaseKind, ComplainantType, Severity},
     validate::Field,
 };
 
@@ -49,6 +49,15 @@ pub fn IntakePage() -> impl IntoView {
             CaseKind::Consultation,
         ]
         .map(|k| (enum_str(&k), labels::kind(tr, k).to_string()))
+        .to_vec()
+    });
+    let complainant_types = Signal::derive(move || {
+        [
+            ComplainantType::Customer,
+            ComplainantType::Employee,
+            ComplainantType::Partner,
+        ]
+        .map(|k| (enum_str(&k), labels::complainant_type(tr, k).to_string()))
         .to_vec()
     });
     let channels = Signal::derive(move || {
@@ -157,6 +166,7 @@ pub fn IntakePage() -> impl IntoView {
                 <div class="sheet-section">
                     <h2>{move || tr.t("投诉人", "投訴人", "Complainant")}</h2>
                     <CheckField form=form name="anonymous" label=t("匿名投诉（不留个人信息）", "匿名投訴（不留個人資訊）", "Anonymous (no personal data)")/>
+                    <SelectField form=form name="complainant_type" placeholder=true label=t("投诉人类型", "投訴人類型", "Complainant is a") options=complainant_types/>
                     <Show when=move || !anonymous()>
                         <div class="grid-2">
                             <TextField form=form name="name" field=Field::ComplainantName label=t("姓名", "姓名", "Name")/>

@@ -43,6 +43,16 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                     let r = view.registration.clone();
                     let text = |t: Option<&tousu_shared::validate::LongText>| t.map(|t| t.as_str().to_string()).unwrap_or_default();
                     let cell = |label: &'static str, value: String| view! { <tr><th>{label}</th><td>{value}</td></tr> };
+                    // 客戶名稱: the organisation where the customer is one, with the person's name.
+                    let customer = r.as_ref().map(|r| {
+                        let c = &r.complainant;
+                        [c.organisation.as_ref(), c.name.as_ref()]
+                            .into_iter()
+                            .flatten()
+                            .map(|t| t.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    }).unwrap_or_default();
                     if sheet == "receipt" {
                         return view! { <Receipt view=view.clone()/> }.into_any();
                     }
@@ -78,7 +88,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                                 <h1>{tr.t("客户投诉处理单", "客戶投訴處理單", "Complaint handling sheet")}</h1>
                                 <table class="print-table">
                                     {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
-                                    {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
+                                    {cell(tr.t("客户名称", "客戶名稱", "Customer"), customer.clone())}
                                     {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| app.department_name(d)).unwrap_or_default())}
                                     {cell(tr.t("日期", "日期", "Date"), r.as_ref().map(|r| labels::date(tr, r.received_at)).unwrap_or_default())}
                                     {cell(tr.t("投诉内容", "投訴內容", "Complaint"), r.as_ref().map(|r| r.details.description.as_str().to_string()).unwrap_or_default())}
@@ -103,7 +113,8 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                                 <h1>{tr.t("客户投诉记录单", "客戶投訴記錄單", "Complaint record sheet")}</h1>
                                 <table class="print-table">
                                     {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
-                                    {cell(tr.t("客户", "客戶", "Customer"), r.as_ref().and_then(|r| r.complainant.name.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
+                                    {cell(tr.t("客户名称", "客戶名稱", "Customer"), customer.clone())}
+                                    {cell(tr.t("投诉人类型", "投訴人類型", "Complainant is a"), r.as_ref().and_then(|r| r.complainant_type).map(|k| labels::complainant_type(tr, k).to_string()).unwrap_or_default())}
                                     {cell(tr.t("服务地址", "服務地址", "Service address"), r.as_ref().and_then(|r| r.details.location.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
                                     {cell(tr.t("受理日期", "受理日期", "Received"), r.as_ref().map(|r| labels::date_time(tr, r.received_at)).unwrap_or_default())}
                                     {cell(tr.t("渠道", "渠道", "Channel"), r.as_ref().map(|r| labels::channel(tr, r.channel).to_string()).unwrap_or_default())}
