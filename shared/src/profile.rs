@@ -138,13 +138,93 @@ pub struct SatisfactionLabel {
     pub seed: String,
 }
 
+/// What a printed form's field shows of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum SheetField {
+    /// The complaint number (or provisional label); also 處理單號.
+    Number,
+    /// 客戶名稱: the organisation with the person's name.
+    Customer,
+    /// The complainant's name.
+    Complainant,
+    /// The complainant's organisation (所屬公司).
+    Organisation,
+    /// Who the complainant is (customer, employee, partner).
+    ComplainantType,
+    /// Phone and e-mail.
+    Contact,
+    /// 服務地址.
+    Address,
+    /// Where it happened.
+    Location,
+    /// When it was received.
+    Received,
+    Channel,
+    Description,
+    Request,
+    /// Who received it.
+    ReceivedBy,
+    /// Who received it, and a box for their signature (受理人簽字).
+    ReceivedBySignature,
+    Department,
+    /// Where the case stands (處理進度).
+    Progress,
+    /// The investigation report.
+    Report,
+    /// The investigation notes (調查過程, 處理過程).
+    Investigation,
+    Cause,
+    Plan,
+    /// The review's decision and comment.
+    PlanReview,
+    Result,
+    /// When it was handled (the execution's date).
+    HandledOn,
+    /// Who handled it.
+    Handler,
+    Compensation,
+    /// The department manager's opinion on the plan.
+    ManagerOpinion,
+    /// The customer's opinion (revisit verdict and own words).
+    CustomerOpinion,
+    /// The customer's signature, taken on the tablet.
+    CustomerSignature,
+    /// Who was held responsible and how.
+    Accountability,
+    /// The revisit's satisfaction.
+    Satisfaction,
+    /// The whole-case due date.
+    Due,
+    /// The case's date (received).
+    Date,
+    /// 品名: the goods concerned.
+    Goods,
+    /// 數量: their quantity.
+    Quantity,
+    /// 損失金額.
+    Loss,
+    /// 備註 (left blank for the hand).
+    Remarks,
+}
+
+/// A field of a printed form: what it shows and what the form calls it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// What it shows.
+    pub key: SheetField,
+    /// Its label in the seed's form.
+    pub name: Names,
+}
+
 /// A printed form: its title and its fields in the seed's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintedForm {
     /// Title.
     pub title: Names,
     /// Fields, in order.
-    pub fields: Vec<Names>,
+    pub fields: Vec<FormField>,
     /// Where it comes from.
     pub seed: String,
 }
@@ -303,6 +383,7 @@ impl Profile {
             name: self.name.clone(),
             satisfaction: self.satisfaction.clone(),
             measures: self.measures.clone(),
+            forms: Some(self.forms.clone()),
         }
     }
 
@@ -396,6 +477,9 @@ pub struct ProfileInfo {
     /// The accountability measures this regulation names, in its words.
     #[serde(default)]
     pub measures: Vec<MeasureItem>,
+    /// The printed forms, laid out as the regulation has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forms: Option<Forms>,
 }
 
 impl Names {

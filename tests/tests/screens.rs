@@ -470,3 +470,60 @@ async fn receipts_names_one_page_sheets_and_every_screen_accessible_light_and_da
     })
     .await
 }
+
+/// Under the disinfection service's profile (003) the sheets are that seed's forms: the
+/// record sheet with 客户名称 … 受理人签字 in its order, the handling sheet with 处理单号 and
+/// 处理日期; under the metro's (001) the revisit form says 基本满意.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printed_forms_follow_the_profile_in_force() -> anyhow::Result<()> {
+    let server = TestServer::start_in(
+        tempfile::tempdir()?,
+        &[
+            ("TOUSU_DEMO", "true"),
+            ("TOUSU_DEMO_CASES", "30"),
+            ("TOUSU_DEMO_PASSWORD", PASSWORD),
+            ("TOUSU_PROFILE", "disinfection-service"),
+        ],
+    )?;
+    run("profile-sheets", &server, async |server, browser| {
+        browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        browser
+            .wait_for_text_where("[data-testid=sync-status]", "first sync", |t| {
+                t.contains("全部已同步")
+            })
+            .await?;
+        let case = browser
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=case-row] a').getAttribute('href')",
+                vec![],
+            )
+            .await?;
+        let case = case.as_str().unwrap_or_default().to_string();
+        let headers = |testid: &str| {
+            format!(
+                "const t = [...document.querySelectorAll('[data-testid={testid}] th')].map(t => t.textContent).join('|'); return t || null"
+            )
+        };
+        browser.client.goto(&format!("{}{case}/print/record", server.url)).await?;
+        let record = browser
+            .wait_for_script_value("the record sheet", &headers("record-sheet"))
+            .await?;
+        assert_eq!(
+            record,
+            "客户名称|服务地址|受理日期|受理编号|投诉方式|客户联系方式|投诉事由（事件经过）|诉求|受理人签字"
+        );
+        assert!(browser.text("[data-testid=record-sheet] h1").await? == "客户投诉记录单");
+        browser.screenshot("85-profile-003-record").await?;
+        browser.client.goto(&format!("{}{case}/print/handling", server.url)).await?;
+        let handling = browser
+            .wait_for_script_value("the handling sheet", &headers("handling-sheet"))
+            .await?;
+        assert!(handling.starts_with("客户名称|处理单号|处理部门|处理日期|处理结果"), "{handling}");
+        let pdf = browser.print_pdf().await?;
+        assert_eq!(pdf_pages(&pdf), 1);
+        browser.screenshot("86-profile-003-handling").await?;
+        Ok(())
+    })
+    .await
+}

@@ -9,4 +9,5 @@ pub mod intake;
 pub mod login;
 pub mod print;
 pub mod revisit;
+pub mod sheets;
 pub mod sync;

@@ -6,6 +6,7 @@ use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label};
 
+use super::sheets::ProfileSheet;
 use crate::{
     components::BlobImage,
     context::use_app,
@@ -55,6 +56,16 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                     }).unwrap_or_default();
                     if sheet == "receipt" {
                         return view! { <Receipt view=view.clone()/> }.into_any();
+                    }
+                    // The profile's own layout where the server named one.
+                    let forms = app.reference.with_untracked(|r| r.profile.as_ref().and_then(|p| p.forms.clone()));
+                    if let Some(forms) = forms {
+                        let (form, testid) = if sheet == "handling" {
+                            (forms.handling, "handling-sheet")
+                        } else {
+                            (forms.record, "record-sheet")
+                        };
+                        return view! { <ProfileSheet view=view.clone() form=form testid=testid/> }.into_any();
                     }
                     if sheet == "handling" {
                         let result = view.executions.last().map(|e| e.value.result.as_str().to_string()).unwrap_or_default();

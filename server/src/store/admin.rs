@@ -35,7 +35,7 @@ pub enum AdminChange {
     /// force, and it is recorded as the profile in force, in one transaction.
     ApplyProfile {
         /// What devices are told of it.
-        info: ProfileInfo,
+        info: Box<ProfileInfo>,
         /// Its clocks, JSON.
         sla_policy: String,
         /// Its category tree, JSON.
@@ -68,7 +68,7 @@ impl AdminChange {
     /// The change that puts `profile` in force (its clocks and categories).
     pub fn apply_profile(profile: &tousu_shared::profile::Profile) -> Self {
         AdminChange::ApplyProfile {
-            info: profile.info(),
+            info: Box::new(profile.info()),
             sla_policy: serde_json::to_string(&profile.policy()).expect("json"),
             categories: serde_json::to_string(&profile.catalog_categories()).expect("json"),
         }
