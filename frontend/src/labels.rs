@@ -211,6 +211,30 @@ pub fn revisit_method(tr: Tr, m: RevisitMethod) -> &'static str {
     }
 }
 
+/// An investigation's finding on the complaint.
+pub fn finding(tr: Tr, f: tousu_shared::event::Finding) -> &'static str {
+    use tousu_shared::event::Finding as F;
+    match f {
+        F::Founded => tr.t("属实", "屬實", "Borne out"),
+        F::PartlyFounded => tr.t("部分属实", "部分屬實", "Partly borne out"),
+        F::Unfounded => tr.t("不属实", "不屬實", "Not borne out"),
+    }
+}
+
+/// Whose fault it was.
+pub fn fault(tr: Tr, f: tousu_shared::event::Fault) -> &'static str {
+    use tousu_shared::event::Fault as F;
+    match f {
+        F::Company => tr.t("公司方", "公司方", "Ours"),
+        F::Client => tr.t(
+            "委托方自身或误解",
+            "委託方自身或誤解",
+            "The client's side or a misunderstanding",
+        ),
+        F::Shared => tr.t("双方", "雙方", "Both"),
+    }
+}
+
 /// Who the complainant is to the organisation.
 pub fn complainant_type(tr: Tr, k: tousu_shared::model::ComplainantType) -> &'static str {
     use tousu_shared::model::ComplainantType as K;
@@ -397,6 +421,8 @@ pub fn field(tr: Tr, f: Field) -> &'static str {
         F::Responsibility => tr.t("责任类型", "責任類型", "Responsibility"),
         F::Measure => tr.t("处理措施", "處理措施", "Measure"),
         F::Verdict => tr.t("申诉结论", "申訴結論", "Outcome"),
+        F::Finding => tr.t("调查结论", "調查結論", "Finding"),
+        F::Fault => tr.t("责任方", "責任方", "Whose fault"),
         _ => tr.t("内容", "內容", "Text"),
     }
 }

@@ -379,6 +379,8 @@ async fn seed_case(
             EventBody::ReportSubmitted(ReportSubmitted {
                 findings: long("经核实情况属实"),
                 cause: Some(short("操作不规范")),
+                finding: Some(tousu_shared::event::Finding::Founded),
+                fault: None,
             }),
         ),
         (

@@ -551,6 +551,30 @@ pub struct AttachmentAdded {
     pub caption: Option<ShortText>,
 }
 
+/// Whether the complaint was borne out (屬實 / 部分屬實 / 不屬實; 003 "針對委託方投訴屬實的").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Finding {
+    /// 屬實.
+    Founded,
+    /// 部分屬實.
+    PartlyFounded,
+    /// 不屬實.
+    Unfounded,
+}
+
+/// Whose fault it was (003: "若客戶投訴事項的責任不在公司方…若…責任確實在公司方").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// 責任在公司方.
+    Company,
+    /// 委託方自身問題或誤解.
+    Client,
+    /// Both share it.
+    Shared,
+}
+
 /// Investigation report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportSubmitted {
@@ -559,6 +583,12 @@ pub struct ReportSubmitted {
     /// The cause found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<ShortText>,
+    /// Whether the complaint was borne out (reports before profiles have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    /// Whose fault it was, where the profile asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
 }
 
 /// Handling plan.

@@ -266,6 +266,8 @@ pub struct Profile {
     pub measures: Vec<MeasureItem>,
     /// Satisfaction labels.
     pub satisfaction: Vec<SatisfactionLabel>,
+    /// The investigation report says whose fault it was (003).
+    pub ask_fault: Sourced<bool>,
     /// Days an archived case is kept before it may be destroyed.
     pub retention_days: Sourced<u32>,
     /// Printed forms.
@@ -384,6 +386,7 @@ impl Profile {
             satisfaction: self.satisfaction.clone(),
             measures: self.measures.clone(),
             forms: Some(self.forms.clone()),
+            ask_fault: self.ask_fault.value,
         }
     }
 
@@ -456,6 +459,7 @@ impl Profile {
         }
         need("approval", &self.approval.seed)?;
         need("retention_days", &self.retention_days.seed)?;
+        need("ask_fault", &self.ask_fault.seed)?;
         need("forms.record", &self.forms.record.seed)?;
         need("forms.handling", &self.forms.handling.seed)?;
         Ok(())
@@ -480,6 +484,9 @@ pub struct ProfileInfo {
     /// The printed forms, laid out as the regulation has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forms: Option<Forms>,
+    /// The investigation report says whose fault it was.
+    #[serde(default)]
+    pub ask_fault: bool,
 }
 
 impl Names {

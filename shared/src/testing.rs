@@ -112,6 +112,8 @@ pub mod body {
         EventBody::ReportSubmitted(ReportSubmitted {
             findings: long("监控显示入库时外包装已破损"),
             cause: Some(short("运输破损")),
+            finding: Some(crate::event::Finding::Founded),
+            fault: None,
         })
     }
     /// A plan.

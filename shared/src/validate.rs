@@ -62,6 +62,10 @@ pub enum Field {
     Measure,
     /// An appeal's outcome (upheld or dismissed).
     Verdict,
+    /// An investigation's finding on the complaint (屬實 / 部分屬實 / 不屬實).
+    Finding,
+    /// Whose fault it was (003).
+    Fault,
 }
 
 /// The rule a value broke.

@@ -137,6 +137,15 @@ fn the_clocks_say_what_the_seeds_say() {
             .iter()
             .any(|m| m.id == Measure::Fine && m.has_amount)
     );
+    // Only 003 asks whose fault it was (判斷客戶投訴事項的責任…不在公司方 / 確實在公司方).
+    for p in Profile::all() {
+        assert_eq!(
+            p.ask_fault.value,
+            p.id == "disinfection-service",
+            "{}",
+            p.id
+        );
+    }
     // 002's severities change the path.
     let warehouse = Profile::builtin("warehouse").unwrap();
     let urgent = warehouse

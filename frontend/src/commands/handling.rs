@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 use tousu_shared::{
-    event::{EventBody, ExecutionRecorded, NoteAdded, PlanProposed, PlanReviewed, ReportSubmitted},
+    event::{
+        EventBody, ExecutionRecorded, Fault, Finding, NoteAdded, PlanProposed, PlanReviewed,
+        ReportSubmitted,
+    },
     model::{NoteKind, PlanDecision},
     validate::{BlobHash, Field, FieldError, LongText, Money, Rule, ShortText},
 };
@@ -135,22 +138,45 @@ pub async fn attach_note_media(
     Ok(())
 }
 
-/// 調查報告: findings and cause.
+/// 調查報告: findings, whether the complaint is borne out (a decision: nothing chosen until the
+/// investigator chooses), whose fault it was where the profile asks (003), and the cause.
 pub struct SubmitReport;
 
 const FINDINGS: &str = "findings";
+const FINDING: &str = "finding";
+const FAULT: &str = "fault";
+
+/// Whether the profile in force asks whose fault it was.
+fn asks_fault() -> bool {
+    use_context::<crate::context::App>().is_some_and(|app| {
+        app.reference
+            .with_untracked(|r| r.profile.as_ref().is_some_and(|p| p.ask_fault))
+    })
+}
 
 impl Form for SubmitReport {
     fn targets(&self) -> &'static [(Field, &'static str)] {
-        &[(Field::Text, FINDINGS), (Field::Cause, CAUSE)]
+        &[
+            (Field::Text, FINDINGS),
+            (Field::Finding, FINDING),
+            (Field::Fault, FAULT),
+            (Field::Cause, CAUSE),
+        ]
     }
 
     fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
         let basis: Vec<_> = instructions(tr, ctx).into_iter().collect();
+        let fault = asks_fault().then(|| view! {
+            <RadioGroup form=form name=FAULT field=Field::Fault required=true label=text(tr, "责任方", "責任方", "Whose fault")
+                options=options(tr, &[Fault::Company, Fault::Client, Fault::Shared], labels::fault)/>
+        });
         view! {
             <Basis rows=basis/>
             <TextField form=form name=FINDINGS field=Field::Text multiline=true required=true label=text(tr, "调查经过与结论", "調查經過與結論", "Findings")/>
+            <RadioGroup form=form name=FINDING field=Field::Finding required=true label=text(tr, "投诉是否属实", "投訴是否屬實", "Is the complaint borne out?")
+                options=options(tr, &[Finding::Founded, Finding::PartlyFounded, Finding::Unfounded], labels::finding)/>
+            {fault}
             <TextField form=form name=CAUSE field=Field::Cause label=text(tr, "原因", "原因", "Cause")/>
         }
         .into_any()
@@ -159,9 +185,22 @@ impl Form for SubmitReport {
     fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
         let findings = long(&mut c, Field::Text, get(v, FINDINGS));
+        let finding: Option<Finding> = c.take(enum_value(Field::Finding, get(v, FINDING)));
+        let fault: Option<Fault> = if asks_fault() {
+            c.take(enum_value(Field::Fault, get(v, FAULT)))
+        } else {
+            None
+        };
         let cause = c.opt(get(v, CAUSE), |s| ShortText::parse(Field::Cause, s));
-        let body = findings
-            .map(|findings| EventBody::ReportSubmitted(ReportSubmitted { findings, cause }));
+        let body = match (findings, finding) {
+            (Some(findings), Some(finding)) => Some(EventBody::ReportSubmitted(ReportSubmitted {
+                findings,
+                cause,
+                finding: Some(finding),
+                fault,
+            })),
+            _ => None,
+        };
         c.finish(body)
     }
 }

@@ -37,6 +37,7 @@ fn decisions_start_unchosen() {
         (C::ReviewPlan, Field::Decision),
         (C::RecordRevisit, Field::Satisfaction),
         (C::DecideAppeal, Field::Verdict),
+        (C::SubmitReport, Field::Finding),
     ];
     for (command, field) in cases {
         let f = form(*command).unwrap();
@@ -271,6 +272,13 @@ fn every_form_parses_from_its_start_and_its_required_fields() {
         (C::AmendRecord, &[]),
         (C::Close, &[]),
         (C::StartInvestigation, &[]),
+        (
+            C::SubmitReport,
+            &[
+                ("findings", "监控显示入库时已破损"),
+                ("finding", "partly_founded"),
+            ],
+        ),
     ];
     for (command, extra) in typed {
         let f = form(*command).unwrap();

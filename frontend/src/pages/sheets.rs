@@ -172,7 +172,13 @@ fn value(app: App, tr: Tr, view: &CaseView, key: SheetField) -> String {
         SheetField::Report => view
             .reports
             .last()
-            .map(|r| r.value.findings.as_str().to_string())
+            .map(|r| {
+                let finding = r.value.finding.map(|f| labels::finding(tr, f).to_string());
+                join(vec![
+                    finding.unwrap_or_default(),
+                    r.value.findings.as_str().to_string(),
+                ])
+            })
             .unwrap_or_default(),
         SheetField::Investigation => join(
             view.notes

@@ -255,6 +255,20 @@ fn outcomes(tr: Tr, view: &CaseView, events: &[Event]) -> BTreeMap<EventId, Stri
                 }
                 parts.join(" · ")
             }
+            EventBody::ReportSubmitted(r) => {
+                let mut head = r
+                    .finding
+                    .map(|f| labels::finding(tr, f).to_string())
+                    .unwrap_or_default();
+                if let Some(f) = r.fault {
+                    head = format!(
+                        "{head} · {}：{}",
+                        tr.t("责任方", "責任方", "fault"),
+                        labels::fault(tr, f)
+                    );
+                }
+                with(&head, Some(&r.findings))
+            }
             EventBody::PlanReviewed(r) => {
                 with(labels::decision(tr, r.decision), r.comment.as_ref())
             }
