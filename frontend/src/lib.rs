@@ -1,5 +1,6 @@
 //! Tousu's browser app: Leptos (client-side rendered) against IndexedDB, offline first.
 
+pub mod alerts;
 pub mod api;
 pub mod app;
 pub mod commands;

@@ -83,6 +83,27 @@ async fn menus_match_roles_a_phone_finds_its_case_and_each_sort_is_honoured() ->
                 t.contains("全部已同步")
             })
             .await?;
+        // The emergency path's alert is in the strip until acknowledged, and stays gone.
+        browser
+            .wait_for_text_where("[data-testid=urgent-alert]", "the urgent alert", |t| {
+                t.contains("紧急重大投诉")
+            })
+            .await?;
+        browser.screenshot("69-urgent-alert").await?;
+        browser.click("urgent-alert-ack").await?;
+        browser
+            .wait_for_script(
+                "the alert acknowledged",
+                "return !document.querySelector('[data-testid=urgent-alert]')",
+            )
+            .await?;
+        browser.client.refresh().await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=case-row]"))
+            .await?;
+        assert!(!present(browser, "urgent-alert").await?, "acknowledged stays acknowledged");
         // Urgent first (the default): the old urgent case heads the list.
         let listed = rows(browser).await?;
         assert_eq!(listed[0], (t0().0, true), "urgent first: {listed:?}");
@@ -135,6 +156,10 @@ async fn menus_match_roles_a_phone_finds_its_case_and_each_sort_is_honoured() ->
         );
         assert!(!present(browser, "new-case").await?);
         assert!(!present(browser, "nav-revisit").await?);
+        assert!(
+            !present(browser, "urgent-alert").await?,
+            "archivists act on no urgent case"
+        );
         browser.screenshot("72-archivist-list").await?;
         // An address kept from another account says there is no work here, not a form.
         browser

@@ -12,8 +12,9 @@ use tousu_shared::{
 };
 
 use super::{
-    AUTHOR_KEY, CURRENT_USER_KEY, DEVICE_DB, LAST_SYNC_KEY, REFERENCE_KEY, SESSION_KEY, StoreError,
-    UserStore, device_id, meta_get, meta_get_json, meta_put, meta_put_json, open,
+    ALERTS_SEEN_KEY, AUTHOR_KEY, CURRENT_USER_KEY, DEVICE_DB, LAST_SYNC_KEY, REFERENCE_KEY,
+    SESSION_KEY, StoreError, UserStore, device_id, meta_get, meta_get_json, meta_put,
+    meta_put_json, open,
 };
 
 /// A signed-in session as this device keeps it (in the user's own database).
@@ -117,6 +118,21 @@ impl UserStore {
         Ok(meta_get(self.db(), LAST_SYNC_KEY)
             .await?
             .and_then(|s| s.parse().ok()))
+    }
+
+    /// The urgent cases whose alert this user acknowledged here.
+    pub async fn alerts_seen(&self) -> Result<Vec<tousu_shared::ids::CaseId>, StoreError> {
+        Ok(meta_get_json(self.db(), ALERTS_SEEN_KEY)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Keeps the acknowledged alerts.
+    pub async fn put_alerts_seen(
+        &self,
+        seen: &[tousu_shared::ids::CaseId],
+    ) -> Result<(), StoreError> {
+        meta_put_json(self.db(), ALERTS_SEEN_KEY, &seen.to_vec()).await
     }
 
     /// Records a successful sync at `at` (ms since the epoch).

@@ -71,6 +71,8 @@ const CURSOR_KEY: &str = "cursor";
 const REFERENCE_KEY: &str = "reference";
 /// User meta key of the last successful sync (ms since the epoch).
 const LAST_SYNC_KEY: &str = "last_sync";
+/// User meta key of the urgent cases whose alert this user acknowledged on this device.
+const ALERTS_SEEN_KEY: &str = "alerts_seen";
 /// Meta key: while a first pull's snapshot is being read, the case it continues after.
 const SNAPSHOT_AFTER_KEY: &str = "snapshot_after";
 
