@@ -241,6 +241,92 @@ pub struct Forms {
     pub statistics: Option<PrintedForm>,
 }
 
+impl PrintedForm {
+    /// The same form with another source (to compare layouts).
+    pub fn with_seed(mut self, seed: &str) -> Self {
+        self.seed = seed.into();
+        self
+    }
+}
+
+impl Forms {
+    /// The record and handling sheets of DESIGN §10, printed where no profile is in force
+    /// (a database from before profiles).
+    pub fn generic() -> Self {
+        let n = |zh_cn: &str, zh_tw: &str, en: &str| Names {
+            zh_cn: zh_cn.into(),
+            zh_tw: zh_tw.into(),
+            en: en.into(),
+        };
+        let f = |key, zh_cn: &str, zh_tw: &str, en: &str| FormField {
+            key,
+            name: n(zh_cn, zh_tw, en),
+        };
+        use SheetField as K;
+        Forms {
+            record: PrintedForm {
+                title: n("客户投诉记录单", "客戶投訴記錄單", "Complaint record sheet"),
+                fields: vec![
+                    f(K::Number, "投诉编号", "投訴編號", "Number"),
+                    f(K::Customer, "客户名称", "客戶名稱", "Customer"),
+                    f(
+                        K::ComplainantType,
+                        "投诉人类型",
+                        "投訴人類型",
+                        "Complainant is a",
+                    ),
+                    f(K::Address, "服务地址", "服務地址", "Service address"),
+                    f(K::Received, "受理日期", "受理日期", "Received"),
+                    f(K::Channel, "渠道", "渠道", "Channel"),
+                    f(K::Contact, "联系方式", "聯絡方式", "Contact"),
+                    f(K::Description, "投诉事由", "投訴事由", "What happened"),
+                    f(K::Request, "客户诉求", "客戶訴求", "What is asked"),
+                    f(K::ReceivedBy, "受理人", "受理人", "Received by"),
+                ],
+                seed: "DESIGN §10: record sheet (記錄單)".into(),
+            },
+            handling: PrintedForm {
+                title: n(
+                    "客户投诉处理单",
+                    "客戶投訴處理單",
+                    "Complaint handling sheet",
+                ),
+                fields: vec![
+                    f(K::Number, "投诉编号", "投訴編號", "Number"),
+                    f(K::Customer, "客户", "客戶", "Customer"),
+                    f(K::Department, "责任部门", "責任部門", "Department"),
+                    f(K::Date, "日期", "日期", "Date"),
+                    f(K::Description, "投诉内容", "投訴內容", "Complaint"),
+                    f(K::Plan, "处理方案", "處理方案", "Plan"),
+                    f(K::Result, "处理结果", "處理結果", "Result"),
+                    f(K::Compensation, "赔偿金额", "賠償金額", "Compensation"),
+                    f(K::Handler, "处理人", "處理人", "Handled by"),
+                    f(
+                        K::ManagerOpinion,
+                        "部门负责人意见",
+                        "部門負責人意見",
+                        "Department manager's opinion",
+                    ),
+                    f(
+                        K::CustomerOpinion,
+                        "客户意见",
+                        "客戶意見",
+                        "Customer's opinion",
+                    ),
+                    f(
+                        K::CustomerSignature,
+                        "客户签字",
+                        "客戶簽字",
+                        "Customer's signature",
+                    ),
+                ],
+                seed: "DESIGN §10: handling sheet (處理單)".into(),
+            },
+            statistics: None,
+        }
+    }
+}
+
 /// One organisation's regulation as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

@@ -137,6 +137,21 @@ fn the_clocks_say_what_the_seeds_say() {
             .iter()
             .any(|m| m.id == Measure::Fine && m.has_amount)
     );
+    // Where no profile is in force the sheets are DESIGN §10's, the same handling sheet the
+    // parcel station prints (its seed has none).
+    let generic = tousu_shared::profile::Forms::generic();
+    assert_eq!(
+        generic.handling,
+        parcel
+            .forms
+            .handling
+            .clone()
+            .with_seed(&generic.handling.seed)
+    );
+    assert_eq!(
+        generic.record.fields[0].key,
+        tousu_shared::profile::SheetField::Number
+    );
     // Only 003 asks whose fault it was (判斷客戶投訴事項的責任…不在公司方 / 確實在公司方).
     for p in Profile::all() {
         assert_eq!(

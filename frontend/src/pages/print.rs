@@ -1,14 +1,14 @@
-//! Printable forms from any case, offline: the complaint record sheet (客戶投訴記錄單), the
-//! handling sheet (客戶投訴處理單) and the complainant's receipt (受理回執). Print CSS hides
-//! the app frame and keeps black on white.
+//! Printable forms from any case, offline: the record and handling sheets as the profile in
+//! force lays them out (DESIGN §10's where none is: 客戶投訴記錄單, 客戶投訴處理單; see
+//! [`super::sheets`]) and the complainant's receipt (受理回執). Print CSS hides the app frame
+//! and keeps black on white.
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label};
+use tousu_shared::{fold::fold, ids::CaseId, number::provisional_label, profile::Forms};
 
 use super::sheets::ProfileSheet;
 use crate::{
-    components::BlobImage,
     context::use_app,
     labels::{self, use_tr},
 };
@@ -40,103 +40,20 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
             </p>
             <Transition fallback=|| ()>
                 {move || data.get().flatten().map(|(view, sheet)| {
-                    let number = view.number.map(|n| n.to_string()).unwrap_or_else(|| provisional_label(view.id));
-                    let r = view.registration.clone();
-                    let text = |t: Option<&tousu_shared::validate::LongText>| t.map(|t| t.as_str().to_string()).unwrap_or_default();
-                    let cell = |label: &'static str, value: String| view! { <tr><th>{label}</th><td>{value}</td></tr> };
-                    // 客戶名稱: the organisation where the customer is one, with the person's name.
-                    let customer = r.as_ref().map(|r| {
-                        let c = &r.complainant;
-                        [c.organisation.as_ref(), c.name.as_ref()]
-                            .into_iter()
-                            .flatten()
-                            .map(|t| t.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" · ")
-                    }).unwrap_or_default();
                     if sheet == "receipt" {
                         return view! { <Receipt view=view.clone()/> }.into_any();
                     }
-                    // The profile's own layout where the server named one.
-                    let forms = app.reference.with_untracked(|r| r.profile.as_ref().and_then(|p| p.forms.clone()));
-                    if let Some(forms) = forms {
-                        let (form, testid) = if sheet == "handling" {
-                            (forms.handling, "handling-sheet")
-                        } else {
-                            (forms.record, "record-sheet")
-                        };
-                        return view! { <ProfileSheet view=view.clone() form=form testid=testid/> }.into_any();
-                    }
-                    if sheet == "handling" {
-                        let result = view.executions.last().map(|e| e.value.result.as_str().to_string()).unwrap_or_default();
-                        // The execution's amount, or the approved plan's until it is executed.
-                        let compensation = view.executions.last().and_then(|e| e.value.compensation)
-                            .or_else(|| view.plan.as_ref().and_then(|p| p.compensation))
-                            .map(|m| format!("¥{}", m.yuan()))
-                            .unwrap_or_default();
-                        let handler = view.executions.last().map(|e| app.actor_name(tr, &e.actor))
-                            .or_else(|| view.plan.as_ref().and(view.timeline.iter().rev().find(|t| t.kind == "plan_proposed")).map(|t| app.actor_name(tr, &t.actor)))
-                            .unwrap_or_default();
-                        let opinion = view.plan.as_ref().and_then(|p| p.opinion.as_ref()).map(|o| o.as_str().to_string()).unwrap_or_default();
-                        // The customer's latest signed opinion (客戶簽字), taken on the tablet.
-                        let customer_signature = view.notes.iter().rev()
-                            .filter(|n| n.value.note_kind == tousu_shared::model::NoteKind::CustomerOpinion)
-                            .find_map(|n| n.value.signature.as_ref().map(|s| s.as_str().to_string()));
-                        // The revisit's verdict and the customer's own words, when recorded.
-                        let said = view.notes.iter().rev()
-                            .find(|n| n.value.note_kind == tousu_shared::model::NoteKind::CustomerOpinion)
-                            .map(|n| n.value.text.as_str().to_string());
-                        let customer = view.revisits.last()
-                            .map(|v| format!("{} {}", labels::satisfaction(tr, v.value.satisfaction), text(v.value.comment.as_ref())))
-                            .into_iter()
-                            .chain(said)
-                            .map(|s| s.trim().to_string())
-                            .filter(|s| !s.is_empty())
-                            .collect::<Vec<_>>()
-                            .join("；");
-                        view! {
-                            <article class="sheet-print" data-testid="handling-sheet">
-                                <h1>{tr.t("客户投诉处理单", "客戶投訴處理單", "Complaint handling sheet")}</h1>
-                                <table class="print-table">
-                                    {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
-                                    {cell(tr.t("客户名称", "客戶名稱", "Customer"), customer.clone())}
-                                    {cell(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| app.department_name(d)).unwrap_or_default())}
-                                    {cell(tr.t("日期", "日期", "Date"), r.as_ref().map(|r| labels::date(tr, r.received_at)).unwrap_or_default())}
-                                    {cell(tr.t("投诉内容", "投訴內容", "Complaint"), r.as_ref().map(|r| r.details.description.as_str().to_string()).unwrap_or_default())}
-                                    {cell(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()).unwrap_or_default())}
-                                    {cell(tr.t("处理结果", "處理結果", "Result"), result)}
-                                    {cell(tr.t("赔偿金额", "賠償金額", "Compensation"), compensation)}
-                                    {cell(tr.t("处理人", "處理人", "Handled by"), handler)}
-                                    {cell(tr.t("部门负责人意见", "部門負責人意見", "Department manager's opinion"), opinion)}
-                                    {cell(tr.t("客户意见", "客戶意見", "Customer's opinion"), customer)}
-                                    <tr>
-                                        <th>{tr.t("客户签字", "客戶簽字", "Customer's signature")}</th>
-                                        <td class="signature-cell" data-testid="customer-signature">{customer_signature.map(|hash| view! {
-                                            <BlobImage hash=hash media_type="image/png" class="signature-img" alt=tr.t("客户签字", "客戶簽字", "Customer's signature")/>
-                                        })}</td>
-                                    </tr>
-                                </table>
-                            </article>
-                        }.into_any()
+                    // The profile's own layout, or DESIGN §10's where no profile is in force.
+                    let forms = app
+                        .reference
+                        .with_untracked(|r| r.profile.as_ref().and_then(|p| p.forms.clone()))
+                        .unwrap_or_else(Forms::generic);
+                    let (form, testid) = if sheet == "handling" {
+                        (forms.handling, "handling-sheet")
                     } else {
-                        view! {
-                            <article class="sheet-print" data-testid="record-sheet">
-                                <h1>{tr.t("客户投诉记录单", "客戶投訴記錄單", "Complaint record sheet")}</h1>
-                                <table class="print-table">
-                                    {cell(tr.t("投诉编号", "投訴編號", "Number"), number)}
-                                    {cell(tr.t("客户名称", "客戶名稱", "Customer"), customer.clone())}
-                                    {cell(tr.t("投诉人类型", "投訴人類型", "Complainant is a"), r.as_ref().and_then(|r| r.complainant_type).map(|k| labels::complainant_type(tr, k).to_string()).unwrap_or_default())}
-                                    {cell(tr.t("服务地址", "服務地址", "Service address"), r.as_ref().and_then(|r| r.details.location.as_ref().map(|n| n.as_str().to_string())).unwrap_or_default())}
-                                    {cell(tr.t("受理日期", "受理日期", "Received"), r.as_ref().map(|r| labels::date_time(tr, r.received_at)).unwrap_or_default())}
-                                    {cell(tr.t("渠道", "渠道", "Channel"), r.as_ref().map(|r| labels::channel(tr, r.channel).to_string()).unwrap_or_default())}
-                                    {cell(tr.t("联系方式", "聯絡方式", "Contact"), r.as_ref().and_then(|r| r.complainant.phone.as_ref().map(|p| p.as_str().to_string())).unwrap_or_default())}
-                                    {cell(tr.t("投诉事由", "投訴事由", "What happened"), r.as_ref().map(|r| r.details.description.as_str().to_string()).unwrap_or_default())}
-                                    {cell(tr.t("客户诉求", "客戶訴求", "What is asked"), r.as_ref().map(|r| text(r.details.request.as_ref())).unwrap_or_default())}
-                                    {cell(tr.t("受理人", "受理人", "Received by"), view.registered_by.as_ref().map(|a| app.actor_name(tr, a)).unwrap_or_default())}
-                                </table>
-                            </article>
-                        }.into_any()
-                    }
+                        (forms.record, "record-sheet")
+                    };
+                    view! { <ProfileSheet view=view.clone() form=form testid=testid/> }.into_any()
                 })}
             </Transition>
         </section>
