@@ -245,6 +245,20 @@ pub fn complainant_type(tr: Tr, k: tousu_shared::model::ComplainantType) -> &'st
     }
 }
 
+/// A profile's text in the language shown.
+pub fn names(tr: Tr, n: &tousu_shared::profile::Names) -> String {
+    match tr.locale() {
+        crate::i18n::Locale::zh_CN => n.zh_cn.clone(),
+        crate::i18n::Locale::zh_TW => n.zh_tw.clone(),
+        crate::i18n::Locale::en => n.en.clone(),
+    }
+}
+
+/// The day a deadline ends on (a due time is the first instant after its last day).
+pub fn due_day(tr: Tr, due: tousu_shared::sla::Due) -> String {
+    date(tr, Timestamp(due.at.0 - 1))
+}
+
 /// A time limit in words: "7个工作日", "24小时", "7 working days".
 pub fn limit(tr: Tr, l: tousu_shared::sla::Limit) -> String {
     use tousu_shared::sla::Limit;
@@ -265,11 +279,7 @@ pub fn satisfaction(tr: Tr, s: Satisfaction) -> String {
         app.reference.with_untracked(|r| {
             let profile = r.profile.as_ref()?;
             let label = profile.satisfaction.iter().find(|l| l.level == s)?;
-            Some(match tr.locale() {
-                crate::i18n::Locale::zh_CN => label.name.zh_cn.clone(),
-                crate::i18n::Locale::zh_TW => label.name.zh_tw.clone(),
-                crate::i18n::Locale::en => label.name.en.clone(),
-            })
+            Some(names(tr, &label.name))
         })
     });
     named.unwrap_or_else(|| {

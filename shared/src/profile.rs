@@ -574,14 +574,3 @@ pub struct ProfileInfo {
     #[serde(default)]
     pub ask_fault: bool,
 }
-
-impl Names {
-    /// The text for a BCP 47 language tag.
-    pub fn for_lang(&self, lang: &str) -> &str {
-        match lang {
-            "zh-CN" => &self.zh_cn,
-            "zh-TW" => &self.zh_tw,
-            _ => &self.en,
-        }
-    }
-}

@@ -602,6 +602,27 @@ impl Browser {
         bail!("timed out waiting for {what}")
     }
 
+    /// Waits until the status strip says everything is synced (the first pull landed).
+    pub async fn wait_all_synced(&self) -> anyhow::Result<String> {
+        self.wait_for_text_where("[data-testid=sync-status]", "all synced", |t| {
+            t.contains("全部已同步")
+        })
+        .await
+    }
+
+    /// The `href` of the first link matching `css`, empty when none.
+    pub async fn first_href(&self, css: &str) -> anyhow::Result<String> {
+        let css = serde_json::to_string(css)?;
+        let href = self
+            .client
+            .execute(
+                &format!("const a = document.querySelector({css}); return a ? a.getAttribute('href') : ''"),
+                vec![],
+            )
+            .await?;
+        Ok(href.as_str().unwrap_or_default().to_string())
+    }
+
     /// Runs `script` until it returns a string, and returns it (45 s at most).
     pub async fn wait_for_script_value(&self, what: &str, script: &str) -> anyhow::Result<String> {
         let deadline = Instant::now() + Duration::from_secs(45);

@@ -78,11 +78,7 @@ async fn menus_match_roles_a_phone_finds_its_case_and_each_sort_is_honoured() ->
         assert!(present(browser, "nav-intake").await?);
         assert!(present(browser, "nav-revisit").await?);
         // Every open case is in (archived ones are out of a supervisor's scope).
-        browser
-            .wait_for_text_where("[data-testid=sync-status]", "first sync", |t| {
-                t.contains("全部已同步")
-            })
-            .await?;
+        browser.wait_all_synced().await?;
         // The emergency path's alert is in the strip until acknowledged, and stays gone.
         browser
             .wait_for_text_where("[data-testid=urgent-alert]", "the urgent alert", |t| {
@@ -233,11 +229,7 @@ async fn pages_start_at_the_top_and_the_strip_is_in_view_and_true() -> anyhow::R
             )
             .await?;
         browser.click("login-submit").await?;
-        browser
-            .wait_for_text_where("[data-testid=sync-status]", "all synced", |t| {
-                t.contains("全部已同步")
-            })
-            .await?;
+        browser.wait_all_synced().await?;
         // The supervisor's cases are the open ones (archived demo cases are out of scope).
         let count = browser.text("[data-testid=case-count]").await?;
         let n: usize = count
@@ -288,14 +280,7 @@ async fn pages_start_at_the_top_and_the_strip_is_in_view_and_true() -> anyhow::R
         browser.screenshot("74-portrait-list-scrolled").await?;
 
         // Every page starts at the top.
-        let case = browser
-            .client
-            .execute(
-                "return document.querySelector('[data-testid=case-row] a').getAttribute('href')",
-                vec![],
-            )
-            .await?;
-        let case = case.as_str().unwrap_or_default().to_string();
+        let case = browser.first_href("[data-testid=case-row] a").await?;
         for (path, testid) in [
             ("/cases".to_string(), "page-cases"),
             ("/intake".to_string(), "page-intake"),
@@ -372,11 +357,7 @@ async fn receipts_names_one_page_sheets_and_every_screen_accessible_light_and_da
     let server = TestServer::start_demo(120)?;
     run("receipt", &server, async |server, browser| {
         browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
-        browser
-            .wait_for_text_where("[data-testid=sync-status]", "first sync", |t| {
-                t.contains("全部已同步")
-            })
-            .await?;
+        browser.wait_all_synced().await?;
         browser.click("nav-intake").await?;
         browser.fill("field-name", "钱七").await?;
         browser.fill("field-phone", "13500002222").await?;
@@ -424,14 +405,7 @@ async fn receipts_names_one_page_sheets_and_every_screen_accessible_light_and_da
             .await?;
         assert_eq!(partly, "部分满意");
         browser.screenshot("81-revisit-list").await?;
-        let revisited = browser
-            .client
-            .execute(
-                "return document.querySelector('[data-testid=revisit-row] a.case-label').getAttribute('href')",
-                vec![],
-            )
-            .await?;
-        let revisited = revisited.as_str().unwrap_or_default().to_string();
+        let revisited = browser.first_href("[data-testid=revisit-row] a.case-label").await?;
 
         // Each sheet is one A4 page, printed from light and from dark mode.
         for dark in [false, true] {
@@ -512,19 +486,8 @@ async fn the_printed_forms_follow_the_profile_in_force() -> anyhow::Result<()> {
     )?;
     run("profile-sheets", &server, async |server, browser| {
         browser.sign_in(&server.url, "supervisor", PASSWORD).await?;
-        browser
-            .wait_for_text_where("[data-testid=sync-status]", "first sync", |t| {
-                t.contains("全部已同步")
-            })
-            .await?;
-        let case = browser
-            .client
-            .execute(
-                "return document.querySelector('[data-testid=case-row] a').getAttribute('href')",
-                vec![],
-            )
-            .await?;
-        let case = case.as_str().unwrap_or_default().to_string();
+        browser.wait_all_synced().await?;
+        let case = browser.first_href("[data-testid=case-row] a").await?;
         let headers = |testid: &str| {
             format!(
                 "const t = [...document.querySelectorAll('[data-testid={testid}] th')].map(t => t.textContent).join('|'); return t || null"

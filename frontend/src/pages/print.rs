@@ -88,7 +88,7 @@ fn Receipt(view: tousu_shared::view::CaseView) -> impl IntoView {
                 {row(tr.t("类型", "類型", "Kind"), r.as_ref().map(|r| labels::kind(tr, r.kind).to_string()).unwrap_or_default(), "receipt-kind")}
                 {row(tr.t("渠道", "渠道", "Channel"), r.as_ref().map(|r| labels::channel(tr, r.channel).to_string()).unwrap_or_default(), "receipt-channel")}
                 {row(tr.t("预计答复日期", "預計答覆日期", "Expected answer by"), due.map(|d| {
-                    let date = labels::date(tr, tousu_shared::clock::Timestamp(d.at.0 - 1));
+                    let date = labels::due_day(tr, d);
                     if d.uncertain {
                         format!("{date}{}", tr.t("（以节假日安排为准）", "（以節假日安排為準）", " (subject to the holiday schedule)"))
                     } else {

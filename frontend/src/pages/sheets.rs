@@ -21,12 +21,12 @@ use crate::{
 pub fn ProfileSheet(view: CaseView, form: PrintedForm, testid: &'static str) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let title = names(tr, &form.title);
+    let title = labels::names(tr, &form.title);
     let rows = form
         .fields
         .iter()
         .map(|f| {
-            let label = names(tr, &f.name);
+            let label = labels::names(tr, &f.name);
             let cell = match f.key {
                 SheetField::CustomerSignature => {
                     let hash = customer_signature(&view);
@@ -51,14 +51,6 @@ pub fn ProfileSheet(view: CaseView, form: PrintedForm, testid: &'static str) -> 
             <h1>{title}</h1>
             <table class="print-table">{rows}</table>
         </article>
-    }
-}
-
-fn names(tr: Tr, n: &tousu_shared::profile::Names) -> String {
-    match tr.locale() {
-        crate::i18n::Locale::zh_CN => n.zh_cn.clone(),
-        crate::i18n::Locale::zh_TW => n.zh_tw.clone(),
-        crate::i18n::Locale::en => n.en.clone(),
     }
 }
 
@@ -269,7 +261,7 @@ fn value(app: App, tr: Tr, view: &CaseView, key: SheetField) -> String {
             let clocks =
                 tousu_shared::sla::clocks(view, &rules.policy, &rules.calendar, labels::now());
             tousu_shared::sla::answer_due(&clocks)
-                .map(|d| labels::date(tr, tousu_shared::clock::Timestamp(d.at.0 - 1)))
+                .map(|d| labels::due_day(tr, d))
                 .unwrap_or_default()
         }
         SheetField::Goods => r

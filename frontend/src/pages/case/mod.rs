@@ -203,7 +203,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
                 }}
                 {answer.map(|d| view! {
                     " " {tr.t("预计答复日期：", "預計答覆日期：", "Expected answer by ")}
-                    <strong data-testid="expected-answer">{labels::date(tr, tousu_shared::clock::Timestamp(d.at.0 - 1))}</strong>
+                    <strong data-testid="expected-answer">{labels::due_day(tr, d)}</strong>
                 })}</p>
                 <a class="btn" href=format!("/cases/{}/print/receipt", view_state.id) data-testid="print-receipt">
                     <svg class="btn-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9V3h12v6M6 18H4v-7h16v7h-2M7 14h10v7H7z"/></svg>
