@@ -161,7 +161,13 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
     match role {
         Role::Clerk => matches!(
             command,
-            C::Register | C::AmendRecord | C::Classify | C::AddNote | C::AddAttachment
+            C::Register
+                | C::AmendRecord
+                | C::Classify
+                | C::AddNote
+                | C::AddAttachment
+                | C::RequestSupplement
+                | C::ReceiveSupplement
         ),
         Role::Handler => matches!(
             command,
@@ -173,10 +179,15 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
                 | C::RecordExecution
                 | C::GiveFeedback
                 | C::RecordRevisit
+                | C::RequestSupplement
+                | C::ReceiveSupplement
         ),
         Role::Manager => {
             role_allows(Role::Handler, command)
-                || matches!(command, C::ProposePlan | C::AmendRecord)
+                || matches!(
+                    command,
+                    C::ProposePlan | C::AmendRecord | C::RecordInterimMeasure
+                )
         }
         Role::Supervisor => !matches!(
             command,

@@ -158,6 +158,12 @@ pub enum EventBody {
     AppealFiled(AppealFiled),
     /// Decision on an appeal.
     AppealDecided(AppealDecided),
+    /// The emergency path's interim measure (臨時解決方案).
+    InterimMeasureTaken(InterimMeasure),
+    /// The complainant is asked to complete the record: the clocks pause (004 補充完善).
+    SupplementRequested(Reasoned),
+    /// The complainant's reply: the clocks resume.
+    SupplementReceived(Supplement),
     /// Marks this case a duplicate of another (closes it).
     LinkedDuplicate(LinkedDuplicate),
     /// A person chooses one version of a conflicting fact.
@@ -254,6 +260,9 @@ impl EventBody {
             EventBody::AccountabilityRecorded(_) => C::RecordAccountability,
             EventBody::AppealFiled(_) => C::FileAppeal,
             EventBody::AppealDecided(_) => C::DecideAppeal,
+            EventBody::InterimMeasureTaken(_) => C::RecordInterimMeasure,
+            EventBody::SupplementRequested(_) => C::RequestSupplement,
+            EventBody::SupplementReceived(_) => C::ReceiveSupplement,
             EventBody::LinkedDuplicate(_) => C::LinkDuplicate,
             EventBody::ConflictResolved(_) => C::ResolveConflict,
             EventBody::NumberAssigned(_) => C::AssignNumber,
@@ -303,6 +312,9 @@ fn read_known(kind: &str, raw: serde_json::Value) -> Result<EventBody, serde_jso
         "accountability_recorded" => AccountabilityRecorded,
         "appeal_filed" => AppealFiled,
         "appeal_decided" => AppealDecided,
+        "interim_measure_taken" => InterimMeasureTaken,
+        "supplement_requested" => SupplementRequested,
+        "supplement_received" => SupplementReceived,
         "linked_duplicate" => LinkedDuplicate,
         "conflict_resolved" => ConflictResolved,
         "number_assigned" => NumberAssigned;
@@ -342,6 +354,9 @@ pub enum CommandKind {
     RecordAccountability,
     FileAppeal,
     DecideAppeal,
+    RecordInterimMeasure,
+    RequestSupplement,
+    ReceiveSupplement,
     LinkDuplicate,
     ResolveConflict,
     AssignNumber,
@@ -351,7 +366,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command, in the order screens list them.
-    pub const ALL: [CommandKind; 25] = [
+    pub const ALL: [CommandKind; 28] = [
         CommandKind::Register,
         CommandKind::AmendRecord,
         CommandKind::Classify,
@@ -372,6 +387,9 @@ impl CommandKind {
         CommandKind::RecordAccountability,
         CommandKind::FileAppeal,
         CommandKind::DecideAppeal,
+        CommandKind::RecordInterimMeasure,
+        CommandKind::RequestSupplement,
+        CommandKind::ReceiveSupplement,
         CommandKind::LinkDuplicate,
         CommandKind::ResolveConflict,
         CommandKind::AssignNumber,
@@ -403,6 +421,9 @@ impl CommandKind {
             C::RecordAccountability => "accountability_recorded",
             C::FileAppeal => "appeal_filed",
             C::DecideAppeal => "appeal_decided",
+            C::RecordInterimMeasure => "interim_measure_taken",
+            C::RequestSupplement => "supplement_requested",
+            C::ReceiveSupplement => "supplement_received",
             C::LinkDuplicate => "linked_duplicate",
             C::ResolveConflict => "conflict_resolved",
             C::AssignNumber => "number_assigned",
@@ -695,6 +716,21 @@ pub struct AppealDecided {
     pub upheld: bool,
     /// The decision.
     pub decision: LongText,
+}
+
+/// The emergency path's interim measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterimMeasure {
+    /// What was done at once to limit the complainant's loss.
+    pub measure: LongText,
+}
+
+/// The complainant's reply to a request to complete the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Supplement {
+    /// What they supplied, in short (the record itself is completed by an amendment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<LongText>,
 }
 
 /// Duplicate link.

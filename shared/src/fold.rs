@@ -19,10 +19,10 @@ use std::collections::{BTreeMap, BinaryHeap};
 use crate::{
     event::{Event, EventBody, Fact},
     ids::{CaseId, EventId},
-    model::Satisfaction,
+    model::{PlanDecision, Satisfaction, Stage},
     retention::erase,
     view::{
-        CaseView, Conflict, ConflictVersion, Dated, EntryStatus, FactValue, NotApplied,
+        CaseView, Conflict, ConflictVersion, Dated, EntryStatus, FactValue, NotApplied, Pause,
         StageChange, TimelineEntry,
     },
     workflow,
@@ -478,8 +478,33 @@ fn apply_additive(view: &mut CaseView, event: &Event) {
         EventBody::NoteAdded(note) => view.notes.push(dated(event, note.clone())),
         EventBody::AttachmentAdded(a) => view.attachments.push(dated(event, a.clone())),
         EventBody::ReportSubmitted(r) => view.reports.push(dated(event, r.clone())),
-        EventBody::PlanProposed(p) => view.plans.push(dated(event, p.clone())),
-        EventBody::PlanReviewed(r) => view.reviews.push(dated(event, r.clone())),
+        EventBody::PlanProposed(p) => {
+            view.plan_approvals.clear();
+            view.plans.push(dated(event, p.clone()));
+        }
+        EventBody::PlanReviewed(r) => {
+            match r.decision {
+                // Kept only while the plan waits for its second approval (runs after the
+                // stage fact: a completing approval has moved the case on).
+                PlanDecision::Approved if view.stage == Stage::PlanProposed => {
+                    view.plan_approvals.push(event.actor.clone())
+                }
+                _ => view.plan_approvals.clear(),
+            }
+            view.reviews.push(dated(event, r.clone()));
+        }
+        EventBody::InterimMeasureTaken(m) => view.interim.push(dated(event, m.measure.clone())),
+        EventBody::SupplementRequested(r) => view.pauses.push(Pause {
+            event: event.id,
+            from: event.at(),
+            reason: r.reason.clone(),
+            resumed: None,
+        }),
+        EventBody::SupplementReceived(_) => {
+            if let Some(p) = view.pauses.last_mut() {
+                p.resumed = Some(event.at());
+            }
+        }
         EventBody::ExecutionRecorded(x) => view.executions.push(dated(event, x.clone())),
         EventBody::FeedbackGiven(f) => view.feedback.push(dated(event, f.clone())),
         EventBody::RevisitRecorded(r) => {

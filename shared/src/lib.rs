@@ -12,6 +12,7 @@
 //! - [`view`]: the folded state of a case ([`view::CaseView`]) and its parts.
 //! - [`fold`]: events into a [`view::CaseView`], with conflicts and the full timeline.
 //! - [`retention`]: erasure of a destroyed case's personal data and free text.
+//! - [`rules`]: the workflow settings and clocks a case runs under (from its profile).
 //! - [`workflow`]: the lifecycle state machine.
 //! - [`access`]: the permission policy and masking.
 //! - [`sla`]: the working-day calendar and deadlines.
@@ -32,6 +33,7 @@ pub mod model;
 pub mod number;
 pub mod profile;
 pub mod retention;
+pub mod rules;
 pub mod sla;
 pub mod summary;
 pub mod validate;

@@ -234,6 +234,10 @@ pub struct Registration {
     /// Photos and documents handed in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// The rules the case runs under, from the profile in force where it was registered
+    /// (`None`: registered before profiles; the legacy rules apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Box<crate::rules::CaseRules>>,
 }
 
 impl Registration {

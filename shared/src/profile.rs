@@ -12,6 +12,7 @@ use crate::{
     clock::Timestamp,
     ids::CategoryId,
     model::{Category, Measure, Satisfaction, Severity},
+    rules::{CaseRules, EmergencyRules},
     sla::{Limit, SlaPolicy, WorkCalendar},
 };
 
@@ -358,6 +359,38 @@ pub struct Profile {
     pub retention_days: Sourced<u32>,
     /// Printed forms.
     pub forms: Forms,
+    /// The workflow options the regulation needs.
+    pub workflow: WorkflowSettings,
+}
+
+/// The emergency path's clocks: shorter limits for each stage, and the interim measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct EmergencyClocks {
+    /// Receipt to the interim measure, where the regulation asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interim: Option<Limit>,
+    pub dispatch: Limit,
+    pub preliminary_opinion: Limit,
+    pub review: Limit,
+    pub feedback: Limit,
+    pub whole_case: Limit,
+}
+
+/// The workflow options of a profile, each with its source (see [`crate::rules::CaseRules`]
+/// for what each does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowSettings {
+    /// 一般性 cases handled directly, without a plan approval.
+    pub short_path: Sourced<bool>,
+    /// The emergency path of 緊急重大 cases, if the regulation has one.
+    pub emergency: Sourced<Option<EmergencyClocks>>,
+    /// An unfounded complaint goes straight to an explaining feedback.
+    pub unfounded_feedback: Sourced<bool>,
+    /// The clocks pause while the complainant completes the record.
+    pub supplement_pause: Sourced<bool>,
+    /// An appeal against a measure is decided within this limit.
+    pub appeal_decision: Sourced<Option<Limit>>,
 }
 
 /// The ids of the shipped profiles, in seed order.
@@ -448,6 +481,35 @@ impl Profile {
         }
     }
 
+    /// The rules a case registered under this profile runs under (carried in its
+    /// registration).
+    pub fn rules(&self) -> CaseRules {
+        let clocks = self.policy();
+        let w = &self.workflow;
+        CaseRules {
+            profile: self.id.clone(),
+            version: self.version,
+            clocks,
+            emergency: w.emergency.value.map(|e| EmergencyRules {
+                interim: e.interim,
+                clocks: SlaPolicy {
+                    dispatch: e.dispatch,
+                    preliminary_opinion: e.preliminary_opinion,
+                    review: e.review,
+                    feedback: e.feedback,
+                    whole_case: e.whole_case,
+                    ..clocks
+                },
+            }),
+            short_path: w.short_path.value,
+            unfounded_feedback: w.unfounded_feedback.value,
+            approval_levels: self.approval.levels,
+            second_level_above_yuan: self.approval.second_level_above_yuan,
+            supplement_pause: w.supplement_pause.value,
+            appeal_decision: w.appeal_decision.value,
+        }
+    }
+
     /// The category tree as the catalog holds it.
     pub fn catalog_categories(&self) -> Vec<Category> {
         self.categories
@@ -473,6 +535,7 @@ impl Profile {
             measures: self.measures.clone(),
             forms: Some(self.forms.clone()),
             ask_fault: self.ask_fault.value,
+            rules: Some(self.rules()),
         }
     }
 
@@ -484,17 +547,10 @@ impl Profile {
         calendar: &WorkCalendar,
         received: Timestamp,
     ) -> Result<(), ProfileError> {
-        let p = self.policy();
-        // Each stage starts the moment the one before falls due (its last millisecond, so a
-        // stage due at the end of a day hands over on that day).
-        let mut at = received;
-        for limit in [p.dispatch, p.preliminary_opinion, p.review, p.feedback] {
-            at = Timestamp(limit.due(at, calendar).at.0 - 1);
-        }
-        let whole = p.whole_case.due(received, calendar).at;
-        let stages_end = Timestamp(at.0 + 1);
-        if stages_end > whole {
-            return Err(ProfileError::Inconsistent { stages_end, whole });
+        let rules = self.rules();
+        check_policy(&rules.clocks, calendar, received)?;
+        if let Some(e) = &rules.emergency {
+            check_policy(&e.clocks, calendar, received)?;
         }
         Ok(())
     }
@@ -548,8 +604,34 @@ impl Profile {
         need("ask_fault", &self.ask_fault.seed)?;
         need("forms.record", &self.forms.record.seed)?;
         need("forms.handling", &self.forms.handling.seed)?;
+        let w = &self.workflow;
+        need("workflow.short_path", &w.short_path.seed)?;
+        need("workflow.emergency", &w.emergency.seed)?;
+        need("workflow.unfounded_feedback", &w.unfounded_feedback.seed)?;
+        need("workflow.supplement_pause", &w.supplement_pause.seed)?;
+        need("workflow.appeal_decision", &w.appeal_decision.seed)?;
         Ok(())
     }
+}
+
+/// Whether a case taking each stage's whole limit of `p` is still answered in time.
+fn check_policy(
+    p: &SlaPolicy,
+    calendar: &WorkCalendar,
+    received: Timestamp,
+) -> Result<(), ProfileError> {
+    // Each stage starts the moment the one before falls due (its last millisecond, so a
+    // stage due at the end of a day hands over on that day).
+    let mut at = received;
+    for limit in [p.dispatch, p.preliminary_opinion, p.review, p.feedback] {
+        at = Timestamp(limit.due(at, calendar).at.0 - 1);
+    }
+    let whole = p.whole_case.due(received, calendar).at;
+    let stages_end = Timestamp(at.0 + 1);
+    if stages_end > whole {
+        return Err(ProfileError::Inconsistent { stages_end, whole });
+    }
+    Ok(())
 }
 
 /// The profile in force, as devices are told with the reference data.
@@ -573,4 +655,7 @@ pub struct ProfileInfo {
     /// The investigation report says whose fault it was.
     #[serde(default)]
     pub ask_fault: bool,
+    /// The rules a case registered now runs under: devices put them in the registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<CaseRules>,
 }

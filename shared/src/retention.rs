@@ -53,6 +53,8 @@ pub(crate) fn erase(view: &mut CaseView) {
     view.appeals
         .iter_mut()
         .for_each(|a| a.value.reason = erased());
+    view.interim.iter_mut().for_each(|m| m.value = erased());
+    view.pauses.iter_mut().for_each(|p| p.reason = erased());
     view.appeal_decisions
         .iter_mut()
         .for_each(|d| d.value.decision = erased());
@@ -125,6 +127,9 @@ pub fn erase_event(event: &Event) -> Event {
         B::AccountabilityRecorded(a) => a.reason = erased(),
         B::AppealFiled(a) => a.reason = erased(),
         B::AppealDecided(d) => d.decision = erased(),
+        B::InterimMeasureTaken(m) => m.measure = erased(),
+        B::SupplementRequested(r) => r.reason = erased(),
+        B::SupplementReceived(s) => s.text = None,
         B::Unknown(u) => {
             u.raw = serde_json::json!({ "kind": u.kind });
         }

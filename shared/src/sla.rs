@@ -293,6 +293,10 @@ pub enum SlaStage {
     Feedback,
     WholeCase,
     Revisit,
+    /// The emergency path's interim measure.
+    Interim,
+    /// An appeal's decision.
+    AppealDecision,
 }
 
 /// Where a clock stands.
@@ -376,8 +380,25 @@ fn entered_after(view: &CaseView, stages: &[Stage], after: Timestamp) -> Option<
         .map(|c| c.at)
 }
 
+/// How long the clocks were paused (waiting for the complainant) between `from` and `to`.
+fn paused_ms(view: &CaseView, from: Timestamp, to: Timestamp) -> i64 {
+    view.pauses
+        .iter()
+        .map(|p| {
+            let start = p.from.max(from);
+            let end = p.resumed.unwrap_or(to).min(to);
+            (end.0 - start.0).max(0)
+        })
+        .sum()
+}
+
 /// The case's deadlines at `now`, computed from its events alone. Clocks of steps a case
 /// skipped (a consultation closed at once is never dispatched) are not listed.
+///
+/// The clocks are the case's own rules' ([`crate::rules`]: the profile version it started
+/// under, the emergency path's for 緊急重大 where it has one); `policy` is for cases
+/// registered before profiles. Time paused waiting for the complainant (004 補充完善)
+/// moves every later deadline by as long.
 pub fn clocks(
     view: &CaseView,
     policy: &SlaPolicy,
@@ -387,8 +408,80 @@ pub fn clocks(
     let (Some(registration), Some(registered_at)) = (&view.registration, view.registered_at) else {
         return Vec::new();
     };
+    let rules = view.rules_or(policy);
+    let policy = rules.clocks_for(view.severity);
     let received = registration.received_at;
     let mut out = Vec::new();
+    let mut raw = Vec::new();
+    clocks_unpaused(
+        view,
+        policy,
+        calendar,
+        received,
+        registered_at,
+        now,
+        &mut raw,
+    );
+    let interim = rules.emergency.and_then(|e| e.interim);
+    if let Some(limit) = interim.filter(|_| view.path() == crate::rules::Path::Emergency) {
+        raw.push(SlaClock::new(
+            SlaStage::Interim,
+            received,
+            limit.due(received, calendar),
+            view.interim.first().map(|m| m.at),
+            now,
+        ));
+    }
+    if let Some(limit) = rules.appeal_decision {
+        for appeal in &view.appeals {
+            let decided = view
+                .appeal_decisions
+                .iter()
+                .find(|d| d.value.appeal == appeal.event)
+                .map(|d| d.at);
+            raw.push(SlaClock::new(
+                SlaStage::AppealDecision,
+                appeal.at,
+                limit.due(appeal.at, calendar),
+                decided,
+                now,
+            ));
+        }
+    }
+    for clock in raw {
+        let shift = if clock.stage == SlaStage::Register {
+            0
+        } else {
+            paused_ms(view, clock.started, clock.done.unwrap_or(now))
+        };
+        let due = Due {
+            at: Timestamp(clock.due.at.0 + shift),
+            uncertain: clock.due.uncertain,
+        };
+        out.push(SlaClock::new(
+            clock.stage,
+            clock.started,
+            due,
+            clock.done,
+            now,
+        ));
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn clocks_unpaused(
+    view: &CaseView,
+    policy: &SlaPolicy,
+    calendar: &WorkCalendar,
+    received: Timestamp,
+    registered_at: Timestamp,
+    now: Timestamp,
+    out: &mut Vec<SlaClock>,
+) {
+    let Some(registration) = &view.registration else {
+        return;
+    };
     out.push(SlaClock::new(
         SlaStage::Register,
         received,
@@ -479,7 +572,6 @@ pub fn clocks(
             ));
         }
     }
-    out
 }
 
 /// Whether any running clock of the case is past due.

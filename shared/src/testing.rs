@@ -66,6 +66,7 @@ pub fn registration(kind: CaseKind, received_at: Timestamp) -> Registration {
         category: None,
         severity: None,
         attachments: Vec::new(),
+        rules: None,
     }
 }
 

@@ -65,6 +65,24 @@ pub enum WorkflowError {
     /// The appeal was already decided.
     #[error("the appeal is already decided")]
     AppealAlreadyDecided,
+    /// The person who imposed the measure may not decide the appeal against it.
+    #[error("the appeal is decided by someone other than who imposed the measure")]
+    AppealDecidedByImposer,
+    /// The emergency path takes an interim measure before the plan, execution and feedback.
+    #[error("an interim measure is required first")]
+    InterimMeasureRequired,
+    /// The second approval is someone else's.
+    #[error("the second approval is another person's")]
+    SecondApproverRequired,
+    /// The clocks are already paused.
+    #[error("already waiting for the complainant")]
+    AlreadyPaused,
+    /// Nothing is awaited from the complainant.
+    #[error("not waiting for the complainant")]
+    NotPaused,
+    /// The profile the case runs under has no such option.
+    #[error("the case's rules do not allow this")]
+    NotInRules,
 }
 
 /// The value one event gives a single-valued fact.
@@ -225,6 +243,20 @@ pub struct Dated<T> {
     pub value: T,
 }
 
+/// A pause of the clocks while the complainant completes the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    /// The request that paused them.
+    pub event: EventId,
+    /// When.
+    pub from: Timestamp,
+    /// What is asked of the complainant.
+    pub reason: LongText,
+    /// When the reply came, resuming them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed: Option<Timestamp>,
+}
+
 /// A stage the case entered, when, by which event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageChange {
@@ -300,6 +332,15 @@ pub struct CaseView {
     pub appeals: Vec<Dated<AppealFiled>>,
     /// Appeal decisions.
     pub appeal_decisions: Vec<Dated<AppealDecided>>,
+    /// Interim measures of the emergency path (臨時解決方案).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interim: Vec<Dated<LongText>>,
+    /// Who approved the current plan so far, where it needs two approvals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_approvals: Vec<Actor>,
+    /// Times the clocks were paused waiting for the complainant (004 補充完善).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
     /// Times the case went back to investigating after feedback (unsatisfied revisit or
     /// reopen).
     pub reopen_count: u32,
@@ -350,6 +391,9 @@ impl CaseView {
             accountability: Vec::new(),
             appeals: Vec::new(),
             appeal_decisions: Vec::new(),
+            interim: Vec::new(),
+            plan_approvals: Vec::new(),
+            pauses: Vec::new(),
             reopen_count: 0,
             stage_history: Vec::new(),
             conflicts: Vec::new(),

@@ -5,6 +5,8 @@ use crate::{
     access::{self, Principal},
     event::{CommandKind, Event, EventBody},
     model::{Outcome, PlanDecision, Satisfaction, Stage},
+    rules::Path,
+    sla::SlaPolicy,
     view::{CaseView, FactValue},
 };
 
@@ -20,6 +22,16 @@ const OPEN: &[Stage] = &[
     Stage::Executing,
     Stage::FeedbackGiven,
     Stage::Revisited,
+];
+/// Open and not yet answered: where an interim measure or a pause for the complainant fits.
+const BEFORE_ANSWER: &[Stage] = &[
+    Stage::Registered,
+    Stage::Triaged,
+    Stage::Dispatched,
+    Stage::Investigating,
+    Stage::PlanProposed,
+    Stage::PlanApproved,
+    Stage::Executing,
 ];
 const NOT_ARCHIVED: &[Stage] = &[
     Stage::Registered,
@@ -64,6 +76,7 @@ pub fn stages_for(command: CommandKind) -> &'static [Stage] {
             S::Revisited,
             S::Closed,
         ],
+        C::RecordInterimMeasure | C::RequestSupplement | C::ReceiveSupplement => BEFORE_ANSWER,
         C::LinkDuplicate => &[S::Registered, S::Triaged, S::Dispatched],
         C::ResolveConflict | C::AssignNumber => &Stage::ALL,
         C::Archive => &[S::Closed],
@@ -72,7 +85,9 @@ pub fn stages_for(command: CommandKind) -> &'static [Stage] {
 }
 
 /// Whether `command` may be taken on `view` now, as far as the lifecycle is concerned
-/// (payload-free preconditions included; permissions are [`access`]'s business).
+/// (payload-free preconditions included; permissions are [`access`]'s business). The case's
+/// own rules ([`crate::rules`]) open the short and emergency paths and the options of its
+/// profile.
 pub fn allowed(view: &CaseView, command: CommandKind) -> Result<(), WorkflowError> {
     let Some(registration) = &view.registration else {
         return if command == CommandKind::Register {
@@ -84,8 +99,19 @@ pub fn allowed(view: &CaseView, command: CommandKind) -> Result<(), WorkflowErro
     if command == CommandKind::Register {
         return Err(WorkflowError::AlreadyRegistered);
     }
+    let rules = view.rules_or(&SlaPolicy::default());
     let early = registration.kind.allows_early_close() && view.stage.is_open();
+    let investigating = view.stage == Stage::Investigating;
+    // 002: 一般性 handled directly, without a plan; 003: an unfounded complaint explained.
+    let short =
+        investigating && view.path() == Path::Short && command == CommandKind::RecordExecution;
+    let explained = investigating
+        && rules.unfounded_feedback
+        && view.found_unfounded()
+        && command == CommandKind::GiveFeedback;
     let in_stage = stages_for(command).contains(&view.stage)
+        || short
+        || explained
         || (early && matches!(command, CommandKind::GiveFeedback | CommandKind::Close));
     if !in_stage {
         if command == CommandKind::Close && view.stage.is_open() {
@@ -97,9 +123,20 @@ pub fn allowed(view: &CaseView, command: CommandKind) -> Result<(), WorkflowErro
         });
     }
     match command {
+        CommandKind::ProposePlan | CommandKind::RecordExecution | CommandKind::GiveFeedback
+            if view.interim_owed() =>
+        {
+            Err(WorkflowError::InterimMeasureRequired)
+        }
         CommandKind::ProposePlan if view.department.is_none() => {
             Err(WorkflowError::DepartmentRequired)
         }
+        CommandKind::RecordInterimMeasure if view.path() != Path::Emergency => {
+            Err(WorkflowError::NotInRules)
+        }
+        CommandKind::RequestSupplement if !rules.supplement_pause => Err(WorkflowError::NotInRules),
+        CommandKind::RequestSupplement if view.paused() => Err(WorkflowError::AlreadyPaused),
+        CommandKind::ReceiveSupplement if !view.paused() => Err(WorkflowError::NotPaused),
         CommandKind::ResolveConflict if view.conflicts.is_empty() => {
             Err(WorkflowError::NoSuchConflict)
         }
@@ -229,6 +266,15 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
             stage(Stage::PlanProposed),
         ],
         EventBody::PlanReviewed(r) => match r.decision {
+            PlanDecision::Approved
+                if !view.approval_completes(&view.rules_or(&SlaPolicy::default())) =>
+            {
+                // A first approval of two: recorded, the plan waits for the second.
+                Vec::new()
+            }
+            PlanDecision::Approved if view.plan_approvals.contains(&event.actor) => {
+                return Err(WorkflowError::SecondApproverRequired);
+            }
             PlanDecision::Approved => vec![
                 FactValue::PlanDecision {
                     decision: Some(PlanDecision::Approved),
@@ -298,8 +344,18 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
             Vec::new()
         }
         EventBody::AppealDecided(d) => {
-            if !view.appeals.iter().any(|a| a.event == d.appeal) {
-                return Err(WorkflowError::NoSuchAppeal);
+            let appeal = view
+                .appeals
+                .iter()
+                .find(|a| a.event == d.appeal)
+                .ok_or(WorkflowError::NoSuchAppeal)?;
+            // 000: "向上級主管部門提出申訴": not the one who imposed the measure.
+            if view
+                .accountability
+                .iter()
+                .any(|r| r.event == appeal.value.accountability && r.actor == event.actor)
+            {
+                return Err(WorkflowError::AppealDecidedByImposer);
             }
             if view
                 .appeal_decisions
@@ -314,14 +370,33 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
         | EventBody::AttachmentAdded(_)
         | EventBody::ReportSubmitted(_)
         | EventBody::AccountabilityRecorded(_)
+        | EventBody::InterimMeasureTaken(_)
+        | EventBody::SupplementRequested(_)
+        | EventBody::SupplementReceived(_)
         | EventBody::Unknown(_) => Vec::new(),
     })
 }
 
-/// The step a person in this stage most likely takes next; screens show it first.
-pub fn primary_command(stage: Stage) -> Option<CommandKind> {
+/// The step a person most likely takes next on `view`; screens show it first. The emergency
+/// path's interim measure comes first while it is owed; the short path executes at once; an
+/// unfounded complaint is explained.
+pub fn primary_command(view: &CaseView) -> Option<CommandKind> {
     use CommandKind as C;
-    Some(match stage {
+    if view.interim_owed() {
+        return Some(C::RecordInterimMeasure);
+    }
+    if view.paused() {
+        return Some(C::ReceiveSupplement);
+    }
+    if view.stage == Stage::Investigating {
+        if view.path() == Path::Short {
+            return Some(C::RecordExecution);
+        }
+        if allowed(view, C::GiveFeedback).is_ok() && view.found_unfounded() {
+            return Some(C::GiveFeedback);
+        }
+    }
+    Some(match view.stage {
         Stage::Registered => C::Classify,
         Stage::Triaged => C::Dispatch,
         Stage::Dispatched => C::StartInvestigation,
@@ -343,7 +418,7 @@ pub fn available_commands(principal: &Principal, view: &CaseView) -> Vec<Command
         .filter(|&c| allowed(view, c).is_ok())
         .filter(|&c| access::authorize(principal, c, Some(view)).is_ok())
         .collect();
-    let primary = primary_command(view.stage);
+    let primary = primary_command(view);
     commands.sort_by_key(|&c| {
         (
             c != CommandKind::ResolveConflict || view.conflicts.is_empty(),

@@ -71,6 +71,15 @@ fn every_body() -> Vec<EventBody> {
             upheld: false,
             decision: long("维持原决定"),
         }),
+        EventBody::InterimMeasureTaken(tousu_shared::event::InterimMeasure {
+            measure: long("先行调拨同型号货物供客户使用"),
+        }),
+        EventBody::SupplementRequested(tousu_shared::event::Reasoned {
+            reason: long("请补充订单号"),
+        }),
+        EventBody::SupplementReceived(tousu_shared::event::Supplement {
+            text: Some(long("订单号 A123")),
+        }),
         EventBody::LinkedDuplicate(LinkedDuplicate {
             of: CaseId::from_u128(3),
         }),
