@@ -5,7 +5,7 @@
 
 use crate::store::CaseStore as _;
 use leptos::prelude::*;
-use tousu_shared::{access::Role, ids::CaseId};
+use tousu_shared::{access, ids::CaseId};
 
 use crate::{context::use_app, i18n::Locale, labels::use_tr};
 
@@ -15,14 +15,8 @@ pub fn UrgentAlert() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let acts = move || {
-        app.session.with(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.user
-                    .roles
-                    .iter()
-                    .any(|r| matches!(r, Role::Supervisor | Role::Manager | Role::Handler))
-            })
-        })
+        app.session
+            .with(|s| s.as_ref().is_some_and(|s| access::alerted(&s.user.roles)))
     };
     let pending = LocalResource::new(move || {
         app.revision.get();

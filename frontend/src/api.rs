@@ -206,6 +206,7 @@ mod tests {
             snapshot: true,
             after: Some(case),
             total: Some(1),
+            alerts: vec![case],
         };
         let page: PullPage =
             serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();

@@ -314,6 +314,33 @@ pub fn severity_chip(tr: Tr, s: Option<Severity>) -> impl IntoView {
     })
 }
 
+/// The path the case's rules put it on, and a pause of its clocks, as chips.
+pub fn path_chips(tr: Tr, view: &tousu_shared::view::CaseView) -> impl IntoView + use<> {
+    use tousu_shared::rules::Path;
+    let path = match view.path() {
+        Path::Emergency => Some((
+            "chip chip-urgent",
+            tr.t("紧急处理路径", "緊急處理路徑", "Emergency path"),
+        )),
+        Path::Short => Some((
+            "chip chip-general",
+            tr.t("简易流程：直接处理", "簡易流程：直接處理", "Short path: handled directly"),
+        )),
+        Path::Standard => None,
+    };
+    let paused = view.paused().then(|| {
+        tr.t(
+            "等待投诉人补充 · 计时暂停",
+            "等待投訴人補充 · 計時暫停",
+            "Waiting for the complainant · clocks paused",
+        )
+    });
+    view! {
+        {path.map(|(class, text)| view! { <span class=class data-testid="path-chip">{text}</span> })}
+        {paused.map(|text| view! { <span class="chip chip-pending" data-testid="paused-chip">{text}</span> })}
+    }
+}
+
 /// Stage chip.
 pub fn stage_chip(tr: Tr, s: Stage) -> impl IntoView {
     let class = if s.is_open() {

@@ -184,6 +184,7 @@ pub fn registration(
             category,
             severity,
             attachments: Vec::new(),
+            rules: None,
         }),
         _ => None,
     };

@@ -337,6 +337,8 @@ pub fn sla_stage(tr: Tr, s: SlaStage) -> &'static str {
         SlaStage::Feedback => tr.t("反馈", "回饋", "Feedback"),
         SlaStage::WholeCase => tr.t("整体时限", "整體時限", "Whole case"),
         SlaStage::Revisit => tr.t("回访", "回訪", "Revisit"),
+        SlaStage::Interim => tr.t("临时措施", "臨時措施", "Interim measure"),
+        SlaStage::AppealDecision => tr.t("申诉答复", "申訴答覆", "Appeal decision"),
     }
 }
 
@@ -364,6 +366,9 @@ pub fn command(tr: Tr, c: CommandKind) -> &'static str {
         C::RecordAccountability => tr.t("责任追究", "責任追究", "Accountability"),
         C::FileAppeal => tr.t("申诉", "申訴", "Appeal"),
         C::DecideAppeal => tr.t("申诉决定", "申訴決定", "Decide appeal"),
+        C::RecordInterimMeasure => tr.t("临时措施", "臨時措施", "Interim measure"),
+        C::RequestSupplement => tr.t("请投诉人补充", "請投訴人補充", "Ask the complainant"),
+        C::ReceiveSupplement => tr.t("收到补充", "收到補充", "Reply received"),
         C::LinkDuplicate => tr.t("标记重复", "標記重複", "Link duplicate"),
         C::ResolveConflict => tr.t("解决冲突", "解決衝突", "Resolve conflict"),
         C::AssignNumber => tr.t("分配编号", "分配編號", "Number assigned"),
@@ -635,6 +640,36 @@ pub fn workflow_error(tr: Tr, e: &WorkflowError) -> String {
             "该申诉已有决定",
             "該申訴已有決定",
             "the appeal is already decided",
+        ),
+        W::AppealDecidedByImposer => tr.t(
+            "申诉须由作出处理决定以外的人决定",
+            "申訴須由作出處理決定以外的人決定",
+            "the appeal is decided by someone other than who imposed the measure",
+        ),
+        W::InterimMeasureRequired => tr.t(
+            "紧急案件须先记录临时措施",
+            "緊急案件須先記錄臨時措施",
+            "an urgent case takes its interim measure first",
+        ),
+        W::SecondApproverRequired => tr.t(
+            "第二级审批须由另一人作出",
+            "第二級審批須由另一人作出",
+            "the second approval is another person's",
+        ),
+        W::AlreadyPaused => tr.t(
+            "已在等待投诉人补充",
+            "已在等待投訴人補充",
+            "already waiting for the complainant",
+        ),
+        W::NotPaused => tr.t(
+            "没有在等待投诉人补充",
+            "沒有在等待投訴人補充",
+            "not waiting for the complainant",
+        ),
+        W::NotInRules => tr.t(
+            "本规定不设此步骤",
+            "本規定不設此步驟",
+            "the regulation in force has no such step",
         ),
     };
     text.to_string()

@@ -222,6 +222,8 @@ pub async fn seed(
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     // The demo follows the profile in force: its stories are filed under its categories.
     let categories = store.catalog().await?.categories;
+    // And its rules: the cases are registered under it, as a device would.
+    let rules = store.profile().await?.and_then(|p| p.rules);
     let mut n_events = 0;
     for i in 0..n_cases {
         // Older cases are further along; the newest are still being handled.
@@ -240,7 +242,7 @@ pub async fn seed(
             store,
             &mut actors,
             &mut rng,
-            &categories,
+            (&categories, rules.as_ref()),
             received,
             (target, now),
         )
@@ -257,7 +259,10 @@ async fn seed_case(
     store: &Store,
     actors: &mut std::collections::BTreeMap<&'static str, Actor_>,
     rng: &mut Rng,
-    categories: &[tousu_shared::model::Category],
+    (categories, rules): (
+        &[tousu_shared::model::Category],
+        Option<&tousu_shared::rules::CaseRules>,
+    ),
     received: Timestamp,
     (target, now): (usize, Timestamp),
 ) -> Result<usize, StoreError> {
@@ -328,6 +333,7 @@ async fn seed_case(
         category: Some(CategoryId::parse(category).expect("category")),
         severity: None,
         attachments: Vec::new(),
+        rules: rules.cloned().map(Box::new),
     };
     let registrar = if channel == Channel::OnSite {
         handler
@@ -346,7 +352,7 @@ async fn seed_case(
     } else {
         "当面致歉并对相关人员进行培训"
     };
-    let path: Vec<(&str, EventBody)> = vec![
+    let mut path: Vec<(&str, EventBody)> = vec![
         (
             "supervisor",
             EventBody::Classified(Classified {
@@ -429,6 +435,19 @@ async fn seed_case(
         ("supervisor", EventBody::Closed(Closed { summary: None })),
         ("archivist", EventBody::Archived),
     ];
+    // The emergency path takes its interim measure (002 "制定臨時解決方案") after dispatch.
+    let interim = rules.and_then(|r| r.emergency).and_then(|e| e.interim);
+    if severity == Severity::UrgentMajor && interim.is_some() {
+        path.insert(
+            2,
+            (
+                "supervisor",
+                EventBody::InterimMeasureTaken(tousu_shared::event::InterimMeasure {
+                    measure: long("先行安排人员到场并提供替代方案，减少客户损失"),
+                }),
+            ),
+        );
+    }
     if early && target >= 1 {
         steps.push((
             "supervisor",

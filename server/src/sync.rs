@@ -74,6 +74,16 @@ fn field_rules(
     let invalid =
         |message: String, fields: Vec<FieldError>| Quarantine::Invalid { message, fields };
     match &event.body {
+        EventBody::Registered(r) if r.rules.as_ref().is_some_and(|rules| !rules.is_shipped()) => {
+            let rules = r.rules.as_ref().expect("checked");
+            Err(invalid(
+                format!(
+                    "the registration carries rules that are not profile {} version {} as shipped",
+                    rules.profile, rules.version
+                ),
+                Vec::new(),
+            ))
+        }
         EventBody::Registered(r) => r
             .check(catalog)
             .map_err(|f| invalid("the record sheet breaks field rules".into(), f)),
@@ -321,6 +331,11 @@ fn pull_page(
         snapshot: false,
         after: None,
         total: None,
+        alerts: Vec::new(),
+    };
+    let alerted = match principal {
+        Principal::User { roles, .. } => tousu_shared::access::alerted(roles),
+        _ => false,
     };
     if cursor <= 0 || after.is_some() {
         if after.is_none() {
@@ -337,6 +352,9 @@ fn pull_page(
             if let Some(g) = grant(principal, &view, &events, ctx, with_views) {
                 response.grants.push(g);
                 last = Some(case);
+                if alerted && view.alerts() {
+                    response.alerts.push(case);
+                }
             }
             if response.grants.len() as i64 >= limit {
                 ControlFlow::Break(())
@@ -370,6 +388,9 @@ fn pull_page(
         if visibility == Visibility::Hidden {
             revoked.insert(case);
             continue;
+        }
+        if alerted && view.alerts() && !response.alerts.contains(&case) {
+            response.alerts.push(case);
         }
         if enters_scope(&event.body) && !granted.contains(&case) {
             if let Some(g) = grant(principal, view, events, ctx, with_views) {

@@ -198,6 +198,14 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
     }
 }
 
+/// Whether people with `roles` get the emergency alert (DESIGN §4 "supervisor and department
+/// are alerted first"): supervisors, department heads and handlers.
+pub fn alerted<'a>(roles: impl IntoIterator<Item = &'a Role>) -> bool {
+    roles
+        .into_iter()
+        .any(|r| matches!(r, Role::Supervisor | Role::Manager | Role::Handler))
+}
+
 /// Whether any of `roles` may ever take `command` (on a case in its scope): what a menu offers.
 pub fn roles_allow(roles: &[Role], command: CommandKind) -> bool {
     roles.iter().any(|&r| role_allows(r, command))

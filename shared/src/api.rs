@@ -302,5 +302,9 @@ pub mod sync {
         /// as the person held responsible come on top).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total: Option<u32>,
+        /// Cases of this page whose emergency alert is up (urgent-major and open), for the
+        /// roles that get it: the device raises the alert at this sync.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub alerts: Vec<CaseId>,
     }
 }

@@ -78,6 +78,13 @@ impl CaseRules {
         }
     }
 
+    /// Whether these are exactly the rules of a shipped profile's version: what the server
+    /// accepts in a registration (a device cannot make up its own rules).
+    pub fn is_shipped(&self) -> bool {
+        crate::profile::Profile::builtin(&self.profile)
+            .is_ok_and(|p| p.version == self.version && p.rules() == *self)
+    }
+
     /// The clocks for a case of `severity`: the emergency path's for 緊急重大 where the
     /// profile has one.
     pub fn clocks_for(&self, severity: Option<Severity>) -> &SlaPolicy {

@@ -253,6 +253,7 @@ impl Api {
                 .await?;
             anyhow::ensure!(next.cursor == page.cursor, "the snapshot's cursor moved");
             page.grants.extend(next.grants);
+            page.alerts.extend(next.alerts);
             page.after = next.after;
             page.more = next.more;
         }

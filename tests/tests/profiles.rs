@@ -4,8 +4,11 @@
 
 use tousu_e2e::{Api, DEMO_PASSWORD, TestServer, put};
 use tousu_shared::{
-    api::Reference,
+    api::{Reference, sync::PushResult},
+    event::EventBody,
+    model::{CaseKind, Severity},
     profile::{PROFILE_IDS, Profile},
+    testing::{Writer, body, registration, t0},
 };
 
 async fn reference(api: &Api) -> anyhow::Result<Reference> {
@@ -91,6 +94,78 @@ async fn an_admin_switches_the_profile_and_a_later_flag_changes_nothing() -> any
     assert_eq!(
         reference(&clerk).await?.profile.map(|p| p.id),
         Some("metro".to_string())
+    );
+    Ok(())
+}
+
+/// 002's emergency path over the API: a case registered under the warehouse profile's rules
+/// and triaged 緊急重大 comes to the supervisor's and the department's devices with its alert
+/// flag at their next pull, and to nobody else's; a registration whose rules are not a
+/// shipped profile's is refused with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emergency_case_reaches_supervisors_with_its_alert_flag() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let server = TestServer::start_in(
+        data,
+        &[
+            ("TOUSU_DEMO", "true"),
+            ("TOUSU_DEMO_CASES", "0"),
+            ("TOUSU_DEMO_PASSWORD", DEMO_PASSWORD),
+            ("TOUSU_PROFILE", "warehouse"),
+        ],
+    )?;
+    let mut clerk = Writer::user(1, 1, "clerk");
+    let clerk_api = Api::login(&server.url, "clerk", Some(clerk.device)).await?;
+    let mut sup = Writer::user(1, 2, "supervisor");
+    let sup_api = Api::login(&server.url, "supervisor", Some(sup.device)).await?;
+    let handler_api = Api::login(&server.url, "handler", None).await?;
+    let rules = reference(&clerk_api)
+        .await?
+        .profile
+        .and_then(|p| p.rules)
+        .expect("the reference carries the rules");
+    assert_eq!((rules.profile.as_str(), rules.version), ("warehouse", 1));
+    assert!(rules.emergency.is_some() && rules.short_path);
+
+    // Before: nothing to alert.
+    let cursor = sup_api.pull(0).await?.cursor;
+    let mut r = registration(CaseKind::Complaint, t0());
+    r.rules = Some(Box::new(rules.clone()));
+    let reg = clerk.write(EventBody::Registered(r));
+    let pushed = clerk_api.push(std::slice::from_ref(&reg)).await?;
+    assert!(matches!(pushed.results[0], PushResult::Applied { .. }), "{pushed:?}");
+    sup.sees(std::slice::from_ref(&reg));
+    let steps = [
+        sup.write(body::classify_as(Severity::UrgentMajor)),
+        sup.write(body::dispatch("ops")),
+    ];
+    sup_api.push(&steps).await?;
+    let case = reg.case_id;
+
+    let page = sup_api.pull(cursor).await?;
+    assert_eq!(page.alerts, vec![case], "the supervisor's device is alerted");
+    let page = handler_api.pull(0).await?;
+    assert_eq!(page.alerts, vec![case], "so is the department's");
+    let page = clerk_api.pull(0).await?;
+    assert!(page.alerts.is_empty(), "a clerk is not alerted");
+    // The case runs the emergency path: the plan waits for the interim measure.
+    let view = tousu_shared::fold::fold(case, &[reg.clone(), steps[0].clone(), steps[1].clone()]);
+    assert!(view.interim_owed());
+
+    // Rules a device made up are refused, with the reason.
+    let mut forged = rules;
+    forged.short_path = false;
+    forged.approval_levels = 1;
+    forged.emergency = None;
+    let mut r = registration(CaseKind::Complaint, t0());
+    r.rules = Some(Box::new(forged));
+    clerk.switch_to(2);
+    let bad = clerk.write(EventBody::Registered(r));
+    let pushed = clerk_api.push(std::slice::from_ref(&bad)).await?;
+    let answer = format!("{:?}", pushed.results[0]);
+    assert!(
+        answer.contains("not profile warehouse version 1 as shipped"),
+        "{answer}"
     );
     Ok(())
 }

@@ -270,7 +270,25 @@ impl Form for ReviewPlan {
     /// A decision: nothing chosen until the reviewer chooses.
     fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
         let (tr, form) = (use_tr(), draft.form);
-        let basis = plan_basis(tr, ctx);
+        let mut basis = plan_basis(tr, ctx);
+        // Two levels (above the profile's amount): say whose approval the plan already has.
+        if let Some(view) = ctx.view.as_ref()
+            && !view.plan_approvals.is_empty()
+        {
+            let app = crate::context::use_app();
+            let who: Vec<String> = view
+                .plan_approvals
+                .iter()
+                .map(|a| app.actor_name(tr, a))
+                .collect();
+            basis.push(row(
+                tr,
+                "第一级已批准（还需另一人第二级审批）",
+                "第一級已核准（還需另一人第二級審批）",
+                "First approval given (a second person's approval is needed)",
+                who.join("、"),
+            ));
+        }
         view! {
             <Basis rows=basis/>
             <RadioGroup form=form name=DECISION field=Field::Decision required=true label=text(tr, "审核结果", "審核結果", "Decision")

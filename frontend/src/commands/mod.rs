@@ -7,6 +7,7 @@ mod accountability;
 mod amend;
 mod closing;
 mod handling;
+mod paths;
 mod triage;
 
 use leptos::prelude::*;
@@ -149,6 +150,9 @@ pub fn form(command: CommandKind) -> Option<&'static dyn Form> {
         C::RecordAccountability => &accountability::RecordAccountability,
         C::FileAppeal => &accountability::FileAppeal,
         C::DecideAppeal => &accountability::DecideAppeal,
+        C::RecordInterimMeasure => &paths::RecordInterimMeasure,
+        C::RequestSupplement => &paths::RequestSupplement,
+        C::ReceiveSupplement => &paths::ReceiveSupplement,
         _ => return None,
     })
 }

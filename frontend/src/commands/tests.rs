@@ -292,3 +292,24 @@ fn every_form_parses_from_its_start_and_its_required_fields() {
     }
     assert!(!has_form(C::Archive) && has_form(C::RecordRevisit));
 }
+
+/// The steps a profile adds: the interim measure needs its text; the request to the
+/// complainant needs what is asked; their reply may be recorded without words.
+#[test]
+fn the_profile_steps_parse_what_they_need() {
+    let ctx = ctx(None);
+    let errors = parse(C::RecordInterimMeasure, &[], &ctx).unwrap_err();
+    assert_eq!(errors[0].field, Field::Text);
+    assert!(matches!(
+        parse(C::RecordInterimMeasure, &[("measure", "先行调拨同型号货物")], &ctx),
+        Ok(EventBody::InterimMeasureTaken(_))
+    ));
+    assert_eq!(
+        parse(C::RequestSupplement, &[], &ctx).unwrap_err()[0].field,
+        Field::Reason
+    );
+    assert!(matches!(
+        parse(C::ReceiveSupplement, &[], &ctx),
+        Ok(EventBody::SupplementReceived(s)) if s.text.is_none()
+    ));
+}

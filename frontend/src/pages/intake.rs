@@ -101,6 +101,10 @@ pub fn IntakePage() -> impl IntoView {
                     }
                     registration.attachments =
                         taken.iter().filter_map(media::Photo::attachment).collect();
+                    // The case runs under the profile in force as this device knows it.
+                    registration.rules = app.reference.with_untracked(|r| {
+                        r.profile.as_ref().and_then(|p| p.rules.clone()).map(Box::new)
+                    });
                     let case = CaseId(uuid::Uuid::now_v7());
                     match app
                         .record(case, Vec::new(), EventBody::Registered(registration))

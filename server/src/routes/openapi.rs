@@ -82,7 +82,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Events after ?cursor in scope, masked; grants; revocations (cursor 0: a snapshot in pages of ?limit cases, continued with ?after)",
         "users",
         None,
-        "PullResponse {events, grants, revocations, cursor, more, server_time, snapshot, after, total}"
+        "PullResponse {events, grants, revocations, cursor, more, server_time, snapshot, after, total, alerts}"
     ),
     ep!(
         "get",

@@ -27,7 +27,7 @@ use tousu_shared::{
 
 use crate::{
     commands::{self, Draft},
-    components::{due_chip, severity_chip, stage_chip},
+    components::{due_chip, path_chips, severity_chip, stage_chip},
     context::{App, use_app},
     labels::{self, use_tr},
     store::QuarantinedEvent,
@@ -178,6 +178,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
                 <div class="chips">
                     {registration.as_ref().map(|r| view! { <span class="chip">{labels::kind(tr, r.kind)}</span> })}
                     {severity_chip(tr, view_state.severity)}
+                    {path_chips(tr, &view_state)}
                     {stage_chip(tr, view_state.stage)}
                     {due_chip(tr, next, now)}
                     <span class="chip" class:chip-left=all_synced class:chip-pending=!all_synced data-testid="sync-state">

@@ -1,0 +1,136 @@
+//! Forms of the steps a profile's rules add (issue 13): the emergency path's interim measure
+//! (002 臨時解決方案) and the pause while the complainant completes the record (004 補充完善).
+
+use leptos::prelude::*;
+use tousu_shared::{
+    event::{EventBody, InterimMeasure, Reasoned, Supplement},
+    validate::{Field, FieldError, LongText},
+};
+
+use super::{Ctx, Draft, Form, row, text};
+use crate::{
+    components::{Basis, TextField},
+    forms::{Check, Values, get},
+    labels::use_tr,
+};
+
+/// 臨時解決方案: what was done at once to limit the complainant's loss.
+pub struct RecordInterimMeasure;
+
+const MEASURE: &str = "measure";
+
+impl Form for RecordInterimMeasure {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Text, MEASURE)]
+    }
+
+    /// Rests on what happened.
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
+        let tr = use_tr();
+        let basis: Vec<_> = ctx
+            .view
+            .as_ref()
+            .and_then(|v| v.registration.as_ref())
+            .map(|r| {
+                row(
+                    tr,
+                    "投诉内容",
+                    "投訴內容",
+                    "What happened",
+                    r.details.description.as_str().to_string(),
+                )
+            })
+            .into_iter()
+            .collect();
+        view! {
+            <Basis rows=basis/>
+            <TextField form=draft.form name=MEASURE field=Field::Text multiline=true required=true
+                label=text(tr, "临时措施（先行减少客户损失）", "臨時措施（先行減少客戶損失）", "Interim measure (limits the complainant's loss now)")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let body = c
+            .take(LongText::parse(Field::Text, get(v, MEASURE)))
+            .map(|measure| EventBody::InterimMeasureTaken(InterimMeasure { measure }));
+        c.finish(body)
+    }
+}
+
+/// 補充完善: what the complainant is asked to supply; the clocks pause until they reply.
+pub struct RequestSupplement;
+
+const ASKED: &str = "asked";
+
+impl Form for RequestSupplement {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Reason, ASKED)]
+    }
+
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let tr = use_tr();
+        view! {
+            <p class="muted">{move || tr.t(
+                "各时限暂停，直到收到投诉人的补充。",
+                "各時限暫停，直到收到投訴人的補充。",
+                "The deadlines pause until the complainant replies.",
+            )}</p>
+            <TextField form=draft.form name=ASKED field=Field::Reason multiline=true required=true
+                label=text(tr, "需要投诉人补充的内容", "需要投訴人補充的內容", "What the complainant is asked to supply")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let body = c
+            .take(LongText::parse(Field::Reason, get(v, ASKED)))
+            .map(|reason| EventBody::SupplementRequested(Reasoned { reason }));
+        c.finish(body)
+    }
+}
+
+/// The complainant's reply: the clocks resume.
+pub struct ReceiveSupplement;
+
+const REPLY: &str = "reply";
+
+impl Form for ReceiveSupplement {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Text, REPLY)]
+    }
+
+    /// Rests on what was asked.
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
+        let tr = use_tr();
+        let basis: Vec<_> = ctx
+            .view
+            .as_ref()
+            .and_then(|v| v.pauses.last())
+            .map(|p| {
+                row(
+                    tr,
+                    "已请投诉人补充",
+                    "已請投訴人補充",
+                    "Asked of the complainant",
+                    p.reason.as_str().to_string(),
+                )
+            })
+            .into_iter()
+            .collect();
+        view! {
+            <Basis rows=basis/>
+            <TextField form=draft.form name=REPLY field=Field::Text multiline=true
+                label=text(tr, "投诉人补充的内容（记录本身用“补充信息”修改）", "投訴人補充的內容（記錄本身用「補充資訊」修改）", "What they supplied (correct the record itself with “Amend record”)")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let text = c.opt(get(v, REPLY), |s| LongText::parse(Field::Text, s));
+        c.finish(Some(EventBody::SupplementReceived(Supplement { text })))
+    }
+}
