@@ -324,7 +324,11 @@ pub fn path_chips(tr: Tr, view: &tousu_shared::view::CaseView) -> impl IntoView 
         )),
         Path::Short => Some((
             "chip chip-general",
-            tr.t("简易流程：直接处理", "簡易流程：直接處理", "Short path: handled directly"),
+            tr.t(
+                "简易流程：直接处理",
+                "簡易流程：直接處理",
+                "Short path: handled directly",
+            ),
         )),
         Path::Standard => None,
     };

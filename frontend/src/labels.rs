@@ -339,6 +339,7 @@ pub fn sla_stage(tr: Tr, s: SlaStage) -> &'static str {
         SlaStage::Revisit => tr.t("回访", "回訪", "Revisit"),
         SlaStage::Interim => tr.t("临时措施", "臨時措施", "Interim measure"),
         SlaStage::AppealDecision => tr.t("申诉答复", "申訴答覆", "Appeal decision"),
+        SlaStage::Rectification => tr.t("整改期限", "整改期限", "Rectification due"),
     }
 }
 
@@ -369,6 +370,8 @@ pub fn command(tr: Tr, c: CommandKind) -> &'static str {
         C::RecordInterimMeasure => tr.t("临时措施", "臨時措施", "Interim measure"),
         C::RequestSupplement => tr.t("请投诉人补充", "請投訴人補充", "Ask the complainant"),
         C::ReceiveSupplement => tr.t("收到补充", "收到補充", "Reply received"),
+        C::SetRectification => tr.t("整改措施", "整改措施", "Rectification measure"),
+        C::CompleteRectification => tr.t("整改完成", "整改完成", "Rectification done"),
         C::LinkDuplicate => tr.t("标记重复", "標記重複", "Link duplicate"),
         C::ResolveConflict => tr.t("解决冲突", "解決衝突", "Resolve conflict"),
         C::AssignNumber => tr.t("分配编号", "分配編號", "Number assigned"),
@@ -665,6 +668,11 @@ pub fn workflow_error(tr: Tr, e: &WorkflowError) -> String {
             "没有在等待投诉人补充",
             "沒有在等待投訴人補充",
             "not waiting for the complainant",
+        ),
+        W::NoSuchRectification => tr.t(
+            "没有未完成的这项整改措施",
+            "沒有未完成的這項整改措施",
+            "no such open rectification measure",
         ),
         W::NotInRules => tr.t(
             "本规定不设此步骤",

@@ -181,12 +181,13 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
                 | C::RecordRevisit
                 | C::RequestSupplement
                 | C::ReceiveSupplement
+                | C::CompleteRectification
         ),
         Role::Manager => {
             role_allows(Role::Handler, command)
                 || matches!(
                     command,
-                    C::ProposePlan | C::AmendRecord | C::RecordInterimMeasure
+                    C::ProposePlan | C::AmendRecord | C::RecordInterimMeasure | C::SetRectification
                 )
         }
         Role::Supervisor => !matches!(

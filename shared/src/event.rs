@@ -164,6 +164,10 @@ pub enum EventBody {
     SupplementRequested(Reasoned),
     /// The complainant's reply: the clocks resume.
     SupplementReceived(Supplement),
+    /// 整改措施: a measure against the cause, with an owner and a deadline (000, 002).
+    RectificationSet(Rectification),
+    /// A rectification measure is done.
+    RectificationDone(RectificationDone),
     /// Marks this case a duplicate of another (closes it).
     LinkedDuplicate(LinkedDuplicate),
     /// A person chooses one version of a conflicting fact.
@@ -263,6 +267,8 @@ impl EventBody {
             EventBody::InterimMeasureTaken(_) => C::RecordInterimMeasure,
             EventBody::SupplementRequested(_) => C::RequestSupplement,
             EventBody::SupplementReceived(_) => C::ReceiveSupplement,
+            EventBody::RectificationSet(_) => C::SetRectification,
+            EventBody::RectificationDone(_) => C::CompleteRectification,
             EventBody::LinkedDuplicate(_) => C::LinkDuplicate,
             EventBody::ConflictResolved(_) => C::ResolveConflict,
             EventBody::NumberAssigned(_) => C::AssignNumber,
@@ -315,6 +321,8 @@ fn read_known(kind: &str, raw: serde_json::Value) -> Result<EventBody, serde_jso
         "interim_measure_taken" => InterimMeasureTaken,
         "supplement_requested" => SupplementRequested,
         "supplement_received" => SupplementReceived,
+        "rectification_set" => RectificationSet,
+        "rectification_done" => RectificationDone,
         "linked_duplicate" => LinkedDuplicate,
         "conflict_resolved" => ConflictResolved,
         "number_assigned" => NumberAssigned;
@@ -357,6 +365,8 @@ pub enum CommandKind {
     RecordInterimMeasure,
     RequestSupplement,
     ReceiveSupplement,
+    SetRectification,
+    CompleteRectification,
     LinkDuplicate,
     ResolveConflict,
     AssignNumber,
@@ -366,7 +376,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command, in the order screens list them.
-    pub const ALL: [CommandKind; 28] = [
+    pub const ALL: [CommandKind; 30] = [
         CommandKind::Register,
         CommandKind::AmendRecord,
         CommandKind::Classify,
@@ -390,6 +400,8 @@ impl CommandKind {
         CommandKind::RecordInterimMeasure,
         CommandKind::RequestSupplement,
         CommandKind::ReceiveSupplement,
+        CommandKind::SetRectification,
+        CommandKind::CompleteRectification,
         CommandKind::LinkDuplicate,
         CommandKind::ResolveConflict,
         CommandKind::AssignNumber,
@@ -424,6 +436,8 @@ impl CommandKind {
             C::RecordInterimMeasure => "interim_measure_taken",
             C::RequestSupplement => "supplement_requested",
             C::ReceiveSupplement => "supplement_received",
+            C::SetRectification => "rectification_set",
+            C::CompleteRectification => "rectification_done",
             C::LinkDuplicate => "linked_duplicate",
             C::ResolveConflict => "conflict_resolved",
             C::AssignNumber => "number_assigned",
@@ -731,6 +745,27 @@ pub struct Supplement {
     /// What they supplied, in short (the record itself is completed by an amendment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<LongText>,
+}
+
+/// A rectification measure (整改措施) with who carries it out and by when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rectification {
+    /// What is to change.
+    pub measure: LongText,
+    /// Who carries it out (責任人).
+    pub owner: UserId,
+    /// By when (整改期限).
+    pub due: Timestamp,
+}
+
+/// A rectification measure carried out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RectificationDone {
+    /// The `RectificationSet` event it completes.
+    pub rectification: EventId,
+    /// What was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LongText>,
 }
 
 /// Duplicate link.

@@ -23,7 +23,7 @@ use crate::{
     retention::erase,
     view::{
         CaseView, Conflict, ConflictVersion, Dated, EntryStatus, FactValue, NotApplied, Pause,
-        StageChange, TimelineEntry,
+        RectificationItem, StageChange, TimelineEntry,
     },
     workflow,
 };
@@ -500,6 +500,21 @@ fn apply_additive(view: &mut CaseView, event: &Event) {
             reason: r.reason.clone(),
             resumed: None,
         }),
+        EventBody::RectificationSet(r) => view.rectifications.push(RectificationItem {
+            event: event.id,
+            at: event.at(),
+            value: r.clone(),
+            done: None,
+        }),
+        EventBody::RectificationDone(d) => {
+            if let Some(item) = view
+                .rectifications
+                .iter_mut()
+                .find(|i| i.event == d.rectification)
+            {
+                item.done = Some(event.at());
+            }
+        }
         EventBody::SupplementReceived(_) => {
             if let Some(p) = view.pauses.last_mut() {
                 p.resumed = Some(event.at());

@@ -391,6 +391,8 @@ pub struct WorkflowSettings {
     pub supplement_pause: Sourced<bool>,
     /// An appeal against a measure is decided within this limit.
     pub appeal_decision: Sourced<Option<Limit>>,
+    /// Rectification measures are tracked with owner and deadline.
+    pub rectification: Sourced<bool>,
 }
 
 /// The ids of the shipped profiles, in seed order.
@@ -507,6 +509,7 @@ impl Profile {
             second_level_above_yuan: self.approval.second_level_above_yuan,
             supplement_pause: w.supplement_pause.value,
             appeal_decision: w.appeal_decision.value,
+            rectification: w.rectification.value,
         }
     }
 
@@ -610,6 +613,7 @@ impl Profile {
         need("workflow.unfounded_feedback", &w.unfounded_feedback.seed)?;
         need("workflow.supplement_pause", &w.supplement_pause.seed)?;
         need("workflow.appeal_decision", &w.appeal_decision.seed)?;
+        need("workflow.rectification", &w.rectification.seed)?;
         Ok(())
     }
 }

@@ -55,6 +55,9 @@ pub(crate) fn erase(view: &mut CaseView) {
         .for_each(|a| a.value.reason = erased());
     view.interim.iter_mut().for_each(|m| m.value = erased());
     view.pauses.iter_mut().for_each(|p| p.reason = erased());
+    view.rectifications
+        .iter_mut()
+        .for_each(|r| r.value.measure = erased());
     view.appeal_decisions
         .iter_mut()
         .for_each(|d| d.value.decision = erased());
@@ -130,6 +133,8 @@ pub fn erase_event(event: &Event) -> Event {
         B::InterimMeasureTaken(m) => m.measure = erased(),
         B::SupplementRequested(r) => r.reason = erased(),
         B::SupplementReceived(s) => s.text = None,
+        B::RectificationSet(r) => r.measure = erased(),
+        B::RectificationDone(d) => d.note = None,
         B::Unknown(u) => {
             u.raw = serde_json::json!({ "kind": u.kind });
         }

@@ -55,6 +55,10 @@ pub struct CaseRules {
     /// The clocks may pause while the complainant completes the record (004 "補充完善").
     #[serde(default)]
     pub supplement_pause: bool,
+    /// Rectification measures with an owner and a deadline are tracked (000 "整改措施", 002
+    /// "明確責任人和整改期限").
+    #[serde(default)]
+    pub rectification: bool,
     /// An appeal is decided within this limit of its filing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeal_decision: Option<Limit>,
@@ -74,6 +78,7 @@ impl CaseRules {
             approval_levels: 1,
             second_level_above_yuan: None,
             supplement_pause: false,
+            rectification: false,
             appeal_decision: None,
         }
     }

@@ -297,6 +297,8 @@ pub enum SlaStage {
     Interim,
     /// An appeal's decision.
     AppealDecision,
+    /// A rectification measure's deadline.
+    Rectification,
 }
 
 /// Where a clock stands.
@@ -448,8 +450,22 @@ pub fn clocks(
             ));
         }
     }
+    for r in &view.rectifications {
+        raw.push(SlaClock::new(
+            SlaStage::Rectification,
+            r.at,
+            Due {
+                at: r.value.due,
+                uncertain: false,
+            },
+            r.done,
+            now,
+        ));
+    }
     for clock in raw {
-        let shift = if clock.stage == SlaStage::Register {
+        // Registration precedes any pause; a rectification's deadline is a date set inside
+        // the organisation, not a clock the complainant holds up.
+        let shift = if matches!(clock.stage, SlaStage::Register | SlaStage::Rectification) {
             0
         } else {
             paused_ms(view, clock.started, clock.done.unwrap_or(now))

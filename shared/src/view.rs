@@ -80,6 +80,9 @@ pub enum WorkflowError {
     /// Nothing is awaited from the complainant.
     #[error("not waiting for the complainant")]
     NotPaused,
+    /// No open rectification measure of this case has that id.
+    #[error("no such open rectification measure")]
+    NoSuchRectification,
     /// The profile the case runs under has no such option.
     #[error("the case's rules do not allow this")]
     NotInRules,
@@ -243,6 +246,20 @@ pub struct Dated<T> {
     pub value: T,
 }
 
+/// A rectification measure as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RectificationItem {
+    /// The event that set it.
+    pub event: EventId,
+    /// When it was set.
+    pub at: Timestamp,
+    /// The measure, owner and deadline.
+    pub value: crate::event::Rectification,
+    /// When it was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<Timestamp>,
+}
+
 /// A pause of the clocks while the complainant completes the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pause {
@@ -338,6 +355,9 @@ pub struct CaseView {
     /// Who approved the current plan so far, where it needs two approvals.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_approvals: Vec<Actor>,
+    /// Rectification measures (整改措施) and whether each is done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rectifications: Vec<RectificationItem>,
     /// Times the clocks were paused waiting for the complainant (004 補充完善).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
@@ -394,6 +414,7 @@ impl CaseView {
             interim: Vec::new(),
             plan_approvals: Vec::new(),
             pauses: Vec::new(),
+            rectifications: Vec::new(),
             reopen_count: 0,
             stage_history: Vec::new(),
             conflicts: Vec::new(),

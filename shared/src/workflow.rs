@@ -23,6 +23,16 @@ const OPEN: &[Stage] = &[
     Stage::FeedbackGiven,
     Stage::Revisited,
 ];
+/// From the investigation on, closed cases included: accountability and rectification.
+const AFTER_FINDINGS: &[Stage] = &[
+    Stage::Investigating,
+    Stage::PlanProposed,
+    Stage::PlanApproved,
+    Stage::Executing,
+    Stage::FeedbackGiven,
+    Stage::Revisited,
+    Stage::Closed,
+];
 /// Open and not yet answered: where an interim measure or a pause for the complainant fits.
 const BEFORE_ANSWER: &[Stage] = &[
     Stage::Registered,
@@ -67,16 +77,9 @@ pub fn stages_for(command: CommandKind) -> &'static [Stage] {
         C::RecordRevisit => &[S::FeedbackGiven, S::Revisited],
         C::Close => &[S::Revisited],
         C::Reopen => &[S::Closed],
-        C::RecordAccountability => &[
-            S::Investigating,
-            S::PlanProposed,
-            S::PlanApproved,
-            S::Executing,
-            S::FeedbackGiven,
-            S::Revisited,
-            S::Closed,
-        ],
+        C::RecordAccountability => AFTER_FINDINGS,
         C::RecordInterimMeasure | C::RequestSupplement | C::ReceiveSupplement => BEFORE_ANSWER,
+        C::SetRectification | C::CompleteRectification => AFTER_FINDINGS,
         C::LinkDuplicate => &[S::Registered, S::Triaged, S::Dispatched],
         C::ResolveConflict | C::AssignNumber => &Stage::ALL,
         C::Archive => &[S::Closed],
@@ -137,6 +140,12 @@ pub fn allowed(view: &CaseView, command: CommandKind) -> Result<(), WorkflowErro
         CommandKind::RequestSupplement if !rules.supplement_pause => Err(WorkflowError::NotInRules),
         CommandKind::RequestSupplement if view.paused() => Err(WorkflowError::AlreadyPaused),
         CommandKind::ReceiveSupplement if !view.paused() => Err(WorkflowError::NotPaused),
+        CommandKind::SetRectification if !rules.rectification => Err(WorkflowError::NotInRules),
+        CommandKind::CompleteRectification
+            if view.rectifications.iter().all(|r| r.done.is_some()) =>
+        {
+            Err(WorkflowError::NoSuchRectification)
+        }
         CommandKind::ResolveConflict if view.conflicts.is_empty() => {
             Err(WorkflowError::NoSuchConflict)
         }
@@ -373,7 +382,18 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
         | EventBody::InterimMeasureTaken(_)
         | EventBody::SupplementRequested(_)
         | EventBody::SupplementReceived(_)
+        | EventBody::RectificationSet(_)
         | EventBody::Unknown(_) => Vec::new(),
+        EventBody::RectificationDone(d) => {
+            if !view
+                .rectifications
+                .iter()
+                .any(|r| r.event == d.rectification && r.done.is_none())
+            {
+                return Err(WorkflowError::NoSuchRectification);
+            }
+            Vec::new()
+        }
     })
 }
 

@@ -6,7 +6,8 @@ use tousu_shared::{
     clock::{CHINA_OFFSET_MINUTES, Date, HOUR_MS, Timestamp},
     event::{
         AccountabilityRecorded, AppealDecided, AppealFiled, CommandKind, Event, EventBody, Finding,
-        InterimMeasure, PlanProposed, Reasoned, ReportSubmitted, Supplement,
+        InterimMeasure, PlanProposed, Reasoned, Rectification, RectificationDone, ReportSubmitted,
+        Supplement,
     },
     fold::fold,
     ids::UserId,
@@ -377,5 +378,51 @@ fn a_case_keeps_the_rules_it_started_under() {
             .policy()
             .whole_case
             .due(received(), &calendar)
+    );
+}
+
+#[test]
+fn rectification_measures_are_tracked_until_done() {
+    // 002: "制定詳細的整改措施,並明確責任人和整改期限"
+    let (mut w, mut events) = investigating(rules("warehouse"), Severity::Important);
+    let due = at(2026, 3, 20, 18);
+    let view = step(
+        &mut w,
+        &mut events,
+        EventBody::RectificationSet(Rectification {
+            measure: long("入库前逐件核对外包装"),
+            owner: UserId::parse("manager").unwrap(),
+            due,
+        }),
+    );
+    let set = view.rectifications[0].event;
+    let calendar = WorkCalendar::china_default();
+    let tracked = |view: &CaseView, now| {
+        clocks(view, &SlaPolicy::default(), &calendar, now)
+            .into_iter()
+            .find(|c| c.stage == SlaStage::Rectification)
+            .unwrap()
+    };
+    assert!(tracked(&view, Timestamp(due.0 + 1)).is_overdue());
+    let done = |of| {
+        EventBody::RectificationDone(RectificationDone {
+            rectification: of,
+            note: Some(long("已培训全员")),
+        })
+    };
+    let view = step(&mut w, &mut events, done(set));
+    assert!(view.rectifications[0].done.is_some());
+    assert!(!tracked(&view, Timestamp(due.0 + 1)).is_overdue());
+    let view = step(&mut w, &mut events, done(set));
+    assert_eq!(
+        refused(&view, &events),
+        Some(WorkflowError::NoSuchRectification)
+    );
+    // 004 does not track them.
+    let (_, events) = investigating(rules("complaint-office"), Severity::Important);
+    let view = fold(events[0].case_id, &events);
+    assert_eq!(
+        allowed(&view, CommandKind::SetRectification),
+        Err(WorkflowError::NotInRules)
     );
 }

@@ -189,9 +189,9 @@ fn every_role_times_every_command() {
     ));
     let expected = "\
 Clerk: registered record_amended classified note_added attachment_added supplement_requested supplement_received | sees Full
-Handler: registered investigation_started note_added attachment_added report_submitted execution_recorded feedback_given revisit_recorded supplement_requested supplement_received | sees Full
-Manager: registered record_amended investigation_started note_added attachment_added report_submitted plan_proposed execution_recorded feedback_given revisit_recorded interim_measure_taken supplement_requested supplement_received | sees Full
-Supervisor: registered record_amended classified rejected_out_of_scope dispatched deadline_set investigation_started note_added attachment_added report_submitted plan_proposed plan_reviewed execution_recorded feedback_given revisit_recorded closed reopened accountability_recorded appeal_decided interim_measure_taken supplement_requested supplement_received linked_duplicate conflict_resolved | sees Full
+Handler: registered investigation_started note_added attachment_added report_submitted execution_recorded feedback_given revisit_recorded supplement_requested supplement_received rectification_done | sees Full
+Manager: registered record_amended investigation_started note_added attachment_added report_submitted plan_proposed execution_recorded feedback_given revisit_recorded interim_measure_taken supplement_requested supplement_received rectification_set rectification_done | sees Full
+Supervisor: registered record_amended classified rejected_out_of_scope dispatched deadline_set investigation_started note_added attachment_added report_submitted plan_proposed plan_reviewed execution_recorded feedback_given revisit_recorded closed reopened accountability_recorded appeal_decided interim_measure_taken supplement_requested supplement_received rectification_set rectification_done linked_duplicate conflict_resolved | sees Full
 Archivist:  | sees Hidden
 Admin:  | sees Hidden
 Kiosk:  | sees Hidden

@@ -80,6 +80,15 @@ fn every_body() -> Vec<EventBody> {
         EventBody::SupplementReceived(tousu_shared::event::Supplement {
             text: Some(long("订单号 A123")),
         }),
+        EventBody::RectificationSet(tousu_shared::event::Rectification {
+            measure: long("入库前逐件核对外包装"),
+            owner: user("manager"),
+            due: Timestamp(3),
+        }),
+        EventBody::RectificationDone(tousu_shared::event::RectificationDone {
+            rectification: EventId::from_u128(5),
+            note: Some(long("已培训并执行")),
+        }),
         EventBody::LinkedDuplicate(LinkedDuplicate {
             of: CaseId::from_u128(3),
         }),

@@ -133,7 +133,10 @@ async fn an_emergency_case_reaches_supervisors_with_its_alert_flag() -> anyhow::
     r.rules = Some(Box::new(rules.clone()));
     let reg = clerk.write(EventBody::Registered(r));
     let pushed = clerk_api.push(std::slice::from_ref(&reg)).await?;
-    assert!(matches!(pushed.results[0], PushResult::Applied { .. }), "{pushed:?}");
+    assert!(
+        matches!(pushed.results[0], PushResult::Applied { .. }),
+        "{pushed:?}"
+    );
     sup.sees(std::slice::from_ref(&reg));
     let steps = [
         sup.write(body::classify_as(Severity::UrgentMajor)),
@@ -143,7 +146,11 @@ async fn an_emergency_case_reaches_supervisors_with_its_alert_flag() -> anyhow::
     let case = reg.case_id;
 
     let page = sup_api.pull(cursor).await?;
-    assert_eq!(page.alerts, vec![case], "the supervisor's device is alerted");
+    assert_eq!(
+        page.alerts,
+        vec![case],
+        "the supervisor's device is alerted"
+    );
     let page = handler_api.pull(0).await?;
     assert_eq!(page.alerts, vec![case], "so is the department's");
     let page = clerk_api.pull(0).await?;

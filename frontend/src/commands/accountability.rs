@@ -29,7 +29,7 @@ fn event_id(field: Field, raw: &str) -> Result<EventId, FieldError> {
 
 /// The staff who may be held responsible, by name and department: every enabled account that
 /// works cases (administrators and kiosks do not).
-fn people() -> Vec<(String, String)> {
+pub(super) fn people() -> Vec<(String, String)> {
     let app = use_app();
     let mut options = app.people_options(|p| p.roles.iter().any(|r| *r != Role::Admin));
     app.reference.with_untracked(|r| {

@@ -1,15 +1,18 @@
 //! Forms of the steps a profile's rules add (issue 13): the emergency path's interim measure
-//! (002 臨時解決方案) and the pause while the complainant completes the record (004 補充完善).
+//! (002 臨時解決方案), the pause while the complainant completes the record (004 補充完善) and
+//! rectification measures with an owner and a deadline (000, 002 整改措施).
 
 use leptos::prelude::*;
 use tousu_shared::{
-    event::{EventBody, InterimMeasure, Reasoned, Supplement},
-    validate::{Field, FieldError, LongText},
+    clock::{Date, Timestamp},
+    event::{EventBody, InterimMeasure, Reasoned, Rectification, RectificationDone, Supplement},
+    ids::{EventId, UserId},
+    validate::{Field, FieldError, LongText, Rule},
 };
 
-use super::{Ctx, Draft, Form, row, text};
+use super::{Ctx, Draft, Form, accountability::people, row, text};
 use crate::{
-    components::{Basis, TextField},
+    components::{Basis, SelectField, TextField},
     forms::{Check, Values, get},
     labels::use_tr,
 };
@@ -132,5 +135,121 @@ impl Form for ReceiveSupplement {
         let mut c = Check::default();
         let text = c.opt(get(v, REPLY), |s| LongText::parse(Field::Text, s));
         c.finish(Some(EventBody::SupplementReceived(Supplement { text })))
+    }
+}
+
+/// 整改措施: what is to change, who does it, by when.
+pub struct SetRectification;
+
+const OWNER: &str = "owner";
+const DUE: &str = "due";
+
+impl Form for SetRectification {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[
+            (Field::Text, MEASURE),
+            (Field::Person, OWNER),
+            (Field::Deadline, DUE),
+        ]
+    }
+
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        view! {
+            <TextField form=form name=MEASURE field=Field::Text multiline=true required=true
+                label=text(tr, "整改措施", "整改措施", "What is to change")/>
+            <div class="grid-2">
+                <SelectField form=form name=OWNER field=Field::Person required=true placeholder=true
+                    label=text(tr, "责任人", "責任人", "Owner") options=Signal::derive(people)/>
+                <TextField form=form name=DUE field=Field::Deadline input_type="date" required=true
+                    label=text(tr, "整改期限", "整改期限", "Due by")/>
+            </div>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let measure = c.take(LongText::parse(Field::Text, get(v, MEASURE)));
+        let owner = c.take(UserId::parse(get(v, OWNER)).map_err(|mut e| {
+            e.field = Field::Person;
+            e
+        }));
+        // Due by the end of the day chosen.
+        let due = c.take(
+            Date::parse(get(v, DUE))
+                .map(|d| Timestamp::from_local(d.succ(), 0, 0, ctx.offset))
+                .map_err(|_| FieldError::new(Field::Deadline, Rule::BadFormat)),
+        );
+        let body = match (measure, owner, due) {
+            (Some(measure), Some(owner), Some(due)) => {
+                Some(EventBody::RectificationSet(Rectification {
+                    measure,
+                    owner,
+                    due,
+                }))
+            }
+            _ => None,
+        };
+        c.finish(body)
+    }
+}
+
+/// A rectification measure carried out: which one, and what was done.
+pub struct CompleteRectification;
+
+const WHICH: &str = "which";
+const NOTE: &str = "note";
+
+/// The open measures of the case as `(event id, measure)` options.
+fn open_measures(ctx: &Ctx) -> Vec<(String, String)> {
+    ctx.view
+        .iter()
+        .flat_map(|v| v.rectifications.iter())
+        .filter(|r| r.done.is_none())
+        .map(|r| (r.event.to_string(), r.value.measure.as_str().to_string()))
+        .collect()
+}
+
+impl Form for CompleteRectification {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Text, WHICH), (Field::Comment, NOTE)]
+    }
+
+    /// With one measure open, that one; with several, none chosen.
+    fn start(&self, ctx: &Ctx) -> Values {
+        match open_measures(ctx).as_slice() {
+            [(id, _)] => super::values(&[(WHICH, id)]),
+            _ => Values::new(),
+        }
+    }
+
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        let open = open_measures(ctx);
+        view! {
+            <SelectField form=form name=WHICH field=Field::Text required=true placeholder=true
+                label=text(tr, "整改措施", "整改措施", "Measure") options=Signal::derive(move || open.clone())/>
+            <TextField form=form name=NOTE field=Field::Comment multiline=true
+                label=text(tr, "完成情况", "完成情況", "What was done")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let which = c.take(
+            get(v, WHICH)
+                .parse::<uuid::Uuid>()
+                .map(EventId)
+                .map_err(|_| FieldError::new(Field::Text, Rule::Required)),
+        );
+        let note = c.opt(get(v, NOTE), |s| LongText::parse(Field::Comment, s));
+        c.finish(which.map(|rectification| {
+            EventBody::RectificationDone(RectificationDone {
+                rectification,
+                note,
+            })
+        }))
     }
 }

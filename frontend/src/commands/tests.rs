@@ -301,7 +301,11 @@ fn the_profile_steps_parse_what_they_need() {
     let errors = parse(C::RecordInterimMeasure, &[], &ctx).unwrap_err();
     assert_eq!(errors[0].field, Field::Text);
     assert!(matches!(
-        parse(C::RecordInterimMeasure, &[("measure", "先行调拨同型号货物")], &ctx),
+        parse(
+            C::RecordInterimMeasure,
+            &[("measure", "先行调拨同型号货物")],
+            &ctx
+        ),
         Ok(EventBody::InterimMeasureTaken(_))
     ));
     assert_eq!(

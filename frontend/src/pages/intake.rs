@@ -103,7 +103,10 @@ pub fn IntakePage() -> impl IntoView {
                         taken.iter().filter_map(media::Photo::attachment).collect();
                     // The case runs under the profile in force as this device knows it.
                     registration.rules = app.reference.with_untracked(|r| {
-                        r.profile.as_ref().and_then(|p| p.rules.clone()).map(Box::new)
+                        r.profile
+                            .as_ref()
+                            .and_then(|p| p.rules.clone())
+                            .map(Box::new)
                     });
                     let case = CaseId(uuid::Uuid::now_v7());
                     match app
