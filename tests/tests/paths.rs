@@ -145,6 +145,27 @@ async fn a_general_complaint_takes_the_short_path_and_an_emergency_alerts_the_su
             })
             .await?;
         office.screenshot("91-emergency-alert").await?;
+
+        // 002's rectification measure on the handled case: owner and deadline, listed open.
+        office.client.goto(&format!("{}/cases/{case}", server.url)).await?;
+        office.click("cmd-rectification_set").await?;
+        office.fill("field-measure", "宣传资料付印前由两人校对").await?;
+        office.select("field-owner", "manager").await?;
+        office
+            .client
+            .execute(
+                "const d = document.querySelector('[data-testid=field-due]');
+                 d.value = '2026-12-31'; d.dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![],
+            )
+            .await?;
+        office.click("command-submit").await?;
+        office
+            .wait_for_text_where("[data-testid=rectification-item]", "the measure listed", |t| {
+                t.contains("两人校对") && t.contains("未完成")
+            })
+            .await?;
+        office.screenshot("93-rectification").await?;
         office
             .client
             .goto(&format!("{}/cases/{}", server.url, steps[0].case_id))

@@ -139,10 +139,21 @@ async fn an_emergency_case_reaches_supervisors_with_its_alert_flag() -> anyhow::
     );
     sup.sees(std::slice::from_ref(&reg));
     let steps = [
-        sup.write(body::classify_as(Severity::UrgentMajor)),
+        sup.write(EventBody::Classified(tousu_shared::event::Classified {
+            category: tousu_shared::ids::CategoryId::parse("service-quality")?,
+            cause: None,
+            severity: Severity::UrgentMajor,
+        })),
         sup.write(body::dispatch("ops")),
     ];
-    sup_api.push(&steps).await?;
+    let pushed = sup_api.push(&steps).await?;
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| matches!(r, PushResult::Applied { .. })),
+        "{pushed:?}"
+    );
     let case = reg.case_id;
 
     let page = sup_api.pull(cursor).await?;

@@ -34,7 +34,7 @@ use crate::{
 };
 use conflicts::{ConflictPanel, QuarantinePanel};
 use next_step::CommandPanel;
-use panels::{Accountability, Deadlines, Facts, Photos, Signatures, Timeline};
+use panels::{Accountability, Deadlines, Facts, Photos, Rectifications, Signatures, Timeline};
 
 /// Everything the detail screen reads from the store.
 #[derive(Clone)]
@@ -222,6 +222,7 @@ fn CaseDetail(loaded: Loaded, just_registered: bool, draft: Draft) -> impl IntoV
             <aside class="case-side">
                 <Facts view=view_state.clone()/>
                 <Accountability view=view_state.clone()/>
+                <Rectifications view=view_state.clone()/>
                 <Photos view=view_state.clone()/>
                 <Signatures view=view_state.clone()/>
                 <Deadlines clocks=clocks now=now/>

@@ -132,6 +132,40 @@ pub(super) fn Accountability(view: CaseView) -> impl IntoView {
     })
 }
 
+/// Rectification measures (整改措施): each with its owner, deadline and whether it is done.
+#[component]
+pub(super) fn Rectifications(view: CaseView) -> impl IntoView {
+    let (tr, app) = (use_tr(), use_app());
+    (!view.rectifications.is_empty()).then(|| {
+        let items = view
+            .rectifications
+            .iter()
+            .map(|r| {
+                let state = match r.done {
+                    Some(at) => format!("{} {}", tr.t("已完成", "已完成", "done"), labels::date(tr, at)),
+                    None => tr.t("未完成", "未完成", "open").to_string(),
+                };
+                view! {
+                    <li data-testid="rectification-item" class:is-done=r.done.is_some()>
+                        <p class="timeline-text">{r.value.measure.as_str().to_string()}</p>
+                        <p class="muted">
+                            {app.person_name(&r.value.owner)} " · "
+                            {tr.t("期限 ", "期限 ", "due ")}{labels::date(tr, Timestamp(r.value.due.0 - 1))}
+                            " · " {state}
+                        </p>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" data-testid="rectifications">
+                <h2>{tr.t("整改措施", "整改措施", "Rectification measures")}</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    })
+}
+
 /// Every photo of the case, from this device or fetched once from the server.
 #[component]
 pub(super) fn Photos(view: CaseView) -> impl IntoView {
