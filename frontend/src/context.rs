@@ -271,6 +271,15 @@ impl App {
         })
     }
 
+    /// Who an accountability decision holds responsible: a colleague or a department, by name.
+    pub fn responsible_name(&self, record: &tousu_shared::event::AccountabilityRecorded) -> String {
+        match (&record.person, &record.department) {
+            (Some(p), _) => self.person_name(p),
+            (None, Some(d)) => self.department_name(d),
+            (None, None) => String::new(),
+        }
+    }
+
     /// A colleague's display name (the account id where this device does not know it).
     pub fn person_name(&self, id: &tousu_shared::ids::UserId) -> String {
         self.reference.with_untracked(|r| {

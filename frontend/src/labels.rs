@@ -669,6 +669,11 @@ pub fn workflow_error(tr: Tr, e: &WorkflowError) -> String {
             "沒有在等待投訴人補充",
             "not waiting for the complainant",
         ),
+        W::ResponsibleRequired => tr.t(
+            "须指定一名责任人或一个责任部门",
+            "須指定一名責任人或一個責任部門",
+            "name one person or one department held responsible",
+        ),
         W::NoSuchRectification => tr.t(
             "没有未完成的这项整改措施",
             "沒有未完成的這項整改措施",

@@ -330,7 +330,11 @@ pub fn authorize(
     };
     // The person held responsible may appeal wherever the case is (DESIGN §8).
     if command == CommandKind::FileAppeal {
-        let theirs = case.is_some_and(|c| c.accountability.iter().any(|a| &a.value.person == id));
+        let theirs = case.is_some_and(|c| {
+            c.accountability
+                .iter()
+                .any(|a| concerns(principal, &a.value))
+        });
         return if theirs {
             Ok(())
         } else {
@@ -430,7 +434,10 @@ pub fn visibility(principal: &Principal, case: &CaseView, ctx: &AccessContext) -
             Visibility::Masked
         };
     }
-    let involved = case.accountability.iter().any(|a| &a.value.person == id);
+    let involved = case
+        .accountability
+        .iter()
+        .any(|a| concerns(principal, &a.value));
     let best = roles
         .iter()
         .filter(|&&r| role_scope(r, id, department, &facts))
@@ -482,11 +489,8 @@ pub fn visible_case(
     }
     let mut view = view.clone();
     if !principal.has(Role::Supervisor) && *principal != Principal::System {
-        let me = match principal {
-            Principal::User { id, .. } => Some(id),
-            _ => None,
-        };
-        view.accountability.retain(|a| Some(&a.value.person) == me);
+        view.accountability
+            .retain(|a| concerns(principal, &a.value));
         let mine: BTreeSet<_> = view.accountability.iter().map(|a| a.event).collect();
         view.appeals
             .retain(|a| mine.contains(&a.value.accountability));
@@ -549,21 +553,21 @@ pub fn shape_event(
     event: &Event,
     visibility: Visibility,
 ) -> Event {
-    let person = match &event.body {
-        EventBody::AccountabilityRecorded(a) => Some(Some(a.person.clone())),
-        EventBody::AppealFiled(f) => Some(accountability_person(case, f.accountability)),
+    let record = match &event.body {
+        EventBody::AccountabilityRecorded(a) => Some(Some(a)),
+        EventBody::AppealFiled(f) => Some(accountability_record(case, f.accountability)),
         EventBody::AppealDecided(d) => Some(
             case.appeals
                 .iter()
                 .find(|a| a.event == d.appeal)
-                .and_then(|a| accountability_person(case, a.value.accountability)),
+                .and_then(|a| accountability_record(case, a.value.accountability)),
         ),
         _ => None,
     };
-    let may_read = match (person, principal) {
+    let may_read = match (record, principal) {
         (None, _) | (_, Principal::System) => true,
         (Some(_), p) if p.has(Role::Supervisor) => true,
-        (Some(Some(person)), Principal::User { id, .. }) => &person == id,
+        (Some(Some(record)), p) => concerns(p, record),
         _ => false,
     };
     if !may_read {
@@ -577,11 +581,31 @@ pub fn shape_event(
     mask_event(event, visibility)
 }
 
-fn accountability_person(case: &CaseView, event: crate::ids::EventId) -> Option<UserId> {
+fn accountability_record(
+    case: &CaseView,
+    event: crate::ids::EventId,
+) -> Option<&crate::event::AccountabilityRecorded> {
     case.accountability
         .iter()
         .find(|a| a.event == event)
-        .map(|a| a.value.person.clone())
+        .map(|a| &a.value)
+}
+
+/// Whether an accountability decision concerns `principal`: the person held responsible, or,
+/// for a department held responsible, that department's head, who appeals for it.
+pub fn concerns(principal: &Principal, record: &crate::event::AccountabilityRecorded) -> bool {
+    let Principal::User {
+        id,
+        roles,
+        department,
+    } = principal
+    else {
+        return false;
+    };
+    record.person.as_ref() == Some(id)
+        || (record.department.is_some()
+            && record.department.as_ref() == department.as_ref()
+            && roles.contains(&Role::Manager))
 }
 
 /// Shapes an event for a principal who sees its case masked: personal data in registration

@@ -697,8 +697,12 @@ pub struct Closed {
 /// Accountability decision (confidential).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountabilityRecorded {
-    /// The staff member held responsible.
-    pub person: UserId,
+    /// The staff member held responsible (or `department`: exactly one is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<UserId>,
+    /// The department held responsible (001 "部門", 002 "對於存在嚴重問題的部門,進行通報批評").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<DepartmentId>,
     /// Their responsibility.
     pub responsibility: Responsibility,
     /// The measure.

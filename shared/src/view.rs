@@ -80,6 +80,9 @@ pub enum WorkflowError {
     /// Nothing is awaited from the complainant.
     #[error("not waiting for the complainant")]
     NotPaused,
+    /// An accountability decision names a person or a department, not both, not neither.
+    #[error("a person or a department is held responsible")]
+    ResponsibleRequired,
     /// No open rectification measure of this case has that id.
     #[error("no such open rectification measure")]
     NoSuchRectification,

@@ -378,12 +378,17 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
         EventBody::NoteAdded(_)
         | EventBody::AttachmentAdded(_)
         | EventBody::ReportSubmitted(_)
-        | EventBody::AccountabilityRecorded(_)
         | EventBody::InterimMeasureTaken(_)
         | EventBody::SupplementRequested(_)
         | EventBody::SupplementReceived(_)
         | EventBody::RectificationSet(_)
         | EventBody::Unknown(_) => Vec::new(),
+        EventBody::AccountabilityRecorded(a) => {
+            if a.person.is_some() == a.department.is_some() {
+                return Err(WorkflowError::ResponsibleRequired);
+            }
+            Vec::new()
+        }
         EventBody::RectificationDone(d) => {
             if !view
                 .rectifications

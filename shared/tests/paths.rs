@@ -292,7 +292,8 @@ fn an_appeal_is_decided_by_someone_else_within_the_profile_limit() {
         &mut w,
         &mut events,
         EventBody::AccountabilityRecorded(AccountabilityRecorded {
-            person: UserId::parse("handler").unwrap(),
+            person: Some(UserId::parse("handler").unwrap()),
+            department: None,
             responsibility: Responsibility::Direct,
             measure: Measure::CriticismEducation,
             amount: None,
@@ -424,5 +425,54 @@ fn rectification_measures_are_tracked_until_done() {
     assert_eq!(
         allowed(&view, CommandKind::SetRectification),
         Err(WorkflowError::NotInRules)
+    );
+}
+
+#[test]
+fn a_department_is_held_responsible_and_its_head_appeals() {
+    // 002: "對於存在嚴重問題的部門,進行通報批評,並要求限期整改"
+    let (mut w, mut events) = investigating(rules("warehouse"), Severity::Important);
+    let record = |person: Option<&str>, department: Option<&str>| {
+        EventBody::AccountabilityRecorded(AccountabilityRecorded {
+            person: person.map(|p| UserId::parse(p).unwrap()),
+            department: department.map(tousu_shared::testing::dept),
+            responsibility: Responsibility::Leadership,
+            measure: Measure::DepartmentNotice,
+            amount: None,
+            reason: long("多次延误配送"),
+            appeal_until: Timestamp(received().0 + 30 * 24 * HOUR_MS),
+        })
+    };
+    let view = step(&mut w, &mut events, record(Some("handler"), Some("ops")));
+    assert_eq!(
+        refused(&view, &events),
+        Some(WorkflowError::ResponsibleRequired)
+    );
+    let view = step(&mut w, &mut events, record(None, None));
+    assert_eq!(
+        refused(&view, &events),
+        Some(WorkflowError::ResponsibleRequired)
+    );
+    let view = step(&mut w, &mut events, record(None, Some("ops")));
+    let decision = &view.accountability[0].value;
+    let head = Principal::user(
+        UserId::parse("manager").unwrap(),
+        &[Role::Manager],
+        Some(tousu_shared::testing::dept("ops")),
+    );
+    let other_head = Principal::user(
+        UserId::parse("manager2").unwrap(),
+        &[Role::Manager],
+        Some(tousu_shared::testing::dept("north")),
+    );
+    assert!(tousu_shared::access::concerns(&head, decision));
+    assert!(!tousu_shared::access::concerns(&other_head, decision));
+    assert!(
+        !tousu_shared::access::concerns(&handler(), decision),
+        "a handler is not the department"
+    );
+    assert!(tousu_shared::access::authorize(&head, CommandKind::FileAppeal, Some(&view)).is_ok());
+    assert!(
+        tousu_shared::access::authorize(&handler(), CommandKind::FileAppeal, Some(&view)).is_err()
     );
 }

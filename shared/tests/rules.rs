@@ -410,7 +410,8 @@ fn accountability_records_reach_only_supervisors_and_the_person_concerned() {
         events.push(sup.write(b));
     }
     let decision = sup.write(EventBody::AccountabilityRecorded(AccountabilityRecorded {
-        person: user("handler"),
+        person: Some(user("handler")),
+        department: None,
         responsibility: Responsibility::Direct,
         measure: Measure::WrittenSelfReview,
         amount: None,

@@ -55,7 +55,8 @@ fn every_body() -> Vec<EventBody> {
             reason: long("投诉人再次来电"),
         }),
         EventBody::AccountabilityRecorded(AccountabilityRecorded {
-            person: user("handler"),
+            person: Some(user("handler")),
+            department: None,
             responsibility: Responsibility::Direct,
             measure: Measure::CriticismEducation,
             amount: None,

@@ -563,7 +563,8 @@ async fn accountability_records_are_sent_only_to_supervisors_and_the_person_conc
         body::dispatch("ops"),
         EventBody::InvestigationStarted,
         EventBody::AccountabilityRecorded(AccountabilityRecorded {
-            person: user("handler"),
+            person: Some(user("handler")),
+            department: None,
             responsibility: Responsibility::Direct,
             measure: Measure::CriticismEducation,
             amount: None,

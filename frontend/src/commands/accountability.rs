@@ -6,7 +6,7 @@ use tousu_shared::{
     access::Role,
     clock::{Date, Timestamp},
     event::{AccountabilityRecorded, AppealDecided, AppealFiled, EventBody},
-    ids::{EventId, UserId},
+    ids::{DepartmentId, EventId, UserId},
     model::{Measure, Responsibility},
     validate::{Field, FieldError, LongText, Money, Rule},
 };
@@ -45,6 +45,37 @@ pub(super) fn people() -> Vec<(String, String)> {
         }
     });
     options
+}
+
+/// Prefix of a department's value in the "held responsible" select.
+const DEPARTMENT_PREFIX: &str = "department:";
+
+/// Who may be held responsible: the staff, and where the profile names a measure for
+/// departments (001, 002), the departments too.
+fn responsible_options() -> Vec<(String, String)> {
+    let app = use_app();
+    let mut options = people();
+    let departments = app.reference.with_untracked(|r| {
+        let named = r
+            .profile
+            .as_ref()
+            .is_some_and(|p| p.measures.iter().any(|m| m.department));
+        if named {
+            r.catalog.departments.clone()
+        } else {
+            Vec::new()
+        }
+    });
+    for d in departments {
+        let name = format!("{}（{}）", app.department_name(&d.id), tr_department());
+        options.push((format!("{DEPARTMENT_PREFIX}{}", d.id), name));
+    }
+    options
+}
+
+/// "(department)" in the language shown.
+fn tr_department() -> &'static str {
+    use_tr().t("部门", "部門", "department")
 }
 
 /// The decision: who, what responsibility, which measure, why, and until when it may be
@@ -104,7 +135,7 @@ impl Form for RecordAccountability {
         };
         view! {
             <SelectField form=form name=PERSON field=Field::Person required=true placeholder=true label=text(tr, "责任人", "責任人", "Person held responsible")
-                options=Signal::derive(people)/>
+                options=Signal::derive(responsible_options)/>
             <div class="grid-2">
                 <SelectField form=form name=RESPONSIBILITY field=Field::Responsibility required=true placeholder=true label=text(tr, "责任类型", "責任類型", "Responsibility")
                     options=options(tr, &[Responsibility::Direct, Responsibility::Indirect, Responsibility::Primary, Responsibility::Secondary, Responsibility::Leadership], labels::responsibility)/>
@@ -122,10 +153,24 @@ impl Form for RecordAccountability {
 
     fn parse(&self, v: &Values, ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
         let mut c = Check::default();
-        let person = c.take(UserId::parse(get(v, PERSON)).map_err(|mut e| {
-            e.field = Field::Person;
-            e
-        }));
+        let raw = get(v, PERSON);
+        let (person, department) = match raw.strip_prefix(DEPARTMENT_PREFIX) {
+            Some(d) => (
+                None,
+                c.take(DepartmentId::parse(d).map_err(|mut e| {
+                    e.field = Field::Person;
+                    e
+                })),
+            ),
+            None => (
+                c.take(UserId::parse(raw).map_err(|mut e| {
+                    e.field = Field::Person;
+                    e
+                })),
+                None,
+            ),
+        };
+        let responsible = person.is_some() || department.is_some();
         let responsibility: Option<Responsibility> =
             c.take(enum_value(Field::Responsibility, get(v, RESPONSIBILITY)));
         let measure: Option<Measure> = c.take(enum_value(Field::Measure, get(v, MEASURE)));
@@ -140,10 +185,11 @@ impl Form for RecordAccountability {
                 .map(|d| Timestamp::from_local(d.succ(), 0, 0, ctx.offset))
                 .map_err(|_| FieldError::new(Field::Deadline, Rule::BadFormat)),
         );
-        let body = match (person, responsibility, measure, reason, until) {
-            (Some(person), Some(responsibility), Some(measure), Some(reason), Some(until)) => {
+        let body = match (responsible, responsibility, measure, reason, until) {
+            (true, Some(responsibility), Some(measure), Some(reason), Some(until)) => {
                 Some(EventBody::AccountabilityRecorded(AccountabilityRecorded {
                     person,
+                    department,
                     responsibility,
                     measure,
                     amount,
@@ -178,7 +224,11 @@ impl Form for FileAppeal {
             .map(|v| {
                 v.accountability
                     .iter()
-                    .filter(|a| Some(&a.value.person) == ctx.me.as_ref())
+                    .filter(|a| {
+                        ctx.me
+                            .as_ref()
+                            .is_some_and(|me| tousu_shared::access::concerns(me, &a.value))
+                    })
                     .map(|a| {
                         let what = labels::measure(tr, a.value.measure);
                         (

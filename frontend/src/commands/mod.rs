@@ -13,7 +13,7 @@ mod triage;
 use leptos::prelude::*;
 use tousu_shared::{
     event::{CommandKind, EventBody},
-    ids::{CaseId, UserId},
+    ids::CaseId,
     model::Catalog,
     validate::{Field, FieldError},
     view::CaseView,
@@ -39,8 +39,8 @@ pub struct Ctx {
     pub catalog: Catalog,
     /// Minutes east of UTC of this device (dates typed are local).
     pub offset: i32,
-    /// The signed-in user.
-    pub me: Option<UserId>,
+    /// Who is signed in.
+    pub me: Option<tousu_shared::access::Principal>,
     /// The case a duplicate link's label was found to name, if any.
     pub link_target: Option<CaseId>,
 }

@@ -250,7 +250,7 @@ fn value(app: App, tr: Tr, view: &CaseView, key: SheetField) -> String {
                 .map(|a| {
                     format!(
                         "{} {}",
-                        app.person_name(&a.value.person),
+                        app.responsible_name(&a.value),
                         labels::measure(tr, a.value.measure)
                     )
                 })

@@ -22,7 +22,7 @@ fn context(app: App, view: &CaseView) -> Ctx {
         offset: labels::local_offset(),
         me: app
             .session
-            .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone())),
+            .with_untracked(|s| s.as_ref().map(|s| s.principal())),
         link_target: None,
     }
 }

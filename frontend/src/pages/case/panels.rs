@@ -85,7 +85,7 @@ pub(super) fn Facts(view: CaseView) -> impl IntoView {
 /// only to supervisors and the person concerned).
 #[component]
 pub(super) fn Accountability(view: CaseView) -> impl IntoView {
-    let tr = use_tr();
+    let (tr, app) = (use_tr(), use_app());
     (!view.accountability.is_empty()).then(|| {
         let items = view
             .accountability
@@ -113,7 +113,7 @@ pub(super) fn Accountability(view: CaseView) -> impl IntoView {
                     .collect();
                 view! {
                     <li data-testid="accountability-item">
-                        <strong>{a.value.person.to_string()}</strong>
+                        <strong>{app.responsible_name(&a.value)}</strong>
                         " · " {labels::responsibility(tr, a.value.responsibility)}
                         " · " {labels::measure(tr, a.value.measure)}
                         <p class="timeline-text">{a.value.reason.as_str().to_string()}</p>
