@@ -277,6 +277,65 @@ pub fn Basis(rows: Vec<(Signal<String>, String)>) -> impl IntoView {
     })
 }
 
+/// Several choices of a list as checkboxes, stored as the chosen values separated by spaces
+/// (ids have none): co-handling departments, team members.
+#[component]
+pub fn MultiCheck(
+    form: FormState,
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional)] field: Option<Field>,
+) -> impl IntoView {
+    let tr = use_tr();
+    let error = move || form.error_for(field);
+    let chosen = move || -> Vec<String> {
+        form.get(name)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    view! {
+        <fieldset class="radio-group" id=input_id(name) tabindex="-1" data-testid=format!("field-{name}")
+            class:has-error=move || error().is_some()>
+            <legend>{label}</legend>
+            <p class="field-error">
+                {move || error().map(|e| format!("⚠ {}", labels::rule(tr, &e.rule)))}
+            </p>
+            {move || {
+                options
+                    .get()
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let v = value.clone();
+                        let checked = Signal::derive(move || chosen().contains(&v));
+                        let v2 = value.clone();
+                        view! {
+                            <label class="radio" class:is-checked=checked>
+                                <input
+                                    type="checkbox"
+                                    value=value.clone()
+                                    data-testid=format!("check-{name}-{value}")
+                                    prop:checked=checked
+                                    on:change=move |ev| {
+                                        let mut now = chosen();
+                                        now.retain(|c| *c != v2);
+                                        if event_target_checked(&ev) {
+                                            now.push(v2.clone());
+                                        }
+                                        form.set(name, now.join(" "));
+                                    }
+                                />
+                                <span>{text}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </fieldset>
+    }
+}
+
 /// A labelled checkbox storing `"true"` / `""`.
 #[component]
 pub fn CheckField(

@@ -370,6 +370,7 @@ pub fn command(tr: Tr, c: CommandKind) -> &'static str {
         C::RecordInterimMeasure => tr.t("临时措施", "臨時措施", "Interim measure"),
         C::RequestSupplement => tr.t("请投诉人补充", "請投訴人補充", "Ask the complainant"),
         C::ReceiveSupplement => tr.t("收到补充", "收到補充", "Reply received"),
+        C::NameInvestigators => tr.t("指定调查人员", "指定調查人員", "Name investigators"),
         C::SetRectification => tr.t("整改措施", "整改措施", "Rectification measure"),
         C::CompleteRectification => tr.t("整改完成", "整改完成", "Rectification done"),
         C::LinkDuplicate => tr.t("标记重复", "標記重複", "Link duplicate"),
@@ -395,6 +396,7 @@ pub fn fact(tr: Tr, f: tousu_shared::event::Fact) -> &'static str {
         F::Details => tr.t("投诉内容", "投訴內容", "Details"),
         F::Number => tr.t("编号", "編號", "Number"),
         F::DuplicateOf => tr.t("重复案件", "重複案件", "Duplicate of"),
+        F::Team => tr.t("调查人员", "調查人員", "Investigators"),
     }
 }
 
@@ -668,6 +670,11 @@ pub fn workflow_error(tr: Tr, e: &WorkflowError) -> String {
             "没有在等待投诉人补充",
             "沒有在等待投訴人補充",
             "not waiting for the complainant",
+        ),
+        W::BadTeam => tr.t(
+            "组长须是组员之一，最多12人",
+            "組長須是組員之一，最多12人",
+            "the lead is one of the members, at most 12",
         ),
         W::ResponsibleRequired => tr.t(
             "须指定一名责任人或一个责任部门",

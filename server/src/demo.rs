@@ -365,6 +365,7 @@ async fn seed_case(
             "supervisor",
             EventBody::Dispatched(Dispatched {
                 department: DepartmentId::parse(dept).expect("d"),
+                co_departments: Vec::new(),
                 due: None,
                 instructions: None,
             }),

@@ -87,10 +87,16 @@ fn field_rules(
         EventBody::Registered(r) => r
             .check(catalog)
             .map_err(|f| invalid("the record sheet breaks field rules".into(), f)),
-        EventBody::Dispatched(d) if !catalog.has_department(&d.department) => Err(invalid(
-            format!("unknown department {}", d.department),
-            vec![FieldError::new(Field::Department, Rule::UnknownDepartment)],
-        )),
+        EventBody::Dispatched(d) => match std::iter::once(&d.department)
+            .chain(&d.co_departments)
+            .find(|dept| !catalog.has_department(dept))
+        {
+            Some(unknown) => Err(invalid(
+                format!("unknown department {unknown}"),
+                vec![FieldError::new(Field::Department, Rule::UnknownDepartment)],
+            )),
+            None => Ok(()),
+        },
         EventBody::Classified(c) => c
             .check(catalog)
             .map_err(|f| invalid(format!("unknown category {}", c.category), f)),
@@ -255,7 +261,10 @@ pub fn judge(
 fn enters_scope(body: &EventBody) -> bool {
     matches!(
         body,
-        EventBody::Registered(_) | EventBody::Dispatched(_) | EventBody::Reopened(_)
+        EventBody::Registered(_)
+            | EventBody::Dispatched(_)
+            | EventBody::Reopened(_)
+            | EventBody::InvestigatorsNamed(_)
     )
 }
 

@@ -187,7 +187,11 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
             role_allows(Role::Handler, command)
                 || matches!(
                     command,
-                    C::ProposePlan | C::AmendRecord | C::RecordInterimMeasure | C::SetRectification
+                    C::ProposePlan
+                        | C::AmendRecord
+                        | C::RecordInterimMeasure
+                        | C::SetRectification
+                        | C::NameInvestigators
                 )
         }
         Role::Supervisor => !matches!(
@@ -226,6 +230,10 @@ pub struct ScopeFacts<'a> {
     pub department: Option<&'a DepartmentId>,
     /// The account that registered it, if a person did.
     pub registered_by: Option<&'a UserId>,
+    /// Departments handling it with the lead.
+    pub co_departments: &'a [DepartmentId],
+    /// Who investigates it.
+    pub team: &'a [UserId],
 }
 
 impl<'a> ScopeFacts<'a> {
@@ -240,6 +248,12 @@ impl<'a> ScopeFacts<'a> {
                 Some(Actor::User(u)) => Some(u),
                 _ => None,
             },
+            co_departments: &case.co_departments,
+            team: case
+                .team
+                .as_ref()
+                .map(|t| t.members.as_slice())
+                .unwrap_or(&[]),
         }
     }
 
@@ -259,12 +273,12 @@ fn role_scope(
     department: Option<&DepartmentId>,
     case: &ScopeFacts,
 ) -> bool {
-    let mine = case.registered_by == Some(user);
+    let mine = case.registered_by == Some(user) || case.team.contains(user);
+    let ours =
+        department.is_some_and(|d| case.department == Some(d) || case.co_departments.contains(d));
     match role {
         Role::Supervisor => !case.is_archived(),
-        Role::Handler | Role::Manager => {
-            !case.is_archived() && (mine || (department.is_some() && case.department == department))
-        }
+        Role::Handler | Role::Manager => !case.is_archived() && (mine || ours),
         Role::Clerk => !case.is_archived() && mine,
         Role::Archivist => matches!(
             case.stage,

@@ -164,6 +164,9 @@ pub enum EventBody {
     SupplementRequested(Reasoned),
     /// The complainant's reply: the clocks resume.
     SupplementReceived(Supplement),
+    /// The named investigator, or an investigation team with its lead (003 指定專人, 004
+    /// 調查小組).
+    InvestigatorsNamed(Team),
     /// 整改措施: a measure against the cause, with an owner and a deadline (000, 002).
     RectificationSet(Rectification),
     /// A rectification measure is done.
@@ -267,6 +270,7 @@ impl EventBody {
             EventBody::InterimMeasureTaken(_) => C::RecordInterimMeasure,
             EventBody::SupplementRequested(_) => C::RequestSupplement,
             EventBody::SupplementReceived(_) => C::ReceiveSupplement,
+            EventBody::InvestigatorsNamed(_) => C::NameInvestigators,
             EventBody::RectificationSet(_) => C::SetRectification,
             EventBody::RectificationDone(_) => C::CompleteRectification,
             EventBody::LinkedDuplicate(_) => C::LinkDuplicate,
@@ -321,6 +325,7 @@ fn read_known(kind: &str, raw: serde_json::Value) -> Result<EventBody, serde_jso
         "interim_measure_taken" => InterimMeasureTaken,
         "supplement_requested" => SupplementRequested,
         "supplement_received" => SupplementReceived,
+        "investigators_named" => InvestigatorsNamed,
         "rectification_set" => RectificationSet,
         "rectification_done" => RectificationDone,
         "linked_duplicate" => LinkedDuplicate,
@@ -365,6 +370,7 @@ pub enum CommandKind {
     RecordInterimMeasure,
     RequestSupplement,
     ReceiveSupplement,
+    NameInvestigators,
     SetRectification,
     CompleteRectification,
     LinkDuplicate,
@@ -376,7 +382,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command, in the order screens list them.
-    pub const ALL: [CommandKind; 30] = [
+    pub const ALL: [CommandKind; 31] = [
         CommandKind::Register,
         CommandKind::AmendRecord,
         CommandKind::Classify,
@@ -400,6 +406,7 @@ impl CommandKind {
         CommandKind::RecordInterimMeasure,
         CommandKind::RequestSupplement,
         CommandKind::ReceiveSupplement,
+        CommandKind::NameInvestigators,
         CommandKind::SetRectification,
         CommandKind::CompleteRectification,
         CommandKind::LinkDuplicate,
@@ -436,6 +443,7 @@ impl CommandKind {
             C::RecordInterimMeasure => "interim_measure_taken",
             C::RequestSupplement => "supplement_requested",
             C::ReceiveSupplement => "supplement_received",
+            C::NameInvestigators => "investigators_named",
             C::SetRectification => "rectification_set",
             C::CompleteRectification => "rectification_done",
             C::LinkDuplicate => "linked_duplicate",
@@ -535,8 +543,11 @@ pub struct Reasoned {
 /// Dispatch to a department.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dispatched {
-    /// Responsible department.
+    /// Responsible department: the lead where several handle the case.
     pub department: DepartmentId,
+    /// Departments handling the case with the lead (協辦: 001, 002).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_departments: Vec<DepartmentId>,
     /// A due time set by the supervisor, overriding the default deadline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Timestamp>,
@@ -751,6 +762,15 @@ pub struct Supplement {
     pub text: Option<LongText>,
 }
 
+/// Who investigates: one named investigator (a team of one) or a team with its lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    /// The lead (組長), one of `members`.
+    pub lead: UserId,
+    /// Everyone on it, the lead included.
+    pub members: Vec<UserId>,
+}
+
 /// A rectification measure (整改措施) with who carries it out and by when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rectification {
@@ -813,6 +833,8 @@ pub enum Fact {
     Details,
     Number,
     DuplicateOf,
+    /// Who investigates.
+    Team,
 }
 
 /// Serialized events of a case keyed by id: handy in tests and stores.

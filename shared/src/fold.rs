@@ -426,7 +426,14 @@ fn set_fact(view: &mut CaseView, event: &Event, value: FactValue) {
             view.stage = stage;
             view.outcome = outcome;
         }
-        FactValue::Department { department } => view.department = Some(department),
+        FactValue::Department {
+            department,
+            co_departments,
+        } => {
+            view.department = Some(department);
+            view.co_departments = co_departments;
+        }
+        FactValue::Team { team } => view.team = Some(team),
         FactValue::Severity { severity } => view.severity = Some(severity),
         FactValue::Category { category, cause } => {
             view.category = Some(category);

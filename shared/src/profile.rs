@@ -393,6 +393,10 @@ pub struct WorkflowSettings {
     pub appeal_decision: Sourced<Option<Limit>>,
     /// Rectification measures are tracked with owner and deadline.
     pub rectification: Sourced<bool>,
+    /// Several departments may handle a case, one leading.
+    pub co_handling: Sourced<bool>,
+    /// A named investigator or a team with a lead.
+    pub team: Sourced<bool>,
 }
 
 /// The ids of the shipped profiles, in seed order.
@@ -510,6 +514,8 @@ impl Profile {
             supplement_pause: w.supplement_pause.value,
             appeal_decision: w.appeal_decision.value,
             rectification: w.rectification.value,
+            co_handling: w.co_handling.value,
+            team: w.team.value,
         }
     }
 
@@ -614,6 +620,8 @@ impl Profile {
         need("workflow.supplement_pause", &w.supplement_pause.seed)?;
         need("workflow.appeal_decision", &w.appeal_decision.seed)?;
         need("workflow.rectification", &w.rectification.seed)?;
+        need("workflow.co_handling", &w.co_handling.seed)?;
+        need("workflow.team", &w.team.seed)?;
         Ok(())
     }
 }

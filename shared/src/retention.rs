@@ -139,6 +139,7 @@ pub fn erase_event(event: &Event) -> Event {
             u.raw = serde_json::json!({ "kind": u.kind });
         }
         B::InvestigationStarted
+        | B::InvestigatorsNamed(_)
         | B::LinkedDuplicate(_)
         | B::ConflictResolved(_)
         | B::NumberAssigned(_)

@@ -55,6 +55,14 @@ pub struct CaseRules {
     /// The clocks may pause while the complainant completes the record (004 "補充完善").
     #[serde(default)]
     pub supplement_pause: bool,
+    /// Several departments may handle a case, one leading (001 "相關部門和單位", 002 "對於
+    /// 複雜或涉及多部門的問題").
+    #[serde(default)]
+    pub co_handling: bool,
+    /// A named investigator or an investigation team with a lead (003 "指定專人", 004
+    /// "成立調查小組").
+    #[serde(default)]
+    pub team: bool,
     /// Rectification measures with an owner and a deadline are tracked (000 "整改措施", 002
     /// "明確責任人和整改期限").
     #[serde(default)]
@@ -79,6 +87,8 @@ impl CaseRules {
             second_level_above_yuan: None,
             supplement_pause: false,
             rectification: false,
+            co_handling: false,
+            team: false,
             appeal_decision: None,
         }
     }

@@ -94,6 +94,7 @@ pub mod body {
     pub fn dispatch(department: &str) -> EventBody {
         EventBody::Dispatched(Dispatched {
             department: dept(department),
+            co_departments: Vec::new(),
             due: None,
             instructions: None,
         })

@@ -80,6 +80,9 @@ pub enum WorkflowError {
     /// Nothing is awaited from the complainant.
     #[error("not waiting for the complainant")]
     NotPaused,
+    /// A team names its lead among its members, and at most 12 people.
+    #[error("the team's lead is one of its members, at most 12")]
+    BadTeam,
     /// An accountability decision names a person or a department, not both, not neither.
     #[error("a person or a department is held responsible")]
     ResponsibleRequired,
@@ -103,6 +106,11 @@ pub enum FactValue {
     },
     Department {
         department: DepartmentId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        co_departments: Vec<DepartmentId>,
+    },
+    Team {
+        team: crate::event::Team,
     },
     Severity {
         severity: Severity,
@@ -145,6 +153,7 @@ impl FactValue {
         match self {
             FactValue::Stage { .. } => Fact::Stage,
             FactValue::Department { .. } => Fact::Department,
+            FactValue::Team { .. } => Fact::Team,
             FactValue::Severity { .. } => Fact::Severity,
             FactValue::Category { .. } => Fact::Category,
             FactValue::Deadline { .. } => Fact::Deadline,
@@ -313,8 +322,14 @@ pub struct CaseView {
     pub cause: Option<ShortText>,
     /// Severity.
     pub severity: Option<Severity>,
-    /// Responsible department.
+    /// Responsible department (the lead where several handle the case).
     pub department: Option<DepartmentId>,
+    /// Departments handling it with the lead (協辦).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_departments: Vec<DepartmentId>,
+    /// Who investigates (指定專人, 調查小組).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<crate::event::Team>,
     /// Special case (longer whole-case deadline).
     pub special: bool,
     /// A due time set by a supervisor.
@@ -396,6 +411,8 @@ impl CaseView {
             cause: None,
             severity: None,
             department: None,
+            co_departments: Vec::new(),
+            team: None,
             special: false,
             due_override: None,
             plan: None,

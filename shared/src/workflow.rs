@@ -80,6 +80,7 @@ pub fn stages_for(command: CommandKind) -> &'static [Stage] {
         C::RecordAccountability => AFTER_FINDINGS,
         C::RecordInterimMeasure | C::RequestSupplement | C::ReceiveSupplement => BEFORE_ANSWER,
         C::SetRectification | C::CompleteRectification => AFTER_FINDINGS,
+        C::NameInvestigators => &[S::Triaged, S::Dispatched, S::Investigating],
         C::LinkDuplicate => &[S::Registered, S::Triaged, S::Dispatched],
         C::ResolveConflict | C::AssignNumber => &Stage::ALL,
         C::Archive => &[S::Closed],
@@ -141,6 +142,7 @@ pub fn allowed(view: &CaseView, command: CommandKind) -> Result<(), WorkflowErro
         CommandKind::RequestSupplement if view.paused() => Err(WorkflowError::AlreadyPaused),
         CommandKind::ReceiveSupplement if !view.paused() => Err(WorkflowError::NotPaused),
         CommandKind::SetRectification if !rules.rectification => Err(WorkflowError::NotInRules),
+        CommandKind::NameInvestigators if !rules.team => Err(WorkflowError::NotInRules),
         CommandKind::CompleteRectification
             if view.rectifications.iter().all(|r| r.done.is_some()) =>
         {
@@ -249,8 +251,17 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
         }
         EventBody::RejectedOutOfScope(_) => vec![closed(Outcome::OutOfScope)],
         EventBody::Dispatched(d) => {
+            if !d.co_departments.is_empty() && !view.rules_or(&SlaPolicy::default()).co_handling {
+                return Err(WorkflowError::NotInRules);
+            }
             let mut facts = vec![FactValue::Department {
                 department: d.department.clone(),
+                co_departments: d
+                    .co_departments
+                    .iter()
+                    .filter(|c| **c != d.department)
+                    .cloned()
+                    .collect(),
             }];
             if d.due.is_some() {
                 facts.push(FactValue::Deadline {
@@ -383,6 +394,12 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
         | EventBody::SupplementReceived(_)
         | EventBody::RectificationSet(_)
         | EventBody::Unknown(_) => Vec::new(),
+        EventBody::InvestigatorsNamed(team) => {
+            if !team.members.contains(&team.lead) || team.members.len() > 12 {
+                return Err(WorkflowError::BadTeam);
+            }
+            vec![FactValue::Team { team: team.clone() }]
+        }
         EventBody::AccountabilityRecorded(a) => {
             if a.person.is_some() == a.department.is_some() {
                 return Err(WorkflowError::ResponsibleRequired);

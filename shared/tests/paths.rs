@@ -476,3 +476,100 @@ fn a_department_is_held_responsible_and_its_head_appeals() {
         tousu_shared::access::authorize(&handler(), CommandKind::FileAppeal, Some(&view)).is_err()
     );
 }
+
+fn dispatch_with(lead: &str, co: &[&str]) -> EventBody {
+    EventBody::Dispatched(tousu_shared::event::Dispatched {
+        department: tousu_shared::testing::dept(lead),
+        co_departments: co.iter().map(|d| tousu_shared::testing::dept(d)).collect(),
+        due: None,
+        instructions: None,
+    })
+}
+
+fn north_handler() -> Principal {
+    Principal::user(
+        UserId::parse("handler2").unwrap(),
+        &[Role::Handler],
+        Some(tousu_shared::testing::dept("north")),
+    )
+}
+
+#[test]
+fn several_departments_handle_a_case_with_one_lead_under_001() {
+    let ctx = tousu_shared::access::AccessContext {
+        now: received(),
+        grants: Vec::new(),
+    };
+    let (mut w, mut events) = investigating(rules("metro"), Severity::Important);
+    let view = fold(w.case, &events);
+    assert_eq!(
+        tousu_shared::access::visibility(&north_handler(), &view, &ctx),
+        tousu_shared::access::Visibility::Hidden
+    );
+    let view = step(&mut w, &mut events, dispatch_with("ops", &["north"]));
+    assert_eq!(
+        view.department,
+        Some(tousu_shared::testing::dept("ops")),
+        "ops leads"
+    );
+    assert_eq!(
+        view.co_departments,
+        vec![tousu_shared::testing::dept("north")]
+    );
+    assert_eq!(
+        tousu_shared::access::visibility(&north_handler(), &view, &ctx),
+        tousu_shared::access::Visibility::Full,
+        "the co-handling department sees the case"
+    );
+    assert!(
+        tousu_shared::access::authorize(&north_handler(), CommandKind::AddNote, Some(&view))
+            .is_ok()
+    );
+    // Not an option of 000.
+    let (mut w, mut events) = investigating(rules("parcel-station"), Severity::Important);
+    let view = step(&mut w, &mut events, dispatch_with("ops", &["north"]));
+    assert_eq!(refused(&view, &events), Some(WorkflowError::NotInRules));
+}
+
+#[test]
+fn an_investigation_team_sees_the_case_under_004() {
+    // 004: "根據投訴內容涉及的部門和業務範圍,組建投訴調查小組"
+    let ctx = tousu_shared::access::AccessContext {
+        now: received(),
+        grants: Vec::new(),
+    };
+    let team = |lead: &str, members: &[&str]| {
+        EventBody::InvestigatorsNamed(tousu_shared::event::Team {
+            lead: UserId::parse(lead).unwrap(),
+            members: members.iter().map(|m| UserId::parse(m).unwrap()).collect(),
+        })
+    };
+    let (mut w, mut events) = investigating(rules("complaint-office"), Severity::Important);
+    let view = step(&mut w, &mut events, team("manager", &["handler2"]));
+    assert_eq!(
+        refused(&view, &events),
+        Some(WorkflowError::BadTeam),
+        "the lead is a member"
+    );
+    let view = step(
+        &mut w,
+        &mut events,
+        team("manager", &["manager", "handler2"]),
+    );
+    assert_eq!(view.team.as_ref().map(|t| t.members.len()), Some(2));
+    assert_eq!(
+        tousu_shared::access::visibility(&north_handler(), &view, &ctx),
+        tousu_shared::access::Visibility::Full,
+        "a member from another department sees it"
+    );
+    assert!(
+        tousu_shared::access::authorize(&north_handler(), CommandKind::SubmitReport, Some(&view))
+            .is_ok()
+    );
+    let (_, events) = investigating(rules("metro"), Severity::Important);
+    let view = fold(events[0].case_id, &events);
+    assert_eq!(
+        allowed(&view, CommandKind::NameInvestigators),
+        Err(WorkflowError::NotInRules)
+    );
+}

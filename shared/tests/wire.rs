@@ -81,6 +81,10 @@ fn every_body() -> Vec<EventBody> {
         EventBody::SupplementReceived(tousu_shared::event::Supplement {
             text: Some(long("订单号 A123")),
         }),
+        EventBody::InvestigatorsNamed(tousu_shared::event::Team {
+            lead: user("handler"),
+            members: vec![user("handler"), user("manager")],
+        }),
         EventBody::RectificationSet(tousu_shared::event::Rectification {
             measure: long("入库前逐件核对外包装"),
             owner: user("manager"),

@@ -153,6 +153,7 @@ pub fn form(command: CommandKind) -> Option<&'static dyn Form> {
         C::RecordInterimMeasure => &paths::RecordInterimMeasure,
         C::RequestSupplement => &paths::RequestSupplement,
         C::ReceiveSupplement => &paths::ReceiveSupplement,
+        C::NameInvestigators => &paths::NameInvestigators,
         C::SetRectification => &paths::SetRectification,
         C::CompleteRectification => &paths::CompleteRectification,
         _ => return None,

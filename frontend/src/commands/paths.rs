@@ -1,18 +1,21 @@
 //! Forms of the steps a profile's rules add (issue 13): the emergency path's interim measure
 //! (002 臨時解決方案), the pause while the complainant completes the record (004 補充完善) and
-//! rectification measures with an owner and a deadline (000, 002 整改措施).
+//! rectification measures with an owner and a deadline (000, 002 整改措施), and the named
+//! investigator or investigation team (003 指定專人, 004 調查小組).
 
 use leptos::prelude::*;
 use tousu_shared::{
     clock::{Date, Timestamp},
-    event::{EventBody, InterimMeasure, Reasoned, Rectification, RectificationDone, Supplement},
+    event::{
+        EventBody, InterimMeasure, Reasoned, Rectification, RectificationDone, Supplement, Team,
+    },
     ids::{EventId, UserId},
     validate::{Field, FieldError, LongText, Rule},
 };
 
 use super::{Ctx, Draft, Form, accountability::people, row, text};
 use crate::{
-    components::{Basis, SelectField, TextField},
+    components::{Basis, MultiCheck, SelectField, TextField},
     forms::{Check, Values, get},
     labels::use_tr,
 };
@@ -250,6 +253,64 @@ impl Form for CompleteRectification {
                 rectification,
                 note,
             })
+        }))
+    }
+}
+
+/// 指定專人 / 調查小組: the lead and, for a team, its members (the lead is one of them).
+pub struct NameInvestigators;
+
+const LEAD: &str = "lead";
+const MEMBERS: &str = "members";
+
+impl Form for NameInvestigators {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Person, LEAD)]
+    }
+
+    /// Opens on the team named so far, if any.
+    fn start(&self, ctx: &Ctx) -> Values {
+        let Some(team) = ctx.view.as_ref().and_then(|v| v.team.as_ref()) else {
+            return Values::new();
+        };
+        let members: Vec<String> = team
+            .members
+            .iter()
+            .filter(|m| **m != team.lead)
+            .map(|m| m.to_string())
+            .collect();
+        super::values(&[(LEAD, team.lead.as_str()), (MEMBERS, &members.join(" "))])
+    }
+
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let (tr, form) = (use_tr(), draft.form);
+        view! {
+            <SelectField form=form name=LEAD field=Field::Person required=true placeholder=true
+                label=text(tr, "调查负责人（组长）", "調查負責人（組長）", "Lead investigator")
+                options=Signal::derive(people)/>
+            <MultiCheck form=form name=MEMBERS
+                label=text(tr, "调查小组其他成员（可不选）", "調查小組其他成員（可不選）", "Other team members (optional)")
+                options=Signal::derive(people)/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let lead = c.take(UserId::parse(get(v, LEAD)).map_err(|mut e| {
+            e.field = Field::Person;
+            e.rule = Rule::Required;
+            e
+        }));
+        c.finish(lead.map(|lead| {
+            let mut members = vec![lead.clone()];
+            members.extend(
+                get(v, MEMBERS)
+                    .split_whitespace()
+                    .filter_map(|m| UserId::parse(m).ok())
+                    .filter(|m| *m != lead),
+            );
+            EventBody::InvestigatorsNamed(Team { lead, members })
         }))
     }
 }

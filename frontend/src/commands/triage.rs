@@ -14,7 +14,7 @@ use tousu_shared::{
 
 use super::{Ctx, Draft, Form, options, text, values};
 use crate::{
-    components::{CheckField, RadioGroup, SelectField, TextField},
+    components::{CheckField, MultiCheck, RadioGroup, SelectField, TextField},
     context::use_app,
     forms::{Check, Values, enum_parse, enum_str, enum_value, get},
     labels::{self, use_tr},
@@ -161,6 +161,7 @@ impl Form for Reasoned {
 pub struct Dispatch;
 
 const DEPARTMENT: &str = "department";
+const CO_DEPARTMENTS: &str = "co_departments";
 const INSTRUCTIONS: &str = "instructions";
 
 impl Form for Dispatch {
@@ -171,7 +172,19 @@ impl Form for Dispatch {
         ]
     }
 
-    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+    /// Co-handling departments are offered where the case's rules allow them (001, 002).
+    fn fields(&self, draft: Draft, ctx: &Ctx) -> AnyView {
+        let co_handling = ctx
+            .view
+            .as_ref()
+            .and_then(|v| {
+                v.registration
+                    .as_ref()?
+                    .rules
+                    .as_ref()
+                    .map(|r| r.co_handling)
+            })
+            .unwrap_or(false);
         let (app, tr, form) = (use_app(), use_tr(), draft.form);
         let departments = Signal::derive(move || {
             app.reference.with(|r| {
@@ -184,6 +197,10 @@ impl Form for Dispatch {
         });
         view! {
             <SelectField form=form name=DEPARTMENT field=Field::Department required=true placeholder=true label=text(tr, "责任部门", "責任部門", "Department") options=departments/>
+            {co_handling.then(|| view! {
+                <MultiCheck form=form name=CO_DEPARTMENTS label=text(tr, "协办部门（责任部门牵头）", "協辦部門（責任部門牽頭）", "Co-handling departments (the department above leads)")
+                    options=departments/>
+            })}
             <TextField form=form name=INSTRUCTIONS field=Field::Comment multiline=true label=text(tr, "处理要求", "處理要求", "Instructions")/>
         }
         .into_any()
@@ -197,9 +214,15 @@ impl Form for Dispatch {
             e
         }));
         let instructions = c.opt(get(v, INSTRUCTIONS), |s| LongText::parse(Field::Comment, s));
+        let co_departments: Vec<DepartmentId> = get(v, CO_DEPARTMENTS)
+            .split_whitespace()
+            .filter_map(|d| DepartmentId::parse(d).ok())
+            .filter(|d| Some(d) != department.as_ref())
+            .collect();
         let body = department.map(|department| {
             EventBody::Dispatched(Dispatched {
                 department,
+                co_departments,
                 due: None,
                 instructions,
             })

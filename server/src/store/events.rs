@@ -275,9 +275,10 @@ impl EventReads<'_> {
         principal: &Principal,
         ctx: &AccessContext,
     ) -> Result<u32, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, number, stage, department, registered_by FROM cases")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, number, stage, department, registered_by, co_departments, team
+                 FROM cases",
+        )?;
         let mut rows = stmt.query([])?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
@@ -286,6 +287,16 @@ impl EventReads<'_> {
             let stage: String = row.get(2)?;
             let department: Option<String> = row.get(3)?;
             let registered_by: Option<String> = row.get(4)?;
+            let co: String = row.get(5)?;
+            let team: String = row.get(6)?;
+            let co: Vec<DepartmentId> = co
+                .split_whitespace()
+                .filter_map(|d| DepartmentId::parse(d).ok())
+                .collect();
+            let team: Vec<UserId> = team
+                .split_whitespace()
+                .filter_map(|u| UserId::parse(u).ok())
+                .collect();
             let stage: Stage = serde_json::from_value(serde_json::Value::String(stage))
                 .map_err(|e| StoreError::Corrupt(format!("stage of case {id}: {e}")))?;
             let department = department.and_then(|d| DepartmentId::parse(&d).ok());
@@ -296,6 +307,8 @@ impl EventReads<'_> {
                 stage,
                 department: department.as_ref(),
                 registered_by: registered_by.as_ref(),
+                co_departments: &co,
+                team: &team,
             };
             n += u32::from(tousu_shared::access::in_scope(principal, &facts, ctx));
         }
@@ -353,6 +366,11 @@ pub(super) fn last_seq(conn: &Connection, case: CaseId) -> Result<i64, StoreErro
     )?)
 }
 
+/// Ids as the projection keeps them: space-separated.
+fn ids<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
+    items.map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
+}
+
 /// Writes a case's projection.
 pub(super) fn store_view(
     tx: &Connection,
@@ -364,11 +382,13 @@ pub(super) fn store_view(
         _ => None,
     };
     tx.prepare_cached(
-        "INSERT INTO cases (id, number, stage, department, registered_by, received_at, last_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO cases (id, number, stage, department, registered_by, received_at, last_seq,
+           co_departments, team)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (id) DO UPDATE SET number = excluded.number, stage = excluded.stage,
            department = excluded.department, registered_by = excluded.registered_by,
-           received_at = excluded.received_at, last_seq = excluded.last_seq",
+           received_at = excluded.received_at, last_seq = excluded.last_seq,
+           co_departments = excluded.co_departments, team = excluded.team",
     )?
     .execute(params![
         view.id.to_string(),
@@ -378,6 +398,8 @@ pub(super) fn store_view(
         registered_by,
         view.registration.as_ref().map(|r| r.received_at.0),
         last_seq,
+        ids(view.co_departments.iter()),
+        ids(view.team.iter().flat_map(|t| t.members.iter())),
     ])?;
     Ok(())
 }

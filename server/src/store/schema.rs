@@ -205,4 +205,10 @@ pub const MIGRATIONS: &[&str] = &[
         count     INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 9: the scope facts of co-handling departments and investigation teams (issue 13),
+    // space-separated ids; cases from before have neither.
+    r#"
+    ALTER TABLE cases ADD COLUMN co_departments TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cases ADD COLUMN team TEXT NOT NULL DEFAULT '';
+    "#,
 ];

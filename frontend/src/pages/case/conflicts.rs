@@ -73,7 +73,23 @@ fn VersionChoice(
 fn fact_value(tr: Tr, v: &FactValue) -> String {
     match v {
         FactValue::Stage { stage, .. } => labels::stage(tr, *stage).into(),
-        FactValue::Department { department } => use_app().department_name(department),
+        FactValue::Department {
+            department,
+            co_departments,
+        } => {
+            let app = use_app();
+            let mut names = vec![app.department_name(department)];
+            names.extend(co_departments.iter().map(|d| app.department_name(d)));
+            names.join(" + ")
+        }
+        FactValue::Team { team } => {
+            let app = use_app();
+            team.members
+                .iter()
+                .map(|m| app.person_name(m))
+                .collect::<Vec<_>>()
+                .join("、")
+        }
         FactValue::Severity { severity } => labels::severity(tr, *severity).into(),
         FactValue::Category { category, .. } => use_app().category_name(tr, category),
         FactValue::PlanDecision { decision } => decision

@@ -75,6 +75,8 @@ pub(super) fn Facts(view: CaseView) -> impl IntoView {
                 {row(tr.t("品名/数量", "品名/數量", "Goods"), r.details.goods.as_ref().map(|g| format!("{} × {}", g.name.as_str(), g.quantity)))}
                 {row(tr.t("类别", "類別", "Category"), view.category.as_ref().map(|c| app.category_name(tr, c)))}
                 {row(tr.t("责任部门", "責任部門", "Department"), view.department.as_ref().map(|d| app.department_name(d)))}
+                {row(tr.t("协办部门", "協辦部門", "Co-handling"), (!view.co_departments.is_empty()).then(|| view.co_departments.iter().map(|d| app.department_name(d)).collect::<Vec<_>>().join("、")))}
+                {row(tr.t("调查人员", "調查人員", "Investigators"), view.team.as_ref().map(|t| t.members.iter().map(|m| if *m == t.lead { format!("{}（{}）", app.person_name(m), tr.t("组长", "組長", "lead")) } else { app.person_name(m) }).collect::<Vec<_>>().join("、")))}
                 {row(tr.t("处理方案", "處理方案", "Plan"), view.plan.as_ref().map(|p| p.plan.as_str().to_string()))}
             </dl>
         </section>
