@@ -977,6 +977,7 @@ async fn decision_forms_start_from_the_facts_and_pick_nothing() -> anyhow::Resul
         &sup_api,
         EventBody::Dispatched(Dispatched {
             department: DepartmentId::parse("ops")?,
+            co_departments: Vec::new(),
             due: None,
             instructions: Some(long("请三日内联系客户并核实监控")),
         }),
