@@ -137,11 +137,11 @@ pub enum Path {
 impl CaseView {
     /// The rules this case runs under: those its registration carries, else the legacy
     /// rules with `fallback` clocks (the policy in force).
-    pub fn rules_or(&self, fallback: &SlaPolicy) -> CaseRules {
-        self.registration
-            .as_ref()
-            .and_then(|r| r.rules.as_deref().cloned())
-            .unwrap_or_else(|| CaseRules::legacy(*fallback))
+    pub fn rules_or(&self, fallback: &SlaPolicy) -> std::borrow::Cow<'_, CaseRules> {
+        match self.registration.as_ref().and_then(|r| r.rules.as_deref()) {
+            Some(rules) => std::borrow::Cow::Borrowed(rules),
+            None => std::borrow::Cow::Owned(CaseRules::legacy(*fallback)),
+        }
     }
 
     /// The path the case is on now (severity may change at triage).

@@ -352,7 +352,7 @@ fn a_case_registered_before_profiles_keeps_the_one_path() {
     let view = fold(w.case, &events);
     assert_eq!(view.path(), Path::Standard);
     assert_eq!(
-        view.rules_or(&SlaPolicy::default()),
+        *view.rules_or(&SlaPolicy::default()),
         CaseRules::legacy(SlaPolicy::default())
     );
     let view = step(&mut w, &mut events, body::execute());

@@ -194,3 +194,99 @@ async fn a_general_complaint_takes_the_short_path_and_an_emergency_alerts_the_su
     println!("e2e screenshots: {}", screenshot_dir().display());
     result
 }
+
+/// Under the complaint office's regulation (004): the supervisor forms an investigation team
+/// that includes a handler of another department, and asks the complainant to complete the
+/// record; the team member's tablet gets the case, with the clocks shown paused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_member_from_another_department_gets_the_case_and_sees_the_pause()
+-> anyhow::Result<()> {
+    let server = TestServer::start_in(
+        tempfile::tempdir()?,
+        &[
+            ("TOUSU_DEMO", "true"),
+            ("TOUSU_DEMO_CASES", "0"),
+            ("TOUSU_DEMO_PASSWORD", PASSWORD),
+            ("TOUSU_PROFILE", "complaint-office"),
+        ],
+    )?;
+    let mut sup = Writer::user(1, 903, "supervisor");
+    let sup_api = Api::login(&server.url, "supervisor", Some(sup.device)).await?;
+    let rules = sup_api
+        .get("/api/v1/reference")
+        .await
+        .map(|(_, body)| serde_json::from_value::<Reference>(body))??
+        .profile
+        .and_then(|p| p.rules)
+        .expect("rules");
+    let mut sheet = registration(CaseKind::Complaint, t0());
+    sheet.rules = Some(Box::new(rules));
+    let steps = [
+        sup.write(EventBody::Registered(sheet)),
+        sup.write(EventBody::Classified(Classified {
+            category: CategoryId::parse("management")?,
+            cause: None,
+            severity: Severity::Important,
+        })),
+        sup.write(body::dispatch("ops")),
+    ];
+    let answer = sup_api.push(&steps).await?;
+    anyhow::ensure!(
+        answer
+            .results
+            .iter()
+            .all(|r| matches!(r, PushResult::Applied { .. })),
+        "{answer:?}"
+    );
+    let case = steps[0].case_id;
+    let office = Browser::start().await?;
+    let tablet = Browser::start().await?;
+    let result = async {
+        office.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        office.wait_all_synced().await?;
+        office
+            .client
+            .goto(&format!("{}/cases/{case}", server.url))
+            .await?;
+        office.click("cmd-investigators_named").await?;
+        office.select("field-lead", "manager").await?;
+        office.click("check-members-handler2").await?;
+        office.click("command-submit").await?;
+        office
+            .wait_for_text_where("[data-testid=facts]", "the team", |t| t.contains("组长"))
+            .await?;
+        office.click("cmd-supplement_requested").await?;
+        office.fill("field-asked", "请补充涉及的订单号").await?;
+        office.click("command-submit").await?;
+        office
+            .wait_for_text_where("[data-testid=paused-chip]", "the pause", |t| {
+                t.contains("计时暂停")
+            })
+            .await?;
+        office.wait_all_synced().await?;
+        office.screenshot("94-team-and-pause").await?;
+
+        // The member from the north department: the case comes with the first sync.
+        tablet.sign_in(&server.url, "handler2", PASSWORD).await?;
+        tablet.wait_all_synced().await?;
+        tablet
+            .client
+            .goto(&format!("{}/cases/{case}", server.url))
+            .await?;
+        tablet
+            .wait_for_text_where("[data-testid=paused-chip]", "the pause", |t| {
+                t.contains("计时暂停")
+            })
+            .await?;
+        tablet.screenshot("95-team-member-tablet").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = office.screenshot("failure-team-office").await;
+        let _ = tablet.screenshot("failure-team-tablet").await;
+    }
+    office.close().await?;
+    tablet.close().await?;
+    result
+}

@@ -424,4 +424,14 @@ fn entry_text(view: &CaseView, event: EventId) -> Option<String> {
                 .find(|d| d.event == event)
                 .map(|d| d.value.as_str().to_string())
         })
+        .or_else(|| {
+            let interim = view.interim.iter().find(|d| d.event == event);
+            let pause = view.pauses.iter().find(|p| p.event == event);
+            let fix = view.rectifications.iter().find(|r| r.event == event);
+            interim
+                .map(|d| d.value.as_str())
+                .or(pause.map(|p| p.reason.as_str()))
+                .or(fix.map(|r| r.value.measure.as_str()))
+                .map(str::to_string)
+        })
 }
