@@ -68,13 +68,17 @@ pub async fn push(
 /// rule. The same `shared` checks the forms run.
 fn field_rules(
     event: &Event,
-    catalog: &Catalog,
+    (catalog, known_rules): (&Catalog, &[tousu_shared::rules::CaseRules]),
     before: Option<&CaseView>,
 ) -> Result<(), Quarantine> {
     let invalid =
         |message: String, fields: Vec<FieldError>| Quarantine::Invalid { message, fields };
     match &event.body {
-        EventBody::Registered(r) if r.rules.as_ref().is_some_and(|rules| !rules.is_shipped()) => {
+        EventBody::Registered(r)
+            if r.rules
+                .as_ref()
+                .is_some_and(|rules| !rules.is_shipped() && !known_rules.contains(rules)) =>
+        {
             let rules = r.rules.as_ref().expect("checked");
             Err(invalid(
                 format!(
@@ -123,6 +127,7 @@ pub fn judge(
         stored,
         mut histories,
         catalog,
+        known_rules,
     } = state;
     let mut next_seq = next_seq;
     // Events and current view of the cases this batch touched.
@@ -202,7 +207,7 @@ pub fn judge(
             let view = (!events.is_empty()).then(|| fold(event.case_id, &events));
             (events, view)
         });
-        if let Err(why) = field_rules(event, &catalog, before.as_ref()) {
+        if let Err(why) = field_rules(event, (&catalog, &known_rules), before.as_ref()) {
             cases.insert(event.case_id, (events, before));
             verdicts.push(refuse(why));
             continue;

@@ -435,6 +435,9 @@ pub enum ProfileError {
     /// A sub-item names a parent that is not before it.
     #[error("category {0}: its parent is not listed before it")]
     Orphan(String),
+    /// An edited profile keeps a version that is in force, known or shipped already.
+    #[error("version {0} of this profile exists: an edit takes a higher version")]
+    VersionTaken(u32),
     /// A case meeting every stage deadline would still miss the whole-case one.
     #[error("the stages end {stages_end:?}, after the whole-case limit {whole:?}")]
     Inconsistent {
@@ -485,6 +488,38 @@ impl Profile {
             consultation: c.consultation.value,
             revisit: c.revisit.value,
         }
+    }
+
+    /// Whether an admin's edit of a profile may be put in force, replacing `current` (the
+    /// profile in force, if any): its sources are all given (checked by [`Profile::parse`]),
+    /// its version is above the shipped one and the one in force for the same id, and its
+    /// clocks are consistent for a case received on any day of the calendar's first known
+    /// year, in the morning or late at night, on both paths.
+    pub fn check_edit(
+        &self,
+        current: Option<&ProfileInfo>,
+        calendar: &WorkCalendar,
+    ) -> Result<(), ProfileError> {
+        self.check_sources()?;
+        let shipped = Profile::builtin(&self.id).ok().map(|p| p.version);
+        let in_force = current.filter(|c| c.id == self.id).map(|c| c.version);
+        if let Some(v) = shipped
+            .into_iter()
+            .chain(in_force)
+            .find(|v| *v >= self.version)
+        {
+            return Err(ProfileError::VersionTaken(v));
+        }
+        let year = calendar.years.iter().next().copied().unwrap_or(2026);
+        let mut day = crate::clock::Date::new(year, 1, 1).expect("1 January");
+        while day.year() == year {
+            for hour in [10, 23] {
+                let received = Timestamp::from_local(day, hour, 30, calendar.offset_minutes);
+                self.check_clocks(calendar, received)?;
+            }
+            day = day.succ();
+        }
+        Ok(())
     }
 
     /// The rules a case registered under this profile runs under (carried in its

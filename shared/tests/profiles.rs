@@ -254,3 +254,43 @@ fn a_case_walked_at_each_deadline_is_on_time_under_every_profile() {
         "{late:?}"
     );
 }
+
+/// An admin's edit (issue 13 §2): a higher version with its sources and consistent clocks
+/// is accepted; the same version, a lost source or clocks that overrun are refused. Every
+/// shipped profile, as an edit of itself with the version raised, passes the check for every
+/// day of 2025 morning and night, on both paths.
+#[test]
+fn an_edited_profile_is_checked_before_it_is_put_in_force() {
+    let calendar = WorkCalendar::china_default();
+    for mut p in Profile::all() {
+        p.version += 1;
+        assert_eq!(p.check_edit(None, &calendar), Ok(()), "{}", p.id);
+    }
+    let metro = Profile::builtin("metro").unwrap();
+    assert_eq!(
+        metro.check_edit(None, &calendar),
+        Err(ProfileError::VersionTaken(1))
+    );
+    let mut edited = metro.clone();
+    edited.version = 2;
+    edited.clocks.whole_case.value = Limit::WorkingDays(9);
+    assert_eq!(edited.check_edit(Some(&metro.info()), &calendar), Ok(()));
+    let mut in_force = edited.info();
+    in_force.version = 3;
+    assert_eq!(
+        edited.check_edit(Some(&in_force), &calendar),
+        Err(ProfileError::VersionTaken(3))
+    );
+    let mut overrun = edited.clone();
+    overrun.clocks.whole_case.value = Limit::WorkingDays(4);
+    assert!(matches!(
+        overrun.check_edit(None, &calendar),
+        Err(ProfileError::Inconsistent { .. })
+    ));
+    let mut unsourced = edited;
+    unsourced.clocks.review.seed = " ".into();
+    assert!(matches!(
+        unsourced.check_edit(None, &calendar),
+        Err(ProfileError::Unsourced(_))
+    ));
+}

@@ -187,3 +187,100 @@ async fn an_emergency_case_reaches_supervisors_with_its_alert_flag() -> anyhow::
     );
     Ok(())
 }
+
+/// An administrator edits the profile in force through the API: a higher version with its
+/// sources and consistent clocks goes in force, devices get its clocks and rules, a
+/// registration under the edit is accepted (also after another switch), one under the old
+/// shipped version still is; a version already used or clocks that overrun are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_edits_the_profile_and_cases_keep_the_version_they_started_under()
+-> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let server = TestServer::start_in(
+        data,
+        &[
+            ("TOUSU_DEMO", "true"),
+            ("TOUSU_DEMO_CASES", "0"),
+            ("TOUSU_DEMO_PASSWORD", DEMO_PASSWORD),
+            ("TOUSU_PROFILE", "metro"),
+        ],
+    )?;
+    let admin = Api::login(&server.url, "admin", None).await?;
+    let mut clerk = Writer::user(1, 1, "clerk");
+    let clerk_api = Api::login(&server.url, "clerk", Some(clerk.device)).await?;
+    let shipped = Profile::builtin("metro")?;
+    let old_rules = shipped.rules();
+
+    let mut edit = shipped.clone();
+    edit.version = 2;
+    edit.clocks.whole_case.value = tousu_shared::sla::Limit::WorkingDays(9);
+    edit.clocks.whole_case.seed = "默认：本站改为9个工作日（管理员修订）".into();
+    let (code, answer) = put(
+        &admin,
+        "/api/v1/admin/profile",
+        serde_json::json!({ "profile": edit }),
+    )
+    .await?;
+    assert_eq!(code, 200, "{answer}");
+    let r = reference(&clerk_api).await?;
+    assert_eq!(
+        r.sla_policy.whole_case,
+        tousu_shared::sla::Limit::WorkingDays(9)
+    );
+    let new_rules = r.profile.and_then(|p| p.rules).expect("rules");
+    assert_eq!(new_rules.version, 2);
+    let (_, served) = clerk_api.get("/api/v1/profile").await?;
+    assert_eq!(serde_json::from_value::<Profile>(served)?, edit);
+
+    // The same version again, and clocks that overrun the whole case: refused, nothing changes.
+    let (code, answer) = put(
+        &admin,
+        "/api/v1/admin/profile",
+        serde_json::json!({ "profile": edit }),
+    )
+    .await?;
+    assert_eq!(code, 400, "{answer}");
+    assert!(answer.to_string().contains("version 2"), "{answer}");
+    let mut overrun = edit.clone();
+    overrun.version = 3;
+    overrun.clocks.whole_case.value = tousu_shared::sla::Limit::WorkingDays(3);
+    let (code, _) = put(
+        &admin,
+        "/api/v1/admin/profile",
+        serde_json::json!({ "profile": overrun }),
+    )
+    .await?;
+    assert_eq!(code, 400);
+
+    // Registrations under the edit and under the shipped version (a device not yet synced).
+    let register = |w: &mut Writer, rules: tousu_shared::rules::CaseRules| {
+        let mut r = registration(CaseKind::Complaint, t0());
+        r.rules = Some(Box::new(rules));
+        w.write(EventBody::Registered(r))
+    };
+    for (no, rules) in [(1, new_rules.clone()), (2, old_rules)] {
+        clerk.switch_to(no);
+        let e = register(&mut clerk, rules);
+        let pushed = clerk_api.push(std::slice::from_ref(&e)).await?;
+        assert!(
+            matches!(pushed.results[0], PushResult::Applied { .. }),
+            "{pushed:?}"
+        );
+    }
+    // After a switch to another profile, the edit's rules stay known.
+    let (code, _) = put(
+        &admin,
+        "/api/v1/admin/profile",
+        serde_json::json!({ "id": "warehouse" }),
+    )
+    .await?;
+    assert_eq!(code, 200);
+    clerk.switch_to(3);
+    let e = register(&mut clerk, new_rules);
+    let pushed = clerk_api.push(std::slice::from_ref(&e)).await?;
+    assert!(
+        matches!(pushed.results[0], PushResult::Applied { .. }),
+        "{pushed:?}"
+    );
+    Ok(())
+}

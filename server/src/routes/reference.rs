@@ -80,23 +80,47 @@ pub async fn put_calendar(
     ))
 }
 
-/// Body of `PUT /admin/profile`.
+/// Body of `PUT /admin/profile`: a shipped profile's id, or a whole profile (an edit).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileChoice {
     /// One of the shipped profiles' ids.
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// An edited profile: every value with its source, a version above the one in force.
+    #[serde(default)]
+    pub profile: Option<serde_json::Value>,
 }
 
-/// `PUT /api/v1/admin/profile`: puts a shipped regulation profile in force (its clocks and
-/// category tree replace the current ones; devices get them with the reference data).
+/// `PUT /api/v1/admin/profile`: puts a regulation profile in force, a shipped one by id or
+/// an admin's edit (checked by [`Profile::check_edit`]: sources, version, consistent clocks
+/// on the calendar in force). Its clocks and category tree replace the current ones; devices
+/// get them with the reference data; cases already registered keep the rules they carry.
 pub async fn put_profile(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(choice): ApiJson<ProfileChoice>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let admin = Admin::authorize(&caller)?;
-    let profile = Profile::builtin(&choice.id).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let bad = |e: tousu_shared::profile::ProfileError| ApiError::BadRequest(e.to_string());
+    let profile = match (choice.id, choice.profile) {
+        (Some(id), None) => Profile::builtin(&id).map_err(bad)?,
+        (None, Some(json)) => {
+            let profile = Profile::parse(&json.to_string()).map_err(bad)?;
+            let reference = state.store.reference().await?;
+            let calendar = tousu_shared::sla::WorkCalendar::parse(&reference.calendar)
+                .unwrap_or_else(|_| tousu_shared::sla::WorkCalendar::china_default());
+            profile
+                .check_edit(reference.profile.as_ref(), &calendar)
+                .map_err(bad)?;
+            profile
+        }
+        _ => {
+            return Err(ApiError::BadRequest(
+                "give either `id` (a shipped profile) or `profile` (an edited one)".into(),
+            ));
+        }
+    };
     admin
         .change(&state, AdminChange::apply_profile(&profile))
         .await?;
@@ -111,8 +135,11 @@ pub async fn get_profile(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Profile>, ApiError> {
-    let info = state.store.profile().await?.ok_or(ApiError::NotFound)?;
-    let profile = Profile::builtin(&info.id).map_err(|_| ApiError::NotFound)?;
+    let profile = state
+        .store
+        .profile_full()
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(profile))
 }
 

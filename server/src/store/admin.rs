@@ -40,6 +40,11 @@ pub enum AdminChange {
         sla_policy: String,
         /// Its category tree, JSON.
         categories: String,
+        /// The whole profile, JSON.
+        full: String,
+        /// Its rules, JSON, when it is an admin's edit rather than a shipped version: kept
+        /// so registrations under them are accepted from then on.
+        edited_rules: Option<String>,
     },
     /// A reference record replaced (`calendar`, `sla_policy`, `categories`).
     SaveReference {
@@ -71,6 +76,11 @@ impl AdminChange {
             info: Box::new(profile.info()),
             sla_policy: serde_json::to_string(&profile.policy()).expect("json"),
             categories: serde_json::to_string(&profile.catalog_categories()).expect("json"),
+            full: serde_json::to_string(profile).expect("json"),
+            edited_rules: {
+                let rules = profile.rules();
+                (!rules.is_shipped()).then(|| serde_json::to_string(&rules).expect("json"))
+            },
         }
     }
 
@@ -156,9 +166,22 @@ impl Store {
                     info,
                     sla_policy,
                     categories,
+                    full,
+                    edited_rules,
                 } => {
                     reference::set_meta(&tx, reference::SLA_KEY, sla_policy)?;
                     reference::set_meta(&tx, reference::CATEGORIES_KEY, categories)?;
+                    reference::set_meta(&tx, reference::PROFILE_FULL_KEY, full)?;
+                    if let Some(rules) = edited_rules {
+                        let mut known = reference::known_rules(&tx)?;
+                        let rules: tousu_shared::rules::CaseRules =
+                            serde_json::from_str(rules).expect("written above");
+                        if !known.contains(&rules) {
+                            known.push(rules);
+                        }
+                        let known = serde_json::to_string(&known).expect("json");
+                        reference::set_meta(&tx, reference::KNOWN_RULES_KEY, &known)?;
+                    }
                     let info = serde_json::to_string(info).expect("json");
                     reference::set_meta(&tx, reference::PROFILE_KEY, &info).map(Ok)?
                 }

@@ -53,6 +53,9 @@ pub struct PushState {
     pub histories: BTreeMap<CaseId, Vec<Event>>,
     /// Categories and departments in force.
     pub catalog: Catalog,
+    /// The rules of admin-edited profile versions put in force (shipped ones are known to
+    /// every build).
+    pub known_rules: Vec<tousu_shared::rules::CaseRules>,
 }
 
 /// The decision on one pushed event.
@@ -608,6 +611,7 @@ fn load_push_state(tx: &Transaction, batch: &PushBatch) -> Result<PushState, Sto
         state.histories.insert(case, case_events(tx, case)?);
     }
     state.catalog = reference::load_catalog(tx)?;
+    state.known_rules = reference::known_rules(tx)?;
     Ok(state)
 }
 

@@ -8,7 +8,7 @@ use tousu_shared::{
     api::Reference,
     ids::DepartmentId,
     model::{Catalog, Category, Department},
-    profile::ProfileInfo,
+    profile::{Profile, ProfileInfo},
     sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy},
 };
 
@@ -22,6 +22,23 @@ pub const SLA_KEY: &str = "sla_policy";
 pub const CATEGORIES_KEY: &str = "categories";
 /// Meta key of the regulation profile in force (its id and version, JSON).
 pub const PROFILE_KEY: &str = "profile";
+/// Meta key of the whole profile in force, sources included (JSON).
+pub const PROFILE_FULL_KEY: &str = "profile_full";
+/// Meta key of the rules of every admin-edited profile version ever put in force (a JSON
+/// array): registrations carrying them are accepted, as those carrying shipped rules are.
+pub const KNOWN_RULES_KEY: &str = "profile_rules";
+
+/// The rules of the edited profile versions put in force so far.
+pub(super) fn known_rules(
+    conn: &Connection,
+) -> Result<Vec<tousu_shared::rules::CaseRules>, StoreError> {
+    match meta(conn, KNOWN_RULES_KEY)? {
+        Some(json) => {
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("rules: {e}")))
+        }
+        None => Ok(Vec::new()),
+    }
+}
 
 /// A department as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +148,20 @@ impl Store {
     /// The regulation profile in force, if one was chosen.
     pub async fn profile(&self) -> Result<Option<ProfileInfo>, StoreError> {
         self.read(profile_info).await
+    }
+
+    /// The whole profile in force (sources included): as put in force, or for a database
+    /// from before that was kept, the shipped profile of its id.
+    pub async fn profile_full(&self) -> Result<Option<Profile>, StoreError> {
+        self.read(|conn| {
+            if let Some(json) = meta(conn, PROFILE_FULL_KEY)? {
+                return serde_json::from_str(&json)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt(format!("profile: {e}")));
+            }
+            Ok(profile_info(conn)?.and_then(|info| Profile::builtin(&info.id).ok()))
+        })
+        .await
     }
 
     /// The departments and category tree in force.
