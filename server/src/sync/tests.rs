@@ -45,6 +45,7 @@ fn state(w: &Writer, history: &[Event]) -> PushState {
             .collect(),
         histories: [(w.case, history.to_vec())].into_iter().collect(),
         catalog: catalog(),
+        known_rules: Vec::new(),
     }
 }
 
