@@ -179,14 +179,25 @@ fn the_clocks_say_what_the_seeds_say() {
 
 /// The clocks of a complaint received at `received` and walked end to end under `policy`,
 /// each step taken at the last moment its stage clock allows; those not on time.
-fn walk(policy: &SlaPolicy, received: Timestamp) -> Vec<SlaClock> {
+/// A case under `rules` (`None`: registered before profiles, the clocks of `policy`) at
+/// `severity`, each step at the last moment its clock allows; the clocks that are not on time.
+fn walk_case(
+    policy: &SlaPolicy,
+    received: Timestamp,
+    rules: Option<tousu_shared::rules::CaseRules>,
+    severity: Severity,
+) -> Vec<SlaClock> {
     let cal = WorkCalendar::china_default();
     let mut w = Writer::user(500, 3, "supervisor");
     w.now = received;
-    let mut events = vec![w.write(EventBody::Registered(registration(
-        CaseKind::Complaint,
-        received,
-    )))];
+    let fallback = *policy;
+    let policy = &rules
+        .as_ref()
+        .map(|r| *r.clocks_for(Some(severity)))
+        .unwrap_or(fallback);
+    let mut sheet = registration(CaseKind::Complaint, received);
+    sheet.rules = rules.map(Box::new);
+    let mut events = vec![w.write(EventBody::Registered(sheet))];
     // Each step at the last millisecond its stage clock allows, counted from the step that
     // started the clock; the steps between take no time.
     let last = |w: &mut Writer, from: Timestamp, limit: Limit, body, events: &mut Vec<_>| {
@@ -196,7 +207,14 @@ fn walk(policy: &SlaPolicy, received: Timestamp) -> Vec<SlaClock> {
         at
     };
     w.now = received;
-    events.push(w.write(body::classify()));
+    events.push(w.write(body::classify_as(severity)));
+    if fold(w.case, &events).interim_owed() {
+        events.push(w.write(EventBody::InterimMeasureTaken(
+            tousu_shared::event::InterimMeasure {
+                measure: tousu_shared::testing::long("先行调拨同型号货物"),
+            },
+        )));
+    }
     let dispatched = last(
         &mut w,
         received,
@@ -230,7 +248,8 @@ fn walk(policy: &SlaPolicy, received: Timestamp) -> Vec<SlaClock> {
         &mut events,
     );
     let view = fold(w.case, &events);
-    clocks(&view, policy, &cal, w.now)
+    assert!(view.not_applied.is_empty(), "{:?}", view.not_applied);
+    clocks(&view, &fallback, &cal, w.now)
         .into_iter()
         .filter(|c| c.stage != SlaStage::Revisit)
         .filter(|c| !matches!(c.status, SlaStatus::OnTime))
@@ -244,11 +263,23 @@ fn walk(policy: &SlaPolicy, received: Timestamp) -> Vec<SlaClock> {
 fn a_case_walked_at_each_deadline_is_on_time_under_every_profile() {
     for p in Profile::all() {
         for received in receipts() {
-            let late = walk(&p.policy(), received);
-            assert!(late.is_empty(), "{} received {received:?}: {late:?}", p.id);
+            // The case's own rules drive its clocks: the fallback given is the old defaults.
+            for severity in [Severity::Important, Severity::UrgentMajor] {
+                let late = walk_case(&SlaPolicy::default(), received, Some(p.rules()), severity);
+                assert!(
+                    late.is_empty(),
+                    "{} {severity:?} received {received:?}: {late:?}",
+                    p.id
+                );
+            }
         }
     }
-    let late = walk(&SlaPolicy::default(), at(2026, 3, 11, 10));
+    let late = walk_case(
+        &SlaPolicy::default(),
+        at(2026, 3, 11, 10),
+        None,
+        Severity::Important,
+    );
     assert!(
         late.iter().any(|c| c.stage == SlaStage::WholeCase),
         "{late:?}"

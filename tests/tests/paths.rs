@@ -4,7 +4,7 @@
 //! on the supervisor's device and opens on its interim measure.
 
 use fantoccini::Locator;
-use tousu_e2e::{Api, Browser, DEMO_PASSWORD as PASSWORD, TestServer, screenshot_dir};
+use tousu_e2e::{Api, Browser, DEMO_PASSWORD as PASSWORD, TestServer, axe_source, screenshot_dir};
 use tousu_shared::{
     api::{Reference, sync::PushResult},
     event::{Classified, EventBody},
@@ -251,6 +251,15 @@ async fn a_team_member_from_another_department_gets_the_case_and_sees_the_pause(
         office.click("cmd-investigators_named").await?;
         office.select("field-lead", "manager").await?;
         office.click("check-members-handler2").await?;
+        // The team picker is accessible, light and dark.
+        let axe = axe_source()?;
+        for dark in [false, true] {
+            office.set_dark(dark).await?;
+            let violations = office.axe_violations(&axe).await?;
+            assert!(violations.is_empty(), "dark {dark}: {violations:?}");
+        }
+        office.screenshot("94a-team-form-dark").await?;
+        office.set_dark(false).await?;
         office.click("command-submit").await?;
         office
             .wait_for_text_where("[data-testid=facts]", "the team", |t| t.contains("组长"))

@@ -39,8 +39,12 @@ pub(super) fn people() -> Vec<(String, String)> {
                 .iter()
                 .find(|p| p.id.as_str() == id)
                 .and_then(|p| p.department.as_ref());
+            // Display names often carry the department already ("运营服务部 李经理").
             if let Some(d) = department {
-                *name = format!("{name} · {}", app.department_name(d));
+                let department = app.department_name(d);
+                if !name.contains(&department) {
+                    *name = format!("{name} · {department}");
+                }
             }
         }
     });
