@@ -18,6 +18,7 @@
 //! - [`sla`]: the working-day calendar and deadlines.
 //! - [`number`]: complaint numbers and provisional labels.
 //! - [`profile`]: each organisation's regulation as data (clocks, categories, measures, forms).
+//! - [`stats`]: one statistics row per case and the reports computed from rows.
 //! - [`summary`]: list rows of cases, with the filter and sort every list uses.
 //! - [`api`]: HTTP wire types.
 //! - [`testing`]: builders of cases and events for tests and benchmarks.
@@ -35,6 +36,7 @@ pub mod profile;
 pub mod retention;
 pub mod rules;
 pub mod sla;
+pub mod stats;
 pub mod summary;
 pub mod validate;
 pub mod view;

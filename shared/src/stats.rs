@@ -1,0 +1,639 @@
+//! Statistics (issue 14): one compact row per case ([`StatRow`], computed from its folded
+//! view when its events change, kept by the server for every case, destroyed ones included)
+//! and pure reports over rows ([`report`]), so the server and the browser give the same
+//! figures from the same rows.
+//!
+//! A case belongs to the period in which it was received (local date), once, however often
+//! it was reopened. Time waiting for the complainant (004 補充完善) is left out of the
+//! handling time, as the clocks leave it out of the deadlines.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::{Date, Timestamp},
+    event::{Actor, Finding},
+    ids::{CaseId, CategoryId, DepartmentId, UserId},
+    model::{CaseKind, Channel, ComplainantType, Outcome, Satisfaction, Severity, Stage},
+    sla::{self, SlaPolicy, SlaStage, WorkCalendar},
+    view::CaseView,
+};
+
+/// One clock of a case, as statistics read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockFact {
+    /// Which clock.
+    pub stage: SlaStage,
+    /// When it falls due (pauses included).
+    pub due: Timestamp,
+    /// When its step was done, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<Timestamp>,
+}
+
+impl ClockFact {
+    /// Done, and in time.
+    pub fn met(&self) -> bool {
+        self.done.is_some_and(|d| d <= self.due)
+    }
+
+    /// Done late, or still running past its due time at `now`.
+    pub fn missed(&self, now: Timestamp) -> bool {
+        match self.done {
+            Some(d) => d > self.due,
+            None => now > self.due,
+        }
+    }
+}
+
+/// One case as the statistics read it: no personal data, no free text but the cause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatRow {
+    /// The case.
+    pub case: CaseId,
+    /// When it was received.
+    pub received: Timestamp,
+    /// When the complainant was first answered (feedback, or an early close).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<Timestamp>,
+    /// When it was last closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Timestamp>,
+    /// Stage now.
+    pub stage: Stage,
+    /// Complaint, suggestion, consultation.
+    pub kind: CaseKind,
+    /// How it came in.
+    pub channel: Channel,
+    /// Category or sub-item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryId>,
+    /// Cause found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Verdict of the latest report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    /// Severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Lead department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<DepartmentId>,
+    /// Co-handling departments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_departments: Vec<DepartmentId>,
+    /// Who registered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<UserId>,
+    /// Who recorded the last execution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled_by: Option<UserId>,
+    /// Its clocks (registration excluded).
+    pub clocks: Vec<ClockFact>,
+    /// Milliseconds paused waiting for the complainant.
+    #[serde(default)]
+    pub paused_ms: i64,
+    /// Working days from receipt to the first answer, pauses left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<u32>,
+    /// The latest revisit's satisfaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<Satisfaction>,
+    /// Times it went back to investigating.
+    #[serde(default)]
+    pub reopen_count: u32,
+    /// How it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// Compensation paid (fen).
+    #[serde(default)]
+    pub compensation_fen: i64,
+    /// Loss established (fen).
+    #[serde(default)]
+    pub loss_fen: i64,
+    /// Customer, employee, partner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_type: Option<ComplainantType>,
+}
+
+/// Working days from the day of `from` to `to`: the fewest `n` whose deadline
+/// (`add_working_days(from, n)`) is not before `to`.
+fn working_days_between(calendar: &WorkCalendar, from: Timestamp, to: Timestamp) -> u32 {
+    let mut n = 0;
+    while n < 1000 && calendar.add_working_days(from, n).at < to {
+        n += 1;
+    }
+    n
+}
+
+impl StatRow {
+    /// The row of `view` (`None` before its registration is known), clocks from its rules
+    /// (`policy` for cases registered before profiles).
+    pub fn of(view: &CaseView, policy: &SlaPolicy, calendar: &WorkCalendar) -> Option<Self> {
+        let registration = view.registration.as_ref()?;
+        let received = registration.received_at;
+        let clocks = sla::clocks(view, policy, calendar, Timestamp(0));
+        let answered = view
+            .stage_history
+            .iter()
+            .find(|c| matches!(c.stage, Stage::FeedbackGiven | Stage::Closed))
+            .map(|c| c.at);
+        let closed = view
+            .entered(Stage::Closed)
+            .filter(|_| !view.stage.is_open());
+        let paused_ms: i64 = view
+            .pauses
+            .iter()
+            .map(|p| p.resumed.map_or(0, |r| (r.0 - p.from.0).max(0)))
+            .sum();
+        let working_days = answered.map(|a| {
+            let pauses_before: i64 = view
+                .pauses
+                .iter()
+                .filter(|p| p.from < a)
+                .map(|p| (p.resumed.unwrap_or(a).min(a).0 - p.from.0).max(0))
+                .sum();
+            working_days_between(calendar, received, Timestamp(a.0 - pauses_before))
+        });
+        let user = |a: &Actor| match a {
+            Actor::User(u) => Some(u.clone()),
+            _ => None,
+        };
+        let money = |m: Option<crate::validate::Money>| m.map_or(0, |m| m.fen());
+        Some(StatRow {
+            case: view.id,
+            received,
+            answered,
+            closed,
+            stage: view.stage,
+            kind: registration.kind,
+            channel: registration.channel,
+            category: view
+                .category
+                .clone()
+                .or_else(|| registration.category.clone()),
+            cause: view.cause.as_ref().map(|c| c.as_str().to_string()),
+            finding: view.reports.last().and_then(|r| r.value.finding),
+            severity: view.severity.or(registration.severity),
+            department: view.department.clone(),
+            co_departments: view.co_departments.clone(),
+            registered_by: view.registered_by.as_ref().and_then(user),
+            handled_by: view.executions.last().and_then(|x| user(&x.actor)),
+            clocks: clocks
+                .iter()
+                .filter(|c| c.stage != SlaStage::Register)
+                .map(|c| ClockFact {
+                    stage: c.stage,
+                    due: c.due.at,
+                    done: c.done,
+                })
+                .collect(),
+            paused_ms,
+            working_days,
+            satisfaction: view.revisits.last().map(|r| r.value.satisfaction),
+            reopen_count: view.reopen_count,
+            outcome: view.outcome,
+            compensation_fen: view
+                .executions
+                .iter()
+                .map(|x| money(x.value.compensation))
+                .sum(),
+            loss_fen: view.executions.iter().map(|x| money(x.value.loss)).sum(),
+            complainant_type: registration.complainant_type,
+        })
+    }
+
+    /// The whole-case clock.
+    pub fn whole_case(&self) -> Option<&ClockFact> {
+        self.clocks.iter().find(|c| c.stage == SlaStage::WholeCase)
+    }
+}
+
+/// A reporting period, by local date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "period", rename_all = "snake_case")]
+pub enum Period {
+    /// A calendar month.
+    Month {
+        /// Year.
+        year: i32,
+        /// 1–12.
+        month: u8,
+    },
+    /// A quarter.
+    Quarter {
+        /// Year.
+        year: i32,
+        /// 1–4.
+        quarter: u8,
+    },
+    /// A calendar year.
+    Year {
+        /// Year.
+        year: i32,
+    },
+    /// Any range of days, both ends included.
+    Range {
+        /// First day.
+        from: Date,
+        /// Last day.
+        to: Date,
+    },
+}
+
+fn month_end(year: i32, month: u8) -> Date {
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let first_next = Date::new(y, m, 1).expect("first of a month");
+    Date::from_days(first_next.days() - 1)
+}
+
+impl Period {
+    /// Its first and last day.
+    pub fn bounds(&self) -> (Date, Date) {
+        match *self {
+            Period::Month { year, month } => (
+                Date::new(year, month, 1).unwrap_or(Date::from_days(0)),
+                month_end(year, month.clamp(1, 12)),
+            ),
+            Period::Quarter { year, quarter } => {
+                let q = quarter.clamp(1, 4);
+                let first = (q - 1) * 3 + 1;
+                (
+                    Date::new(year, first, 1).expect("quarter start"),
+                    month_end(year, first + 2),
+                )
+            }
+            Period::Year { year } => (
+                Date::new(year, 1, 1).expect("1 January"),
+                Date::new(year, 12, 31).expect("31 December"),
+            ),
+            Period::Range { from, to } => (from, to),
+        }
+    }
+
+    /// Whether `day` falls in it.
+    pub fn contains(&self, day: Date) -> bool {
+        let (from, to) = self.bounds();
+        from <= day && day <= to
+    }
+
+    /// The period just before, of the same kind (a range: as many days before).
+    pub fn previous(&self) -> Period {
+        match *self {
+            Period::Month { year, month } if month <= 1 => Period::Month {
+                year: year - 1,
+                month: 12,
+            },
+            Period::Month { year, month } => Period::Month {
+                year,
+                month: month - 1,
+            },
+            Period::Quarter { year, quarter } if quarter <= 1 => Period::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            Period::Year { year } => Period::Year { year: year - 1 },
+            Period::Range { from, to } => {
+                let len = to.days() - from.days() + 1;
+                Period::Range {
+                    from: Date::from_days(from.days() - len),
+                    to: Date::from_days(from.days() - 1),
+                }
+            }
+        }
+    }
+
+    /// The same period a year before.
+    pub fn year_before(&self) -> Period {
+        match *self {
+            Period::Month { year, month } => Period::Month {
+                year: year - 1,
+                month,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year: year - 1,
+                quarter,
+            },
+            Period::Year { year } => Period::Year { year: year - 1 },
+            Period::Range { from, to } => {
+                let back = |d: Date| {
+                    Date::new(d.year() - 1, d.month(), d.day())
+                        .unwrap_or_else(|| Date::from_days(d.days() - 365))
+                };
+                Period::Range {
+                    from: back(from),
+                    to: back(to),
+                }
+            }
+        }
+    }
+
+    /// Reads `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`.
+    pub fn parse(text: &str) -> Option<Period> {
+        if let Some((from, to)) = text.split_once("..") {
+            let (from, to) = (Date::parse(from).ok()?, Date::parse(to).ok()?);
+            return (from <= to && to.days() - from.days() <= 3660)
+                .then_some(Period::Range { from, to });
+        }
+        if let Some((y, q)) = text.split_once("-Q") {
+            let quarter: u8 = q.parse().ok()?;
+            return (1..=4).contains(&quarter).then_some(Period::Quarter {
+                year: y.parse().ok()?,
+                quarter,
+            });
+        }
+        if let Some((y, m)) = text.split_once('-') {
+            let month: u8 = m.parse().ok()?;
+            return (1..=12).contains(&month).then_some(Period::Month {
+                year: y.parse().ok()?,
+                month,
+            });
+        }
+        let year: i32 = text.parse().ok()?;
+        (1900..=9999)
+            .contains(&year)
+            .then_some(Period::Year { year })
+    }
+}
+
+/// What a report groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Dimension {
+    Category,
+    Cause,
+    Department,
+    Channel,
+    Severity,
+    Kind,
+    Finding,
+    ComplainantType,
+    Satisfaction,
+    /// The month received (`2026-03`).
+    Month,
+}
+
+impl Dimension {
+    /// Every dimension, in the order a screen offers them.
+    pub const ALL: [Dimension; 10] = [
+        Dimension::Category,
+        Dimension::Cause,
+        Dimension::Department,
+        Dimension::Channel,
+        Dimension::Severity,
+        Dimension::Kind,
+        Dimension::Finding,
+        Dimension::ComplainantType,
+        Dimension::Satisfaction,
+        Dimension::Month,
+    ];
+
+    /// A row's key in this dimension (`""` where the row has none).
+    pub fn key(self, row: &StatRow, offset_minutes: i32) -> String {
+        fn tag<T: Serialize>(v: &T) -> String {
+            serde_json::to_value(v)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        }
+        match self {
+            Dimension::Category => row
+                .category
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            Dimension::Cause => row.cause.clone().unwrap_or_default(),
+            Dimension::Department => row
+                .department
+                .as_ref()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            Dimension::Channel => tag(&row.channel),
+            Dimension::Severity => row.severity.map(|s| tag(&s)).unwrap_or_default(),
+            Dimension::Kind => tag(&row.kind),
+            Dimension::Finding => row.finding.map(|f| tag(&f)).unwrap_or_default(),
+            Dimension::ComplainantType => row.complainant_type.map(|t| tag(&t)).unwrap_or_default(),
+            Dimension::Satisfaction => row.satisfaction.map(|s| tag(&s)).unwrap_or_default(),
+            Dimension::Month => {
+                let d = row.received.date(offset_minutes);
+                format!("{:04}-{:02}", d.year(), d.month())
+            }
+        }
+    }
+}
+
+/// Which rows a report reads, besides its period. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatFilter {
+    /// Cases this department leads or co-handles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<DepartmentId>,
+    /// Only this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CaseKind>,
+}
+
+impl StatFilter {
+    /// Whether `row` passes.
+    pub fn admits(&self, row: &StatRow) -> bool {
+        self.department
+            .as_ref()
+            .is_none_or(|d| row.department.as_ref() == Some(d) || row.co_departments.contains(d))
+            && self.kind.is_none_or(|k| row.kind == k)
+    }
+}
+
+/// Counts over a set of cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Cases received.
+    pub count: u32,
+    /// Answered (feedback given or closed early).
+    pub answered: u32,
+    /// Whole-case clock met.
+    pub on_time: u32,
+    /// Whole-case clock missed (late, or overdue and still open).
+    pub late: u32,
+    /// Revisited.
+    pub revisited: u32,
+    /// Revisited satisfied or partly satisfied.
+    pub satisfied: u32,
+    /// Went back to investigating at least once.
+    pub reopened: u32,
+    /// Sum of working days to the first answer, pauses left out.
+    pub working_days: u64,
+    /// Compensation paid (fen).
+    pub compensation_fen: i64,
+}
+
+impl Figures {
+    fn add(&mut self, row: &StatRow, now: Timestamp) {
+        self.count += 1;
+        if row.answered.is_some() {
+            self.answered += 1;
+        }
+        if let Some(c) = row.whole_case() {
+            if c.met() {
+                self.on_time += 1;
+            } else if c.missed(now) {
+                self.late += 1;
+            }
+        }
+        if let Some(s) = row.satisfaction {
+            self.revisited += 1;
+            if s != Satisfaction::NotSatisfied {
+                self.satisfied += 1;
+            }
+        }
+        if row.reopen_count > 0 {
+            self.reopened += 1;
+        }
+        self.working_days += u64::from(row.working_days.unwrap_or(0));
+        self.compensation_fen += row.compensation_fen;
+    }
+
+    fn rate(part: u32, whole: u32) -> Option<f64> {
+        (whole > 0).then(|| f64::from(part) / f64::from(whole))
+    }
+
+    /// Share of decided whole-case clocks met.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        Self::rate(self.on_time, self.on_time + self.late)
+    }
+
+    /// Share of revisits satisfied or partly satisfied.
+    pub fn satisfaction_rate(&self) -> Option<f64> {
+        Self::rate(self.satisfied, self.revisited)
+    }
+
+    /// Share of cases reopened.
+    pub fn reopen_rate(&self) -> Option<f64> {
+        Self::rate(self.reopened, self.count)
+    }
+
+    /// Average working days to the first answer.
+    pub fn average_working_days(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.working_days as f64 / f64::from(self.answered))
+    }
+}
+
+/// One group of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// Its key in the dimension (`""`: not recorded).
+    pub key: String,
+    /// Its figures.
+    pub figures: Figures,
+}
+
+/// Met and missed per clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockFigures {
+    /// Which clock.
+    pub stage: SlaStage,
+    /// Done in time.
+    pub met: u32,
+    /// Late or overdue.
+    pub missed: u32,
+}
+
+/// A report over a period, grouped by one dimension, with the comparisons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The period.
+    pub period: Period,
+    /// Grouped by.
+    pub by: Dimension,
+    /// Every case of the period.
+    pub total: Figures,
+    /// The groups, largest first (ties by key).
+    pub groups: Vec<Group>,
+    /// The period before.
+    pub previous: Figures,
+    /// The same period a year before.
+    pub year_before: Figures,
+    /// Per clock, for the period's cases.
+    pub clocks: Vec<ClockFigures>,
+    /// Cases of any period with a clock running past due at `now`.
+    pub overdue_now: u32,
+}
+
+/// The report of `rows` for `period`, grouped `by`, at `now` (what is overdue), reading dates
+/// at `offset_minutes` east of UTC.
+pub fn report(
+    rows: &[StatRow],
+    period: Period,
+    by: Dimension,
+    filter: &StatFilter,
+    offset_minutes: i32,
+    now: Timestamp,
+) -> Report {
+    let previous_period = period.previous();
+    let year_before_period = period.year_before();
+    let mut total = Figures::default();
+    let mut previous = Figures::default();
+    let mut year_before = Figures::default();
+    let mut groups: BTreeMap<String, Figures> = BTreeMap::new();
+    let mut clocks: BTreeMap<SlaStage, (u32, u32)> = BTreeMap::new();
+    let mut overdue_now = 0;
+    for row in rows.iter().filter(|r| filter.admits(r)) {
+        if row.stage.is_open() && row.clocks.iter().any(|c| c.done.is_none() && c.due < now) {
+            overdue_now += 1;
+        }
+        let day = row.received.date(offset_minutes);
+        if period.contains(day) {
+            total.add(row, now);
+            groups
+                .entry(by.key(row, offset_minutes))
+                .or_default()
+                .add(row, now);
+            for c in &row.clocks {
+                let entry = clocks.entry(c.stage).or_default();
+                if c.met() {
+                    entry.0 += 1;
+                } else if c.missed(now) {
+                    entry.1 += 1;
+                }
+            }
+        } else if previous_period.contains(day) {
+            previous.add(row, now);
+        }
+        if year_before_period.contains(day) {
+            year_before.add(row, now);
+        }
+    }
+    let mut groups: Vec<Group> = groups
+        .into_iter()
+        .map(|(key, figures)| Group { key, figures })
+        .collect();
+    groups.sort_by(|a, b| {
+        b.figures
+            .count
+            .cmp(&a.figures.count)
+            .then(a.key.cmp(&b.key))
+    });
+    Report {
+        period,
+        by,
+        total,
+        groups,
+        previous,
+        year_before,
+        clocks: clocks
+            .into_iter()
+            .map(|(stage, (met, missed))| ClockFigures { stage, met, missed })
+            .collect(),
+        overdue_now,
+    }
+}
