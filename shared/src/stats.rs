@@ -454,6 +454,46 @@ impl StatFilter {
     }
 }
 
+/// Whose figures a principal may see (issue 14 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "scope", content = "department", rename_all = "snake_case")]
+pub enum StatScope {
+    /// Every case: the complaint centre's supervisors.
+    All,
+    /// The cases a department leads or co-handles: its head.
+    Department(DepartmentId),
+}
+
+impl StatScope {
+    /// The scope of `principal`, if they may see statistics at all.
+    pub fn of(principal: &crate::access::Principal) -> Option<StatScope> {
+        use crate::access::{Principal, Role};
+        match principal {
+            Principal::System => Some(StatScope::All),
+            Principal::User {
+                roles, department, ..
+            } => {
+                if roles.contains(&Role::Supervisor) {
+                    Some(StatScope::All)
+                } else if roles.contains(&Role::Manager) {
+                    department.clone().map(StatScope::Department)
+                } else {
+                    None
+                }
+            }
+            Principal::Kiosk { .. } => None,
+        }
+    }
+
+    /// `filter` narrowed to this scope.
+    pub fn narrow(&self, mut filter: StatFilter) -> StatFilter {
+        if let StatScope::Department(d) = self {
+            filter.department = Some(d.clone());
+        }
+        filter
+    }
+}
+
 /// Counts over a set of cases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {

@@ -14,6 +14,7 @@ pub mod blobs;
 pub mod health;
 pub mod openapi;
 pub mod reference;
+pub mod stats;
 pub mod sync;
 
 /// Attachment routes, with their own (larger) body limit.
@@ -54,5 +55,6 @@ pub fn api() -> Router<AppState> {
         .route("/admin/categories", put(reference::put_categories))
         .route("/admin/profile", put(reference::put_profile))
         .route("/profile", get(reference::get_profile))
+        .route("/statistics", get(stats::get))
         .fallback(|| async { ApiError::NotFound })
 }

@@ -191,9 +191,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!(
         "put",
         "/admin/profile",
-        "Put a regulation profile in force (its clocks and categories)",
+        "Put a regulation profile in force: a shipped one by id, or an edited one",
         "admins",
-        Some("{id}"),
+        Some("{id} | {profile}"),
         "{ok, profile}"
     ),
     ep!(
@@ -203,6 +203,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "signed in",
         None,
         "Profile"
+    ),
+    ep!(
+        "get",
+        "/statistics?period=2026-03&by=category",
+        "Figures for a period grouped by a dimension, with the period before and the year before",
+        "supervisors (all), department heads (their department)",
+        None,
+        "{scope, report}"
     ),
     ep!(
         "get",

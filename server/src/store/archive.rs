@@ -169,7 +169,8 @@ impl Store {
                         events::rewrite_event(&tx, event)?;
                     }
                     let last = events::last_seq(&tx, case)?;
-                    events::store_view(&tx, &fold(case, &erased), last)?;
+                    let inputs = super::stats::StatInputs::load(&tx)?;
+                    events::store_view(&tx, &fold(case, &erased), last, &inputs)?;
                     audit::append(&tx, now.0, &actor, "destroy", &case.to_string(), "{}")?;
                 }
                 tx.commit().map_err(StoreError::from)?;

@@ -188,10 +188,11 @@ impl Store {
                     .collect::<Result<_, _>>()?
             };
             tx.execute("DELETE FROM cases", [])?;
+            let inputs = super::stats::StatInputs::load(&tx)?;
             for id in &ids {
                 let case = parse_case(id)?;
                 let events = case_events(&tx, case)?;
-                store_view(&tx, &fold(case, &events), last_seq(&tx, case)?)?;
+                store_view(&tx, &fold(case, &events), last_seq(&tx, case)?, &inputs)?;
             }
             tx.commit()?;
             Ok(ids.len())
@@ -379,7 +380,9 @@ pub(super) fn store_view(
     tx: &Connection,
     view: &CaseView,
     last_seq: i64,
+    inputs: &super::stats::StatInputs,
 ) -> Result<(), StoreError> {
+    super::stats::store_row(tx, view, inputs)?;
     let registered_by = match &view.registered_by {
         Some(Actor::User(u)) => Some(u.to_string()),
         _ => None,
@@ -476,7 +479,7 @@ pub(super) fn write_system_event(
         SystemWriter::reserve(tx, 1, now)?.write(tx, view.id, view.heads.clone(), after, body)?;
     events.push(event);
     let view = fold(view.id, &events);
-    store_view(tx, &view, seq)?;
+    store_view(tx, &view, seq, &super::stats::StatInputs::load(tx)?)?;
     Ok(view)
 }
 
@@ -705,9 +708,10 @@ fn apply(
             numbers.push((case, number));
         }
     }
+    let inputs = super::stats::StatInputs::load(tx)?;
     for (case, last_seq) in &dirty {
         if let Some((_, view)) = changed.get(case) {
-            store_view(tx, view, *last_seq)?;
+            store_view(tx, view, *last_seq, &inputs)?;
         }
     }
     tx.prepare_cached("UPDATE devices SET next_seq = ?1 WHERE id = ?2")?

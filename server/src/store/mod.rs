@@ -29,6 +29,7 @@ pub mod events;
 mod grants;
 pub mod reference;
 pub mod schema;
+pub mod stats;
 
 use schema::MIGRATIONS;
 
@@ -111,6 +112,10 @@ impl Store {
         };
         let mut conn = writer(path).map_err(open_err)?;
         migrate(&mut conn, path)?;
+        let filled = stats::backfill(&mut conn)?;
+        if filled > 0 {
+            tracing::info!(cases = filled, "statistics rows filled in");
+        }
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             readers: Arc::new(Mutex::new(Vec::new())),

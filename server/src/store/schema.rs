@@ -211,4 +211,15 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE cases ADD COLUMN co_departments TEXT NOT NULL DEFAULT '';
     ALTER TABLE cases ADD COLUMN team TEXT NOT NULL DEFAULT '';
     "#,
+    // 10: one statistics row per case (issue 14), kept through destruction; filled in for
+    // existing cases when the store opens.
+    r#"
+    CREATE TABLE stats (
+        case_id     TEXT PRIMARY KEY NOT NULL,
+        received_at INTEGER NOT NULL,
+        open        INTEGER NOT NULL,
+        row         TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX stats_received ON stats(received_at);
+    "#,
 ];

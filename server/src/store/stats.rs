@@ -1,0 +1,118 @@
+//! The statistics projection (issue 14): one [`StatRow`] per case, archived and destroyed
+//! cases included (destruction erases personal data, not the figures), written with the
+//! case's other projection and read by period for [`tousu_shared::stats::report`].
+
+use rusqlite::{Connection, params};
+use tousu_shared::{
+    clock::{CHINA_OFFSET_MINUTES, DAY_MS, Timestamp},
+    sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy, WorkCalendar},
+    stats::{Period, StatRow},
+    view::CaseView,
+};
+
+use super::{Store, StoreError, reference};
+
+/// What a row's clocks need besides the case: the policy and calendar in force (cases
+/// registered under a profile carry their own clocks).
+pub(super) struct StatInputs {
+    policy: SlaPolicy,
+    calendar: WorkCalendar,
+}
+
+impl StatInputs {
+    /// The policy and calendar in force (the shipped ones where none was saved).
+    pub(super) fn load(conn: &Connection) -> Result<Self, StoreError> {
+        let policy = match reference::meta(conn, reference::SLA_KEY)? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("sla policy: {e}")))?,
+            None => SlaPolicy::default(),
+        };
+        let text = reference::meta(conn, reference::CALENDAR_KEY)?;
+        let calendar = WorkCalendar::parse(text.as_deref().unwrap_or(CHINA_DEFAULT_CALENDAR))
+            .unwrap_or_else(|_| WorkCalendar::china_default());
+        Ok(StatInputs { policy, calendar })
+    }
+}
+
+/// Writes the statistics row of `view` (nothing before its registration is known).
+pub(super) fn store_row(
+    tx: &Connection,
+    view: &CaseView,
+    inputs: &StatInputs,
+) -> Result<(), StoreError> {
+    let Some(row) = StatRow::of(view, &inputs.policy, &inputs.calendar) else {
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "INSERT INTO stats (case_id, received_at, open, row) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (case_id) DO UPDATE SET received_at = excluded.received_at,
+           open = excluded.open, row = excluded.row",
+    )?
+    .execute(params![
+        view.id.to_string(),
+        row.received.0,
+        row.stage.is_open(),
+        serde_json::to_string(&row).expect("a row serializes"),
+    ])?;
+    Ok(())
+}
+
+/// Fills the rows of cases that have none (a database from before statistics).
+pub(super) fn backfill(conn: &mut Connection) -> Result<usize, StoreError> {
+    let missing: Vec<String> = {
+        let mut stmt =
+            conn.prepare("SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM stats)")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let tx = conn.transaction()?;
+    let inputs = StatInputs::load(&tx)?;
+    for id in &missing {
+        let case = super::events::parse_case(id)?;
+        if let Some(view) = super::events::case_view(&tx, case)? {
+            store_row(&tx, &view, &inputs)?;
+        }
+    }
+    tx.commit()?;
+    Ok(missing.len())
+}
+
+impl Store {
+    /// The rows a report of `period` reads: the cases received in it, in the period before
+    /// and the same period a year before, and every open case (what is overdue now).
+    pub async fn stat_rows(&self, period: Period) -> Result<Vec<StatRow>, StoreError> {
+        let bound = |p: Period| {
+            let (from, to) = p.bounds();
+            (
+                Timestamp::from_local(from, 0, 0, CHINA_OFFSET_MINUTES).0,
+                Timestamp::from_local(to, 0, 0, CHINA_OFFSET_MINUTES).0 + DAY_MS,
+            )
+        };
+        let (from, to) = bound(period);
+        let (prev_from, _) = bound(period.previous());
+        let (yb_from, yb_to) = bound(period.year_before());
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT row FROM stats
+                 WHERE (received_at >= ?1 AND received_at < ?2)
+                    OR (received_at >= ?3 AND received_at < ?4) OR open = 1",
+            )?;
+            let rows = stmt.query_map(params![prev_from.min(from), to, yb_from, yb_to], |r| {
+                r.get::<_, String>(0)
+            })?;
+            let mut out = Vec::new();
+            for json in rows {
+                let json = json?;
+                out.push(
+                    serde_json::from_str(&json)
+                        .map_err(|e| StoreError::Corrupt(format!("stat row: {e}")))?,
+                );
+            }
+            Ok(out)
+        })
+        .await
+    }
+}

@@ -1,0 +1,53 @@
+//! Statistics over the API (issue 14, begun): the server keeps a row per case and answers
+//! `/statistics` with the shared report, scoped to who asks.
+
+use tousu_e2e::{Api, TestServer};
+use tousu_shared::stats::StatScope;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(60)?;
+    let sup = Api::login(&server.url, "supervisor", None).await?;
+    let (code, body) = sup
+        .get("/api/v1/statistics?period=2026&by=department")
+        .await?;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["scope"]["scope"], "all");
+    let total = body["report"]["total"]["count"].as_u64().unwrap();
+    assert_eq!(total, 60, "every demo case was received in 2026: {body}");
+    let groups: u64 = body["report"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["figures"]["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(groups, total);
+
+    // A department head: their department's cases only, whatever they ask for.
+    let manager = Api::login(&server.url, "manager", None).await?;
+    let (code, body) = manager
+        .get("/api/v1/statistics?period=2026&by=department&department=north")
+        .await?;
+    assert_eq!(code, 200, "{body}");
+    let scope: StatScope = serde_json::from_value(body["scope"].clone())?;
+    assert_eq!(
+        scope,
+        StatScope::Department(tousu_shared::testing::dept("ops"))
+    );
+    let theirs = body["report"]["total"]["count"].as_u64().unwrap();
+    assert!(0 < theirs && theirs < total, "{theirs} of {total}");
+    for g in body["report"]["groups"].as_array().unwrap() {
+        assert!(g["key"] == "ops" || g["key"] == "", "{g}");
+    }
+
+    // Others are refused; a bad period is a 400 with the reason.
+    let clerk = Api::login(&server.url, "clerk", None).await?;
+    assert_eq!(clerk.get("/api/v1/statistics?period=2026").await?.0, 403);
+    let (code, body) = sup.get("/api/v1/statistics?period=2026-13").await?;
+    assert_eq!(code, 400, "{body}");
+    assert_eq!(
+        sup.get("/api/v1/statistics?period=2026&by=colour").await?.0,
+        400
+    );
+    Ok(())
+}
