@@ -479,7 +479,8 @@ pub(super) fn write_system_event(
         SystemWriter::reserve(tx, 1, now)?.write(tx, view.id, view.heads.clone(), after, body)?;
     events.push(event);
     let view = fold(view.id, &events);
-    store_view(tx, &view, seq, &super::stats::StatInputs::load(tx)?)?;
+    let inputs = super::stats::StatInputs::load(tx)?;
+    store_view(tx, &view, seq, &inputs)?;
     Ok(view)
 }
 
