@@ -681,6 +681,15 @@ fn check_policy(
     Ok(())
 }
 
+impl CaseRules {
+    /// Whether these are exactly the rules of a shipped profile's version: what the server
+    /// accepts in a registration (a device cannot make up its own rules).
+    pub fn is_shipped(&self) -> bool {
+        crate::profile::Profile::builtin(&self.profile)
+            .is_ok_and(|p| p.version == self.version && p.rules() == *self)
+    }
+}
+
 /// The profile in force, as devices are told with the reference data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileInfo {

@@ -5,15 +5,14 @@
 //!
 //! A registration without rules (written before profiles, or by a device with old reference
 //! data) runs [`CaseRules::legacy`]: the one path every case took before.
+//!
+//! Data only, below everything that reads it: the time limits ([`Limit`], [`SlaPolicy`];
+//! how a limit falls due on a calendar is [`crate::sla`]'s), the rules, the paths. What a
+//! case's rules mean for it now is on [`CaseView`](crate::view::CaseView).
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    model::Severity,
-    sla::{Limit, SlaPolicy},
-    validate::Money,
-    view::CaseView,
-};
+use crate::validate::Money;
 
 /// The emergency path of 緊急重大 cases (002 "立即啟動應急預案"; 004 "立即啟動緊急處理程序").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,18 +92,11 @@ impl CaseRules {
         }
     }
 
-    /// Whether these are exactly the rules of a shipped profile's version: what the server
-    /// accepts in a registration (a device cannot make up its own rules).
-    pub fn is_shipped(&self) -> bool {
-        crate::profile::Profile::builtin(&self.profile)
-            .is_ok_and(|p| p.version == self.version && p.rules() == *self)
-    }
-
-    /// The clocks for a case of `severity`: the emergency path's for 緊急重大 where the
-    /// profile has one.
-    pub fn clocks_for(&self, severity: Option<Severity>) -> &SlaPolicy {
-        match (&self.emergency, severity) {
-            (Some(e), Some(Severity::UrgentMajor)) => &e.clocks,
+    /// The clocks for a case: the emergency path's for an urgent-major one (緊急重大) where
+    /// the profile has one.
+    pub fn clocks_for(&self, urgent_major: bool) -> &SlaPolicy {
+        match &self.emergency {
+            Some(e) if urgent_major => &e.clocks,
             _ => &self.clocks,
         }
     }
@@ -134,60 +126,55 @@ pub enum Path {
     Short,
 }
 
-impl CaseView {
-    /// The rules this case runs under: those its registration carries, else the legacy
-    /// rules with `fallback` clocks (the policy in force).
-    pub fn rules_or(&self, fallback: &SlaPolicy) -> std::borrow::Cow<'_, CaseRules> {
-        match self.registration.as_ref().and_then(|r| r.rules.as_deref()) {
-            Some(rules) => std::borrow::Cow::Borrowed(rules),
-            None => std::borrow::Cow::Owned(CaseRules::legacy(*fallback)),
+/// A time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "unit", content = "n", rename_all = "snake_case")]
+pub enum Limit {
+    /// Clock minutes.
+    Minutes(u32),
+    /// Clock hours.
+    Hours(u32),
+    /// Calendar days (same time of day).
+    CalendarDays(u32),
+    /// Working days (end of the Nth working day after the start day).
+    WorkingDays(u32),
+}
+
+/// Time limits per stage, defaults from the seeds (DESIGN §5), configurable by an admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaPolicy {
+    /// Receipt to registration.
+    pub register: Limit,
+    /// Receipt to dispatch.
+    pub dispatch: Limit,
+    /// Dispatch to the department's plan (preliminary opinion).
+    pub preliminary_opinion: Limit,
+    /// Plan to review.
+    pub review: Limit,
+    /// Execution to feedback to the complainant.
+    pub feedback: Limit,
+    /// Receipt to answer (feedback or closing), ordinary cases.
+    pub whole_case: Limit,
+    /// Receipt to answer for special cases.
+    pub whole_case_special: Limit,
+    /// Receipt to answer for consultations.
+    pub consultation: Limit,
+    /// Feedback to revisit.
+    pub revisit: Limit,
+}
+
+impl Default for SlaPolicy {
+    fn default() -> Self {
+        SlaPolicy {
+            register: Limit::Minutes(10),
+            dispatch: Limit::WorkingDays(1),
+            preliminary_opinion: Limit::WorkingDays(3),
+            review: Limit::WorkingDays(1),
+            feedback: Limit::WorkingDays(1),
+            whole_case: Limit::WorkingDays(3),
+            whole_case_special: Limit::WorkingDays(7),
+            consultation: Limit::Hours(24),
+            revisit: Limit::CalendarDays(7),
         }
-    }
-
-    /// The path the case is on now (severity may change at triage).
-    pub fn path(&self) -> Path {
-        let rules = self.registration.as_ref().and_then(|r| r.rules.as_deref());
-        match (rules, self.severity) {
-            (Some(r), Some(Severity::UrgentMajor)) if r.emergency.is_some() => Path::Emergency,
-            (Some(r), Some(Severity::General)) if r.short_path => Path::Short,
-            _ => Path::Standard,
-        }
-    }
-
-    /// Whether the emergency alert is up for this case: urgent-major and open (DESIGN §4
-    /// "supervisor and department are alerted first", whichever rules it runs under).
-    pub fn alerts(&self) -> bool {
-        self.severity == Some(Severity::UrgentMajor) && self.stage.is_open()
-    }
-
-    /// Whether the interim measure is still owed before the plan, execution and feedback.
-    pub fn interim_owed(&self) -> bool {
-        self.path() == Path::Emergency
-            && self
-                .registration
-                .as_ref()
-                .and_then(|r| r.rules.as_deref())
-                .and_then(|r| r.emergency)
-                .is_some_and(|e| e.interim.is_some())
-            && self.interim.is_empty()
-    }
-
-    /// Whether the clocks are paused now, waiting for the complainant.
-    pub fn paused(&self) -> bool {
-        self.pauses.last().is_some_and(|p| p.resumed.is_none())
-    }
-
-    /// The latest report found the complaint unfounded.
-    pub fn found_unfounded(&self) -> bool {
-        self.reports
-            .last()
-            .and_then(|r| r.value.finding)
-            .is_some_and(|f| f == crate::event::Finding::Unfounded)
-    }
-
-    /// Whether the approval `event` gives now completes the current plan's approvals.
-    pub fn approval_completes(&self, rules: &CaseRules) -> bool {
-        let needed = rules.approvals_needed(self.plan.as_ref().and_then(|p| p.compensation));
-        self.plan_approvals.len() + 1 >= usize::from(needed)
     }
 }

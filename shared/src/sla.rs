@@ -17,6 +17,8 @@ use crate::{
     view::CaseView,
 };
 
+pub use crate::rules::{Limit, SlaPolicy};
+
 /// The official schedules shipped by default (2025 and 2026).
 pub const CHINA_DEFAULT_CALENDAR: &str = include_str!("../data/calendar-cn.txt");
 
@@ -212,20 +214,6 @@ pub struct Due {
     pub uncertain: bool,
 }
 
-/// A time limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "unit", content = "n", rename_all = "snake_case")]
-pub enum Limit {
-    /// Clock minutes.
-    Minutes(u32),
-    /// Clock hours.
-    Hours(u32),
-    /// Calendar days (same time of day).
-    CalendarDays(u32),
-    /// Working days (end of the Nth working day after the start day).
-    WorkingDays(u32),
-}
-
 impl Limit {
     /// When a clock started at `start` with this limit falls due.
     pub fn due(self, start: Timestamp, calendar: &WorkCalendar) -> Due {
@@ -238,45 +226,6 @@ impl Limit {
             Limit::Hours(n) => plain(n as i64 * HOUR_MS),
             Limit::CalendarDays(n) => plain(n as i64 * DAY_MS),
             Limit::WorkingDays(n) => calendar.add_working_days(start, n),
-        }
-    }
-}
-
-/// Time limits per stage, defaults from the seeds (DESIGN §5), configurable by an admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlaPolicy {
-    /// Receipt to registration.
-    pub register: Limit,
-    /// Receipt to dispatch.
-    pub dispatch: Limit,
-    /// Dispatch to the department's plan (preliminary opinion).
-    pub preliminary_opinion: Limit,
-    /// Plan to review.
-    pub review: Limit,
-    /// Execution to feedback to the complainant.
-    pub feedback: Limit,
-    /// Receipt to answer (feedback or closing), ordinary cases.
-    pub whole_case: Limit,
-    /// Receipt to answer for special cases.
-    pub whole_case_special: Limit,
-    /// Receipt to answer for consultations.
-    pub consultation: Limit,
-    /// Feedback to revisit.
-    pub revisit: Limit,
-}
-
-impl Default for SlaPolicy {
-    fn default() -> Self {
-        SlaPolicy {
-            register: Limit::Minutes(10),
-            dispatch: Limit::WorkingDays(1),
-            preliminary_opinion: Limit::WorkingDays(3),
-            review: Limit::WorkingDays(1),
-            feedback: Limit::WorkingDays(1),
-            whole_case: Limit::WorkingDays(3),
-            whole_case_special: Limit::WorkingDays(7),
-            consultation: Limit::Hours(24),
-            revisit: Limit::CalendarDays(7),
         }
     }
 }
@@ -411,7 +360,7 @@ pub fn clocks(
         return Vec::new();
     };
     let rules = view.rules_or(policy);
-    let policy = rules.clocks_for(view.severity);
+    let policy = rules.clocks_for(view.severity == Some(crate::model::Severity::UrgentMajor));
     let received = registration.received_at;
     let mut out = Vec::new();
     let mut raw = Vec::new();

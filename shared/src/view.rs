@@ -467,3 +467,69 @@ impl CaseView {
             .map(|c| c.at)
     }
 }
+
+/// What the case's own rules ([`crate::rules`]) mean for it now.
+impl CaseView {
+    /// The rules this case runs under: those its registration carries, else the legacy
+    /// rules with `fallback` clocks (the policy in force).
+    pub fn rules_or(
+        &self,
+        fallback: &crate::rules::SlaPolicy,
+    ) -> std::borrow::Cow<'_, crate::rules::CaseRules> {
+        match self.registration.as_ref().and_then(|r| r.rules.as_deref()) {
+            Some(rules) => std::borrow::Cow::Borrowed(rules),
+            None => std::borrow::Cow::Owned(crate::rules::CaseRules::legacy(*fallback)),
+        }
+    }
+
+    /// The path the case is on now (severity may change at triage).
+    pub fn path(&self) -> crate::rules::Path {
+        let rules = self.registration.as_ref().and_then(|r| r.rules.as_deref());
+        match (rules, self.severity) {
+            (Some(r), Some(crate::model::Severity::UrgentMajor)) if r.emergency.is_some() => {
+                crate::rules::Path::Emergency
+            }
+            (Some(r), Some(crate::model::Severity::General)) if r.short_path => {
+                crate::rules::Path::Short
+            }
+            _ => crate::rules::Path::Standard,
+        }
+    }
+
+    /// Whether the emergency alert is up for this case: urgent-major and open (DESIGN §4
+    /// "supervisor and department are alerted first", whichever rules it runs under).
+    pub fn alerts(&self) -> bool {
+        self.severity == Some(crate::model::Severity::UrgentMajor) && self.stage.is_open()
+    }
+
+    /// Whether the interim measure is still owed before the plan, execution and feedback.
+    pub fn interim_owed(&self) -> bool {
+        self.path() == crate::rules::Path::Emergency
+            && self
+                .registration
+                .as_ref()
+                .and_then(|r| r.rules.as_deref())
+                .and_then(|r| r.emergency)
+                .is_some_and(|e| e.interim.is_some())
+            && self.interim.is_empty()
+    }
+
+    /// Whether the clocks are paused now, waiting for the complainant.
+    pub fn paused(&self) -> bool {
+        self.pauses.last().is_some_and(|p| p.resumed.is_none())
+    }
+
+    /// The latest report found the complaint unfounded.
+    pub fn found_unfounded(&self) -> bool {
+        self.reports
+            .last()
+            .and_then(|r| r.value.finding)
+            .is_some_and(|f| f == crate::event::Finding::Unfounded)
+    }
+
+    /// Whether the approval `event` gives now completes the current plan's approvals.
+    pub fn approval_completes(&self, rules: &crate::rules::CaseRules) -> bool {
+        let needed = rules.approvals_needed(self.plan.as_ref().and_then(|p| p.compensation));
+        self.plan_approvals.len() + 1 >= usize::from(needed)
+    }
+}

@@ -193,7 +193,7 @@ fn walk_case(
     let fallback = *policy;
     let policy = &rules
         .as_ref()
-        .map(|r| *r.clocks_for(Some(severity)))
+        .map(|r| *r.clocks_for(severity == Severity::UrgentMajor))
         .unwrap_or(fallback);
     let mut sheet = registration(CaseKind::Complaint, received);
     sheet.rules = rules.map(Box::new);

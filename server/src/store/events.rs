@@ -375,6 +375,35 @@ fn ids<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
 }
 
+/// Fills the statistics rows of cases that have none (a database from before statistics).
+pub(super) fn backfill_stats(conn: &mut Connection) -> Result<usize, StoreError> {
+    let missing: Vec<String> = {
+        let mut stmt =
+            conn.prepare("SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM stats)")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let tx = conn.transaction()?;
+    let inputs = super::stats::StatInputs::load(&tx)?;
+    // A case that does not read is left without a row (and said so): statistics must not
+    // keep the server from starting.
+    for id in &missing {
+        let view = parse_case(id).and_then(|case| case_view(&tx, case));
+        match view {
+            Ok(Some(view)) => super::stats::store_row(&tx, &view, &inputs)?,
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(case = %id, error = %e, "no statistics row: the case does not read")
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(missing.len())
+}
+
 /// Writes a case's projection.
 pub(super) fn store_view(
     tx: &Connection,

@@ -112,7 +112,7 @@ impl Store {
         };
         let mut conn = writer(path).map_err(open_err)?;
         migrate(&mut conn, path)?;
-        let filled = stats::backfill(&mut conn)?;
+        let filled = events::backfill_stats(&mut conn)?;
         if filled > 0 {
             tracing::info!(cases = filled, "statistics rows filled in");
         }

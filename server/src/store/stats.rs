@@ -78,36 +78,6 @@ pub(super) fn store_row(
     Ok(())
 }
 
-/// Fills the rows of cases that have none (a database from before statistics).
-pub(super) fn backfill(conn: &mut Connection) -> Result<usize, StoreError> {
-    let missing: Vec<String> = {
-        let mut stmt =
-            conn.prepare("SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM stats)")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?
-    };
-    if missing.is_empty() {
-        return Ok(0);
-    }
-    let tx = conn.transaction()?;
-    let inputs = StatInputs::load(&tx)?;
-    // A case that does not read is left without a row (and said so): statistics must not
-    // keep the server from starting.
-    for id in &missing {
-        let view =
-            super::events::parse_case(id).and_then(|case| super::events::case_view(&tx, case));
-        match view {
-            Ok(Some(view)) => store_row(&tx, &view, &inputs)?,
-            Ok(None) => {}
-            Err(e) => {
-                tracing::warn!(case = %id, error = %e, "no statistics row: the case does not read")
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(missing.len())
-}
-
 impl Store {
     /// The rows a report of `period` reads: the cases received in it, in the period before
     /// and the same period a year before, and every open case (what is overdue now).
