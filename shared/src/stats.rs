@@ -116,6 +116,12 @@ pub struct StatRow {
     /// Customer, employee, partner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complainant_type: Option<ComplainantType>,
+    /// Staff members held responsible (one entry per record).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accountable_people: Vec<UserId>,
+    /// Departments held responsible (one entry per record).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accountable_departments: Vec<DepartmentId>,
 }
 
 /// Working days from the day of `from` to `to`: the fewest `n` whose deadline
@@ -202,6 +208,16 @@ impl StatRow {
                 .sum(),
             loss_fen: view.executions.iter().map(|x| money(x.value.loss)).sum(),
             complainant_type: registration.complainant_type,
+            accountable_people: view
+                .accountability
+                .iter()
+                .filter_map(|a| a.value.person.clone())
+                .collect(),
+            accountable_departments: view
+                .accountability
+                .iter()
+                .filter_map(|a| a.value.department.clone())
+                .collect(),
         })
     }
 
@@ -575,6 +591,9 @@ pub struct Group {
     pub key: String,
     /// Its figures.
     pub figures: Figures,
+    /// The same group in the period before.
+    #[serde(default)]
+    pub previous: Figures,
 }
 
 /// Met and missed per clock.
@@ -624,7 +643,7 @@ pub fn report(
     let mut total = Figures::default();
     let mut previous = Figures::default();
     let mut year_before = Figures::default();
-    let mut groups: BTreeMap<String, Figures> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (Figures, Figures)> = BTreeMap::new();
     let mut clocks: BTreeMap<SlaStage, (u32, u32)> = BTreeMap::new();
     let mut overdue_now = 0;
     for row in rows.iter().filter(|r| filter.admits(r)) {
@@ -637,6 +656,7 @@ pub fn report(
             groups
                 .entry(by.key(row, offset_minutes))
                 .or_default()
+                .0
                 .add(row, now);
             for c in &row.clocks {
                 let entry = clocks.entry(c.stage).or_default();
@@ -648,6 +668,13 @@ pub fn report(
             }
         } else if previous_period.contains(day) {
             previous.add(row, now);
+            if by != Dimension::Month {
+                groups
+                    .entry(by.key(row, offset_minutes))
+                    .or_default()
+                    .1
+                    .add(row, now);
+            }
         }
         if year_before_period.contains(day) {
             year_before.add(row, now);
@@ -655,7 +682,11 @@ pub fn report(
     }
     let mut groups: Vec<Group> = groups
         .into_iter()
-        .map(|(key, figures)| Group { key, figures })
+        .map(|(key, (figures, previous))| Group {
+            key,
+            figures,
+            previous,
+        })
         .collect();
     groups.sort_by(|a, b| {
         b.figures
@@ -676,4 +707,203 @@ pub fn report(
             .collect(),
         overdue_now,
     }
+}
+
+/// What a change in a report measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Cases received.
+    Count,
+    /// On-time rate, in per mille.
+    OnTime,
+    /// Satisfaction rate, in per mille.
+    Satisfaction,
+}
+
+/// One change against the period before, as a report writes it out in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The group (`None`: all cases).
+    pub key: Option<String>,
+    /// What changed.
+    pub measure: Measure,
+    /// Its value in the period before.
+    pub from: u32,
+    /// Its value now.
+    pub to: u32,
+}
+
+impl Change {
+    /// The size by which changes are ranked: the difference, rates counting a percentage
+    /// point as one case.
+    fn weight(&self) -> u32 {
+        let d = self.to.abs_diff(self.from);
+        match self.measure {
+            Measure::Count => d,
+            Measure::OnTime | Measure::Satisfaction => d / 10,
+        }
+    }
+}
+
+/// `part / whole` in per mille, rounded half up (`None` for an empty whole): rates shown
+/// without floating-point formatting.
+pub fn per_mille(part: u32, whole: u32) -> Option<u32> {
+    (whole > 0)
+        .then(|| ((u64::from(part) * 2000 + u64::from(whole)) / (2 * u64::from(whole))) as u32)
+}
+
+impl Figures {
+    /// On-time rate in per mille.
+    pub fn on_time_per_mille(&self) -> Option<u32> {
+        per_mille(self.on_time, self.on_time + self.late)
+    }
+
+    /// Satisfaction rate in per mille.
+    pub fn satisfaction_per_mille(&self) -> Option<u32> {
+        per_mille(self.satisfied, self.revisited)
+    }
+
+    /// Reopen rate in per mille.
+    pub fn reopen_per_mille(&self) -> Option<u32> {
+        per_mille(self.reopened, self.count)
+    }
+
+    /// Average working days to the first answer, in tenths.
+    pub fn average_working_days_tenths(&self) -> Option<u32> {
+        (self.answered > 0).then(|| {
+            ((self.working_days * 20 + u64::from(self.answered)) / (2 * u64::from(self.answered)))
+                as u32
+        })
+    }
+}
+
+impl Report {
+    /// The `n` largest changes against the period before (the total's count first when it
+    /// changed at all), for the printed report's sentences. Rates are compared only where
+    /// both periods have some decided cases.
+    pub fn largest_changes(&self, n: usize) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let mut push = |key: Option<&str>, now: &Figures, before: &Figures| {
+            changes.push(Change {
+                key: key.map(str::to_string),
+                measure: Measure::Count,
+                from: before.count,
+                to: now.count,
+            });
+            for (measure, a, b) in [
+                (
+                    Measure::OnTime,
+                    before.on_time_per_mille(),
+                    now.on_time_per_mille(),
+                ),
+                (
+                    Measure::Satisfaction,
+                    before.satisfaction_per_mille(),
+                    now.satisfaction_per_mille(),
+                ),
+            ] {
+                if let (Some(from), Some(to)) = (a, b) {
+                    changes.push(Change {
+                        key: key.map(str::to_string),
+                        measure,
+                        from,
+                        to,
+                    });
+                }
+            }
+        };
+        push(None, &self.total, &self.previous);
+        if self.by != Dimension::Month {
+            for g in &self.groups {
+                push(Some(&g.key), &g.figures, &g.previous);
+            }
+        }
+        changes.retain(|c| c.from != c.to);
+        changes.sort_by(|a, b| {
+            (b.key.is_none() && b.measure == Measure::Count)
+                .cmp(&(a.key.is_none() && a.measure == Measure::Count))
+                .then(b.weight().cmp(&a.weight()))
+                .then(a.key.cmp(&b.key))
+        });
+        changes.truncate(n);
+        changes
+    }
+}
+
+/// Whom an appraisal line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppraisalBy {
+    /// The department that led the case.
+    Department,
+    /// The staff member who carried out the handling.
+    Person,
+}
+
+/// One department's or person's performance over a period (績效考核, 000 "將投訴處理情況納入
+/// 工作人員的績效評估體系", 002).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppraisalLine {
+    /// The department id or user id.
+    pub key: String,
+    /// The cases they handled that were received in the period.
+    pub figures: Figures,
+    /// Accountability records naming them on those cases and others of the period.
+    pub accountability: u32,
+}
+
+/// The appraisal of `rows` for `period`: one line per department or person, most cases
+/// first.
+pub fn appraisal(
+    rows: &[StatRow],
+    period: Period,
+    by: AppraisalBy,
+    filter: &StatFilter,
+    offset_minutes: i32,
+    now: Timestamp,
+) -> Vec<AppraisalLine> {
+    let mut out: BTreeMap<String, AppraisalLine> = BTreeMap::new();
+    for row in rows.iter().filter(|r| filter.admits(r)) {
+        if !period.contains(row.received.date(offset_minutes)) {
+            continue;
+        }
+        let (handler, accountable): (Option<String>, Vec<String>) = match by {
+            AppraisalBy::Department => (
+                row.department.as_ref().map(|d| d.to_string()),
+                row.accountable_departments
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect(),
+            ),
+            AppraisalBy::Person => (
+                row.handled_by.as_ref().map(|u| u.to_string()),
+                row.accountable_people
+                    .iter()
+                    .map(|u| u.to_string())
+                    .collect(),
+            ),
+        };
+        fn get(out: &mut BTreeMap<String, AppraisalLine>, key: String) -> &mut AppraisalLine {
+            out.entry(key.clone()).or_insert_with(|| AppraisalLine {
+                key,
+                figures: Figures::default(),
+                accountability: 0,
+            })
+        }
+        if let Some(h) = handler {
+            get(&mut out, h).figures.add(row, now);
+        }
+        for a in accountable {
+            get(&mut out, a).accountability += 1;
+        }
+    }
+    let mut lines: Vec<AppraisalLine> = out.into_values().collect();
+    lines.sort_by(|a, b| {
+        b.figures
+            .count
+            .cmp(&a.figures.count)
+            .then(a.key.cmp(&b.key))
+    });
+    lines
 }

@@ -325,3 +325,72 @@ fn periods_read_and_step_back() {
         }
     );
 }
+
+#[test]
+fn appraisal_lines_sum_to_the_period_and_changes_are_ranked() {
+    use tousu_shared::stats::{AppraisalBy, Measure, appraisal, per_mille};
+    let mut rows = rows();
+    // An accountability record naming the north department on one case.
+    rows[1]
+        .accountable_departments
+        .push(tousu_shared::testing::dept("north"));
+    let now = at(2026, 4, 30, 12);
+    let march = Period::Month {
+        year: 2026,
+        month: 3,
+    };
+    let lines = appraisal(
+        &rows,
+        march,
+        AppraisalBy::Department,
+        &StatFilter::default(),
+        CHINA_OFFSET_MINUTES,
+        now,
+    );
+    let all = report(
+        &rows,
+        march,
+        Dimension::Department,
+        &StatFilter::default(),
+        CHINA_OFFSET_MINUTES,
+        now,
+    );
+    for line in &lines {
+        let group = all.groups.iter().find(|g| g.key == line.key).unwrap();
+        assert_eq!(line.figures, group.figures, "{}", line.key);
+    }
+    let north = lines.iter().find(|l| l.key == "north").unwrap();
+    assert_eq!(north.accountability, 1);
+    assert!(
+        lines
+            .windows(2)
+            .all(|w| w[0].figures.count >= w[1].figures.count)
+    );
+    // By person: everyone who executed a plan, no one else.
+    let people = appraisal(
+        &rows,
+        march,
+        AppraisalBy::Person,
+        &StatFilter::default(),
+        CHINA_OFFSET_MINUTES,
+        now,
+    );
+    let handled: u32 = people.iter().map(|l| l.figures.count).sum();
+    let executed = rows
+        .iter()
+        .filter(|r| march.contains(r.received.date(CHINA_OFFSET_MINUTES)) && r.handled_by.is_some())
+        .count() as u32;
+    assert_eq!(handled, executed);
+
+    // March has 20 cases against February's 10: the total's count comes first.
+    let changes = all.largest_changes(5);
+    assert_eq!(changes[0].key, None);
+    assert_eq!(changes[0].measure, Measure::Count);
+    assert_eq!((changes[0].from, changes[0].to), (10, 20));
+    assert!(changes.iter().all(|c| c.from != c.to));
+    assert!(changes.len() <= 5);
+    assert_eq!(per_mille(1, 3), Some(333));
+    assert_eq!(per_mille(2, 3), Some(667));
+    assert_eq!(per_mille(0, 0), None);
+    assert_eq!(per_mille(5, 5), Some(1000));
+}
