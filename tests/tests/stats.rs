@@ -2,7 +2,13 @@
 //! `/statistics` with the shared report, scoped to who asks.
 
 use tousu_e2e::{Api, TestServer};
-use tousu_shared::stats::StatScope;
+use tousu_shared::{
+    clock::Timestamp,
+    event::EventBody,
+    model::CaseKind,
+    stats::StatScope,
+    testing::{Writer, registration},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
@@ -48,6 +54,54 @@ async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
     assert_eq!(
         sup.get("/api/v1/statistics?period=2026&by=colour").await?.0,
         400
+    );
+
+    // A case pushed after the first report is in the next one: the server's copy of the
+    // rows reads what changed since it last looked.
+    let mut writer = Writer::user(9, 1, "clerk");
+    let clerk_api = Api::login(&server.url, "clerk", Some(writer.device)).await?;
+    writer.now = Timestamp::from_local(
+        tousu_shared::clock::Date::new(2026, 6, 15).unwrap(),
+        10,
+        0,
+        tousu_shared::clock::CHINA_OFFSET_MINUTES,
+    );
+    let reg = writer.write(EventBody::Registered(registration(
+        CaseKind::Complaint,
+        writer.now,
+    )));
+    clerk_api.push(std::slice::from_ref(&reg)).await?;
+    let (_, body) = sup.get("/api/v1/statistics?period=2026").await?;
+    assert_eq!(body["report"]["total"]["count"], total + 1, "{body}");
+
+    // Appraisal: supervisors see every person's line; a clerk sees only their own, and no
+    // department's.
+    let (code, body) = sup.get("/api/v1/appraisal?period=2026&by=person").await?;
+    assert_eq!(code, 200, "{body}");
+    let lines = body["lines"].as_array().unwrap();
+    assert!(!lines.is_empty(), "the demo's handled cases: {body}");
+    let (code, body) = sup
+        .get("/api/v1/appraisal?period=2026&by=department")
+        .await?;
+    assert_eq!(code, 200, "{body}");
+    let by_dept: u64 = body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["figures"]["count"].as_u64().unwrap())
+        .sum();
+    assert!(by_dept > 0 && by_dept <= total + 1, "{body}");
+    let (code, body) = clerk.get("/api/v1/appraisal?period=2026&by=person").await?;
+    assert_eq!(code, 200, "{body}");
+    for l in body["lines"].as_array().unwrap() {
+        assert_eq!(l["key"], "clerk", "{body}");
+    }
+    assert_eq!(
+        clerk
+            .get("/api/v1/appraisal?period=2026&by=department")
+            .await?
+            .0,
+        403
     );
     Ok(())
 }

@@ -56,5 +56,6 @@ pub fn api() -> Router<AppState> {
         .route("/admin/profile", put(reference::put_profile))
         .route("/profile", get(reference::get_profile))
         .route("/statistics", get(stats::get))
+        .route("/appraisal", get(stats::appraisal))
         .fallback(|| async { ApiError::NotFound })
 }

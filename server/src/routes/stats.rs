@@ -7,10 +7,13 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use tousu_shared::{
+    access::Principal,
     clock::CHINA_OFFSET_MINUTES,
     ids::DepartmentId,
     model::CaseKind,
-    stats::{Dimension, Period, Report, StatFilter, StatScope, report},
+    stats::{
+        self, AppraisalBy, AppraisalLine, Dimension, Period, Report, StatFilter, StatScope, report,
+    },
 };
 
 use crate::{AppState, auth::Caller, error::ApiError};
@@ -49,24 +52,78 @@ pub async fn get(
     Query(q): Query<StatQuery>,
 ) -> Result<Json<StatAnswer>, ApiError> {
     let scope = StatScope::of(&caller.principal).ok_or(ApiError::Forbidden("statistics"))?;
-    let period = Period::parse(&q.period).ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "period {:?}: give 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31",
-            q.period
-        ))
-    })?;
+    let period = parse_period(&q.period)?;
     let filter = scope.narrow(StatFilter {
         department: q.department,
         kind: q.kind,
     });
-    let rows = state.store.stat_rows(period).await?;
-    let report = report(
-        &rows,
-        period,
-        q.by.unwrap_or(Dimension::Category),
-        &filter,
-        CHINA_OFFSET_MINUTES,
-        state.now(),
-    );
+    let by = q.by.unwrap_or(Dimension::Category);
+    let now = state.now();
+    let report = state
+        .store
+        .with_stat_rows(move |rows| report(rows, period, by, &filter, CHINA_OFFSET_MINUTES, now))
+        .await?;
     Ok(Json(StatAnswer { scope, report }))
+}
+
+/// Query of `GET /appraisal`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalQuery {
+    /// As for `/statistics`.
+    pub period: String,
+    /// `department` or `person` (default: person).
+    #[serde(default)]
+    pub by: Option<AppraisalBy>,
+}
+
+/// The appraisal answer: whose lines, and the lines.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AppraisalAnswer {
+    /// Whose cases the lines read (`None`: the caller's own line only).
+    pub scope: Option<StatScope>,
+    /// One line per department or person.
+    pub lines: Vec<AppraisalLine>,
+}
+
+/// `GET /api/v1/appraisal?period=…&by=person|department` (績效考核): supervisors see everyone,
+/// department heads their department's cases, every other staff member their own line.
+pub async fn appraisal(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AppraisalQuery>,
+) -> Result<Json<AppraisalAnswer>, ApiError> {
+    let Principal::User { id, .. } = &caller.principal else {
+        return Err(ApiError::Forbidden("appraisal"));
+    };
+    let own = id.to_string();
+    let period = parse_period(&q.period)?;
+    let scope = StatScope::of(&caller.principal);
+    let by = q.by.unwrap_or(AppraisalBy::Person);
+    let filter = scope
+        .as_ref()
+        .map_or_else(StatFilter::default, |s| s.narrow(StatFilter::default()));
+    let now = state.now();
+    let mut lines = state
+        .store
+        .with_stat_rows(move |rows| {
+            stats::appraisal(rows, period, by, &filter, CHINA_OFFSET_MINUTES, now)
+        })
+        .await?;
+    if scope.is_none() {
+        if by != AppraisalBy::Person {
+            return Err(ApiError::Forbidden("appraisal"));
+        }
+        lines.retain(|l| l.key == own);
+    }
+    Ok(Json(AppraisalAnswer { scope, lines }))
+}
+
+/// A period from a query, or a 400 naming the forms accepted.
+fn parse_period(text: &str) -> Result<Period, ApiError> {
+    Period::parse(text).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "period {text:?}: give 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31"
+        ))
+    })
 }

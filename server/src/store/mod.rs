@@ -95,6 +95,7 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: Arc<PathBuf>,
+    stats: Arc<Mutex<stats::StatCache>>,
 }
 
 impl Store {
@@ -120,6 +121,7 @@ impl Store {
             conn: Arc::new(Mutex::new(conn)),
             readers: Arc::new(Mutex::new(Vec::new())),
             path: Arc::new(path.to_path_buf()),
+            stats: Arc::default(),
         })
     }
 

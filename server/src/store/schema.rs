@@ -222,4 +222,10 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX stats_received ON stats(received_at);
     "#,
+    // 11: when each statistics row last changed (a counter), so the server's in-memory copy
+    // of the rows reads only what changed since it last looked.
+    r#"
+    ALTER TABLE stats ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX stats_changed ON stats(changed);
+    "#,
 ];

@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, params};
 use tousu_shared::{
-    clock::{CHINA_OFFSET_MINUTES, DAY_MS, Timestamp},
     sla::{CHINA_DEFAULT_CALENDAR, SlaPolicy, WorkCalendar},
-    stats::{Period, StatRow},
+    stats::StatRow,
     view::CaseView,
 };
 
@@ -65,9 +64,10 @@ pub(super) fn store_row(
         return Ok(());
     };
     tx.prepare_cached(
-        "INSERT INTO stats (case_id, received_at, open, row) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO stats (case_id, received_at, open, row, changed)
+         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(changed), 0) + 1 FROM stats))
          ON CONFLICT (case_id) DO UPDATE SET received_at = excluded.received_at,
-           open = excluded.open, row = excluded.row",
+           open = excluded.open, row = excluded.row, changed = excluded.changed",
     )?
     .execute(params![
         view.id.to_string(),
@@ -78,38 +78,56 @@ pub(super) fn store_row(
     Ok(())
 }
 
-impl Store {
-    /// The rows a report of `period` reads: the cases received in it, in the period before
-    /// and the same period a year before, and every open case (what is overdue now).
-    pub async fn stat_rows(&self, period: Period) -> Result<Vec<StatRow>, StoreError> {
-        let bound = |p: Period| {
-            let (from, to) = p.bounds();
-            (
-                Timestamp::from_local(from, 0, 0, CHINA_OFFSET_MINUTES).0,
-                Timestamp::from_local(to, 0, 0, CHINA_OFFSET_MINUTES).0 + DAY_MS,
-            )
-        };
-        let (from, to) = bound(period);
-        let (prev_from, _) = bound(period.previous());
-        let (yb_from, yb_to) = bound(period.year_before());
-        self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT row FROM stats
-                 WHERE (received_at >= ?1 AND received_at < ?2)
-                    OR (received_at >= ?3 AND received_at < ?4) OR open = 1",
-            )?;
-            let rows = stmt.query_map(params![prev_from.min(from), to, yb_from, yb_to], |r| {
-                r.get::<_, String>(0)
-            })?;
-            let mut out = Vec::new();
-            for json in rows {
-                let json = json?;
-                out.push(
-                    serde_json::from_str(&json)
-                        .map_err(|e| StoreError::Corrupt(format!("stat row: {e}")))?,
-                );
+/// The server's copy of every statistics row, brought up to date from the rows changed
+/// since it last looked (`stats.changed`) before each report: a report over 100,000 cases
+/// reads no JSON it has read before.
+#[derive(Default)]
+pub struct StatCache {
+    rows: Vec<StatRow>,
+    index: std::collections::HashMap<String, usize>,
+    seen: i64,
+}
+
+impl StatCache {
+    /// Reads the rows changed since the last call.
+    fn refresh(&mut self, conn: &Connection) -> Result<(), StoreError> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT case_id, row, changed FROM stats WHERE changed > ?1 ORDER BY changed",
+        )?;
+        let first = self.rows.is_empty() && self.seen == 0;
+        let since = if first { -1 } else { self.seen };
+        let mut found = stmt.query(params![since])?;
+        while let Some(r) = found.next()? {
+            let id: String = r.get(0)?;
+            let json: String = r.get(1)?;
+            let changed: i64 = r.get(2)?;
+            let row: StatRow = serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("stat row: {e}")))?;
+            match self.index.get(&id) {
+                Some(&i) => self.rows[i] = row,
+                None => {
+                    self.index.insert(id, self.rows.len());
+                    self.rows.push(row);
+                }
             }
-            Ok(out)
+            self.seen = self.seen.max(changed);
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Runs `f` over every statistics row (brought up to date first), on a blocking thread.
+    pub async fn with_stat_rows<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&[StatRow]) -> T + Send + 'static,
+    {
+        let cache = self.stats.clone();
+        self.read(move |conn| {
+            let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.refresh(conn)?;
+            Ok(f(&cache.rows))
         })
         .await
     }
