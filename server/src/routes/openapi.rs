@@ -214,6 +214,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep!(
         "get",
+        "/appraisal?period=2026&by=person",
+        "Performance per person or department for a period: cases handled, on time, working days, satisfaction, reopened, accountability records",
+        "supervisors (all), department heads (their department's cases), others (their own line; by department refused)",
+        None,
+        "{scope, lines}"
+    ),
+    ep!(
+        "get",
         "/admin/users",
         "List accounts",
         "admins",
