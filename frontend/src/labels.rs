@@ -13,6 +13,7 @@ use tousu_shared::{
     sla::SlaStage,
     validate::{Field, FieldError, Rule},
     view::NotApplied,
+    words::{Worded as _, Words},
     workflow::WorkflowError,
 };
 
@@ -35,6 +36,11 @@ impl Tr {
             Locale::zh_TW => zh_tw,
             Locale::en => en,
         }
+    }
+
+    /// One of a triple from `shared` ([`Words`]), by the current language.
+    pub fn w(self, words: Words) -> &'static str {
+        self.t(words[0], words[1], words[2])
     }
 
     /// Whether English is shown (dates and numbers are formatted differently).
@@ -113,52 +119,22 @@ pub fn duration(tr: Tr, ms: i64) -> String {
 
 /// Stage names.
 pub fn stage(tr: Tr, s: Stage) -> &'static str {
-    match s {
-        Stage::Registered => tr.t("已登记", "已登記", "Registered"),
-        Stage::Triaged => tr.t("已分类", "已分類", "Triaged"),
-        Stage::Dispatched => tr.t("已派单", "已派單", "Dispatched"),
-        Stage::Investigating => tr.t("调查中", "調查中", "Investigating"),
-        Stage::PlanProposed => tr.t("方案待审", "方案待審", "Plan proposed"),
-        Stage::PlanApproved => tr.t("方案已批", "方案已批", "Plan approved"),
-        Stage::Executing => tr.t("处理中", "處理中", "Executing"),
-        Stage::FeedbackGiven => tr.t("已反馈", "已回饋", "Feedback given"),
-        Stage::Revisited => tr.t("已回访", "已回訪", "Revisited"),
-        Stage::Closed => tr.t("已结案", "已結案", "Closed"),
-        Stage::Archived => tr.t("已归档", "已歸檔", "Archived"),
-        Stage::Destroyed => tr.t("已销毁", "已銷毀", "Destroyed"),
-    }
+    tr.w(s.words())
 }
 
 /// Kind names.
 pub fn kind(tr: Tr, k: CaseKind) -> &'static str {
-    match k {
-        CaseKind::Complaint => tr.t("投诉", "投訴", "Complaint"),
-        CaseKind::Suggestion => tr.t("建议", "建議", "Suggestion"),
-        CaseKind::Consultation => tr.t("咨询", "諮詢", "Consultation"),
-    }
+    tr.w(k.words())
 }
 
 /// Severity names.
 pub fn severity(tr: Tr, s: Severity) -> &'static str {
-    match s {
-        Severity::UrgentMajor => tr.t("紧急重大", "緊急重大", "Urgent-major"),
-        Severity::Important => tr.t("一般重要", "一般重要", "Important"),
-        Severity::General => tr.t("一般性", "一般性", "General"),
-    }
+    tr.w(s.words())
 }
 
 /// Channel names.
 pub fn channel(tr: Tr, c: Channel) -> &'static str {
-    match c {
-        Channel::Phone => tr.t("电话热线", "電話熱線", "Phone hotline"),
-        Channel::Web => tr.t("网站/App", "網站/App", "Web / app"),
-        Channel::OnSite => tr.t("现场", "現場", "On site"),
-        Channel::Email => tr.t("电子邮件", "電子郵件", "E-mail"),
-        Channel::Letter => tr.t("信函/传真", "信函/傳真", "Letter / fax"),
-        Channel::SuggestionBox => tr.t("意见箱", "意見箱", "Suggestion box"),
-        Channel::InternalOa => tr.t("内部OA", "內部OA", "Internal OA"),
-        Channel::Kiosk => tr.t("自助终端", "自助終端", "Kiosk"),
-    }
+    tr.w(c.words())
 }
 
 /// Every channel staff may register (the kiosk channel belongs to kiosks).
@@ -213,12 +189,7 @@ pub fn revisit_method(tr: Tr, m: RevisitMethod) -> &'static str {
 
 /// An investigation's finding on the complaint.
 pub fn finding(tr: Tr, f: tousu_shared::event::Finding) -> &'static str {
-    use tousu_shared::event::Finding as F;
-    match f {
-        F::Founded => tr.t("属实", "屬實", "Borne out"),
-        F::PartlyFounded => tr.t("部分属实", "部分屬實", "Partly borne out"),
-        F::Unfounded => tr.t("不属实", "不屬實", "Not borne out"),
-    }
+    tr.w(f.words())
 }
 
 /// Whose fault it was.
@@ -237,12 +208,7 @@ pub fn fault(tr: Tr, f: tousu_shared::event::Fault) -> &'static str {
 
 /// Who the complainant is to the organisation.
 pub fn complainant_type(tr: Tr, k: tousu_shared::model::ComplainantType) -> &'static str {
-    use tousu_shared::model::ComplainantType as K;
-    match k {
-        K::Customer => tr.t("客户", "客戶", "Customer"),
-        K::Employee => tr.t("内部员工", "內部員工", "Employee"),
-        K::Partner => tr.t("合作伙伴", "合作夥伴", "Business partner"),
-    }
+    tr.w(k.words())
 }
 
 /// A profile's text in the language shown.
@@ -329,18 +295,7 @@ pub fn measure(tr: Tr, m: tousu_shared::model::Measure) -> &'static str {
 
 /// Deadline names.
 pub fn sla_stage(tr: Tr, s: SlaStage) -> &'static str {
-    match s {
-        SlaStage::Register => tr.t("登记", "登記", "Registration"),
-        SlaStage::Dispatch => tr.t("派单", "派單", "Dispatch"),
-        SlaStage::PreliminaryOpinion => tr.t("初步意见", "初步意見", "Preliminary opinion"),
-        SlaStage::Review => tr.t("审核", "審核", "Review"),
-        SlaStage::Feedback => tr.t("反馈", "回饋", "Feedback"),
-        SlaStage::WholeCase => tr.t("整体时限", "整體時限", "Whole case"),
-        SlaStage::Revisit => tr.t("回访", "回訪", "Revisit"),
-        SlaStage::Interim => tr.t("临时措施", "臨時措施", "Interim measure"),
-        SlaStage::AppealDecision => tr.t("申诉答复", "申訴答覆", "Appeal decision"),
-        SlaStage::Rectification => tr.t("整改期限", "整改期限", "Rectification due"),
-    }
+    tr.w(s.words())
 }
 
 /// Command names (buttons and timeline entries).

@@ -40,6 +40,7 @@ pub mod stats;
 pub mod summary;
 pub mod validate;
 pub mod view;
+pub mod words;
 pub mod workflow;
 
 pub mod testing;

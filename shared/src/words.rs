@@ -1,0 +1,109 @@
+//! The words for the domain's enumerations, each a triple (Simplified Chinese, Traditional
+//! Chinese, English), so the app's screens and the server's exports (ledger, statistics
+//! table) name a stage, a channel or a verdict the same way.
+
+use crate::{
+    event::Finding,
+    model::{CaseKind, Channel, ComplainantType, Severity, Stage},
+    sla::SlaStage,
+};
+
+/// Simplified Chinese, Traditional Chinese, English.
+pub type Words = [&'static str; 3];
+
+/// An enumeration with words of its own.
+pub trait Worded: Copy {
+    /// Its words.
+    fn words(self) -> Words;
+}
+
+impl Worded for Stage {
+    fn words(self) -> Words {
+        match self {
+            Stage::Registered => ["已登记", "已登記", "Registered"],
+            Stage::Triaged => ["已分类", "已分類", "Triaged"],
+            Stage::Dispatched => ["已派单", "已派單", "Dispatched"],
+            Stage::Investigating => ["调查中", "調查中", "Investigating"],
+            Stage::PlanProposed => ["方案待审", "方案待審", "Plan proposed"],
+            Stage::PlanApproved => ["方案已批", "方案已批", "Plan approved"],
+            Stage::Executing => ["处理中", "處理中", "Executing"],
+            Stage::FeedbackGiven => ["已反馈", "已回饋", "Feedback given"],
+            Stage::Revisited => ["已回访", "已回訪", "Revisited"],
+            Stage::Closed => ["已结案", "已結案", "Closed"],
+            Stage::Archived => ["已归档", "已歸檔", "Archived"],
+            Stage::Destroyed => ["已销毁", "已銷毀", "Destroyed"],
+        }
+    }
+}
+
+impl Worded for CaseKind {
+    fn words(self) -> Words {
+        match self {
+            CaseKind::Complaint => ["投诉", "投訴", "Complaint"],
+            CaseKind::Suggestion => ["建议", "建議", "Suggestion"],
+            CaseKind::Consultation => ["咨询", "諮詢", "Consultation"],
+        }
+    }
+}
+
+impl Worded for Severity {
+    fn words(self) -> Words {
+        match self {
+            Severity::UrgentMajor => ["紧急重大", "緊急重大", "Urgent-major"],
+            Severity::Important => ["一般重要", "一般重要", "Important"],
+            Severity::General => ["一般性", "一般性", "General"],
+        }
+    }
+}
+
+impl Worded for Channel {
+    fn words(self) -> Words {
+        match self {
+            Channel::Phone => ["电话热线", "電話熱線", "Phone hotline"],
+            Channel::Web => ["网站/App", "網站/App", "Web / app"],
+            Channel::OnSite => ["现场", "現場", "On site"],
+            Channel::Email => ["电子邮件", "電子郵件", "E-mail"],
+            Channel::Letter => ["信函/传真", "信函/傳真", "Letter / fax"],
+            Channel::SuggestionBox => ["意见箱", "意見箱", "Suggestion box"],
+            Channel::InternalOa => ["内部OA", "內部OA", "Internal OA"],
+            Channel::Kiosk => ["自助终端", "自助終端", "Kiosk"],
+        }
+    }
+}
+
+impl Worded for Finding {
+    fn words(self) -> Words {
+        match self {
+            Finding::Founded => ["属实", "屬實", "Borne out"],
+            Finding::PartlyFounded => ["部分属实", "部分屬實", "Partly borne out"],
+            Finding::Unfounded => ["不属实", "不屬實", "Not borne out"],
+        }
+    }
+}
+
+impl Worded for ComplainantType {
+    fn words(self) -> Words {
+        match self {
+            ComplainantType::Customer => ["客户", "客戶", "Customer"],
+            ComplainantType::Employee => ["内部员工", "內部員工", "Employee"],
+            ComplainantType::Partner => ["合作伙伴", "合作夥伴", "Business partner"],
+        }
+    }
+}
+
+impl Worded for SlaStage {
+    fn words(self) -> Words {
+        match self {
+            SlaStage::Register => ["登记", "登記", "Registration"],
+            SlaStage::Dispatch => ["派单", "派單", "Dispatch"],
+            SlaStage::PreliminaryOpinion => ["初步意见", "初步意見", "Preliminary opinion"],
+            SlaStage::Review => ["审核", "審核", "Review"],
+            SlaStage::Feedback => ["反馈", "回饋", "Feedback"],
+            SlaStage::WholeCase => ["整体时限", "整體時限", "Whole case"],
+            SlaStage::Revisit => ["回访", "回訪", "Revisit"],
+            SlaStage::Interim => ["临时措施", "臨時措施", "Interim measure"],
+            SlaStage::AppealDecision => ["申诉答复", "申訴答覆", "Appeal decision"],
+            SlaStage::Rectification => ["整改期限", "整改期限", "Rectification due"],
+        }
+    }
+}
