@@ -166,6 +166,16 @@ pub async fn get_blob(token: &str, hash: &str) -> Result<Vec<u8>, ApiError> {
     }
 }
 
+/// `GET /statistics?period=…&by=…`: the server's report over every case the caller may count.
+pub async fn statistics(
+    token: &str,
+    period: tousu_shared::stats::Period,
+    by: tousu_shared::stats::Dimension,
+) -> Result<tousu_shared::stats::StatAnswer, ApiError> {
+    let path = format!("/statistics?period={}&by={}", period.text(), by.tag());
+    get(&path, token).await
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

@@ -1,6 +1,7 @@
 //! The application frame: header, navigation, routes, status bar.
 
 use leptos::prelude::*;
+use tousu_shared::stats::{Dimension, Drill, Period};
 
 use crate::{
     context::{self, SyncLine, use_app},
@@ -9,7 +10,7 @@ use crate::{
     labels::{self, use_tr},
     pages::{
         case::CasePage, cases::CasesPage, intake::IntakePage, login::LoginPage, print::PrintPage,
-        revisit::RevisitPage, sync::SyncPage,
+        revisit::RevisitPage, stats::StatsPage, sync::SyncPage,
     },
     platform,
     router::{self, Router, Screen, use_router},
@@ -96,6 +97,11 @@ fn Shell() -> impl IntoView {
                                     {move || tr.t("回访", "回訪", "Revisits")}
                                 </NavItem>
                             </Show>
+                            <Show when=move || menu().stats>
+                                <NavItem href="/stats" icon=ICON_STATS testid="nav-stats">
+                                    {move || tr.t("统计", "統計", "Statistics")}
+                                </NavItem>
+                            </Show>
                             <NavItem href="/sync" icon=ICON_SYNC testid="nav-sync">
                                 {move || tr.t("同步", "同步", "Sync")}
                             </NavItem>
@@ -128,6 +134,15 @@ fn Screens() -> impl IntoView {
             Screen::Revisit if !menu.revisit => view! { <NothingHere/> }.into_any(),
             Screen::Revisit => view! { <RevisitPage/> }.into_any(),
             Screen::Sync => view! { <SyncPage/> }.into_any(),
+            Screen::Stats { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
+            Screen::Stats { period, by } => view! { <StatsPage period=period by=by/> }.into_any(),
+            Screen::Drill { .. } if !menu.cases => view! { <NothingHere/> }.into_any(),
+            Screen::Drill { period, by, key } => {
+                let drill = Period::parse(&period)
+                    .zip(Dimension::from_tag(&by))
+                    .map(|(period, by)| Drill { period, by, key });
+                view! { <CasesPage drill=drill/> }.into_any()
+            }
             Screen::NotFound => view! { <NotFound/> }.into_any(),
         }
     }
@@ -136,6 +151,7 @@ fn Screens() -> impl IntoView {
 const ICON_INTAKE: &str = "M12 5v14M5 12h14";
 const ICON_CASES: &str = "M4 6h16M4 12h16M4 18h10";
 const ICON_REVISIT: &str = "M4 12a8 8 0 1 0 3-6.2M4 4v4h4";
+const ICON_STATS: &str = "M5 20V10M12 20V4M19 20v-7";
 const ICON_SYNC: &str = "M4 12a8 8 0 0 1 14-5.3M20 4v4h-4M20 12a8 8 0 0 1-14 5.3M4 20v-4h4";
 
 /// One entry of the side navigation, with an icon drawn from a single SVG path.

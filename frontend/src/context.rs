@@ -48,6 +48,8 @@ pub struct Menu {
     pub cases: bool,
     /// Revisits.
     pub revisit: bool,
+    /// The office's statistics.
+    pub stats: bool,
 }
 
 impl Menu {
@@ -58,6 +60,7 @@ impl Menu {
             // Every role but the administrator's reads cases (the archivist the closed ones).
             cases: roles.iter().any(|r| *r != Role::Admin),
             revisit: roles_allow(roles, CommandKind::RecordRevisit),
+            stats: tousu_shared::stats::reads_statistics(roles),
         }
     }
 }

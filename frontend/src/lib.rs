@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod api;
 pub mod app;
+pub mod charts;
 pub mod commands;
 pub mod components;
 pub mod context;

@@ -33,6 +33,22 @@ pub enum Screen {
     Revisit,
     /// `/sync`.
     Sync,
+    /// `/stats?period=…&by=…`: the office's figures.
+    Stats {
+        /// The period named, if any.
+        period: Option<String>,
+        /// The grouping named, if any.
+        by: Option<String>,
+    },
+    /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
+    Drill {
+        /// `Period::text`.
+        period: String,
+        /// `Dimension::tag`.
+        by: String,
+        /// The group's key, decoded.
+        key: String,
+    },
     /// Anything else.
     NotFound,
 }
@@ -48,7 +64,18 @@ impl Screen {
                 .split('&')
                 .any(|pair| pair.split('=').next() == Some(name))
         };
+        let param = |name: &str| {
+            query.trim_start_matches('?').split('&').find_map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (k == name).then(|| decode(v))
+            })
+        };
         match segments.as_slice() {
+            ["cases"] if param("by").is_some() => Screen::Drill {
+                period: param("period").unwrap_or_default(),
+                by: param("by").unwrap_or_default(),
+                key: param("key").unwrap_or_default(),
+            },
             [] | ["cases"] => Screen::Cases,
             ["cases", id] => Screen::Case {
                 id: (*id).to_string(),
@@ -61,9 +88,55 @@ impl Screen {
             ["intake"] => Screen::Intake,
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
+            ["stats"] => Screen::Stats {
+                period: param("period"),
+                by: param("by"),
+            },
             _ => Screen::NotFound,
         }
     }
+}
+
+/// A query value with its percent-escapes undone (`+` is a space); malformed escapes are
+/// kept as written.
+fn decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| raw.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(b), _) => {
+                out.push(b);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, b) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| raw.to_string())
+}
+
+/// A query value escaped for an address.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Whether a navigation entry at `href` is the page at `path` or one beneath it (the
@@ -225,6 +298,26 @@ mod tests {
         assert_eq!(Screen::parse("/intake", ""), Screen::Intake);
         assert_eq!(Screen::parse("/revisit", ""), Screen::Revisit);
         assert_eq!(Screen::parse("/sync", ""), Screen::Sync);
+        assert_eq!(
+            Screen::parse("/stats", "?by=cause"),
+            Screen::Stats {
+                period: None,
+                by: Some("cause".into())
+            }
+        );
+        let key = "服务态度 & 其他";
+        assert_eq!(
+            Screen::parse(
+                "/cases",
+                &format!("?period=2026-Q1&by=cause&key={}", encode(key))
+            ),
+            Screen::Drill {
+                period: "2026-Q1".into(),
+                by: "cause".into(),
+                key: key.into()
+            }
+        );
+        assert_eq!(decode("a+b%2"), "a b%2", "a broken escape stays as written");
         assert_eq!(Screen::parse("/cases/abc/edit", ""), Screen::NotFound);
         assert_eq!(Screen::parse("/nowhere", ""), Screen::NotFound);
     }

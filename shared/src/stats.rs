@@ -354,6 +354,16 @@ impl Period {
         }
     }
 
+    /// Written as [`Period::parse`] reads it.
+    pub fn text(&self) -> String {
+        match *self {
+            Period::Month { year, month } => format!("{year:04}-{month:02}"),
+            Period::Quarter { year, quarter } => format!("{year:04}-Q{quarter}"),
+            Period::Year { year } => format!("{year:04}"),
+            Period::Range { from, to } => format!("{from}..{to}"),
+        }
+    }
+
     /// Reads `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`.
     pub fn parse(text: &str) -> Option<Period> {
         if let Some((from, to)) = text.split_once("..") {
@@ -414,6 +424,27 @@ impl Dimension {
         Dimension::Satisfaction,
         Dimension::Month,
     ];
+
+    /// Its name in addresses and queries (`category`, `complainant_type`, …).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Dimension::Category => "category",
+            Dimension::Cause => "cause",
+            Dimension::Department => "department",
+            Dimension::Channel => "channel",
+            Dimension::Severity => "severity",
+            Dimension::Kind => "kind",
+            Dimension::Finding => "finding",
+            Dimension::ComplainantType => "complainant_type",
+            Dimension::Satisfaction => "satisfaction",
+            Dimension::Month => "month",
+        }
+    }
+
+    /// The dimension named `tag`.
+    pub fn from_tag(tag: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.tag() == tag)
+    }
 
     /// A row's key in this dimension (`""` where the row has none).
     pub fn key(self, row: &StatRow, offset_minutes: i32) -> String {
@@ -480,6 +511,15 @@ pub enum StatScope {
     Department(DepartmentId),
 }
 
+/// Whether someone with `roles` reads statistics at all (the navigation's entry; the
+/// server's [`StatScope::of`] decides whose cases).
+pub fn reads_statistics(roles: &[crate::access::Role]) -> bool {
+    use crate::access::Role;
+    roles
+        .iter()
+        .any(|r| matches!(r, Role::Supervisor | Role::Manager))
+}
+
 impl StatScope {
     /// The scope of `principal`, if they may see statistics at all.
     pub fn of(principal: &crate::access::Principal) -> Option<StatScope> {
@@ -507,6 +547,35 @@ impl StatScope {
             filter.department = Some(d.clone());
         }
         filter
+    }
+}
+
+/// The answer of `GET /api/v1/statistics`: the report and whose cases it covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatAnswer {
+    /// Whose cases.
+    pub scope: StatScope,
+    /// The figures.
+    pub report: Report,
+}
+
+/// The cases behind one bar of a report (the statistics screen's drill-down): received in
+/// `period`, with `key` in dimension `by`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drill {
+    /// The report's period.
+    pub period: Period,
+    /// The report's grouping.
+    pub by: Dimension,
+    /// The group's key (`""`: rows without one).
+    pub key: String,
+}
+
+impl Drill {
+    /// Whether `row` is one of the drilled cases.
+    pub fn admits(&self, row: &StatRow, offset_minutes: i32) -> bool {
+        self.period.contains(row.received.date(offset_minutes))
+            && self.by.key(row, offset_minutes) == self.key
     }
 }
 

@@ -50,6 +50,10 @@ pub struct CaseSummary {
     pub n_conflicts: usize,
     /// The record was erased after retention.
     pub erased: bool,
+    /// The case's statistics row, so the office's figures come from the device's summaries
+    /// offline (issue 14 §2); absent in summaries written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<crate::stats::StatRow>,
 }
 
 /// Characters of the description kept in the summary.
@@ -95,6 +99,7 @@ impl CaseSummary {
             next_due: sla::next_due(&clocks).map(|c| (c.stage, c.due.at)),
             n_conflicts: view.conflicts.len(),
             erased: view.erased,
+            stat: crate::stats::StatRow::of(view, policy, calendar),
         }
     }
 

@@ -107,3 +107,21 @@ impl Worded for SlaStage {
         }
     }
 }
+
+impl Worded for crate::stats::Dimension {
+    fn words(self) -> Words {
+        use crate::stats::Dimension as D;
+        match self {
+            D::Category => ["类别", "類別", "Category"],
+            D::Cause => ["原因", "原因", "Cause"],
+            D::Department => ["责任部门", "責任部門", "Department"],
+            D::Channel => ["渠道", "渠道", "Channel"],
+            D::Severity => ["紧急程度", "緊急程度", "Severity"],
+            D::Kind => ["类型", "類型", "Kind"],
+            D::Finding => ["调查结论", "調查結論", "Finding"],
+            D::ComplainantType => ["投诉人类型", "投訴人類型", "Complainant type"],
+            D::Satisfaction => ["满意度", "滿意度", "Satisfaction"],
+            D::Month => ["受理月份", "受理月份", "Month received"],
+        }
+    }
+}

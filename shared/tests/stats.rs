@@ -7,7 +7,7 @@ use tousu_shared::{
     model::{CaseKind, Satisfaction, Severity},
     profile::Profile,
     sla::{SlaPolicy, WorkCalendar},
-    stats::{Dimension, Period, StatFilter, StatRow, report},
+    stats::{Dimension, Drill, Period, StatFilter, StatRow, report},
     testing::{Writer, body, dept, long, registration},
 };
 
@@ -393,4 +393,47 @@ fn appraisal_lines_sum_to_the_period_and_changes_are_ranked() {
     assert_eq!(per_mille(2, 3), Some(667));
     assert_eq!(per_mille(0, 0), None);
     assert_eq!(per_mille(5, 5), Some(1000));
+}
+
+#[test]
+fn periods_and_dimensions_round_trip_and_a_drill_finds_its_groups_cases() {
+    for text in ["2026-03", "2026-Q1", "2026", "2026-01-01..2026-03-31"] {
+        assert_eq!(Period::parse(text).unwrap().text(), text);
+    }
+    for by in Dimension::ALL {
+        assert_eq!(Dimension::from_tag(by.tag()), Some(by));
+        assert_eq!(
+            serde_json::to_value(by).unwrap().as_str(),
+            Some(by.tag()),
+            "the tag is the wire name"
+        );
+    }
+    let rows = rows();
+    let now = at(2026, 4, 30, 12);
+    let period = Period::Month {
+        year: 2026,
+        month: 3,
+    };
+    for by in Dimension::ALL {
+        let r = report(
+            &rows,
+            period,
+            by,
+            &StatFilter::default(),
+            CHINA_OFFSET_MINUTES,
+            now,
+        );
+        for g in &r.groups {
+            let drill = Drill {
+                period,
+                by,
+                key: g.key.clone(),
+            };
+            let n = rows
+                .iter()
+                .filter(|row| drill.admits(row, CHINA_OFFSET_MINUTES))
+                .count();
+            assert_eq!(n as u32, g.figures.count, "{by:?} {}", g.key);
+        }
+    }
 }

@@ -6,7 +6,9 @@ use tousu_shared::{
     access::Role,
     event::Actor,
     model::{CaseKind, Severity, Stage},
+    stats::Drill,
     summary::{CaseFilter, CaseSort, CaseSummary, query},
+    words::Worded as _,
 };
 
 use crate::{
@@ -23,9 +25,13 @@ fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
     crate::forms::enum_parse(raw)
 }
 
-/// The list.
+/// The list; with a `drill`, only the cases behind one bar of the statistics.
 #[component]
-pub fn CasesPage() -> impl IntoView {
+pub fn CasesPage(
+    /// The statistics group whose cases to list.
+    #[prop(optional_no_strip)]
+    drill: Option<Drill>,
+) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let summaries = app.summaries_resource();
@@ -43,7 +49,7 @@ pub fn CasesPage() -> impl IntoView {
                 .any(|r| !matches!(r, Role::Archivist | Role::Admin))
         })
     });
-    let (open_only, set_open_only) = signal(works_open);
+    let (open_only, set_open_only) = signal(works_open && drill.is_none());
     let (text, set_text) = signal(String::new());
     let (category, set_category) = signal(String::new());
     let (department, set_department) = signal(String::new());
@@ -67,13 +73,25 @@ pub fn CasesPage() -> impl IntoView {
             .flatten(),
         text: text.get(),
     });
+    let drilling = drill.clone();
     let rows = Memo::new(move |_| {
+        let drill = &drilling;
         let all: Vec<CaseSummary> = summaries.get().unwrap_or_default();
         let now = labels::now();
         let sort: CaseSort = parse(&sort.get()).unwrap_or_default();
         let f = filter.get();
+        let offset = labels::local_offset();
+        let drilled = |c: &CaseSummary| {
+            drill
+                .as_ref()
+                .is_none_or(|d| c.stat.as_ref().is_some_and(|row| d.admits(row, offset)))
+        };
         let total = all.len();
-        let matching: Vec<CaseSummary> = query(&all, &f, sort, now).into_iter().cloned().collect();
+        let matching: Vec<CaseSummary> = query(&all, &f, sort, now)
+            .into_iter()
+            .filter(|c| drilled(c))
+            .cloned()
+            .collect();
         (total, matching)
     });
 
@@ -129,6 +147,17 @@ pub fn CasesPage() -> impl IntoView {
         .collect()
     });
 
+    let drill_banner = drill.map(|d| {
+        let group = crate::pages::stats::group_label(app, tr, d.by, &d.key);
+        let back = format!("/stats?period={}&by={}", d.period.text(), d.by.tag());
+        view! {
+            <p class="notice drill" role="status" data-testid="drill">
+                {tr.t("统计明细：", "統計明細：", "From the statistics: ")}
+                {d.period.text()} " · " {tr.w(d.by.words())} " = " <strong>{group}</strong> " "
+                <a href=back data-testid="drill-back">{tr.t("返回统计", "返回統計", "Back to the statistics")}</a>
+            </p>
+        }
+    });
     view! {
         <section class="page" data-testid="page-cases">
             <header class="page-head">
@@ -139,6 +168,7 @@ pub fn CasesPage() -> impl IntoView {
                     </a>
                 </Show>
             </header>
+            {drill_banner}
             <div class="filter-bar" role="search">
                 <label class="filter filter-text">
                     <span class="visually-hidden">{move || tr.t("搜索", "搜尋", "Search")}</span>

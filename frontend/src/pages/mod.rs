@@ -10,4 +10,5 @@ pub mod login;
 pub mod print;
 pub mod revisit;
 pub mod sheets;
+pub mod stats;
 pub mod sync;

@@ -12,7 +12,8 @@ use tousu_shared::{
     ids::DepartmentId,
     model::CaseKind,
     stats::{
-        self, AppraisalBy, AppraisalLine, Dimension, Period, Report, StatFilter, StatScope, report,
+        self, AppraisalBy, AppraisalLine, Dimension, Period, StatAnswer, StatFilter, StatScope,
+        report,
     },
 };
 
@@ -33,15 +34,6 @@ pub struct StatQuery {
     /// Only this department's cases (a head always gets only theirs).
     #[serde(default)]
     pub department: Option<DepartmentId>,
-}
-
-/// The answer: the report and whose cases it covers.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct StatAnswer {
-    /// Whose cases.
-    pub scope: StatScope,
-    /// The figures.
-    pub report: Report,
 }
 
 /// `GET /api/v1/statistics?period=…&by=…`: supervisors get every case's figures, department
