@@ -47,11 +47,18 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     // Network first so a new build arrives when online; the cached shell when not.
     event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
       try {
-        return await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+        const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+        // Every address answers the shell of the build this browser uses (field or office,
+        // by cookie): keep the latest as the offline page, so an office desk opens offline
+        // in the office build it last loaded.
+        if (response.ok && (response.headers.get("content-type") || "").startsWith("text/html")) {
+          await cache.put("/", response.clone());
+        }
+        return response;
       } catch (_) {
-        const cache = await caches.open(CACHE);
-        return (await cache.match("/")) || Response.error();
+        return (await cache.match("/", { ignoreVary: true })) || Response.error();
       }
     })());
     return;

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TOUSU_ROOT"
 scripts/setup.sh
-trunk build --release
+scripts/build-app.sh
 scripts/size-report.sh
 cargo build --release --locked -p tousu-server
 # Demo data (users named after their roles, password TOUSU_DEMO_PASSWORD, default

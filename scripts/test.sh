@@ -56,7 +56,7 @@ fi
 echo "ok: every screen file is at most 450 lines"
 
 step "release build of the app (trunk)"
-trunk build --release
+scripts/build-app.sh
 scripts/size-report.sh
 
 step "server binary for the end-to-end tests"

@@ -166,6 +166,7 @@ pub async fn get_blob(token: &str, hash: &str) -> Result<Vec<u8>, ApiError> {
     }
 }
 
+#[cfg(feature = "office")]
 /// `GET /statistics?period=…&by=…`: the server's report over every case the caller may count.
 pub async fn statistics(
     token: &str,

@@ -1,7 +1,9 @@
 //! The application frame: header, navigation, routes, status bar.
 
 use leptos::prelude::*;
+#[cfg(feature = "office")]
 use tousu_shared::stats::{Dimension, Drill, Period};
+use tousu_shared::words::Words;
 
 use crate::{
     context::{self, SyncLine, use_app},
@@ -10,7 +12,7 @@ use crate::{
     labels::{self, use_tr},
     pages::{
         case::CasePage, cases::CasesPage, intake::IntakePage, login::LoginPage, print::PrintPage,
-        revisit::RevisitPage, stats::StatsPage, sync::SyncPage,
+        revisit::RevisitPage, sync::SyncPage,
     },
     platform,
     router::{self, Router, Screen, use_router},
@@ -83,28 +85,16 @@ fn Shell() -> impl IntoView {
                         <ul>
                             // Only entries where the role can do something (issue 12).
                             <Show when=move || menu().intake>
-                                <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake">
-                                    {move || tr.t("受理登记", "受理登記", "Intake")}
-                                </NavItem>
+                                <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake" label=["受理登记", "受理登記", "Intake"]/>
                             </Show>
                             <Show when=move || menu().cases>
-                                <NavItem href="/cases" icon=ICON_CASES testid="nav-cases">
-                                    {move || tr.t("案件", "案件", "Cases")}
-                                </NavItem>
+                                <NavItem href="/cases" icon=ICON_CASES testid="nav-cases" label=["案件", "案件", "Cases"]/>
                             </Show>
                             <Show when=move || menu().revisit>
-                                <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit">
-                                    {move || tr.t("回访", "回訪", "Revisits")}
-                                </NavItem>
+                                <NavItem href="/revisit" icon=ICON_REVISIT testid="nav-revisit" label=["回访", "回訪", "Revisits"]/>
                             </Show>
-                            <Show when=move || menu().stats>
-                                <NavItem href="/stats" icon=ICON_STATS testid="nav-stats">
-                                    {move || tr.t("统计", "統計", "Statistics")}
-                                </NavItem>
-                            </Show>
-                            <NavItem href="/sync" icon=ICON_SYNC testid="nav-sync">
-                                {move || tr.t("同步", "同步", "Sync")}
-                            </NavItem>
+                            {office_nav(menu)}
+                            <NavItem href="/sync" icon=ICON_SYNC testid="nav-sync" label=["同步", "同步", "Sync"]/>
                         </ul>
                     </nav>
                     <main id="main" class="content" tabindex="-1">
@@ -135,8 +125,16 @@ fn Screens() -> impl IntoView {
             Screen::Revisit => view! { <RevisitPage/> }.into_any(),
             Screen::Sync => view! { <SyncPage/> }.into_any(),
             Screen::Stats { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
-            Screen::Stats { period, by } => view! { <StatsPage period=period by=by/> }.into_any(),
-            Screen::Drill { .. } if !menu.cases => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::Stats { period, by } => {
+                view! { <crate::pages::stats::StatsPage period=period by=by/> }.into_any()
+            }
+            #[cfg(not(feature = "office"))]
+            Screen::Stats { .. } => view! { <NothingHere/> }.into_any(),
+            Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
+            #[cfg(not(feature = "office"))]
+            Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
             Screen::Drill { period, by, key } => {
                 let drill = Period::parse(&period)
                     .zip(Dimension::from_tag(&by))
@@ -151,7 +149,20 @@ fn Screens() -> impl IntoView {
 const ICON_INTAKE: &str = "M12 5v14M5 12h14";
 const ICON_CASES: &str = "M4 6h16M4 12h16M4 18h10";
 const ICON_REVISIT: &str = "M4 12a8 8 0 1 0 3-6.2M4 4v4h4";
-const ICON_STATS: &str = "M5 20V10M12 20V4M19 20v-7";
+/// The office build's entries (statistics; later the archive and administration).
+#[cfg(feature = "office")]
+fn office_nav(menu: impl Fn() -> context::Menu + Send + Sync + Copy + 'static) -> impl IntoView {
+    view! {
+        <Show when=move || menu().stats>
+            <NavItem href="/stats" icon="M5 20V10M12 20V4M19 20v-7" testid="nav-stats" label=["统计", "統計", "Statistics"]/>
+        </Show>
+    }
+}
+
+/// The field build has no office entries.
+#[cfg(not(feature = "office"))]
+fn office_nav(_: impl Fn() -> context::Menu) {}
+
 const ICON_SYNC: &str = "M4 12a8 8 0 0 1 14-5.3M20 4v4h-4M20 12a8 8 0 0 1-14 5.3M4 20v-4h4";
 
 /// One entry of the side navigation, with an icon drawn from a single SVG path.
@@ -160,9 +171,10 @@ fn NavItem(
     href: &'static str,
     icon: &'static str,
     testid: &'static str,
-    children: Children,
+    label: Words,
 ) -> impl IntoView {
     let router = use_router();
+    let tr = use_tr();
     let current = move || router::is_current(href, &router.path()).then_some("page");
     view! {
         <li>
@@ -170,7 +182,7 @@ fn NavItem(
                 <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d=icon/>
                 </svg>
-                <span>{children()}</span>
+                <span>{move || tr.w(label)}</span>
             </a>
         </li>
     }

@@ -60,8 +60,19 @@ impl Menu {
             // Every role but the administrator's reads cases (the archivist the closed ones).
             cases: roles.iter().any(|r| *r != Role::Admin),
             revisit: roles_allow(roles, CommandKind::RecordRevisit),
-            stats: tousu_shared::stats::reads_statistics(roles),
+            stats: crate::platform::OFFICE_BUILD && tousu_shared::stats::reads_statistics(roles),
         }
+    }
+
+    /// Whether someone with `roles` works at an office desk, so their device loads the office
+    /// build: supervisors, department heads, archivists and administrators.
+    pub fn office_desk(roles: &[Role]) -> bool {
+        roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::Supervisor | Role::Manager | Role::Archivist | Role::Admin
+            )
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod api;
 pub mod app;
+#[cfg(feature = "office")]
 pub mod charts;
 pub mod commands;
 pub mod components;

@@ -39,6 +39,49 @@ pub fn use_online() -> ReadSignal<bool> {
     online
 }
 
+/// Whether this is the office build (`--features office`: the field app and the office
+/// screens), served to supervisors, managers, archivists and administrators.
+pub const OFFICE_BUILD: bool = cfg!(feature = "office");
+
+/// The cookie by which the server picks the build a navigation loads (docs/DECISIONS.md
+/// "Two builds"). Not a secret: it names a bundle, and the server checks every request anyway.
+const BUILD_COOKIE: &str = "tousu_app";
+
+/// `sessionStorage` key of the last switch, so a switch that did not take (offline, the other
+/// build not cached) is not retried in a loop.
+const SWITCH_KEY: &str = "tousu.build_switch";
+
+/// Makes the next load use the office build or the field one; reloads when that is not the
+/// build running now and the network is there to fetch it. Returns whether it reloads.
+pub fn switch_build(office: bool) -> bool {
+    if office == OFFICE_BUILD || !window().navigator().on_line() {
+        return false;
+    }
+    let now = js_sys::Date::now() as i64;
+    let storage = window().session_storage().ok().flatten();
+    let recent = storage
+        .as_ref()
+        .and_then(|s| s.get_item(SWITCH_KEY).ok().flatten())
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_some_and(|at| now - at < 60_000);
+    if recent {
+        return false;
+    }
+    if let Some(s) = &storage {
+        let _ = s.set_item(SWITCH_KEY, &now.to_string());
+    }
+    let value = if office { "office" } else { "field" };
+    let cookie = format!("{BUILD_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Strict");
+    use wasm_bindgen::JsCast as _;
+    let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() else {
+        return false;
+    };
+    if doc.set_cookie(&cookie).is_err() {
+        return false;
+    }
+    window().location().reload().is_ok()
+}
+
 /// Registers `/sw.js`, which precaches the app shell so it opens with no network.
 pub fn register_service_worker() {
     let navigator = window().navigator();

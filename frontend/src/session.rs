@@ -64,6 +64,11 @@ async fn enter(app: App, session: Session) -> Result<(), StoreError> {
     let device = DeviceStore::open().await?;
     device.set_current_user(Some(&session.username)).await?;
     device.close();
+    if crate::platform::switch_build(crate::context::Menu::office_desk(&session.user.roles)) {
+        // The other build loads and opens this session again: show nothing of this one.
+        store.close();
+        std::future::pending::<()>().await;
+    }
     app.store.set_value(Some(store));
     app.author.set_value(Some(author));
     app.session.set(Some(session));

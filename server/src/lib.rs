@@ -82,12 +82,20 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(json_errors));
 
     let shell = state.shell.clone();
-    let index = (move || {
+    let index = (move |headers: axum::http::HeaderMap| {
         let shell = shell.clone();
-        async move { shell.index_response() }
+        async move {
+            let cookie = headers
+                .get(axum::http::header::COOKIE)
+                .and_then(|v| v.to_str().ok());
+            shell.index_response(web::wants_office(cookie))
+        }
     })
     .into_service();
-    let files = ServeDir::new(&state.shell.dist).fallback(index);
+    // `/` too goes to the fallback, which picks the build by cookie.
+    let files = ServeDir::new(&state.shell.dist)
+        .append_index_html_on_directories(false)
+        .fallback(index);
 
     Router::new()
         .nest("/api", api)

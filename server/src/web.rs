@@ -13,13 +13,29 @@ use axum::{
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-/// The app's `index.html`, read once at start, with the CSP that allows its inline loader.
+/// The app's `index.html` files, read once at start, with the CSP that allows their inline
+/// loaders: the field build's (`dist/index.html`) and the office build's
+/// (`dist/office/index.html`), picked per navigation by the `tousu_app` cookie the app sets
+/// (docs/DECISIONS.md "Two builds").
 #[derive(Clone)]
 pub struct AppShell {
     /// Directory of the built app.
     pub dist: PathBuf,
     index: Option<Arc<str>>,
+    office: Option<Arc<str>>,
     csp: HeaderValue,
+}
+
+/// The cookie naming the build a browser loads.
+const BUILD_COOKIE: &str = "tousu_app";
+
+/// Whether a request's `Cookie` header asks for the office build.
+pub fn wants_office(cookie_header: Option<&str>) -> bool {
+    cookie_header.is_some_and(|h| {
+        h.split(';')
+            .filter_map(|c| c.trim().split_once('='))
+            .any(|(k, v)| k == BUILD_COOKIE && v == "office")
+    })
 }
 
 impl AppShell {
@@ -30,10 +46,20 @@ impl AppShell {
         if index.is_none() {
             tracing::warn!(dist = %dist.display(), "no built app found; run scripts/app.sh");
         }
-        let csp = content_security_policy(index.as_deref().unwrap_or(""));
+        let office = std::fs::read_to_string(dist.join("office").join("index.html")).ok();
+        if index.is_some() && office.is_none() {
+            tracing::warn!("no office build in dist/office: everyone gets the field build");
+        }
+        let both = format!(
+            "{}{}",
+            index.as_deref().unwrap_or(""),
+            office.as_deref().unwrap_or("")
+        );
+        let csp = content_security_policy(&both);
         AppShell {
             dist: dist.to_path_buf(),
             index: index.map(Arc::from),
+            office: office.map(Arc::from),
             csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
         }
     }
@@ -43,10 +69,21 @@ impl AppShell {
         &self.csp
     }
 
-    /// `index.html`, answered for every non-file path so the app's router can take over.
-    pub fn index_response(&self) -> Response {
-        match &self.index {
-            Some(index) => Html(index.to_string()).into_response(),
+    /// `index.html` of the build asked for (`office`, when there is one), answered for every
+    /// non-file path so the app's router can take over.
+    pub fn index_response(&self, office: bool) -> Response {
+        let page = if office {
+            self.office.as_ref().or(self.index.as_ref())
+        } else {
+            self.index.as_ref()
+        };
+        match page {
+            // The same address answers either build: caches must key on the cookie too.
+            Some(index) => (
+                [(header::VARY, HeaderValue::from_static("Cookie"))],
+                Html(index.to_string()),
+            )
+                .into_response(),
             None => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Html(
@@ -149,6 +186,14 @@ pub async fn headers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_build_cookie_is_read_among_others() {
+        assert!(wants_office(Some("a=1; tousu_app=office; b=2")));
+        assert!(!wants_office(Some("tousu_app=field")));
+        assert!(!wants_office(Some("xtousu_app=office")));
+        assert!(!wants_office(None));
+    }
 
     #[test]
     fn inline_loader_is_hashed_into_the_csp() {

@@ -448,10 +448,12 @@ impl Dimension {
 
     /// A row's key in this dimension (`""` where the row has none).
     pub fn key(self, row: &StatRow, offset_minutes: i32) -> String {
+        // The serde name, through the string writer the wire format uses anyway (a `Value`
+        // serializer would be a second copy of every enum's code in the browser build).
         fn tag<T: Serialize>(v: &T) -> String {
-            serde_json::to_value(v)
+            serde_json::to_string(v)
                 .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
+                .and_then(|s| Some(s.strip_prefix('"')?.strip_suffix('"')?.to_string()))
                 .unwrap_or_default()
         }
         match self {

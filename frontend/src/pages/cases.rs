@@ -8,7 +8,6 @@ use tousu_shared::{
     model::{CaseKind, Severity, Stage},
     stats::Drill,
     summary::{CaseFilter, CaseSort, CaseSummary, query},
-    words::Worded as _,
 };
 
 use crate::{
@@ -80,7 +79,11 @@ pub fn CasesPage(
         let now = labels::now();
         let sort: CaseSort = parse(&sort.get()).unwrap_or_default();
         let f = filter.get();
+        #[cfg(not(feature = "office"))]
+        let drilled = |_: &CaseSummary| drill.is_none();
+        #[cfg(feature = "office")]
         let offset = labels::local_offset();
+        #[cfg(feature = "office")]
         let drilled = |c: &CaseSummary| {
             drill
                 .as_ref()
@@ -147,17 +150,20 @@ pub fn CasesPage(
         .collect()
     });
 
+    #[cfg(feature = "office")]
     let drill_banner = drill.map(|d| {
         let group = crate::pages::stats::group_label(app, tr, d.by, &d.key);
         let back = format!("/stats?period={}&by={}", d.period.text(), d.by.tag());
         view! {
             <p class="notice drill" role="status" data-testid="drill">
                 {tr.t("统计明细：", "統計明細：", "From the statistics: ")}
-                {d.period.text()} " · " {tr.w(d.by.words())} " = " <strong>{group}</strong> " "
+                {d.period.text()} " · " {tr.w(tousu_shared::words::Worded::words(d.by))} " = " <strong>{group}</strong> " "
                 <a href=back data-testid="drill-back">{tr.t("返回统计", "返回統計", "Back to the statistics")}</a>
             </p>
         }
     });
+    #[cfg(not(feature = "office"))]
+    let drill_banner = drill.map(|_| ());
     view! {
         <section class="page" data-testid="page-cases">
             <header class="page-head">

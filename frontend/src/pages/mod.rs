@@ -10,5 +10,6 @@ pub mod login;
 pub mod print;
 pub mod revisit;
 pub mod sheets;
+#[cfg(feature = "office")]
 pub mod stats;
 pub mod sync;
