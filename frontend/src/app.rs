@@ -135,10 +135,10 @@ fn Screens() -> impl IntoView {
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
             #[cfg(feature = "office")]
-            Screen::Drill { period, by, key } => {
+            Screen::Drill { period, by, key, n } => {
                 let drill = Period::parse(&period)
                     .zip(Dimension::from_tag(&by))
-                    .map(|(period, by)| Drill { period, by, key });
+                    .map(|(period, by)| (Drill { period, by, key }, n));
                 view! { <CasesPage drill=drill/> }.into_any()
             }
             Screen::NotFound => view! { <NotFound/> }.into_any(),

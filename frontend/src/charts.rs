@@ -17,13 +17,19 @@ pub struct Bar {
     pub href: Option<String>,
 }
 
-/// The length of `value` against the largest, in per cent of the track (at least a sliver for
-/// anything above zero, so a small group is still seen).
-fn share(value: u32, largest: u32) -> f64 {
+/// The length of `value` against the largest, in tenths of a per cent of the track (at least
+/// a sliver for anything above zero, so a small group is still seen). Integers: float
+/// formatting would add kilobytes to the wasm.
+fn share(value: u32, largest: u32) -> u32 {
     if largest == 0 || value == 0 {
-        return 0.0;
+        return 0;
     }
-    (f64::from(value) * 100.0 / f64::from(largest)).max(1.5)
+    (u64::from(value.min(largest)) * 1000 / u64::from(largest)).max(15) as u32
+}
+
+/// Tenths written as a decimal (`153` → `15.3`).
+fn tenths(t: u32) -> String {
+    format!("{}.{}", t / 10, t % 10)
 }
 
 /// Horizontal bars, largest first as given; `full` fixes the scale (1000 for rates in per
@@ -48,7 +54,7 @@ pub fn BarChart(
             {empty.then(|| view! { <p class="chart-empty">"—"</p> })}
             <ul class="bars">
                 {bars.into_iter().map(|b| {
-                    let width = format!("{:.1}", share(b.value, largest));
+                    let width = tenths(share(b.value, largest));
                     let body = view! {
                         <span class="bar-label">{b.label.clone()}</span>
                         <svg class="bar-track" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
@@ -85,8 +91,8 @@ pub fn ColumnChart(
             <ol class="columns">
                 {columns.into_iter().map(|b| {
                     let height = share(b.value, largest);
-                    let y = format!("{:.1}", 100.0 - height);
-                    let height = format!("{height:.1}");
+                    let y = tenths(1000 - height);
+                    let height = tenths(height);
                     let body = view! {
                         <span class="col-value">{b.text.clone()}</span>
                         <svg class="col-track" viewBox="0 0 10 100" preserveAspectRatio="none" aria-hidden="true">
@@ -108,14 +114,15 @@ pub fn ColumnChart(
 
 #[cfg(test)]
 mod tests {
-    use super::share;
+    use super::{share, tenths};
 
     #[test]
     fn bars_are_drawn_to_scale_and_small_ones_stay_visible() {
-        assert_eq!(share(0, 10), 0.0);
-        assert_eq!(share(5, 0), 0.0);
-        assert_eq!(share(10, 10), 100.0);
-        assert_eq!(share(5, 10), 50.0);
-        assert_eq!(share(1, 1000), 1.5);
+        assert_eq!(share(0, 10), 0);
+        assert_eq!(share(5, 0), 0);
+        assert_eq!(share(10, 10), 1000);
+        assert_eq!(share(5, 10), 500);
+        assert_eq!(share(1, 1000), 15);
+        assert_eq!(tenths(153), "15.3");
     }
 }

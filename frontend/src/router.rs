@@ -48,6 +48,8 @@ pub enum Screen {
         by: String,
         /// The group's key, decoded.
         key: String,
+        /// How many cases the statistics counted in it.
+        n: Option<u32>,
     },
     /// Anything else.
     NotFound,
@@ -75,6 +77,7 @@ impl Screen {
                 period: param("period").unwrap_or_default(),
                 by: param("by").unwrap_or_default(),
                 key: param("key").unwrap_or_default(),
+                n: param("n").and_then(|n| n.parse().ok()),
             },
             [] | ["cases"] => Screen::Cases,
             ["cases", id] => Screen::Case {
@@ -314,7 +317,8 @@ mod tests {
             Screen::Drill {
                 period: "2026-Q1".into(),
                 by: "cause".into(),
-                key: key.into()
+                key: key.into(),
+                n: None
             }
         );
         assert_eq!(decode("a+b%2"), "a b%2", "a broken escape stays as written");

@@ -29,7 +29,7 @@ fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
 pub fn CasesPage(
     /// The statistics group whose cases to list.
     #[prop(optional_no_strip)]
-    drill: Option<Drill>,
+    drill: Option<(Drill, Option<u32>)>,
 ) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
@@ -87,7 +87,7 @@ pub fn CasesPage(
         let drilled = |c: &CaseSummary| {
             drill
                 .as_ref()
-                .is_none_or(|d| c.stat.as_ref().is_some_and(|row| d.admits(row, offset)))
+                .is_none_or(|(d, _)| c.stat.as_ref().is_some_and(|row| d.admits(row, offset)))
         };
         let total = all.len();
         let matching: Vec<CaseSummary> = query(&all, &f, sort, now)
@@ -151,16 +151,9 @@ pub fn CasesPage(
     });
 
     #[cfg(feature = "office")]
-    let drill_banner = drill.map(|d| {
-        let group = crate::pages::stats::group_label(app, tr, d.by, &d.key);
-        let back = format!("/stats?period={}&by={}", d.period.text(), d.by.tag());
-        view! {
-            <p class="notice drill" role="status" data-testid="drill">
-                {tr.t("统计明细：", "統計明細：", "From the statistics: ")}
-                {d.period.text()} " · " {tr.w(tousu_shared::words::Worded::words(d.by))} " = " <strong>{group}</strong> " "
-                <a href=back data-testid="drill-back">{tr.t("返回统计", "返回統計", "Back to the statistics")}</a>
-            </p>
-        }
+    let drill_banner = drill.map(|(drill, counted)| {
+        let shown = Signal::derive(move || rows.with(|(_, m)| m.len()));
+        view! { <crate::pages::stats::DrillBanner drill=drill counted=counted shown=shown/> }
     });
     #[cfg(not(feature = "office"))]
     let drill_banner = drill.map(|_| ());

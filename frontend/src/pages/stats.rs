@@ -40,14 +40,51 @@ pub fn trend_period(period: Period) -> Period {
     }
 }
 
-/// The address of the cases behind a group.
-pub fn drill_href(period: Period, by: Dimension, key: &str) -> String {
+/// The address of the cases behind a group of `count` cases.
+pub fn drill_href(period: Period, by: Dimension, key: &str, count: u32) -> String {
     format!(
-        "/cases?period={}&by={}&key={}",
+        "/cases?period={}&by={}&key={}&n={count}",
         encode(&period.text()),
         by.tag(),
         encode(key)
     )
+}
+
+/// Above the drilled case list: which bar it is, and how many of its cases are not on this
+/// device (archived ones stay on the server; reading them goes through the archive).
+#[component]
+pub fn DrillBanner(
+    drill: stats::Drill,
+    /// The bar's count, when the statistics said it.
+    counted: Option<u32>,
+    /// The cases listed.
+    shown: Signal<usize>,
+) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let group = group_label(app, tr, drill.by, &drill.key);
+    let back = format!(
+        "/stats?period={}&by={}",
+        drill.period.text(),
+        drill.by.tag()
+    );
+    let missing = move || {
+        let n = counted? as usize;
+        let m = shown.get();
+        (n > m).then(|| match tr.locale() {
+            crate::i18n::Locale::en => format!(" The statistics count {n}; {} are not on this device (archived cases stay on the server).", n - m),
+            crate::i18n::Locale::zh_TW => format!("統計共 {n} 件，其中 {} 件不在本裝置上（已歸檔的案件只存於伺服器）。", n - m),
+            _ => format!("统计共 {n} 件，其中 {} 件不在本设备上（已归档的案件只存于服务器）。", n - m),
+        })
+    };
+    view! {
+        <p class="notice drill" role="status" data-testid="drill">
+            {tr.t("统计明细：", "統計明細：", "From the statistics: ")}
+            {drill.period.text()} " · " {tr.w(drill.by.words())} " = " <strong data-testid="drill-group">{group}</strong> " "
+            <a href=back data-testid="drill-back">{tr.t("返回统计", "返回統計", "Back to the statistics")}</a>
+            <span data-testid="drill-missing">{missing}</span>
+        </p>
+    }
 }
 
 /// A group's key as the user reads it.
@@ -331,7 +368,7 @@ fn Figures(report: Report) -> impl IntoView {
         t.compensation_fen / 100,
         t.compensation_fen % 100
     );
-    let tiles: [([&str; 3], String, String, &str); 7] = [
+    let tiles: [([&str; 3], String, String, &str); 8] = [
         (
             ["受理", "受理", "Received"],
             t.count.to_string(),
@@ -375,8 +412,14 @@ fn Figures(report: Report) -> impl IntoView {
         (
             ["当前超时", "目前逾時", "Overdue now"],
             report.overdue_now.to_string(),
-            format!("{} {yuan}", tr.t("赔偿合计", "賠償合計", "Compensation")),
+            String::new(),
             "fig-overdue",
+        ),
+        (
+            ["赔偿合计（元）", "賠償合計（元）", "Compensation (yuan)"],
+            yuan,
+            String::new(),
+            "fig-compensation",
         ),
     ];
     view! {
@@ -405,7 +448,7 @@ fn Charts(report: Report, trend: Report) -> impl IntoView {
             label: group_label(app, tr, by, &g.key),
             value: g.figures.count,
             text: g.figures.count.to_string(),
-            href: Some(drill_href(report.period, by, &g.key)),
+            href: Some(drill_href(report.period, by, &g.key, g.figures.count)),
         })
         .collect();
     // Every month of the range, those without cases too.
@@ -423,7 +466,7 @@ fn Charts(report: Report, trend: Report) -> impl IntoView {
                 label: key.get(2..).unwrap_or(&key).to_string(),
                 value: count,
                 text: count.to_string(),
-                href: (count > 0).then(|| drill_href(trend.period, Dimension::Month, &key)),
+                href: (count > 0).then(|| drill_href(trend.period, Dimension::Month, &key, count)),
             }
         })
         .collect();
@@ -443,8 +486,8 @@ fn Charts(report: Report, trend: Report) -> impl IntoView {
     let by_title = format!("{}{}", tr.t("按", "按", "By "), tr.w(by.words()));
     view! {
         <div class="charts">
-            <BarChart title=by_title bars=groups testid="chart-groups"/>
             <ColumnChart title=tr.t("受理量（按月）", "受理量（按月）", "Cases received by month").to_string() columns=columns testid="chart-months"/>
+            <BarChart title=by_title bars=groups testid="chart-groups"/>
             <BarChart title=tr.t("各时限按时率", "各時限按時率", "On time per deadline").to_string() bars=clocks testid="chart-clocks" full=1000/>
         </div>
     }

@@ -1,0 +1,179 @@
+//! The office build in Chromium (issue 14): a supervisor's browser loads it after signing in,
+//! a handler's keeps the field build; the statistics screen shows the server's figures, a bar
+//! lists exactly its cases, and offline the same screen counts the cases on the device and
+//! says so.
+
+use fantoccini::Locator;
+use tousu_e2e::{Api, Browser, DEMO_PASSWORD as PASSWORD, TestServer, axe_source};
+use tousu_shared::clock::{CHINA_OFFSET_MINUTES, Date, Timestamp};
+
+/// Whether the page runs the office build (its loader imports from `/office/`).
+const OFFICE_LOADED: &str =
+    "return [...document.scripts].some(s => s.textContent.includes(\"from '/office/\"))";
+
+/// A range holding every demo case (received within the last 60 days).
+fn demo_range() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64;
+    let today = Timestamp(now).date(CHINA_OFFSET_MINUTES);
+    let from = Date::from_days(today.days() - 90);
+    let to = Date::from_days(today.days() + 1);
+    format!("{from}..{to}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_offline()
+-> anyhow::Result<()> {
+    let server = TestServer::start_demo(40)?;
+    let office = Browser::start().await?;
+    let tablet = Browser::start().await?;
+    let result = async {
+        // A handler's tablet keeps the field build: no statistics there.
+        tablet.sign_in(&server.url, "handler", PASSWORD).await?;
+        tablet.wait_all_synced().await?;
+        assert_eq!(tablet.client.execute(OFFICE_LOADED, vec![]).await?, false);
+        assert!(
+            tablet
+                .client
+                .find(Locator::Css("[data-testid=nav-stats]"))
+                .await
+                .is_err()
+        );
+
+        // The supervisor's browser switches to the office build on signing in.
+        office.sign_in(&server.url, "supervisor", PASSWORD).await?;
+        office
+            .wait_for_script("the office build", OFFICE_LOADED)
+            .await?;
+        office.wait_all_synced().await?;
+        office.click("nav-stats").await?;
+        office
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=page-stats]"))
+            .await?;
+
+        // The server's figures for a range holding every demo case.
+        let period = demo_range();
+        let api = Api::login(&server.url, "supervisor", None).await?;
+        let (status, answer) = api
+            .get(&format!("/api/v1/statistics?period={period}&by=category"))
+            .await?;
+        assert_eq!(status, 200, "{answer}");
+        let total = answer["report"]["total"]["count"].as_u64().unwrap();
+        assert_eq!(total, 40, "every demo case is in the range");
+        let first = &answer["report"]["groups"][0];
+        let first_count = first["figures"]["count"].as_u64().unwrap();
+        office
+            .client
+            .goto(&format!("{}/stats?period={period}&by=category", server.url))
+            .await?;
+        office
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=stats-server]"))
+            .await?;
+        office
+            .wait_for_text("[data-testid=fig-count] .figure-value", &total.to_string())
+            .await?;
+        let bars = office
+            .client
+            .find_all(Locator::Css("[data-testid=chart-groups] [data-testid=bar]"))
+            .await?;
+        assert_eq!(
+            bars.len(),
+            answer["report"]["groups"].as_array().unwrap().len()
+        );
+        office.screenshot("stats-supervisor-tablet").await?;
+        let charts =
+            "document.querySelector('[data-testid=chart-months]').scrollIntoView(); return true";
+        office.client.execute(charts, vec![]).await?;
+        office.screenshot("stats-charts-tablet").await?;
+        office.client.set_window_size(800, 1280).await?;
+        office.client.execute(charts, vec![]).await?;
+        office.screenshot("stats-charts-portrait").await?;
+        office.client.set_window_size(1920, 1080).await?;
+        office.screenshot("stats-desktop").await?;
+        office.client.set_window_size(1280, 800).await?;
+        let violations = office.axe_violations(&axe_source()?).await?;
+        assert!(violations.is_empty(), "axe: {violations:?}");
+
+        // The largest bar lists its cases on this device, and says how many are only on the
+        // server (the demo's oldest cases are archived).
+        bars[0].click().await?;
+        office
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=drill]"))
+            .await?;
+        let counts = office
+            .wait_for_text_where("[data-testid=case-count]", "the drilled cases", |t| {
+                t.starts_with("共 ")
+            })
+            .await?;
+        let numbers: Vec<u64> = counts
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let (on_device, listed) = (numbers[0], numbers[1]);
+        let rows = office
+            .client
+            .find_all(Locator::Css("[data-testid=case-row]"))
+            .await?;
+        assert_eq!(rows.len() as u64, listed);
+        assert!(listed <= first_count && on_device < total, "{counts}");
+        let missing = office.text("[data-testid=drill-missing]").await?;
+        if listed < first_count {
+            assert!(
+                missing.contains(&format!(
+                    "统计共 {first_count} 件，其中 {} 件",
+                    first_count - listed
+                )),
+                "{missing}"
+            );
+        } else {
+            assert!(missing.is_empty(), "{missing}");
+        }
+        let group = office.text("[data-testid=drill-group]").await?;
+        office.screenshot("stats-drill").await?;
+
+        // Offline: the device's own cases, said plainly; the drilled group has as many there
+        // as the list showed.
+        office.set_offline(true).await?;
+        office
+            .client
+            .goto(&format!("{}/stats?period={period}&by=category", server.url))
+            .await?;
+        office
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=stats-device]"))
+            .await?;
+        office
+            .wait_for_script("the office build offline", OFFICE_LOADED)
+            .await?;
+        office
+            .wait_for_text(
+                "[data-testid=fig-count] .figure-value",
+                &on_device.to_string(),
+            )
+            .await?;
+        let value = office
+            .text(&format!(
+                "[data-testid=chart-groups] [data-key='{group}'] .bar-value"
+            ))
+            .await?;
+        assert_eq!(value, listed.to_string(), "{group}");
+        office.set_dark(true).await?;
+        office.screenshot("stats-offline-dark").await?;
+        office.set_dark(false).await?;
+        office.set_offline(false).await?;
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
+    office.close().await?;
+    tablet.close().await?;
+    result
+}
