@@ -66,7 +66,8 @@ impl Principal {
         }
     }
 
-    fn has(&self, role: Role) -> bool {
+    /// Whether this is a user holding `role`.
+    pub fn has(&self, role: Role) -> bool {
         matches!(self, Principal::User { roles, .. } if roles.contains(&role))
     }
 

@@ -30,6 +30,7 @@ pub mod clock;
 pub mod event;
 pub mod fold;
 pub mod ids;
+pub mod ledger;
 pub mod model;
 pub mod number;
 pub mod profile;

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod archive;
 pub mod auth;
 pub mod blobs;
+pub mod exports;
 pub mod health;
 pub mod openapi;
 pub mod reference;
@@ -57,5 +58,6 @@ pub fn api() -> Router<AppState> {
         .route("/profile", get(reference::get_profile))
         .route("/statistics", get(stats::get))
         .route("/appraisal", get(stats::appraisal))
+        .route("/exports/cases.xlsx", get(exports::cases_xlsx))
         .fallback(|| async { ApiError::NotFound })
 }

@@ -112,7 +112,7 @@ pub async fn appraisal(
 }
 
 /// A period from a query, or a 400 naming the forms accepted.
-fn parse_period(text: &str) -> Result<Period, ApiError> {
+pub(crate) fn parse_period(text: &str) -> Result<Period, ApiError> {
     Period::parse(text).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "period {text:?}: give 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31"

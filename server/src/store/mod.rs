@@ -26,6 +26,7 @@ pub mod archive;
 pub mod audit;
 pub mod blobs;
 pub mod events;
+pub mod exports;
 mod grants;
 pub mod reference;
 pub mod schema;
