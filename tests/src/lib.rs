@@ -408,6 +408,11 @@ impl Browser {
                     "--window-size=1280,800", "--lang=en-US",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                // Downloads land in the profile, where a test reads them.
+                "prefs": {
+                    "download.default_directory": profile.path().join("downloads"),
+                    "download.prompt_for_download": false,
+                },
             },
         });
         let caps = caps.as_object().expect("object").clone();
@@ -563,6 +568,31 @@ impl Browser {
             ))
             .await?;
         Ok(())
+    }
+
+    /// Waits for a finished download whose name ends with `suffix` and returns its bytes
+    /// (removing it, so the next wait sees the next one).
+    pub async fn wait_for_download(&self, suffix: &str) -> anyhow::Result<Vec<u8>> {
+        let dir = self._profile.path().join("downloads");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let name = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default();
+                    if name.ends_with(suffix) {
+                        let bytes = std::fs::read(&path)?;
+                        std::fs::remove_file(&path)?;
+                        return Ok(bytes);
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("no download ending in {suffix} in {}", dir.display())
     }
 
     /// Saves a screenshot as `name.png` in [`screenshot_dir`] and returns its path.

@@ -100,6 +100,24 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
         let violations = office.axe_violations(&axe_source()?).await?;
         assert!(violations.is_empty(), "axe: {violations:?}");
 
+        // The ledger as XLSX from the server, handed to the browser as a download.
+        office.click("export-xlsx").await?;
+        office
+            .wait_for_text_where("[data-testid=export-said]", "the XLSX", |t| {
+                t.contains("XLSX")
+            })
+            .await?;
+        let xlsx = office.wait_for_download(".xlsx").await?;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx))?;
+        let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet")?;
+        let pulled = api.pull(0).await?.grants.len();
+        assert_eq!(
+            sheet.get_size().0,
+            1 + pulled,
+            "the headings and one row per case"
+        );
+
         // The largest bar lists its cases on this device, and says how many are only on the
         // server (the demo's oldest cases are archived).
         bars[0].click().await?;
@@ -166,6 +184,21 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
             ))
             .await?;
         assert_eq!(value, listed.to_string(), "{group}");
+        // The ledger as CSV, made on the device while offline.
+        office.click("export-csv").await?;
+        office
+            .wait_for_text(
+                "[data-testid=export-said]",
+                &format!("已导出本设备上的 {on_device} 件案件（CSV）。"),
+            )
+            .await?;
+        let csv = String::from_utf8(office.wait_for_download(".csv").await?)?;
+        assert!(csv.starts_with("\u{feff}编号,受理日期,渠道"), "{csv:.200}");
+        assert_eq!(
+            csv.matches("\r\n").count() as u64,
+            on_device + 1,
+            "{csv:.400}"
+        );
         office.set_dark(true).await?;
         office.screenshot("stats-offline-dark").await?;
         office.set_dark(false).await?;

@@ -12,6 +12,7 @@ use tousu_shared::{
     words::Worded,
 };
 
+mod export;
 mod parts;
 
 pub use parts::DrillBanner;
@@ -223,6 +224,7 @@ pub fn StatsPage(
         <section class="page page-wide" data-testid="page-stats">
             <header class="page-head">
                 <h1 class="page-title">{move || tr.t("统计分析", "統計分析", "Statistics")}</h1>
+                <export::Exports period=period/>
             </header>
             <div class="filter-bar" role="group" aria-label=move || tr.t("统计期间", "統計期間", "Period")>
                 <label class="filter">

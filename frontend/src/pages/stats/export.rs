@@ -1,0 +1,173 @@
+//! The statistics screen's downloads: the case ledger of the period as CSV, made on the device
+//! from its own cases (offline too, with the shared ledger's columns and masking), and as XLSX
+//! from the server (every case the user may see, archived ones included).
+
+use leptos::prelude::*;
+use tousu_shared::{
+    access::{AccessContext, Role, visible_case},
+    fold::fold,
+    ledger::{self, HEADINGS, Reader},
+    stats::Period,
+};
+use wasm_bindgen::JsCast as _;
+
+use crate::{
+    api,
+    context::{App, use_app},
+    labels::{self, use_tr},
+    media::ObjectUrl,
+    store::CaseStore as _,
+};
+
+/// The language index of the ledger's words (0 Simplified, 1 Traditional, 2 English).
+fn lang(tr: labels::Tr) -> usize {
+    match tr.locale() {
+        crate::i18n::Locale::zh_CN => 0,
+        crate::i18n::Locale::zh_TW => 1,
+        crate::i18n::Locale::en => 2,
+    }
+}
+
+/// The ledger of `period` as CSV, from the cases on this device: the text and its row count.
+async fn device_csv(app: App, period: Period, lang: usize) -> Option<(String, usize)> {
+    let store = app.user_store()?;
+    let session = app.session.get_untracked()?;
+    let principal = session.principal();
+    let offset = labels::local_offset();
+    let catalog = app.reference.with_untracked(|r| r.catalog.clone());
+    let reader = Reader {
+        lang,
+        full_phones: session.user.roles.contains(&Role::Supervisor),
+        offset_minutes: offset,
+    };
+    let ctx = AccessContext {
+        now: labels::now(),
+        grants: Vec::new(),
+    };
+    let mut cases: Vec<_> = store
+        .summaries()
+        .await
+        .ok()?
+        .into_iter()
+        .filter_map(|s| s.stat)
+        .filter(|row| period.contains(row.received.date(offset)))
+        .collect();
+    cases.sort_by_key(|row| (row.received, row.case));
+    // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
+    let mut out = String::from("\u{feff}");
+    out.push_str(&ledger::csv_line(HEADINGS.map(|h| h[lang].to_string())));
+    let mut n = 0;
+    for row in &cases {
+        let events = store.case_events(row.case).await.ok()?;
+        let view = fold(row.case, &events);
+        let Some(shaped) = visible_case(&principal, &view, &ctx) else {
+            continue;
+        };
+        let cells = ledger::row(&shaped, Some(row), &catalog, reader);
+        out.push_str(&ledger::csv_line(cells.iter().map(ledger::Cell::text)));
+        n += 1;
+    }
+    Some((out, n))
+}
+
+/// Hands `bytes` to the browser as a download named `name`.
+fn download(bytes: &[u8], media_type: &str, name: &str) -> Option<ObjectUrl> {
+    let url = ObjectUrl::new(bytes, media_type)?;
+    let doc = document();
+    let a = doc.create_element("a").ok()?;
+    a.set_attribute("href", url.as_str()).ok()?;
+    a.set_attribute("download", name).ok()?;
+    a.set_attribute("data-testid", "download-link").ok()?;
+    a.set_attribute("hidden", "").ok()?;
+    let body = doc.body()?;
+    // Replace the previous download's link (the test reads the last one).
+    if let Ok(Some(old)) = doc.query_selector("[data-testid=download-link]") {
+        old.remove();
+    }
+    body.append_child(&a).ok()?;
+    a.dyn_ref::<web_sys::HtmlElement>()?.click();
+    Some(url)
+}
+
+/// The two download buttons and what the last download said.
+#[component]
+pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let (said, set_said) = signal(None::<String>);
+    // The object URL of the last download lives as long as the screen.
+    let last = StoredValue::new_local(None::<ObjectUrl>);
+    let csv = move |_| {
+        let Some(p) = period.get_untracked() else {
+            return;
+        };
+        let lang = lang(tr);
+        leptos::task::spawn_local(async move {
+            let result = device_csv(app, p, lang).await;
+            let text = match result {
+                Some((csv, n)) => {
+                    let name = format!("tousu-ledger-{}.csv", p.text().replace("..", "_"));
+                    last.set_value(download(csv.as_bytes(), "text/csv;charset=utf-8", &name));
+                    match tr.locale() {
+                        crate::i18n::Locale::en => format!("CSV of {n} cases on this device."),
+                        crate::i18n::Locale::zh_TW => {
+                            format!("已匯出本裝置上的 {n} 件案件（CSV）。")
+                        }
+                        _ => format!("已导出本设备上的 {n} 件案件（CSV）。"),
+                    }
+                }
+                None => tr
+                    .t(
+                        "无法读取本设备上的案件。",
+                        "無法讀取本裝置上的案件。",
+                        "The cases on this device could not be read.",
+                    )
+                    .to_string(),
+            };
+            set_said.set(Some(text));
+        });
+    };
+    let xlsx = move |_| {
+        let Some(p) = period.get_untracked() else {
+            return;
+        };
+        let Some(token) = app
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+        else {
+            return;
+        };
+        let locale = tr.locale().as_str();
+        leptos::task::spawn_local(async move {
+            let text = match api::ledger_xlsx(&token, p, locale).await {
+                Ok(bytes) => {
+                    let name = format!("tousu-ledger-{}.xlsx", p.text().replace("..", "_"));
+                    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                    last.set_value(download(&bytes, kind, &name));
+                    tr.t(
+                        "已从服务器导出台账（XLSX）。",
+                        "已從伺服器匯出台賬（XLSX）。",
+                        "Ledger exported from the server (XLSX).",
+                    )
+                    .to_string()
+                }
+                Err(e) => crate::errors::api(tr, &e),
+            };
+            set_said.set(Some(text));
+        });
+    };
+    let online = crate::platform::use_online();
+    view! {
+        <div class="exports">
+            <button type="button" class="btn" data-testid="export-csv" on:click=csv
+                disabled=move || period.get().is_none()>
+                {move || tr.t("导出台账 CSV（本设备）", "匯出台賬 CSV（本裝置）", "Ledger CSV (this device)")}
+            </button>
+            <button type="button" class="btn" data-testid="export-xlsx" on:click=xlsx
+                disabled=move || period.get().is_none() || !online.get()>
+                {move || tr.t("导出台账 XLSX（服务器）", "匯出台賬 XLSX（伺服器）", "Ledger XLSX (server)")}
+            </button>
+            <span class="exports-said" role="status" data-testid="export-said">{said}</span>
+        </div>
+    }
+}
