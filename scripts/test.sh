@@ -19,6 +19,8 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 
 step "clippy (wasm32: frontend and shared)"
 cargo clippy --locked --target wasm32-unknown-unknown -p tousu-frontend -p tousu-shared --all-targets -- -D warnings
+# The office build (docs/DECISIONS.md "Two builds") compiles its own screens.
+cargo clippy --locked --target wasm32-unknown-unknown -p tousu-frontend --features office --all-targets -- -D warnings
 
 step "invariant: shared builds for wasm32 and depends on no I/O crate"
 cargo build --locked --quiet --target wasm32-unknown-unknown -p tousu-shared
@@ -69,6 +71,7 @@ results=target/test-results.log
 step "host tests (unit, API against the real binary, end-to-end in Chromium)"
 export TOUSU_SCREENSHOTS="$TOUSU_ROOT/target/e2e-screenshots"
 cargo test --locked --workspace 2>&1 | tee -a "$results"
+cargo test --locked -p tousu-frontend --features office --lib 2>&1 | tee -a "$results"
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown -p tousu-frontend 2>&1 | tee -a "$results"

@@ -100,6 +100,11 @@ impl TestServer {
         Self::start_with(&db, data_dir, &["--addr", "127.0.0.1:0"], env)
     }
 
+    /// The server's process id (benchmarks read its memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The database file.
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.path().join("tousu.sqlite3")

@@ -78,6 +78,13 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
         office
             .wait_for_text("[data-testid=fig-count] .figure-value", &total.to_string())
             .await?;
+        // The printed report's sentence: nothing was received in the range before.
+        office
+            .wait_for_text(
+                "[data-testid=change]",
+                &format!("全部案件的受理量由 0 上升至 {total}。"),
+            )
+            .await?;
         let bars = office
             .client
             .find_all(Locator::Css("[data-testid=chart-groups] [data-testid=bar]"))

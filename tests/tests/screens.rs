@@ -210,6 +210,13 @@ async fn pages_start_at_the_top_and_the_strip_is_in_view_and_true() -> anyhow::R
     run("strip", &server, async |server, browser| {
         browser.client.set_window_size(800, 1280).await?;
         browser.client.goto(&server.url).await?;
+        // The supervisor works in the office build: open it before signing in, so the switch
+        // after sign-in does not reload the page the observer below watches.
+        browser
+            .client
+            .execute("document.cookie = 'tousu_app=office; Path=/'", vec![])
+            .await?;
+        browser.client.goto(&server.url).await?;
         browser.fill("login-username", "supervisor").await?;
         browser.fill("login-password", PASSWORD).await?;
         // Every text the strip shows from sign-in on, with the list's count at that moment.

@@ -158,7 +158,7 @@ pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
     };
     let online = crate::platform::use_online();
     view! {
-        <div class="exports">
+        <div class="exports no-print">
             <button type="button" class="btn" data-testid="export-csv" on:click=csv
                 disabled=move || period.get().is_none()>
                 {move || tr.t("导出台账 CSV（本设备）", "匯出台賬 CSV（本裝置）", "Ledger CSV (this device)")}

@@ -16,7 +16,7 @@ mod export;
 mod parts;
 
 pub use parts::DrillBanner;
-use parts::{Charts, Figures, Source};
+use parts::{Changes, Charts, Figures, Source};
 
 use crate::{
     api,
@@ -268,6 +268,7 @@ pub fn StatsPage(
             {move || shown().map(|(main, trend, device_rows)| view! {
                 <Source device_rows=device_rows scope=scope.clone()/>
                 <Figures report=main.clone()/>
+                <Changes report=main.clone()/>
                 <Charts report=main trend=trend/>
             })}
         </section>

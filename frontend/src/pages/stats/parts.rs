@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use tousu_shared::{
-    stats::{self, Dimension, Report, StatScope},
+    stats::{self, Change, Dimension, Measure, Report, StatScope},
     words::Worded,
 };
 
@@ -220,5 +220,74 @@ pub(super) fn Charts(report: Report, trend: Report) -> impl IntoView {
             <BarChart title=by_title bars=groups testid="chart-groups"/>
             <BarChart title=tr.t("各时限按时率", "各時限按時率", "On time per deadline").to_string() bars=clocks testid="chart-clocks" full=1000/>
         </div>
+    }
+}
+
+/// One change against the period before, written out as the printed report says it.
+fn sentence(app: crate::context::App, tr: crate::labels::Tr, by: Dimension, c: &Change) -> String {
+    let subject = match &c.key {
+        None => tr.t("全部案件", "全部案件", "all cases").to_string(),
+        Some(k) => format!("{}「{}」", tr.w(by.words()), group_label(app, tr, by, k)),
+    };
+    let (measure, value): (&str, fn(u32) -> String) = match c.measure {
+        Measure::Count => (tr.t("受理量", "受理量", "cases received"), |n| {
+            n.to_string()
+        }),
+        Measure::OnTime => (
+            tr.t("按时办结率", "按時辦結率", "on-time rate"),
+            |p| percent(Some(p)),
+        ),
+        Measure::Satisfaction => (tr.t("满意率", "滿意率", "satisfaction rate"), |p| {
+            percent(Some(p))
+        }),
+    };
+    let up = c.to > c.from;
+    let (from, to) = (value(c.from), value(c.to));
+    match tr.locale() {
+        crate::i18n::Locale::en => format!(
+            "The {measure} of {subject} {} from {from} to {to}.",
+            if up { "rose" } else { "fell" }
+        ),
+        _ => format!(
+            "{subject}的{measure}由 {from} {}至 {to}。",
+            if up {
+                tr.t("上升", "上升", "")
+            } else {
+                tr.t("下降", "下降", "")
+            }
+        ),
+    }
+}
+
+/// The largest changes against the period before, a sentence each (the printed report's
+/// summary), and the button that prints the screen as the period's report.
+#[component]
+pub(super) fn Changes(report: Report) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let by = report.by;
+    let sentences: Vec<String> = report
+        .largest_changes(5)
+        .iter()
+        .map(|c| sentence(app, tr, by, c))
+        .collect();
+    let print = move |_| {
+        let _ = window().print();
+    };
+    view! {
+        <section class="changes" aria-labelledby="changes-h" data-testid="changes">
+            <div class="changes-head">
+                <h2 id="changes-h">{tr.t("与上期相比", "與上期相比", "Against the period before")}</h2>
+                <button type="button" class="btn no-print" data-testid="print-report" on:click=print>
+                    {tr.t("打印报告", "列印報告", "Print the report")}
+                </button>
+            </div>
+            {sentences.is_empty().then(|| view! {
+                <p class="chart-empty">{tr.t("与上期相比没有变化。", "與上期相比沒有變化。", "No change against the period before.")}</p>
+            })}
+            <ul>
+                {sentences.into_iter().map(|s| view! { <li data-testid="change">{s}</li> }).collect_view()}
+            </ul>
+        </section>
     }
 }
