@@ -193,6 +193,24 @@ pub async fn statistics(
     get(&path, token).await
 }
 
+#[cfg(feature = "office")]
+/// `GET /appraisal?period=…&by=…`: 績效考核 lines the caller may see.
+pub async fn appraisal(
+    token: &str,
+    period: tousu_shared::stats::Period,
+    by: tousu_shared::stats::AppraisalBy,
+) -> Result<tousu_shared::stats::AppraisalAnswer, ApiError> {
+    let by = match by {
+        tousu_shared::stats::AppraisalBy::Person => "person",
+        tousu_shared::stats::AppraisalBy::Department => "department",
+    };
+    get(
+        &format!("/appraisal?period={}&by={by}", period.text()),
+        token,
+    )
+    .await
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

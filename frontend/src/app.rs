@@ -131,6 +131,13 @@ fn Screens() -> impl IntoView {
             }
             #[cfg(not(feature = "office"))]
             Screen::Stats { .. } => view! { <NothingHere/> }.into_any(),
+            Screen::Appraisal if !menu.stats => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::Appraisal => {
+                view! { <crate::pages::stats::appraisal::AppraisalPage/> }.into_any()
+            }
+            #[cfg(not(feature = "office"))]
+            Screen::Appraisal => view! { <NothingHere/> }.into_any(),
             Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
@@ -155,6 +162,7 @@ fn office_nav(menu: impl Fn() -> context::Menu + Send + Sync + Copy + 'static) -
     view! {
         <Show when=move || menu().stats>
             <NavItem href="/stats" icon="M5 20V10M12 20V4M19 20v-7" testid="nav-stats" label=["统计", "統計", "Statistics"]/>
+            <NavItem href="/appraisal" icon="M12 3l2.6 5.5 6 .8-4.4 4.2 1 6L12 16.8 6.8 19.5l1-6L3.4 9.3l6-.8z" testid="nav-appraisal" label=["绩效考核", "績效考核", "Appraisal"]/>
         </Show>
     }
 }

@@ -40,6 +40,8 @@ pub enum Screen {
         /// The grouping named, if any.
         by: Option<String>,
     },
+    /// `/appraisal`: 績效考核.
+    Appraisal,
     /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
     Drill {
         /// `Period::text`.
@@ -91,6 +93,7 @@ impl Screen {
             ["intake"] => Screen::Intake,
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
+            ["appraisal"] => Screen::Appraisal,
             ["stats"] => Screen::Stats {
                 period: param("period"),
                 by: param("by"),

@@ -561,6 +561,15 @@ pub struct StatAnswer {
     pub report: Report,
 }
 
+/// The answer of `GET /api/v1/appraisal`: whose lines, and the lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppraisalAnswer {
+    /// Whose cases the lines read (`None`: the caller's own line only).
+    pub scope: Option<StatScope>,
+    /// One line per department or person.
+    pub lines: Vec<AppraisalLine>,
+}
+
 /// The cases behind one bar of a report (the statistics screen's drill-down): received in
 /// `period`, with `key` in dimension `by`.
 #[derive(Debug, Clone, PartialEq, Eq)]

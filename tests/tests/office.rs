@@ -125,6 +125,46 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
             "the headings and one row per case"
         );
 
+        // Appraisal: the server's lines for this month, a row each.
+        let month = {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_millis() as i64;
+            let d = Timestamp(now).date(CHINA_OFFSET_MINUTES);
+            format!("{:04}-{:02}", d.year(), d.month())
+        };
+        let (status, lines) = api
+            .get(&format!("/api/v1/appraisal?period={month}&by=person"))
+            .await?;
+        assert_eq!(status, 200, "{lines}");
+        office.click("nav-appraisal").await?;
+        office
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=page-appraisal] [data-testid=stats-server]"))
+            .await?;
+        let n = lines["lines"].as_array().unwrap().len();
+        office
+            .wait_for_script(
+                "the appraisal lines",
+                &format!("return document.querySelectorAll('[data-testid=appraisal-line]').length === {n}"),
+            )
+            .await?;
+        office.screenshot("appraisal-supervisor").await?;
+        office
+            .client
+            .goto(&format!("{}/stats?period={period}&by=category", server.url))
+            .await?;
+        office
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=chart-groups] [data-testid=bar]"))
+            .await?;
+        let bars = office
+            .client
+            .find_all(Locator::Css("[data-testid=chart-groups] [data-testid=bar]"))
+            .await?;
+
         // The largest bar lists its cases on this device, and says how many are only on the
         // server (the demo's oldest cases are archived).
         bars[0].click().await?;

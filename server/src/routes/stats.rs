@@ -5,14 +5,14 @@ use axum::{
     Json,
     extract::{Query, State},
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tousu_shared::{
     access::Principal,
     clock::CHINA_OFFSET_MINUTES,
     ids::DepartmentId,
     model::CaseKind,
     stats::{
-        self, AppraisalBy, AppraisalLine, Dimension, Period, StatAnswer, StatFilter, StatScope,
+        self, AppraisalAnswer, AppraisalBy, Dimension, Period, StatAnswer, StatFilter, StatScope,
         report,
     },
 };
@@ -67,15 +67,6 @@ pub struct AppraisalQuery {
     /// `department` or `person` (default: person).
     #[serde(default)]
     pub by: Option<AppraisalBy>,
-}
-
-/// The appraisal answer: whose lines, and the lines.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AppraisalAnswer {
-    /// Whose cases the lines read (`None`: the caller's own line only).
-    pub scope: Option<StatScope>,
-    /// One line per department or person.
-    pub lines: Vec<AppraisalLine>,
 }
 
 /// `GET /api/v1/appraisal?period=…&by=person|department` (績效考核): supervisors see everyone,

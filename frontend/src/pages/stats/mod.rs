@@ -12,11 +12,14 @@ use tousu_shared::{
     words::Worded,
 };
 
+pub mod appraisal;
 mod export;
 mod parts;
+mod picker;
 
 pub use parts::DrillBanner;
 use parts::{Changes, Charts, Figures, Source};
+use picker::{PeriodError, PeriodFields, Picker};
 
 use crate::{
     api,
@@ -83,41 +86,6 @@ pub fn group_label(app: App, tr: Tr, by: Dimension, key: &str) -> String {
     named.unwrap_or_else(|| key.to_string())
 }
 
-/// What the picker starts on: the period in the address, else this month.
-fn start(period: Option<&str>, today: Date) -> (String, [String; 6]) {
-    let this_month = format!("{:04}-{:02}", today.year(), today.month());
-    let mut fields = [
-        this_month.clone(),
-        today.year().to_string(),
-        ((today.month() - 1) / 3 + 1).to_string(),
-        today.year().to_string(),
-        format!("{this_month}-01"),
-        today.to_string(),
-    ];
-    let kind = match period.and_then(Period::parse) {
-        Some(Period::Quarter { year, quarter }) => {
-            fields[1] = year.to_string();
-            fields[2] = quarter.to_string();
-            "quarter"
-        }
-        Some(Period::Year { year }) => {
-            fields[3] = year.to_string();
-            "year"
-        }
-        Some(Period::Range { from, to }) => {
-            fields[4] = from.to_string();
-            fields[5] = to.to_string();
-            "range"
-        }
-        Some(p @ Period::Month { .. }) => {
-            fields[0] = p.text();
-            "month"
-        }
-        None => "month",
-    };
-    (kind.to_string(), fields)
-}
-
 /// `/stats`.
 #[component]
 pub fn StatsPage(
@@ -129,24 +97,13 @@ pub fn StatsPage(
     let app = use_app();
     let tr = use_tr();
     let offset = labels::local_offset();
-    let (kind0, fields0) = start(period.as_deref(), labels::now().date(offset));
-    let kind = RwSignal::new(kind0);
-    let fields = fields0.map(RwSignal::new);
+    let picker = Picker::new(period.as_deref());
+    let period = picker.period;
     let by = RwSignal::new(
         by.as_deref()
             .and_then(Dimension::from_tag)
             .unwrap_or(Dimension::Category),
     );
-    let period = Memo::new(move |_| {
-        let f = |i: usize| fields[i].get().trim().to_string();
-        let text = match kind.get().as_str() {
-            "quarter" => format!("{}-Q{}", f(1), f(2)),
-            "year" => f(3),
-            "range" => format!("{}..{}", f(4), f(5)),
-            _ => f(0),
-        };
-        Period::parse(&text)
-    });
     let scope = app
         .session
         .with_untracked(|s| s.as_ref().and_then(|s| StatScope::of(&s.principal())));
@@ -203,23 +160,6 @@ pub fn StatsPage(
         Some((main, trend)) => Some((main, trend, None)),
         None => device.get().map(|(main, trend, n)| (main, trend, Some(n))),
     };
-    let kinds = [
-        ("month", ["月", "月", "Month"]),
-        ("quarter", ["季度", "季度", "Quarter"]),
-        ("year", ["年", "年", "Year"]),
-        ("range", ["时间段", "時間段", "Range"]),
-    ];
-    let input = move |i: usize,
-                      ty: &'static str,
-                      label: [&'static str; 3],
-                      testid: &'static str| {
-        view! {
-            <label class="filter">
-                <span>{move || tr.w(label)}</span>
-                <input type=ty data-testid=testid prop:value=fields[i] on:change=move |ev| fields[i].set(event_target_value(&ev))/>
-            </label>
-        }
-    };
     view! {
         <section class="page page-wide" data-testid="page-stats">
             <header class="page-head">
@@ -227,29 +167,7 @@ pub fn StatsPage(
                 <export::Exports period=period/>
             </header>
             <div class="filter-bar" role="group" aria-label=move || tr.t("统计期间", "統計期間", "Period")>
-                <label class="filter">
-                    <span>{move || tr.t("期间", "期間", "Period")}</span>
-                    <select data-testid="period-kind" prop:value=kind on:change=move |ev| kind.set(event_target_value(&ev))>
-                        {kinds.map(|(v, w)| view! { <option value=v>{move || tr.w(w)}</option> }).collect_view()}
-                    </select>
-                </label>
-                {move || match kind.get().as_str() {
-                    "quarter" => view! {
-                        {input(1, "number", ["年份", "年份", "Year"], "period-qyear")}
-                        <label class="filter">
-                            <span>{move || tr.t("季度", "季度", "Quarter")}</span>
-                            <select data-testid="period-quarter" prop:value=fields[2] on:change=move |ev| fields[2].set(event_target_value(&ev))>
-                                {["1", "2", "3", "4"].map(|q| view! { <option value=q>{format!("Q{q}")}</option> }).collect_view()}
-                            </select>
-                        </label>
-                    }.into_any(),
-                    "year" => input(3, "number", ["年份", "年份", "Year"], "period-year").into_any(),
-                    "range" => view! {
-                        {input(4, "date", ["从", "從", "From"], "period-from")}
-                        {input(5, "date", ["至", "至", "To"], "period-to")}
-                    }.into_any(),
-                    _ => input(0, "month", ["月份", "月份", "Month"], "period-month").into_any(),
-                }}
+                <PeriodFields picker=picker/>
                 <label class="filter">
                     <span>{move || tr.t("分组", "分組", "Group by")}</span>
                     <select data-testid="stats-by" prop:value=move || by.get().tag()
@@ -258,13 +176,7 @@ pub fn StatsPage(
                     </select>
                 </label>
             </div>
-            {move || period.get().is_none().then(|| view! {
-                <p class="notice" role="alert" data-testid="period-error">{tr.t(
-                    "请选择一个有效的期间（时间段的开始不能晚于结束，且不超过十年）。",
-                    "請選擇一個有效的期間（時間段的開始不能晚於結束，且不超過十年）。",
-                    "Choose a valid period (a range starts no later than it ends and spans at most ten years).",
-                )}</p>
-            })}
+            <PeriodError period=period/>
             {move || shown().map(|(main, trend, device_rows)| view! {
                 <Source device_rows=device_rows scope=scope.clone()/>
                 <Figures report=main.clone()/>

@@ -53,7 +53,7 @@ pub fn DrillBanner(
 
 /// Whose cases the figures read: the server's, or only this device's (said plainly).
 #[component]
-pub(super) fn Source(device_rows: Option<usize>, scope: Option<StatScope>) -> impl IntoView {
+pub fn Source(device_rows: Option<usize>, scope: Option<StatScope>) -> impl IntoView {
     let tr = use_tr();
     let whose = match scope {
         Some(StatScope::Department(_)) => {

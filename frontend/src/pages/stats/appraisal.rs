@@ -1,0 +1,124 @@
+//! `/appraisal`: 績效考核 per person or department for a period (issue 14 §5; 000 "將投訴處理
+//! 情況納入工作人員的績效評估體系"): cases handled, on-time rate, average working days,
+//! satisfaction, reopen rate and accountability records. Like the statistics, the lines come
+//! from the device's rows at once and from the server when it answers, and say which.
+
+use leptos::prelude::*;
+use tousu_shared::{
+    ids::{DepartmentId, UserId},
+    stats::{self, AppraisalBy, AppraisalLine, StatFilter, StatRow, StatScope},
+};
+
+use super::{
+    parts::Source,
+    percent,
+    picker::{PeriodError, PeriodFields, Picker},
+};
+use crate::{api, context::use_app, labels, platform};
+
+/// `/appraisal`.
+#[component]
+pub fn AppraisalPage() -> impl IntoView {
+    let app = use_app();
+    let tr = labels::use_tr();
+    let offset = labels::local_offset();
+    let picker = Picker::new(None);
+    let period = picker.period;
+    let by = RwSignal::new(AppraisalBy::Person);
+    let scope = app
+        .session
+        .with_untracked(|s| s.as_ref().and_then(|s| StatScope::of(&s.principal())));
+    let filter = scope
+        .clone()
+        .map(|s| s.narrow(StatFilter::default()))
+        .unwrap_or_default();
+    let summaries = app.summaries_resource();
+    let device = Memo::new(move |_| {
+        let p = period.get()?;
+        let by = by.get();
+        summaries.with(|all| {
+            let rows: Vec<StatRow> = all
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|s| s.stat.clone())
+                .collect();
+            let lines = stats::appraisal(&rows, p, by, &filter, offset, labels::now());
+            Some((lines, rows.len()))
+        })
+    });
+    let online = platform::use_online();
+    let server = LocalResource::new(move || {
+        let (p, by, on) = (period.get(), by.get(), online.get());
+        let token = app.session.with(|s| s.as_ref().map(|s| s.token.clone()));
+        async move {
+            let (p, token) = (p.filter(|_| on)?, token?);
+            api::appraisal(&token, p, by).await.ok().map(|a| a.lines)
+        }
+    });
+    let shown = move || match server.get().flatten() {
+        Some(lines) => Some((lines, None)),
+        None => device.get().map(|(lines, n)| (lines, Some(n))),
+    };
+    let name = move |key: &str| match by.get_untracked() {
+        AppraisalBy::Person => UserId::parse(key)
+            .map(|u| app.person_name(&u))
+            .unwrap_or_else(|_| key.to_string()),
+        AppraisalBy::Department => DepartmentId::parse(key)
+            .map(|d| app.department_name(&d))
+            .unwrap_or_else(|_| key.to_string()),
+    };
+    let row = move |l: AppraisalLine| {
+        let f = l.figures;
+        let days = f
+            .average_working_days_tenths()
+            .map_or_else(|| "—".to_string(), |d| format!("{}.{}", d / 10, d % 10));
+        view! {
+            <tr data-testid="appraisal-line">
+                <th scope="row">{name(&l.key)}</th>
+                <td>{f.count}</td>
+                <td>{percent(f.on_time_per_mille())}</td>
+                <td>{days}</td>
+                <td>{percent(f.satisfaction_per_mille())}</td>
+                <td>{percent(f.reopen_per_mille())}</td>
+                <td>{l.accountability}</td>
+            </tr>
+        }
+    };
+    let heads: [[&str; 3]; 7] = [
+        ["姓名 / 部门", "姓名 / 部門", "Person / department"],
+        ["办理件数", "辦理件數", "Cases handled"],
+        ["按时率", "按時率", "On time"],
+        ["平均工作日", "平均工作日", "Average working days"],
+        ["满意率", "滿意率", "Satisfied"],
+        ["重开率", "重開率", "Reopened"],
+        ["责任追究", "責任追究", "Accountability records"],
+    ];
+    view! {
+        <section class="page page-wide" data-testid="page-appraisal">
+            <header class="page-head">
+                <h1 class="page-title">{move || tr.t("绩效考核", "績效考核", "Appraisal")}</h1>
+            </header>
+            <div class="filter-bar" role="group" aria-label=move || tr.t("考核期间", "考核期間", "Period")>
+                <PeriodFields picker=picker/>
+                <label class="filter">
+                    <span>{move || tr.t("按", "按", "By")}</span>
+                    <select data-testid="appraisal-by" on:change=move |ev| by.set(if event_target_value(&ev) == "department" { AppraisalBy::Department } else { AppraisalBy::Person })>
+                        <option value="person">{move || tr.t("人员", "人員", "Person")}</option>
+                        <option value="department">{move || tr.t("部门", "部門", "Department")}</option>
+                    </select>
+                </label>
+            </div>
+            <PeriodError period=period/>
+            {move || shown().map(|(lines, device_rows)| view! {
+                <Source device_rows=device_rows scope=scope.clone()/>
+                <div class="table-scroll">
+                    <table class="dense-table" data-testid="appraisal-table">
+                        <thead><tr>{heads.map(|h| view! { <th scope="col">{tr.w(h)}</th> }).collect_view()}</tr></thead>
+                        <tbody>{lines.into_iter().map(row).collect_view()}</tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
+}
