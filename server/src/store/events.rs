@@ -329,7 +329,7 @@ impl EventReads<'_> {
     }
 }
 
-fn parse_event(raw: &str, whose: &str) -> Result<Event, StoreError> {
+pub(super) fn parse_event(raw: &str, whose: &str) -> Result<Event, StoreError> {
     // Stored events were parsed before they were stored; a row that no longer parses is a
     // corrupted database, reported rather than skipped.
     serde_json::from_str(raw)

@@ -13,7 +13,8 @@ use super::{Store, StoreError, events, grants};
 
 impl Store {
     /// Calls `f` on `state` with each case received in `[from, to)` that `principal` may see
-    /// at `now`, shaped for them, in order of reception; hands `state` back.
+    /// at `now`, shaped for them, in order of case id (the order they were made in); hands `state`
+    /// back.
     pub async fn each_visible_case<S, F>(
         &self,
         principal: Principal,
@@ -28,20 +29,40 @@ impl Store {
     {
         self.read(move |conn| {
             let ctx = grants::context(conn, &principal, now)?;
+            // One scan of the events of the period's cases, case by case (a query per case
+            // cost a third of a 100,000-case export).
             let mut stmt = conn.prepare(
-                "SELECT id FROM cases WHERE received_at >= ?1 AND received_at < ?2
-                 ORDER BY received_at, id",
+                "SELECT e.case_id, e.event FROM events e JOIN cases c ON c.id = e.case_id
+                 WHERE c.received_at >= ?1 AND c.received_at < ?2
+                 ORDER BY e.case_id, e.seq",
             )?;
-            let ids: Vec<String> = stmt
-                .query_map(params![from.0, to.0], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            for id in ids {
-                let case = events::parse_case(&id)?;
-                let view = fold(case, &events::case_events(conn, case)?);
-                if let Some(shaped) = visible_case(&principal, &view, &ctx) {
-                    f(&mut state, shaped)?;
+            let mut rows = stmt.query(params![from.0, to.0])?;
+            let mut current: Option<(String, Vec<tousu_shared::event::Event>)> = None;
+            let finish = |current: Option<(String, Vec<tousu_shared::event::Event>)>,
+                          state: &mut S|
+             -> Result<(), StoreError> {
+                if let Some((id, list)) = current {
+                    let case = events::parse_case(&id)?;
+                    let view = fold(case, &list);
+                    if let Some(shaped) = visible_case(&principal, &view, &ctx) {
+                        f(state, shaped)?;
+                    }
                 }
+                Ok(())
+            };
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                if current.as_ref().is_some_and(|(c, _)| *c != id) {
+                    finish(current.take(), &mut state)?;
+                }
+                let raw: String = row.get(1)?;
+                let event = events::parse_event(&raw, &id)?;
+                current
+                    .get_or_insert_with(|| (id, Vec::new()))
+                    .1
+                    .push(event);
             }
+            finish(current.take(), &mut state)?;
             Ok(state)
         })
         .await

@@ -63,7 +63,7 @@ async fn device_csv(app: App, period: Period, lang: usize) -> Option<(String, us
         let Some(shaped) = visible_case(&principal, &view, &ctx) else {
             continue;
         };
-        let cells = ledger::row(&shaped, Some(row), &catalog, reader);
+        let cells = ledger::row(&shaped, Some(&ledger::Facts::of(row)), &catalog, reader);
         out.push_str(&ledger::csv_line(cells.iter().map(ledger::Cell::text)));
         n += 1;
     }
