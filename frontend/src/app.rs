@@ -131,13 +131,13 @@ fn Screens() -> impl IntoView {
             }
             #[cfg(not(feature = "office"))]
             Screen::Stats { .. } => view! { <NothingHere/> }.into_any(),
-            Screen::Appraisal if !menu.stats => view! { <NothingHere/> }.into_any(),
+            Screen::Appraisal { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(feature = "office")]
-            Screen::Appraisal => {
-                view! { <crate::pages::stats::appraisal::AppraisalPage/> }.into_any()
+            Screen::Appraisal { period } => {
+                view! { <crate::pages::stats::appraisal::AppraisalPage period=period/> }.into_any()
             }
             #[cfg(not(feature = "office"))]
-            Screen::Appraisal => view! { <NothingHere/> }.into_any(),
+            Screen::Appraisal { .. } => view! { <NothingHere/> }.into_any(),
             Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),

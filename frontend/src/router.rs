@@ -40,8 +40,11 @@ pub enum Screen {
         /// The grouping named, if any.
         by: Option<String>,
     },
-    /// `/appraisal`: 績效考核.
-    Appraisal,
+    /// `/appraisal?period=…`: 績效考核.
+    Appraisal {
+        /// The period named, if any.
+        period: Option<String>,
+    },
     /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
     Drill {
         /// `Period::text`.
@@ -93,7 +96,9 @@ impl Screen {
             ["intake"] => Screen::Intake,
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
-            ["appraisal"] => Screen::Appraisal,
+            ["appraisal"] => Screen::Appraisal {
+                period: param("period"),
+            },
             ["stats"] => Screen::Stats {
                 period: param("period"),
                 by: param("by"),

@@ -125,25 +125,28 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
             "the headings and one row per case"
         );
 
-        // Appraisal: the server's lines for this month, a row each.
-        let month = {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .as_millis() as i64;
-            let d = Timestamp(now).date(CHINA_OFFSET_MINUTES);
-            format!("{:04}-{:02}", d.year(), d.month())
-        };
+        // Appraisal: the server's lines for the range, a row each.
         let (status, lines) = api
-            .get(&format!("/api/v1/appraisal?period={month}&by=person"))
+            .get(&format!("/api/v1/appraisal?period={period}&by=person"))
             .await?;
         assert_eq!(status, 200, "{lines}");
         office.click("nav-appraisal").await?;
         office
             .client
             .wait()
+            .for_element(Locator::Css("[data-testid=page-appraisal]"))
+            .await?;
+        office
+            .client
+            .goto(&format!("{}/appraisal?period={period}", server.url))
+            .await?;
+        office
+            .client
+            .wait()
             .for_element(Locator::Css("[data-testid=page-appraisal] [data-testid=stats-server]"))
             .await?;
         let n = lines["lines"].as_array().unwrap().len();
+        assert!(n > 0, "someone handled a demo case: {lines}");
         office
             .wait_for_script(
                 "the appraisal lines",

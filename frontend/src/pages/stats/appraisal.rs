@@ -18,11 +18,14 @@ use crate::{api, context::use_app, labels, platform};
 
 /// `/appraisal`.
 #[component]
-pub fn AppraisalPage() -> impl IntoView {
+pub fn AppraisalPage(
+    /// The period named in the address.
+    period: Option<String>,
+) -> impl IntoView {
     let app = use_app();
     let tr = labels::use_tr();
     let offset = labels::local_offset();
-    let picker = Picker::new(None);
+    let picker = Picker::new(period.as_deref());
     let period = picker.period;
     let by = RwSignal::new(AppraisalBy::Person);
     let scope = app
@@ -112,6 +115,13 @@ pub fn AppraisalPage() -> impl IntoView {
             <PeriodError period=period/>
             {move || shown().map(|(lines, device_rows)| view! {
                 <Source device_rows=device_rows scope=scope.clone()/>
+                {lines.is_empty().then(|| view! {
+                    <p class="empty" data-testid="appraisal-empty">{tr.t(
+                        "该期间受理的案件还没有人办理。",
+                        "該期間受理的案件還沒有人辦理。",
+                        "Nobody has handled a case received in this period yet.",
+                    )}</p>
+                })}
                 <div class="table-scroll">
                     <table class="dense-table" data-testid="appraisal-table">
                         <thead><tr>{heads.map(|h| view! { <th scope="col">{tr.w(h)}</th> }).collect_view()}</tr></thead>
