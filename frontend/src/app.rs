@@ -131,6 +131,13 @@ fn Screens() -> impl IntoView {
             }
             #[cfg(not(feature = "office"))]
             Screen::Stats { .. } => view! { <NothingHere/> }.into_any(),
+            Screen::StatsTable { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::StatsTable { period } => {
+                view! { <crate::pages::stats::table::StatisticsTable period=period/> }.into_any()
+            }
+            #[cfg(not(feature = "office"))]
+            Screen::StatsTable { .. } => view! { <NothingHere/> }.into_any(),
             Screen::Appraisal { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(feature = "office")]
             Screen::Appraisal { period } => {

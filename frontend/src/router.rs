@@ -40,6 +40,11 @@ pub enum Screen {
         /// The grouping named, if any.
         by: Option<String>,
     },
+    /// `/stats/table?period=…`: the statistics table (003 客戶投訴統計表).
+    StatsTable {
+        /// The period named, if any.
+        period: Option<String>,
+    },
     /// `/appraisal?period=…`: 績效考核.
     Appraisal {
         /// The period named, if any.
@@ -96,6 +101,9 @@ impl Screen {
             ["intake"] => Screen::Intake,
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
+            ["stats", "table"] => Screen::StatsTable {
+                period: param("period"),
+            },
             ["appraisal"] => Screen::Appraisal {
                 period: param("period"),
             },

@@ -326,6 +326,48 @@ impl Forms {
             statistics: None,
         }
     }
+
+    /// The statistics table printed where the profile has none of its own: 003's
+    /// 客戶投訴統計表, whose columns cover what every seed counts per case ("《客戶投訴統計表》
+    /// 格式如下:投訴 姓名 內容 責任部門 處理方式 損失金額 備註 日期 編號 品名 數量 賠償 折算").
+    pub fn generic_statistics() -> PrintedForm {
+        let f = |key, zh_cn: &str, zh_tw: &str, en: &str| FormField {
+            key,
+            name: Names {
+                zh_cn: zh_cn.into(),
+                zh_tw: zh_tw.into(),
+                en: en.into(),
+            },
+        };
+        use SheetField as K;
+        PrintedForm {
+            title: Names {
+                zh_cn: "客户投诉统计表".into(),
+                zh_tw: "客戶投訴統計表".into(),
+                en: "Complaint statistics table".into(),
+            },
+            fields: vec![
+                f(K::Date, "日期", "日期", "Date"),
+                f(K::Number, "编号", "編號", "Number"),
+                f(K::Complainant, "姓名", "姓名", "Name"),
+                f(K::Goods, "品名", "品名", "Product"),
+                f(K::Quantity, "数量", "數量", "Quantity"),
+                f(K::Description, "内容", "內容", "Complaint"),
+                f(
+                    K::Department,
+                    "责任部门",
+                    "責任部門",
+                    "Department responsible",
+                ),
+                f(K::Plan, "处理方式", "處理方式", "Handling"),
+                f(K::Compensation, "赔偿", "賠償", "Compensation"),
+                f(K::Compensation, "折算", "折算", "Converted"),
+                f(K::Loss, "损失金额", "損失金額", "Loss"),
+                f(K::Remarks, "备注", "備註", "Remarks"),
+            ],
+            seed: "003 客戶投訴統計表".into(),
+        }
+    }
 }
 
 /// One organisation's regulation as data.

@@ -205,6 +205,24 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
             assert!(missing.is_empty(), "{missing}");
         }
         let group = office.text("[data-testid=drill-group]").await?;
+
+        // The statistics table: 003's columns (the demo profile has no table of its own), a
+        // line per case of the range on this device.
+        office
+            .client
+            .goto(&format!("{}/stats/table?period={period}", server.url))
+            .await?;
+        office
+            .wait_for_script(
+                "the statistics table",
+                &format!("return document.querySelectorAll('[data-testid=stats-table-row]').length === {on_device}"),
+            )
+            .await?;
+        assert_eq!(
+            office.text("[data-testid=stats-table] thead th").await?,
+            "日期"
+        );
+        office.screenshot("stats-table").await?;
         office.screenshot("stats-drill").await?;
 
         // Offline: the device's own cases, said plainly; the drilled group has as many there

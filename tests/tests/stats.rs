@@ -13,14 +13,26 @@ use tousu_shared::{
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
     let server = TestServer::start_demo(60)?;
+    // From June 2026 (a case is pushed for the 15th below) to tomorrow: every demo case
+    // (received in the last 60 days) falls in it whatever the date of the run.
+    let p = {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis() as i64;
+        let today = Timestamp(now).date(tousu_shared::clock::CHINA_OFFSET_MINUTES);
+        format!(
+            "2026-06-01..{}",
+            tousu_shared::clock::Date::from_days(today.days() + 1)
+        )
+    };
     let sup = Api::login(&server.url, "supervisor", None).await?;
     let (code, body) = sup
-        .get("/api/v1/statistics?period=2026&by=department")
+        .get(&format!("/api/v1/statistics?period={p}&by=department"))
         .await?;
     assert_eq!(code, 200, "{body}");
     assert_eq!(body["scope"]["scope"], "all");
     let total = body["report"]["total"]["count"].as_u64().unwrap();
-    assert_eq!(total, 60, "every demo case was received in 2026: {body}");
+    assert_eq!(total, 60, "every demo case was received in {p}: {body}");
     let groups: u64 = body["report"]["groups"]
         .as_array()
         .unwrap()
@@ -32,7 +44,9 @@ async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
     // A department head: their department's cases only, whatever they ask for.
     let manager = Api::login(&server.url, "manager", None).await?;
     let (code, body) = manager
-        .get("/api/v1/statistics?period=2026&by=department&department=north")
+        .get(&format!(
+            "/api/v1/statistics?period={p}&by=department&department=north"
+        ))
         .await?;
     assert_eq!(code, 200, "{body}");
     let scope: StatScope = serde_json::from_value(body["scope"].clone())?;
@@ -48,11 +62,19 @@ async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
 
     // Others are refused; a bad period is a 400 with the reason.
     let clerk = Api::login(&server.url, "clerk", None).await?;
-    assert_eq!(clerk.get("/api/v1/statistics?period=2026").await?.0, 403);
+    assert_eq!(
+        clerk
+            .get(&format!("/api/v1/statistics?period={p}"))
+            .await?
+            .0,
+        403
+    );
     let (code, body) = sup.get("/api/v1/statistics?period=2026-13").await?;
     assert_eq!(code, 400, "{body}");
     assert_eq!(
-        sup.get("/api/v1/statistics?period=2026&by=colour").await?.0,
+        sup.get(&format!("/api/v1/statistics?period={p}&by=colour"))
+            .await?
+            .0,
         400
     );
 
@@ -71,17 +93,19 @@ async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
         writer.now,
     )));
     clerk_api.push(std::slice::from_ref(&reg)).await?;
-    let (_, body) = sup.get("/api/v1/statistics?period=2026").await?;
+    let (_, body) = sup.get(&format!("/api/v1/statistics?period={p}")).await?;
     assert_eq!(body["report"]["total"]["count"], total + 1, "{body}");
 
     // Appraisal: supervisors see every person's line; a clerk sees only their own, and no
     // department's.
-    let (code, body) = sup.get("/api/v1/appraisal?period=2026&by=person").await?;
+    let (code, body) = sup
+        .get(&format!("/api/v1/appraisal?period={p}&by=person"))
+        .await?;
     assert_eq!(code, 200, "{body}");
     let lines = body["lines"].as_array().unwrap();
     assert!(!lines.is_empty(), "the demo's handled cases: {body}");
     let (code, body) = sup
-        .get("/api/v1/appraisal?period=2026&by=department")
+        .get(&format!("/api/v1/appraisal?period={p}&by=department"))
         .await?;
     assert_eq!(code, 200, "{body}");
     let by_dept: u64 = body["lines"]
@@ -91,14 +115,16 @@ async fn statistics_are_scoped_and_add_up() -> anyhow::Result<()> {
         .map(|l| l["figures"]["count"].as_u64().unwrap())
         .sum();
     assert!(by_dept > 0 && by_dept <= total + 1, "{body}");
-    let (code, body) = clerk.get("/api/v1/appraisal?period=2026&by=person").await?;
+    let (code, body) = clerk
+        .get(&format!("/api/v1/appraisal?period={p}&by=person"))
+        .await?;
     assert_eq!(code, 200, "{body}");
     for l in body["lines"].as_array().unwrap() {
         assert_eq!(l["key"], "clerk", "{body}");
     }
     assert_eq!(
         clerk
-            .get("/api/v1/appraisal?period=2026&by=department")
+            .get(&format!("/api/v1/appraisal?period={p}&by=department"))
             .await?
             .0,
         403

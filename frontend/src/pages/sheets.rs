@@ -64,7 +64,7 @@ fn customer_signature(view: &CaseView) -> Option<String> {
 }
 
 /// What field `key` shows of the case, as text.
-fn value(app: App, tr: Tr, view: &CaseView, key: SheetField) -> String {
+pub fn value(app: App, tr: Tr, view: &CaseView, key: SheetField) -> String {
     let r = view.registration.as_ref();
     let text = |t: Option<&tousu_shared::validate::LongText>| {
         t.map(|t| t.as_str().to_string()).unwrap_or_default()

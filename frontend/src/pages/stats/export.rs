@@ -167,6 +167,10 @@ pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
                 disabled=move || period.get().is_none() || !online.get()>
                 {move || tr.t("导出台账 XLSX（服务器）", "匯出台賬 XLSX（伺服器）", "Ledger XLSX (server)")}
             </button>
+            <a class="btn" data-testid="open-table"
+                href=move || period.get().map(|p| format!("/stats/table?period={}", crate::router::encode(&p.text())))>
+                {move || tr.t("统计表", "統計表", "Statistics table")}
+            </a>
             <span class="exports-said" role="status" data-testid="export-said">{said}</span>
         </div>
     }

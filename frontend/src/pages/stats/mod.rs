@@ -16,6 +16,7 @@ pub mod appraisal;
 mod export;
 mod parts;
 mod picker;
+pub mod table;
 
 pub use parts::DrillBanner;
 use parts::{Changes, Charts, Figures, Source};

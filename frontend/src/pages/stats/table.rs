@@ -1,0 +1,95 @@
+//! `/stats/table?period=…`: the statistics table (003 客戶投訴統計表: "《客戶投訴統計表》格式如下:
+//! 投訴 姓名 內容 責任部門 處理方式 損失金額 備註 日期 編號 品名 數量 賠償 折算"), a line per case
+//! received in the period on this device, in the columns of the profile's table (003's where
+//! the profile has none), each cell filled as the printed sheets fill it; printable.
+
+use leptos::prelude::*;
+use tousu_shared::{fold::fold, profile::Forms, view::CaseView};
+
+use super::picker::{PeriodError, PeriodFields, Picker};
+use crate::{
+    context::use_app,
+    labels::{self, use_tr},
+    pages::sheets::value,
+    store::CaseStore as _,
+};
+
+/// `/stats/table`.
+#[component]
+pub fn StatisticsTable(
+    /// The period named in the address.
+    period: Option<String>,
+) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let picker = Picker::new(period.as_deref());
+    let period = picker.period;
+    let form = app
+        .reference
+        .with_untracked(|r| {
+            r.profile
+                .as_ref()
+                .and_then(|p| p.forms.as_ref())
+                .and_then(|f| f.statistics.clone())
+        })
+        .unwrap_or_else(Forms::generic_statistics);
+    let title = labels::names(tr, &form.title);
+    let cases = LocalResource::new(move || {
+        let p = period.get();
+        app.revision.get();
+        async move {
+            let p = p?;
+            let store = app.user_store()?;
+            let offset = labels::local_offset();
+            let mut rows: Vec<_> = store
+                .summaries()
+                .await
+                .ok()?
+                .into_iter()
+                .filter_map(|s| s.stat)
+                .filter(|r| p.contains(r.received.date(offset)))
+                .collect();
+            rows.sort_by_key(|r| (r.received, r.case));
+            let mut views: Vec<CaseView> = Vec::with_capacity(rows.len());
+            for r in rows {
+                let events = store.case_events(r.case).await.ok()?;
+                views.push(fold(r.case, &events));
+            }
+            Some(views)
+        }
+    });
+    let heads = form.fields.clone();
+    view! {
+        <section class="page page-wide" data-testid="page-stats-table">
+            <header class="page-head no-print">
+                <h1 class="page-title">{title.clone()}</h1>
+                <button type="button" class="btn" data-testid="print-table" on:click=move |_| { let _ = window().print(); }>
+                    {move || tr.t("打印", "列印", "Print")}
+                </button>
+            </header>
+            <div class="filter-bar no-print" role="group" aria-label=move || tr.t("统计期间", "統計期間", "Period")>
+                <PeriodFields picker=picker/>
+            </div>
+            <PeriodError period=period/>
+            <h1 class="print-only">{title}</h1>
+            <p class="stats-source" data-testid="table-source">{move || tr.t(
+                "本设备上的案件，按受理时间排列。",
+                "本裝置上的案件，按受理時間排列。",
+                "The cases on this device, in the order received.",
+            )}</p>
+            <div class="table-scroll">
+                <table class="dense-table stats-table" data-testid="stats-table">
+                    <thead><tr>{heads.iter().map(|f| view! { <th scope="col">{labels::names(tr, &f.name)}</th> }).collect_view()}</tr></thead>
+                    <Transition fallback=|| ()>
+                        <tbody>
+                            {move || cases.get().flatten().unwrap_or_default().into_iter().map(|v| {
+                                let cells = form.fields.iter().map(|f| view! { <td>{value(app, tr, &v, f.key)}</td> }).collect_view();
+                                view! { <tr data-testid="stats-table-row">{cells}</tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </Transition>
+                </table>
+            </div>
+        </section>
+    }
+}
