@@ -179,6 +179,20 @@ impl Drop for TestServer {
     }
 }
 
+/// A period (`from..to`, China time) holding every demo case: they are received within the
+/// last 60 days.
+pub fn demo_range() -> String {
+    use tousu_shared::clock::{CHINA_OFFSET_MINUTES, Date, Timestamp};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64;
+    let today = Timestamp(now).date(CHINA_OFFSET_MINUTES);
+    let from = Date::from_days(today.days() - 90);
+    let to = Date::from_days(today.days() + 1);
+    format!("{from}..{to}")
+}
+
 /// Password of the demo users in tests.
 pub const DEMO_PASSWORD: &str = "test-password-1";
 

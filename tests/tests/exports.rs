@@ -5,20 +5,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
-use tousu_e2e::{Api, TestServer};
-use tousu_shared::clock::{CHINA_OFFSET_MINUTES, Date, Timestamp};
-
-/// A range holding every demo case (received within the last 60 days).
-fn demo_range() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis() as i64;
-    let today = Timestamp(now).date(CHINA_OFFSET_MINUTES);
-    let from = Date::from_days(today.days() - 90);
-    let to = Date::from_days(today.days() + 1);
-    format!("{from}..{to}")
-}
+use tousu_e2e::{Api, TestServer, demo_range};
 
 /// The ledger `api`'s user downloads for `query`: status, content type, rows as text.
 async fn ledger(api: &Api, query: &str) -> anyhow::Result<(u16, String, Vec<Vec<String>>)> {

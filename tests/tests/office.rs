@@ -4,24 +4,11 @@
 //! says so.
 
 use fantoccini::Locator;
-use tousu_e2e::{Api, Browser, DEMO_PASSWORD as PASSWORD, TestServer, axe_source};
-use tousu_shared::clock::{CHINA_OFFSET_MINUTES, Date, Timestamp};
+use tousu_e2e::{Api, Browser, DEMO_PASSWORD as PASSWORD, TestServer, axe_source, demo_range};
 
 /// Whether the page runs the office build (its loader imports from `/office/`).
 const OFFICE_LOADED: &str =
     "return [...document.scripts].some(s => s.textContent.includes(\"from '/office/\"))";
-
-/// A range holding every demo case (received within the last 60 days).
-fn demo_range() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis() as i64;
-    let today = Timestamp(now).date(CHINA_OFFSET_MINUTES);
-    let from = Date::from_days(today.days() - 90);
-    let to = Date::from_days(today.days() + 1);
-    format!("{from}..{to}")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_offline()
