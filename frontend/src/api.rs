@@ -211,6 +211,21 @@ pub async fn appraisal(
     .await
 }
 
+#[cfg(feature = "office")]
+/// `GET /teaching-cases?lang=…`: every teaching case, anonymised by the server.
+pub async fn teaching_cases(
+    token: &str,
+    lang: &str,
+) -> Result<Vec<tousu_shared::teaching::TeachingCase>, ApiError> {
+    get(&format!("/teaching-cases?lang={lang}"), token).await
+}
+
+#[cfg(feature = "office")]
+/// `GET /exports/teaching-cases.xlsx?lang=…`.
+pub async fn teaching_xlsx(token: &str, lang: &str) -> Result<Vec<u8>, ApiError> {
+    get_bytes(token, &format!("/exports/teaching-cases.xlsx?lang={lang}")).await
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

@@ -145,6 +145,13 @@ fn Screens() -> impl IntoView {
             }
             #[cfg(not(feature = "office"))]
             Screen::Appraisal { .. } => view! { <NothingHere/> }.into_any(),
+            Screen::Teaching { .. } if !menu.teaching => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::Teaching { case } => {
+                view! { <crate::pages::teaching::TeachingPage case=case/> }.into_any()
+            }
+            #[cfg(not(feature = "office"))]
+            Screen::Teaching { .. } => view! { <NothingHere/> }.into_any(),
             Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
@@ -163,13 +170,17 @@ fn Screens() -> impl IntoView {
 const ICON_INTAKE: &str = "M12 5v14M5 12h14";
 const ICON_CASES: &str = "M4 6h16M4 12h16M4 18h10";
 const ICON_REVISIT: &str = "M4 12a8 8 0 1 0 3-6.2M4 4v4h4";
-/// The office build's entries (statistics; later the archive and administration).
+/// The office build's entries (statistics, teaching cases; later the archive and
+/// administration).
 #[cfg(feature = "office")]
 fn office_nav(menu: impl Fn() -> context::Menu + Send + Sync + Copy + 'static) -> impl IntoView {
     view! {
         <Show when=move || menu().stats>
             <NavItem href="/stats" icon="M5 20V10M12 20V4M19 20v-7" testid="nav-stats" label=["统计", "統計", "Statistics"]/>
             <NavItem href="/appraisal" icon="M12 3l2.6 5.5 6 .8-4.4 4.2 1 6L12 16.8 6.8 19.5l1-6L3.4 9.3l6-.8z" testid="nav-appraisal" label=["绩效考核", "績效考核", "Appraisal"]/>
+        </Show>
+        <Show when=move || menu().teaching>
+            <NavItem href="/teaching" icon="M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4zM20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6z" testid="nav-teaching" label=["教学案例", "教學案例", "Teaching cases"]/>
         </Show>
     }
 }

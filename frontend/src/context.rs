@@ -50,6 +50,8 @@ pub struct Menu {
     pub revisit: bool,
     /// The office's statistics.
     pub stats: bool,
+    /// Teaching cases: every member of staff (the screen is in the office build).
+    pub teaching: bool,
 }
 
 impl Menu {
@@ -61,6 +63,7 @@ impl Menu {
             cases: roles.iter().any(|r| *r != Role::Admin),
             revisit: roles_allow(roles, CommandKind::RecordRevisit),
             stats: crate::platform::OFFICE_BUILD && tousu_shared::stats::reads_statistics(roles),
+            teaching: crate::platform::OFFICE_BUILD && !roles.is_empty(),
         }
     }
 
@@ -275,14 +278,8 @@ impl App {
 
     /// A department's name (its id if the catalog does not know it).
     pub fn department_name(&self, id: &tousu_shared::ids::DepartmentId) -> String {
-        self.reference.with_untracked(|r| {
-            r.catalog
-                .departments
-                .iter()
-                .find(|d| &d.id == id)
-                .map(|d| d.name.clone())
-                .unwrap_or_else(|| id.to_string())
-        })
+        self.reference
+            .with_untracked(|r| tousu_shared::ledger::department_name(&r.catalog, id))
     }
 
     /// Who an accountability decision holds responsible: a colleague or a department, by name.

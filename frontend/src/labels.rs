@@ -43,6 +43,16 @@ impl Tr {
         self.t(words[0], words[1], words[2])
     }
 
+    /// The index of the current language in a [`Words`] triple (0 Simplified, 1 Traditional,
+    /// 2 English), as shared's files and anonymisation take it.
+    pub fn index(self) -> usize {
+        match self.locale() {
+            Locale::zh_CN => 0,
+            Locale::zh_TW => 1,
+            Locale::en => 2,
+        }
+    }
+
     /// Whether English is shown (dates and numbers are formatted differently).
     pub fn is_en(self) -> bool {
         self.locale() == Locale::en
@@ -248,14 +258,7 @@ pub fn satisfaction(tr: Tr, s: Satisfaction) -> String {
             Some(names(tr, &label.name))
         })
     });
-    named.unwrap_or_else(|| {
-        match s {
-            Satisfaction::Satisfied => tr.t("满意", "滿意", "Satisfied"),
-            Satisfaction::PartlySatisfied => tr.t("基本满意", "基本滿意", "Partly satisfied"),
-            Satisfaction::NotSatisfied => tr.t("不满意", "不滿意", "Not satisfied"),
-        }
-        .to_string()
-    })
+    named.unwrap_or_else(|| tr.w(s.words()).to_string())
 }
 
 /// Kinds of responsibility (責任類型).
@@ -300,40 +303,7 @@ pub fn sla_stage(tr: Tr, s: SlaStage) -> &'static str {
 
 /// Command names (buttons and timeline entries).
 pub fn command(tr: Tr, c: CommandKind) -> &'static str {
-    use CommandKind as C;
-    match c {
-        C::Register => tr.t("受理登记", "受理登記", "Register"),
-        C::AmendRecord => tr.t("补充信息", "補充資訊", "Amend record"),
-        C::Classify => tr.t("分类定级", "分類定級", "Classify"),
-        C::RejectOutOfScope => tr.t("不予受理", "不予受理", "Out of scope"),
-        C::Dispatch => tr.t("派单", "派單", "Dispatch"),
-        C::SetDeadline => tr.t("设定时限", "設定時限", "Set deadline"),
-        C::StartInvestigation => tr.t("开始调查", "開始調查", "Start investigation"),
-        C::AddNote => tr.t("添加记录", "新增記錄", "Add note"),
-        C::AddAttachment => tr.t("添加附件", "新增附件", "Add attachment"),
-        C::SubmitReport => tr.t("提交调查报告", "提交調查報告", "Submit report"),
-        C::ProposePlan => tr.t("提出处理方案", "提出處理方案", "Propose plan"),
-        C::ReviewPlan => tr.t("审核方案", "審核方案", "Review plan"),
-        C::RecordExecution => tr.t("记录处理结果", "記錄處理結果", "Record execution"),
-        C::GiveFeedback => tr.t("反馈客户", "回饋客戶", "Give feedback"),
-        C::RecordRevisit => tr.t("回访", "回訪", "Record revisit"),
-        C::Close => tr.t("结案", "結案", "Close"),
-        C::Reopen => tr.t("重新打开", "重新開啟", "Reopen"),
-        C::RecordAccountability => tr.t("责任追究", "責任追究", "Accountability"),
-        C::FileAppeal => tr.t("申诉", "申訴", "Appeal"),
-        C::DecideAppeal => tr.t("申诉决定", "申訴決定", "Decide appeal"),
-        C::RecordInterimMeasure => tr.t("临时措施", "臨時措施", "Interim measure"),
-        C::RequestSupplement => tr.t("请投诉人补充", "請投訴人補充", "Ask the complainant"),
-        C::ReceiveSupplement => tr.t("收到补充", "收到補充", "Reply received"),
-        C::NameInvestigators => tr.t("指定调查人员", "指定調查人員", "Name investigators"),
-        C::SetRectification => tr.t("整改措施", "整改措施", "Rectification measure"),
-        C::CompleteRectification => tr.t("整改完成", "整改完成", "Rectification done"),
-        C::LinkDuplicate => tr.t("标记重复", "標記重複", "Link duplicate"),
-        C::ResolveConflict => tr.t("解决冲突", "解決衝突", "Resolve conflict"),
-        C::AssignNumber => tr.t("分配编号", "分配編號", "Number assigned"),
-        C::Archive => tr.t("归档", "歸檔", "Archived"),
-        C::Destroy => tr.t("销毁", "銷毀", "Destroyed"),
-    }
+    tr.w(c.words())
 }
 
 /// Names of the single-valued facts that can conflict.

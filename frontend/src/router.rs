@@ -50,6 +50,11 @@ pub enum Screen {
         /// The period named, if any.
         period: Option<String>,
     },
+    /// `/teaching?case=…`: the teaching cases (案例分析), or one of them.
+    Teaching {
+        /// The one case to show, if any.
+        case: Option<String>,
+    },
     /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
     Drill {
         /// `Period::text`.
@@ -106,6 +111,9 @@ impl Screen {
             },
             ["appraisal"] => Screen::Appraisal {
                 period: param("period"),
+            },
+            ["teaching"] => Screen::Teaching {
+                case: param("case"),
             },
             ["stats"] => Screen::Stats {
                 period: param("period"),

@@ -173,6 +173,8 @@ pub enum EventBody {
     RectificationDone(RectificationDone),
     /// Marks this case a duplicate of another (closes it).
     LinkedDuplicate(LinkedDuplicate),
+    /// A supervisor marks a closed case as a teaching case, with its lesson (案例分析).
+    TeachingCaseMarked(TeachingMark),
     /// A person chooses one version of a conflicting fact.
     ConflictResolved(ConflictResolved),
     /// The server assigned the official number.
@@ -274,6 +276,7 @@ impl EventBody {
             EventBody::RectificationSet(_) => C::SetRectification,
             EventBody::RectificationDone(_) => C::CompleteRectification,
             EventBody::LinkedDuplicate(_) => C::LinkDuplicate,
+            EventBody::TeachingCaseMarked(_) => C::MarkTeachingCase,
             EventBody::ConflictResolved(_) => C::ResolveConflict,
             EventBody::NumberAssigned(_) => C::AssignNumber,
             EventBody::Archived => C::Archive,
@@ -329,6 +332,7 @@ fn read_known(kind: &str, raw: serde_json::Value) -> Result<EventBody, serde_jso
         "rectification_set" => RectificationSet,
         "rectification_done" => RectificationDone,
         "linked_duplicate" => LinkedDuplicate,
+        "teaching_case_marked" => TeachingCaseMarked,
         "conflict_resolved" => ConflictResolved,
         "number_assigned" => NumberAssigned;
         "investigation_started" => InvestigationStarted,
@@ -374,6 +378,7 @@ pub enum CommandKind {
     SetRectification,
     CompleteRectification,
     LinkDuplicate,
+    MarkTeachingCase,
     ResolveConflict,
     AssignNumber,
     Archive,
@@ -382,7 +387,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command, in the order screens list them.
-    pub const ALL: [CommandKind; 31] = [
+    pub const ALL: [CommandKind; 32] = [
         CommandKind::Register,
         CommandKind::AmendRecord,
         CommandKind::Classify,
@@ -410,6 +415,7 @@ impl CommandKind {
         CommandKind::SetRectification,
         CommandKind::CompleteRectification,
         CommandKind::LinkDuplicate,
+        CommandKind::MarkTeachingCase,
         CommandKind::ResolveConflict,
         CommandKind::AssignNumber,
         CommandKind::Archive,
@@ -447,6 +453,7 @@ impl CommandKind {
             C::SetRectification => "rectification_set",
             C::CompleteRectification => "rectification_done",
             C::LinkDuplicate => "linked_duplicate",
+            C::MarkTeachingCase => "teaching_case_marked",
             C::ResolveConflict => "conflict_resolved",
             C::AssignNumber => "number_assigned",
             C::Archive => "archived",
@@ -797,6 +804,14 @@ pub struct RectificationDone {
 pub struct LinkedDuplicate {
     /// The original case.
     pub of: CaseId,
+}
+
+/// A teaching case's lesson: what staff should learn from the case (000 案例分析 "通過實際案例
+/// 分析,加深工作人員對投訴處理的理解和掌握"; 003 "通過案例的學習與分享,完善各種制度和流程").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeachingMark {
+    /// The lesson, written by the supervisor without personal data.
+    pub lesson: LongText,
 }
 
 /// Choice of one version of a conflicting fact.

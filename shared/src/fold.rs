@@ -549,6 +549,7 @@ fn apply_additive(view: &mut CaseView, event: &Event) {
         EventBody::AccountabilityRecorded(a) => view.accountability.push(dated(event, a.clone())),
         EventBody::AppealFiled(a) => view.appeals.push(dated(event, a.clone())),
         EventBody::AppealDecided(d) => view.appeal_decisions.push(dated(event, d.clone())),
+        EventBody::TeachingCaseMarked(t) => view.teaching.push(dated(event, t.clone())),
         EventBody::Destroyed => view.erased = true,
         _ => {}
     }

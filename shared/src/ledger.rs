@@ -67,16 +67,6 @@ pub const HEADINGS: [Words; 20] = [
     ["投诉内容", "投訴內容", "What happened"],
 ];
 
-impl Worded for Satisfaction {
-    fn words(self) -> Words {
-        match self {
-            Satisfaction::Satisfied => ["满意", "滿意", "Satisfied"],
-            Satisfaction::PartlySatisfied => ["基本满意", "基本滿意", "Partly satisfied"],
-            Satisfaction::NotSatisfied => ["不满意", "不滿意", "Not satisfied"],
-        }
-    }
-}
-
 /// What a ledger row reads of a case's statistics row: a few dozen bytes, so an export keeps
 /// those of a whole period in memory instead of the rows themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +122,26 @@ fn starred(phone: &str) -> String {
         .collect()
 }
 
+/// A category's name in the words' language `lang` (its id if the catalogue lacks it).
+pub fn category_name(catalog: &Catalog, id: &crate::ids::CategoryId, lang: usize) -> String {
+    catalog
+        .categories
+        .iter()
+        .find(|c| &c.id == id)
+        .map(|c| [&c.name_zh_cn, &c.name_zh_tw, &c.name_en][lang.min(2)].clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// A department's name (its id if the catalogue lacks it).
+pub fn department_name(catalog: &Catalog, id: &crate::ids::DepartmentId) -> String {
+    catalog
+        .departments
+        .iter()
+        .find(|d| &d.id == id)
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
 /// The ledger row of `case` (as shaped for the reader) with its statistics facts.
 pub fn row(
     case: &VisibleCase,
@@ -160,22 +170,11 @@ pub fn row(
         .category
         .as_ref()
         .or(registration.and_then(|r| r.category.as_ref()))
-        .map(|id| {
-            catalog
-                .categories
-                .iter()
-                .find(|c| &c.id == id)
-                .map(|c| [&c.name_zh_cn, &c.name_zh_tw, &c.name_en][lang].clone())
-                .unwrap_or_else(|| id.to_string())
-        });
-    let department = view.department.as_ref().map(|id| {
-        catalog
-            .departments
-            .iter()
-            .find(|d| &d.id == id)
-            .map(|d| d.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    });
+        .map(|id| category_name(catalog, id, lang));
+    let department = view
+        .department
+        .as_ref()
+        .map(|id| department_name(catalog, id));
     let on_time = stat.and_then(|s| s.on_time).map(|met| {
         if met {
             ["是", "是", "yes"]

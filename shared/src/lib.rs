@@ -20,6 +20,7 @@
 //! - [`profile`]: each organisation's regulation as data (clocks, categories, measures, forms).
 //! - [`stats`]: one statistics row per case and the reports computed from rows.
 //! - [`summary`]: list rows of cases, with the filter and sort every list uses.
+//! - [`teaching`]: teaching cases and the anonymisation they are read through.
 //! - [`api`]: HTTP wire types.
 //! - [`testing`]: builders of cases and events for tests and benchmarks.
 
@@ -39,6 +40,7 @@ pub mod rules;
 pub mod sla;
 pub mod stats;
 pub mod summary;
+pub mod teaching;
 pub mod validate;
 pub mod view;
 pub mod words;

@@ -61,6 +61,9 @@ pub(crate) fn erase(view: &mut CaseView) {
     view.appeal_decisions
         .iter_mut()
         .for_each(|d| d.value.decision = erased());
+    view.teaching
+        .iter_mut()
+        .for_each(|t| t.value.lesson = erased());
     for conflict in &mut view.conflicts {
         for version in &mut conflict.versions {
             match &mut version.value {
@@ -135,6 +138,7 @@ pub fn erase_event(event: &Event) -> Event {
         B::SupplementReceived(s) => s.text = None,
         B::RectificationSet(r) => r.measure = erased(),
         B::RectificationDone(d) => d.note = None,
+        B::TeachingCaseMarked(t) => t.lesson = erased(),
         B::Unknown(u) => {
             u.raw = serde_json::json!({ "kind": u.kind });
         }

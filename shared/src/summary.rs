@@ -54,6 +54,9 @@ pub struct CaseSummary {
     /// offline (issue 14 §2); absent in summaries written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stat: Option<crate::stats::StatRow>,
+    /// A teaching case ([`crate::teaching::is_teaching`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub teaching: bool,
 }
 
 /// Characters of the description kept in the summary.
@@ -100,6 +103,7 @@ impl CaseSummary {
             n_conflicts: view.conflicts.len(),
             erased: view.erased,
             stat: crate::stats::StatRow::of(view, policy, calendar),
+            teaching: crate::teaching::is_teaching(view),
         }
     }
 

@@ -376,6 +376,10 @@ pub struct CaseView {
     /// Rectification measures (整改措施) and whether each is done.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rectifications: Vec<RectificationItem>,
+    /// Teaching-case marks with their lessons (案例分析); marked once any is here. Kept as a
+    /// list, like notes: two supervisors' lessons both stand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teaching: Vec<Dated<crate::event::TeachingMark>>,
     /// Times the clocks were paused waiting for the complainant (004 補充完善).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
@@ -435,6 +439,7 @@ impl CaseView {
             plan_approvals: Vec::new(),
             pauses: Vec::new(),
             rectifications: Vec::new(),
+            teaching: Vec::new(),
             reopen_count: 0,
             stage_history: Vec::new(),
             conflicts: Vec::new(),

@@ -17,6 +17,69 @@ pub trait Worded: Copy {
     fn words(self) -> Words;
 }
 
+impl Worded for crate::event::CommandKind {
+    fn words(self) -> Words {
+        use crate::event::CommandKind as C;
+        match self {
+            C::Register => ["受理登记", "受理登記", "Register"],
+            C::AmendRecord => ["补充信息", "補充資訊", "Amend record"],
+            C::Classify => ["分类定级", "分類定級", "Classify"],
+            C::RejectOutOfScope => ["不予受理", "不予受理", "Out of scope"],
+            C::Dispatch => ["派单", "派單", "Dispatch"],
+            C::SetDeadline => ["设定时限", "設定時限", "Set deadline"],
+            C::StartInvestigation => ["开始调查", "開始調查", "Start investigation"],
+            C::AddNote => ["添加记录", "新增記錄", "Add note"],
+            C::AddAttachment => ["添加附件", "新增附件", "Add attachment"],
+            C::SubmitReport => ["提交调查报告", "提交調查報告", "Submit report"],
+            C::ProposePlan => ["提出处理方案", "提出處理方案", "Propose plan"],
+            C::ReviewPlan => ["审核方案", "審核方案", "Review plan"],
+            C::RecordExecution => ["记录处理结果", "記錄處理結果", "Record execution"],
+            C::GiveFeedback => ["反馈客户", "回饋客戶", "Give feedback"],
+            C::RecordRevisit => ["回访", "回訪", "Record revisit"],
+            C::Close => ["结案", "結案", "Close"],
+            C::Reopen => ["重新打开", "重新開啟", "Reopen"],
+            C::RecordAccountability => ["责任追究", "責任追究", "Accountability"],
+            C::FileAppeal => ["申诉", "申訴", "Appeal"],
+            C::DecideAppeal => ["申诉决定", "申訴決定", "Decide appeal"],
+            C::RecordInterimMeasure => ["临时措施", "臨時措施", "Interim measure"],
+            C::RequestSupplement => ["请投诉人补充", "請投訴人補充", "Ask the complainant"],
+            C::ReceiveSupplement => ["收到补充", "收到補充", "Reply received"],
+            C::NameInvestigators => ["指定调查人员", "指定調查人員", "Name investigators"],
+            C::SetRectification => ["整改措施", "整改措施", "Rectification measure"],
+            C::CompleteRectification => ["整改完成", "整改完成", "Rectification done"],
+            C::LinkDuplicate => ["标记重复", "標記重複", "Link duplicate"],
+            C::MarkTeachingCase => ["标为教学案例", "標為教學案例", "Mark as teaching case"],
+            C::ResolveConflict => ["解决冲突", "解決衝突", "Resolve conflict"],
+            C::AssignNumber => ["分配编号", "分配編號", "Number assigned"],
+            C::Archive => ["归档", "歸檔", "Archived"],
+            C::Destroy => ["销毁", "銷毀", "Destroyed"],
+        }
+    }
+}
+
+impl Worded for crate::model::Outcome {
+    fn words(self) -> Words {
+        use crate::model::Outcome as O;
+        match self {
+            O::Resolved => ["已解决", "已解決", "Resolved"],
+            O::AnsweredEarly => ["直接答复", "直接答覆", "Answered early"],
+            O::OutOfScope => ["不予受理", "不予受理", "Out of scope"],
+            O::Duplicate => ["重复投诉", "重複投訴", "Duplicate"],
+        }
+    }
+}
+
+impl Worded for crate::model::Satisfaction {
+    fn words(self) -> Words {
+        use crate::model::Satisfaction as S;
+        match self {
+            S::Satisfied => ["满意", "滿意", "Satisfied"],
+            S::PartlySatisfied => ["基本满意", "基本滿意", "Partly satisfied"],
+            S::NotSatisfied => ["不满意", "不滿意", "Not satisfied"],
+        }
+    }
+}
+
 impl Worded for Stage {
     fn words(self) -> Words {
         match self {

@@ -82,6 +82,7 @@ pub fn stages_for(command: CommandKind) -> &'static [Stage] {
         C::SetRectification | C::CompleteRectification => AFTER_FINDINGS,
         C::NameInvestigators => &[S::Triaged, S::Dispatched, S::Investigating],
         C::LinkDuplicate => &[S::Registered, S::Triaged, S::Dispatched],
+        C::MarkTeachingCase => &[S::Closed],
         C::ResolveConflict | C::AssignNumber => &Stage::ALL,
         C::Archive => &[S::Closed],
         C::Destroy => &[S::Archived],
@@ -393,6 +394,7 @@ pub fn check(view: &CaseView, event: &Event) -> Result<Vec<FactValue>, WorkflowE
         | EventBody::SupplementRequested(_)
         | EventBody::SupplementReceived(_)
         | EventBody::RectificationSet(_)
+        | EventBody::TeachingCaseMarked(_)
         | EventBody::Unknown(_) => Vec::new(),
         EventBody::InvestigatorsNamed(team) => {
             if !team.members.contains(&team.lead) || team.members.len() > 12 {

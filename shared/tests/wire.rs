@@ -97,6 +97,9 @@ fn every_body() -> Vec<EventBody> {
         EventBody::LinkedDuplicate(LinkedDuplicate {
             of: CaseId::from_u128(3),
         }),
+        EventBody::TeachingCaseMarked(tousu_shared::event::TeachingMark {
+            lesson: long("先致歉，再解释"),
+        }),
         EventBody::ConflictResolved(ConflictResolved {
             fact: Fact::Stage,
             chosen: EventId::from_u128(4),

@@ -179,3 +179,36 @@ impl Form for Close {
         c.finish(Some(EventBody::Closed(Closed { summary })))
     }
 }
+
+/// 案例分析: a supervisor marks a closed case as a teaching case, with what staff should learn
+/// from it. Staff read it anonymised; the lesson is anonymised the same way.
+#[cfg(feature = "office")]
+pub struct MarkTeachingCase;
+
+#[cfg(feature = "office")]
+const LESSON: &str = "lesson";
+
+#[cfg(feature = "office")]
+impl Form for MarkTeachingCase {
+    fn targets(&self) -> &'static [(Field, &'static str)] {
+        &[(Field::Text, LESSON)]
+    }
+
+    fn fields(&self, draft: Draft, _ctx: &Ctx) -> AnyView {
+        let tr = use_tr();
+        view! {
+            <TextField form=draft.form name=LESSON field=Field::Text multiline=true required=true label=text(tr, "案例启示（员工应从中学到什么）", "案例啟示（員工應從中學到什麼）", "Lesson (what staff should learn from it)") hint=text(tr, "员工看到的是匿名版本：姓名、联系方式、地址、地点和长号码会被替换。", "員工看到的是匿名版本：姓名、聯絡方式、地址、地點和長號碼會被替換。", "Staff read it anonymised: names, contacts, addresses, places and long numbers are replaced.")/>
+        }
+        .into_any()
+    }
+
+    fn parse(&self, v: &Values, _ctx: &Ctx) -> Result<EventBody, Vec<FieldError>> {
+        let mut c = Check::default();
+        let body = c
+            .take(LongText::parse(Field::Text, get(v, LESSON)))
+            .map(|lesson| {
+                EventBody::TeachingCaseMarked(tousu_shared::event::TeachingMark { lesson })
+            });
+        c.finish(body)
+    }
+}

@@ -156,6 +156,8 @@ pub fn form(command: CommandKind) -> Option<&'static dyn Form> {
         C::NameInvestigators => &paths::NameInvestigators,
         C::SetRectification => &paths::SetRectification,
         C::CompleteRectification => &paths::CompleteRectification,
+        #[cfg(feature = "office")]
+        C::MarkTeachingCase => &closing::MarkTeachingCase,
         _ => return None,
     })
 }

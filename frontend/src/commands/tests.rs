@@ -317,3 +317,18 @@ fn the_profile_steps_parse_what_they_need() {
         Ok(EventBody::SupplementReceived(s)) if s.text.is_none()
     ));
 }
+
+#[cfg(feature = "office")]
+#[test]
+fn a_teaching_case_needs_its_lesson() {
+    let errors = parse(C::MarkTeachingCase, &[], &ctx(None)).unwrap_err();
+    assert_eq!(errors[0].field, Field::Text);
+    assert!(matches!(
+        parse(
+            C::MarkTeachingCase,
+            &[("lesson", "先致歉，再解释")],
+            &ctx(None)
+        ),
+        Ok(EventBody::TeachingCaseMarked(_))
+    ));
+}

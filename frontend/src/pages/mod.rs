@@ -13,3 +13,5 @@ pub mod sheets;
 #[cfg(feature = "office")]
 pub mod stats;
 pub mod sync;
+#[cfg(feature = "office")]
+pub mod teaching;

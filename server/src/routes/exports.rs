@@ -80,6 +80,85 @@ impl LedgerSheet {
     }
 }
 
+/// The words' index (as [`Reader::lang`]) of a `lang` parameter: `zh-CN` (default), `zh-TW`
+/// or `en`.
+pub(super) fn parse_lang(lang: Option<&str>) -> Result<usize, ApiError> {
+    match lang {
+        None | Some("zh-CN") => Ok(0),
+        Some("zh-TW") => Ok(1),
+        Some("en") => Ok(2),
+        Some(other) => Err(ApiError::BadRequest(format!(
+            "lang {other:?}: zh-CN, zh-TW or en"
+        ))),
+    }
+}
+
+/// A small workbook of one sheet (a table of at most a few thousand lines, made in memory):
+/// bold headings, frozen, then the lines; sent as the download `name`.
+pub(super) fn table_xlsx(
+    name: &str,
+    sheet_name: &str,
+    headings: &[&str],
+    lines: &[Vec<Cell>],
+) -> Result<Response, ApiError> {
+    let write = || -> Result<Vec<u8>, XlsxError> {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let money = Format::new().set_num_format("0.00");
+        let wrap = Format::new().set_text_wrap();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name)?;
+        for (col, heading) in headings.iter().enumerate() {
+            sheet.set_column_width(col as u16, 16)?;
+            sheet.write_string_with_format(0, col as u16, *heading, &bold)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (row, cells) in lines.iter().enumerate() {
+            let row = row as u32 + 1;
+            for (col, cell) in cells.iter().enumerate() {
+                let col = col as u16;
+                match cell {
+                    Cell::Count(n) => {
+                        sheet.write_number(row, col, f64::from(*n))?;
+                    }
+                    Cell::Yuan(fen) => {
+                        sheet.write_number_with_format(row, col, *fen as f64 / 100.0, &money)?;
+                    }
+                    other => {
+                        let text = other.text();
+                        if text.contains('\n') {
+                            sheet.set_column_width(col, 60)?;
+                            sheet.write_string_with_format(row, col, text, &wrap)?;
+                        } else if !text.is_empty() {
+                            sheet.write_string(row, col, text)?;
+                        }
+                    }
+                }
+            }
+        }
+        workbook.save_to_buffer()
+    };
+    let bytes = write().map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(xlsx_download(name, Body::from(bytes)))
+}
+
+fn xlsx_download(name: &str, body: Body) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// `GET /api/v1/exports/cases.xlsx?period=…&lang=…`: any staff member, for the cases they may
 /// see (supervisors every case, heads their department's, others their own scope), personal
 /// data masked as in their pull and phones masked for everyone but supervisors.
@@ -92,16 +171,7 @@ pub async fn cases_xlsx(
         return Err(ApiError::Forbidden("exports"));
     }
     let period = parse_period(&q.period)?;
-    let lang = match q.lang.as_deref() {
-        None | Some("zh-CN") => 0,
-        Some("zh-TW") => 1,
-        Some("en") => 2,
-        Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "lang {other:?}: zh-CN, zh-TW or en"
-            )));
-        }
-    };
+    let lang = parse_lang(q.lang.as_deref())?;
     let (first, last) = period.bounds();
     let from = Timestamp::from_local(first, 0, 0, CHINA_OFFSET_MINUTES);
     let to = Timestamp::from_local(Date::from_days(last.days() + 1), 0, 0, CHINA_OFFSET_MINUTES);
@@ -189,18 +259,5 @@ pub async fn cases_xlsx(
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(
         tokio::fs::File::from_std(file),
     ));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(xlsx_download(&name, body))
 }

@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod reference;
 pub mod stats;
 pub mod sync;
+pub mod teaching;
 
 /// Attachment routes, with their own (larger) body limit.
 pub fn blob_routes() -> Router<AppState> {
@@ -59,5 +60,7 @@ pub fn api() -> Router<AppState> {
         .route("/statistics", get(stats::get))
         .route("/appraisal", get(stats::appraisal))
         .route("/exports/cases.xlsx", get(exports::cases_xlsx))
+        .route("/teaching-cases", get(teaching::list))
+        .route("/exports/teaching-cases.xlsx", get(teaching::xlsx))
         .fallback(|| async { ApiError::NotFound })
 }

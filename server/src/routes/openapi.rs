@@ -222,6 +222,30 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep!(
         "get",
+        "/exports/cases.xlsx?period=2026-03&lang=zh-CN",
+        "The case ledger (台账) of a period as an Excel workbook, masked as the pull is",
+        "staff (the cases they may see)",
+        None,
+        "XLSX file"
+    ),
+    ep!(
+        "get",
+        "/teaching-cases?lang=zh-CN",
+        "The teaching cases (案例分析), anonymised: names, contacts, addresses, places and long numbers replaced",
+        "staff",
+        None,
+        "[TeachingCase]"
+    ),
+    ep!(
+        "get",
+        "/exports/teaching-cases.xlsx?lang=zh-CN",
+        "The teaching cases, anonymised, as an Excel workbook",
+        "staff",
+        None,
+        "XLSX file"
+    ),
+    ep!(
+        "get",
         "/admin/users",
         "List accounts",
         "admins",

@@ -1,12 +1,13 @@
 //! Reads for the exports (issue 14 §6): every case received in a period, folded from its
 //! events and shaped for the reader exactly as the pull shapes it ([`visible_case`]), one case
-//! at a time (an export of 100,000 cases never holds them all).
+//! at a time (an export of 100,000 cases never holds them all); and the teaching cases.
 
 use rusqlite::params;
 use tousu_shared::{
     access::{Principal, VisibleCase, visible_case},
     clock::Timestamp,
     fold::fold,
+    view::CaseView,
 };
 
 use super::{Store, StoreError, events, grants};
@@ -64,6 +65,27 @@ impl Store {
             }
             finish(current.take(), &mut state)?;
             Ok(state)
+        })
+        .await
+    }
+
+    /// Every case marked as a teaching case (destroyed ones included: the caller drops them),
+    /// folded, most recently marked first.
+    pub async fn teaching_views(&self) -> Result<Vec<CaseView>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT case_id FROM events WHERE kind = 'teaching_case_marked'
+                 GROUP BY case_id ORDER BY max(seq) DESC",
+            )?;
+            let ids = stmt
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            ids.iter()
+                .map(|id| {
+                    let case = events::parse_case(id)?;
+                    Ok(fold(case, &events::case_events(conn, case)?))
+                })
+                .collect()
         })
         .await
     }

@@ -315,7 +315,8 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!((seqs, next), (vec![3, 7, 8], 8));
-        // Two indexes on events: the unique event id and the case's history.
+        // Three indexes on events: the unique event id, the case's history and the teaching
+        // cases.
         let indexes: Vec<(String, bool)> = conn
             .prepare("SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name")
             .unwrap()
@@ -327,6 +328,7 @@ mod tests {
             indexes,
             vec![
                 ("events_case".to_string(), false),
+                ("events_teaching".to_string(), false),
                 ("sqlite_autoindex_events_1".to_string(), true)
             ]
         );

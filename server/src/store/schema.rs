@@ -228,4 +228,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE stats ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX stats_changed ON stats(changed);
     "#,
+    // 12: the cases marked as teaching cases (issue 14), found without a scan of all events.
+    r#"
+    CREATE INDEX events_teaching ON events(case_id) WHERE kind = 'teaching_case_marked';
+    "#,
 ];

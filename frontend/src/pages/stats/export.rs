@@ -19,15 +19,6 @@ use crate::{
     store::CaseStore as _,
 };
 
-/// The language index of the ledger's words (0 Simplified, 1 Traditional, 2 English).
-fn lang(tr: labels::Tr) -> usize {
-    match tr.locale() {
-        crate::i18n::Locale::zh_CN => 0,
-        crate::i18n::Locale::zh_TW => 1,
-        crate::i18n::Locale::en => 2,
-    }
-}
-
 /// The ledger of `period` as CSV, from the cases on this device: the text and its row count.
 async fn device_csv(app: App, period: Period, lang: usize) -> Option<(String, usize)> {
     let store = app.user_store()?;
@@ -71,7 +62,7 @@ async fn device_csv(app: App, period: Period, lang: usize) -> Option<(String, us
 }
 
 /// Hands `bytes` to the browser as a download named `name`.
-fn download(bytes: &[u8], media_type: &str, name: &str) -> Option<ObjectUrl> {
+pub(crate) fn download(bytes: &[u8], media_type: &str, name: &str) -> Option<ObjectUrl> {
     let url = ObjectUrl::new(bytes, media_type)?;
     let doc = document();
     let a = doc.create_element("a").ok()?;
@@ -101,7 +92,7 @@ pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
         let Some(p) = period.get_untracked() else {
             return;
         };
-        let lang = lang(tr);
+        let lang = tr.index();
         leptos::task::spawn_local(async move {
             let result = device_csv(app, p, lang).await;
             let text = match result {

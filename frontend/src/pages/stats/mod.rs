@@ -13,7 +13,7 @@ use tousu_shared::{
 };
 
 pub mod appraisal;
-mod export;
+pub(crate) mod export;
 mod parts;
 mod picker;
 pub mod table;
