@@ -221,9 +221,9 @@ pub async fn teaching_cases(
 }
 
 #[cfg(feature = "office")]
-/// `GET /exports/teaching-cases.xlsx?lang=…`.
-pub async fn teaching_xlsx(token: &str, lang: &str) -> Result<Vec<u8>, ApiError> {
-    get_bytes(token, &format!("/exports/teaching-cases.xlsx?lang={lang}")).await
+/// `GET /exports/…`: a workbook the server writes (`path` under `/exports/`, with its query).
+pub async fn export_bytes(token: &str, path: &str) -> Result<Vec<u8>, ApiError> {
+    get_bytes(token, &format!("/exports/{path}")).await
 }
 
 /// `GET /reference`.

@@ -171,10 +171,7 @@ pub fn note_kind(tr: Tr, n: NoteKind) -> &'static str {
 
 /// Plan decisions.
 pub fn decision(tr: Tr, d: PlanDecision) -> &'static str {
-    match d {
-        PlanDecision::Approved => tr.t("批准", "批准", "Approve"),
-        PlanDecision::Returned => tr.t("退回", "退回", "Return"),
-    }
+    tr.w(d.words())
 }
 
 /// Feedback channels.
@@ -275,25 +272,7 @@ pub fn responsibility(tr: Tr, r: tousu_shared::model::Responsibility) -> &'stati
 
 /// Accountability measures.
 pub fn measure(tr: Tr, m: tousu_shared::model::Measure) -> &'static str {
-    use tousu_shared::model::Measure as M;
-    match m {
-        M::CriticismEducation => tr.t("批评教育", "批評教育", "Criticism and education"),
-        M::WrittenSelfReview => tr.t("书面检讨", "書面檢討", "Written self-review"),
-        M::Fine => tr.t("罚款", "罰款", "Fine"),
-        M::Reassignment => tr.t("调岗", "調崗", "Reassignment"),
-        M::Dismissal => tr.t("辞退", "辭退", "Dismissal"),
-        M::Warning => tr.t("警告", "警告", "Warning"),
-        M::Demotion => tr.t("降职", "降職", "Demotion"),
-        M::PayCut => tr.t("降薪", "降薪", "Pay cut"),
-        M::ContractTerminated => tr.t(
-            "解除劳动合同",
-            "解除勞動合同",
-            "Employment contract terminated",
-        ),
-        M::LegalAction => tr.t("追究法律责任", "追究法律責任", "Legal liability pursued"),
-        M::PerformanceDeduction => tr.t("绩效扣分", "績效扣分", "Performance points deducted"),
-        M::DepartmentNotice => tr.t("通报批评", "通報批評", "Reprimand of the department"),
-    }
+    tr.w(m.words())
 }
 
 /// Deadline names.

@@ -15,6 +15,7 @@
 //! - [`rules`]: the workflow settings and clocks a case runs under (from its profile).
 //! - [`workflow`]: the lifecycle state machine.
 //! - [`access`]: the permission policy and masking.
+//! - [`sheets`]: what each field of the printed forms shows of a case.
 //! - [`sla`]: the working-day calendar and deadlines.
 //! - [`number`]: complaint numbers and provisional labels.
 //! - [`profile`]: each organisation's regulation as data (clocks, categories, measures, forms).
@@ -37,6 +38,7 @@ pub mod number;
 pub mod profile;
 pub mod retention;
 pub mod rules;
+pub mod sheets;
 pub mod sla;
 pub mod stats;
 pub mod summary;

@@ -933,6 +933,39 @@ pub struct AppraisalLine {
     pub accountability: u32,
 }
 
+/// The appraisal table's columns (the screen's and the workbook's).
+pub const APPRAISAL_HEADINGS: [crate::words::Words; 7] = [
+    ["姓名 / 部门", "姓名 / 部門", "Person / department"],
+    ["办理件数", "辦理件數", "Cases handled"],
+    ["按时率", "按時率", "On time"],
+    ["平均工作日", "平均工作日", "Average working days"],
+    ["满意率", "滿意率", "Satisfied"],
+    ["重开率", "重開率", "Reopened"],
+    ["责任追究", "責任追究", "Accountability records"],
+];
+
+/// A rate in per mille as a percentage with one decimal (`87.5%`); `—` when there is none.
+pub fn percent(per_mille: Option<u32>) -> String {
+    per_mille.map_or_else(|| "—".to_string(), |p| format!("{}.{}%", p / 10, p % 10))
+}
+
+impl AppraisalLine {
+    /// The line in [`APPRAISAL_HEADINGS`]' columns after the first (the name, which each
+    /// reader writes its own way).
+    pub fn cells(&self) -> [String; 6] {
+        let f = &self.figures;
+        [
+            f.count.to_string(),
+            percent(f.on_time_per_mille()),
+            f.average_working_days_tenths()
+                .map_or_else(|| "—".to_string(), |d| format!("{}.{}", d / 10, d % 10)),
+            percent(f.satisfaction_per_mille()),
+            percent(f.reopen_per_mille()),
+            self.accountability.to_string(),
+        ]
+    }
+}
+
 /// The appraisal of `rows` for `period`: one line per department or person, most cases
 /// first.
 pub fn appraisal(

@@ -80,6 +80,40 @@ impl Worded for crate::model::Satisfaction {
     }
 }
 
+impl Worded for crate::model::Measure {
+    fn words(self) -> Words {
+        use crate::model::Measure as M;
+        match self {
+            M::CriticismEducation => ["批评教育", "批評教育", "Criticism and education"],
+            M::WrittenSelfReview => ["书面检讨", "書面檢討", "Written self-review"],
+            M::Fine => ["罚款", "罰款", "Fine"],
+            M::Reassignment => ["调岗", "調崗", "Reassignment"],
+            M::Dismissal => ["辞退", "辭退", "Dismissal"],
+            M::Warning => ["警告", "警告", "Warning"],
+            M::Demotion => ["降职", "降職", "Demotion"],
+            M::PayCut => ["降薪", "降薪", "Pay cut"],
+            M::ContractTerminated => [
+                "解除劳动合同",
+                "解除勞動合同",
+                "Employment contract terminated",
+            ],
+            M::LegalAction => ["追究法律责任", "追究法律責任", "Legal liability pursued"],
+            M::PerformanceDeduction => ["绩效扣分", "績效扣分", "Performance points deducted"],
+            M::DepartmentNotice => ["通报批评", "通報批評", "Reprimand of the department"],
+        }
+    }
+}
+
+impl Worded for crate::model::PlanDecision {
+    fn words(self) -> Words {
+        use crate::model::PlanDecision as D;
+        match self {
+            D::Approved => ["批准", "批准", "Approve"],
+            D::Returned => ["退回", "退回", "Return"],
+        }
+    }
+}
+
 impl Worded for Stage {
     fn words(self) -> Words {
         match self {

@@ -141,6 +141,13 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
             )
             .await?;
         office.screenshot("appraisal-supervisor").await?;
+        // The same lines as a workbook from the server.
+        office.click("export-appraisal").await?;
+        let xlsx = office.wait_for_download(".xlsx").await?;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx))?;
+        let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet")?;
+        assert_eq!(sheet.get_size().0, 1 + n, "the headings and one row per line");
         office
             .client
             .goto(&format!("{}/stats?period={period}&by=category", server.url))
@@ -210,6 +217,13 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
             "日期"
         );
         office.screenshot("stats-table").await?;
+        // As a workbook from the server: every case of the range the supervisor may see.
+        office.click("export-table").await?;
+        let xlsx = office.wait_for_download(".xlsx").await?;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx))?;
+        let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet")?;
+        assert_eq!(sheet.get_size().0, 1 + pulled, "the headings and one row per case");
         office.screenshot("stats-drill").await?;
 
         // Offline: the device's own cases, said plainly; the drilled group has as many there

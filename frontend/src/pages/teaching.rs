@@ -15,7 +15,7 @@ use crate::{
     api,
     context::{App, use_app},
     labels::{self, Tr, use_tr},
-    pages::stats::export::download,
+    pages::stats::export::ServerXlsx,
     platform,
     store::CaseStore as _,
 };
@@ -64,33 +64,6 @@ pub fn TeachingPage(
             on_device(app, lang).await.map(|list| (list, true))
         }
     });
-    let (said, set_said) = signal(None::<String>);
-    let last = StoredValue::new_local(None::<crate::media::ObjectUrl>);
-    let xlsx = move |_| {
-        let Some(token) = app
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
-            return;
-        };
-        let locale = tr.locale().as_str();
-        leptos::task::spawn_local(async move {
-            let text = match api::teaching_xlsx(&token, locale).await {
-                Ok(bytes) => {
-                    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                    last.set_value(download(&bytes, kind, "tousu-teaching-cases.xlsx"));
-                    tr.t(
-                        "已导出教学案例（XLSX）。",
-                        "已匯出教學案例（XLSX）。",
-                        "Teaching cases exported (XLSX).",
-                    )
-                    .to_string()
-                }
-                Err(e) => crate::errors::api(tr, &e),
-            };
-            set_said.set(Some(text));
-        });
-    };
     let title = move || tr.t("教学案例", "教學案例", "Teaching cases");
     view! {
         <section class="page" data-testid="page-teaching">
@@ -100,10 +73,9 @@ pub fn TeachingPage(
                     <button type="button" class="btn" data-testid="print-teaching" on:click=move |_| { let _ = window().print(); }>
                         {move || tr.t("打印", "列印", "Print")}
                     </button>
-                    <button type="button" class="btn" data-testid="export-teaching" on:click=xlsx disabled=move || !online.get()>
-                        {move || tr.t("导出 XLSX（服务器）", "匯出 XLSX（伺服器）", "XLSX (server)")}
-                    </button>
-                    <span class="exports-said" role="status" data-testid="teaching-said">{said}</span>
+                    <ServerXlsx path=Signal::derive(|| Some("teaching-cases.xlsx".to_string()))
+                        name="tousu-teaching-cases.xlsx".to_string()
+                        label=["导出 XLSX（服务器）", "匯出 XLSX（伺服器）", "XLSX (server)"] testid="export-teaching"/>
                 </div>
             </header>
             <h1 class="print-only">{title}</h1>

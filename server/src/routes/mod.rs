@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod reference;
 pub mod stats;
 pub mod sync;
+pub mod tables;
 pub mod teaching;
 
 /// Attachment routes, with their own (larger) body limit.
@@ -60,6 +61,11 @@ pub fn api() -> Router<AppState> {
         .route("/statistics", get(stats::get))
         .route("/appraisal", get(stats::appraisal))
         .route("/exports/cases.xlsx", get(exports::cases_xlsx))
+        .route(
+            "/exports/statistics-table.xlsx",
+            get(tables::statistics_table),
+        )
+        .route("/exports/appraisal.xlsx", get(tables::appraisal))
         .route("/teaching-cases", get(teaching::list))
         .route("/exports/teaching-cases.xlsx", get(teaching::xlsx))
         .fallback(|| async { ApiError::NotFound })

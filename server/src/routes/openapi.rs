@@ -230,6 +230,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep!(
         "get",
+        "/exports/statistics-table.xlsx?period=2026-03&lang=zh-CN",
+        "The statistics table (003 客户投诉统计表, or the profile's) of a period as an Excel workbook, masked as the pull is",
+        "staff (the cases they may see)",
+        None,
+        "XLSX file"
+    ),
+    ep!(
+        "get",
+        "/exports/appraisal.xlsx?period=2026&by=person&lang=zh-CN",
+        "The appraisal lines of GET /appraisal as an Excel workbook, with names",
+        "as GET /appraisal",
+        None,
+        "XLSX file"
+    ),
+    ep!(
+        "get",
         "/teaching-cases?lang=zh-CN",
         "The teaching cases (案例分析), anonymised: names, contacts, addresses, places and long numbers replaced",
         "staff",

@@ -76,13 +76,28 @@ pub async fn appraisal(
     caller: Caller,
     Query(q): Query<AppraisalQuery>,
 ) -> Result<Json<AppraisalAnswer>, ApiError> {
+    let period = parse_period(&q.period)?;
+    let (scope, lines) =
+        appraisal_lines(&state, &caller, period, q.by.unwrap_or(AppraisalBy::Person)).await?;
+    Ok(Json(AppraisalAnswer { scope, lines }))
+}
+
+/// The appraisal lines `caller` may see: supervisors everyone's, heads their department's
+/// cases', every other member of staff their own line (by person only).
+pub(crate) async fn appraisal_lines(
+    state: &AppState,
+    caller: &Caller,
+    period: Period,
+    by: AppraisalBy,
+) -> Result<(Option<StatScope>, Vec<stats::AppraisalLine>), ApiError> {
     let Principal::User { id, .. } = &caller.principal else {
         return Err(ApiError::Forbidden("appraisal"));
     };
     let own = id.to_string();
-    let period = parse_period(&q.period)?;
     let scope = StatScope::of(&caller.principal);
-    let by = q.by.unwrap_or(AppraisalBy::Person);
+    if scope.is_none() && by != AppraisalBy::Person {
+        return Err(ApiError::Forbidden("appraisal"));
+    }
     let filter = scope
         .as_ref()
         .map_or_else(StatFilter::default, |s| s.narrow(StatFilter::default()));
@@ -94,12 +109,9 @@ pub async fn appraisal(
         })
         .await?;
     if scope.is_none() {
-        if by != AppraisalBy::Person {
-            return Err(ApiError::Forbidden("appraisal"));
-        }
         lines.retain(|l| l.key == own);
     }
-    Ok(Json(AppraisalAnswer { scope, lines }))
+    Ok((scope, lines))
 }
 
 /// A period from a query, or a 400 naming the forms accepted.

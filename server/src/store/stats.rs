@@ -117,6 +117,16 @@ impl StatCache {
 }
 
 impl Store {
+    /// The SLA policy and working-day calendar in force (the shipped ones where none was
+    /// saved).
+    pub async fn clock_rules(&self) -> Result<(SlaPolicy, WorkCalendar), StoreError> {
+        self.read(|conn| {
+            let inputs = StatInputs::load(conn)?;
+            Ok((inputs.policy.clone(), inputs.calendar.clone()))
+        })
+        .await
+    }
+
     /// Runs `f` over every statistics row (brought up to date first), on a blocking thread.
     pub async fn with_stat_rows<T, F>(&self, f: F) -> Result<T, StoreError>
     where

@@ -6,15 +6,15 @@
 use leptos::prelude::*;
 use tousu_shared::{
     ids::{DepartmentId, UserId},
-    stats::{self, AppraisalBy, AppraisalLine, StatFilter, StatRow, StatScope},
+    stats::{self, APPRAISAL_HEADINGS, AppraisalBy, AppraisalLine, StatFilter, StatRow, StatScope},
 };
 
 use super::{
+    export::ServerXlsx,
     parts::Source,
-    percent,
     picker::{PeriodError, PeriodFields, Picker},
 };
-use crate::{api, context::use_app, labels, platform};
+use crate::{api, context::use_app, labels, platform, router::encode};
 
 /// `/appraisal`.
 #[component]
@@ -72,35 +72,22 @@ pub fn AppraisalPage(
             .unwrap_or_else(|_| key.to_string()),
     };
     let row = move |l: AppraisalLine| {
-        let f = l.figures;
-        let days = f
-            .average_working_days_tenths()
-            .map_or_else(|| "—".to_string(), |d| format!("{}.{}", d / 10, d % 10));
         view! {
             <tr data-testid="appraisal-line">
                 <th scope="row">{name(&l.key)}</th>
-                <td>{f.count}</td>
-                <td>{percent(f.on_time_per_mille())}</td>
-                <td>{days}</td>
-                <td>{percent(f.satisfaction_per_mille())}</td>
-                <td>{percent(f.reopen_per_mille())}</td>
-                <td>{l.accountability}</td>
+                {l.cells().map(|c| view! { <td>{c}</td> }).collect_view()}
             </tr>
         }
     };
-    let heads: [[&str; 3]; 7] = [
-        ["姓名 / 部门", "姓名 / 部門", "Person / department"],
-        ["办理件数", "辦理件數", "Cases handled"],
-        ["按时率", "按時率", "On time"],
-        ["平均工作日", "平均工作日", "Average working days"],
-        ["满意率", "滿意率", "Satisfied"],
-        ["重开率", "重開率", "Reopened"],
-        ["责任追究", "責任追究", "Accountability records"],
-    ];
     view! {
         <section class="page page-wide" data-testid="page-appraisal">
             <header class="page-head">
                 <h1 class="page-title">{move || tr.t("绩效考核", "績效考核", "Appraisal")}</h1>
+                <div class="exports">
+                    <ServerXlsx path=Signal::derive(move || period.get().map(|p| format!("appraisal.xlsx?period={}&by={}", encode(&p.text()), if by.get() == AppraisalBy::Department { "department" } else { "person" })))
+                        name=Signal::derive(move || format!("tousu-appraisal-{}.xlsx", period.get().map(|p| p.text().replace("..", "_")).unwrap_or_default()))
+                        label=["导出 XLSX（服务器）", "匯出 XLSX（伺服器）", "XLSX (server)"] testid="export-appraisal"/>
+                </div>
             </header>
             <div class="filter-bar" role="group" aria-label=move || tr.t("考核期间", "考核期間", "Period")>
                 <PeriodFields picker=picker/>
@@ -124,7 +111,7 @@ pub fn AppraisalPage(
                 })}
                 <div class="table-scroll">
                     <table class="dense-table" data-testid="appraisal-table">
-                        <thead><tr>{heads.map(|h| view! { <th scope="col">{tr.w(h)}</th> }).collect_view()}</tr></thead>
+                        <thead><tr>{APPRAISAL_HEADINGS.map(|h| view! { <th scope="col">{tr.w(h)}</th> }).collect_view()}</tr></thead>
                         <tbody>{lines.into_iter().map(row).collect_view()}</tbody>
                     </table>
                 </div>

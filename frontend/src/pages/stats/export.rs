@@ -166,3 +166,60 @@ pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
         </div>
     }
 }
+
+/// A button that downloads a workbook the server writes (`/exports/{path}`, the language
+/// shown added), online only, and says how it went.
+#[component]
+pub fn ServerXlsx(
+    /// The path under `/exports/` with its query, when there is something to export.
+    #[prop(into)]
+    path: Signal<Option<String>>,
+    /// The file's name.
+    #[prop(into)]
+    name: Signal<String>,
+    /// The button's words.
+    label: tousu_shared::words::Words,
+    /// The button's test id; its status line is `{testid}-said`.
+    testid: &'static str,
+) -> impl IntoView {
+    let app = use_app();
+    let tr = use_tr();
+    let online = crate::platform::use_online();
+    let (said, set_said) = signal(None::<String>);
+    let last = StoredValue::new_local(None::<ObjectUrl>);
+    let click = move |_| {
+        let (Some(path), Some(token)) = (
+            path.get_untracked(),
+            app.session
+                .with_untracked(|s| s.as_ref().map(|s| s.token.clone())),
+        ) else {
+            return;
+        };
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let path = format!("{path}{sep}lang={}", tr.locale().as_str());
+        let name = name.get_untracked();
+        leptos::task::spawn_local(async move {
+            let text = match api::export_bytes(&token, &path).await {
+                Ok(bytes) => {
+                    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                    last.set_value(download(&bytes, kind, &name));
+                    tr.t(
+                        "已从服务器导出（XLSX）。",
+                        "已從伺服器匯出（XLSX）。",
+                        "Exported from the server (XLSX).",
+                    )
+                    .to_string()
+                }
+                Err(e) => crate::errors::api(tr, &e),
+            };
+            set_said.set(Some(text));
+        });
+    };
+    view! {
+        <button type="button" class="btn" data-testid=testid on:click=click
+            disabled=move || path.get().is_none() || !online.get()>
+            {move || tr.w(label)}
+        </button>
+        <span class="exports-said" role="status" data-testid=format!("{testid}-said")>{said}</span>
+    }
+}

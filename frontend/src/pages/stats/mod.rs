@@ -31,10 +31,7 @@ use crate::{
     router::encode,
 };
 
-/// A rate in per mille as read: `93.4%`, or a dash without cases to rate.
-pub fn percent(per_mille: Option<u32>) -> String {
-    per_mille.map_or_else(|| "—".to_string(), |p| format!("{}.{}%", p / 10, p % 10))
-}
+pub use tousu_shared::stats::percent;
 
 /// The twelve months up to the end of `period` (a longer range: all of it), for the volume
 /// over time.

@@ -6,11 +6,15 @@
 use leptos::prelude::*;
 use tousu_shared::{fold::fold, profile::Forms, view::CaseView};
 
-use super::picker::{PeriodError, PeriodFields, Picker};
+use super::{
+    export::ServerXlsx,
+    picker::{PeriodError, PeriodFields, Picker},
+};
 use crate::{
     context::use_app,
     labels::{self, use_tr},
     pages::sheets::value,
+    router::encode,
     store::CaseStore as _,
 };
 
@@ -63,9 +67,14 @@ pub fn StatisticsTable(
         <section class="page page-wide" data-testid="page-stats-table">
             <header class="page-head no-print">
                 <h1 class="page-title">{title.clone()}</h1>
-                <button type="button" class="btn" data-testid="print-table" on:click=move |_| { let _ = window().print(); }>
-                    {move || tr.t("打印", "列印", "Print")}
-                </button>
+                <div class="exports">
+                    <button type="button" class="btn" data-testid="print-table" on:click=move |_| { let _ = window().print(); }>
+                        {move || tr.t("打印", "列印", "Print")}
+                    </button>
+                    <ServerXlsx path=Signal::derive(move || period.get().map(|p| format!("statistics-table.xlsx?period={}", encode(&p.text()))))
+                        name=Signal::derive(move || format!("tousu-statistics-table-{}.xlsx", period.get().map(|p| p.text().replace("..", "_")).unwrap_or_default()))
+                        label=["导出 XLSX（服务器，全部可见案件）", "匯出 XLSX（伺服器，全部可見案件）", "XLSX (server, every case you may see)"] testid="export-table"/>
+                </div>
             </header>
             <div class="filter-bar no-print" role="group" aria-label=move || tr.t("统计期间", "統計期間", "Period")>
                 <PeriodFields picker=picker/>
