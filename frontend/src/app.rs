@@ -138,6 +138,24 @@ fn Screens() -> impl IntoView {
             }
             #[cfg(not(feature = "office"))]
             Screen::StatsTable { .. } => view! { <NothingHere/> }.into_any(),
+            Screen::RevisitSummary { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::RevisitSummary { period } => view! {
+                <crate::pages::stats::summaries::RevisitSummaryPage period=period/>
+            }
+            .into_any(),
+            Screen::AccountabilitySummary { .. } if !menu.accountability => {
+                view! { <NothingHere/> }.into_any()
+            }
+            #[cfg(feature = "office")]
+            Screen::AccountabilitySummary { period } => view! {
+                <crate::pages::stats::summaries::AccountabilitySummaryPage period=period/>
+            }
+            .into_any(),
+            #[cfg(not(feature = "office"))]
+            Screen::RevisitSummary { .. } | Screen::AccountabilitySummary { .. } => {
+                view! { <NothingHere/> }.into_any()
+            }
             Screen::Appraisal { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(feature = "office")]
             Screen::Appraisal { period } => {

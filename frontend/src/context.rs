@@ -52,6 +52,8 @@ pub struct Menu {
     pub stats: bool,
     /// Teaching cases: every member of staff (the screen is in the office build).
     pub teaching: bool,
+    /// The accountability summary: supervisors (the records are confidential).
+    pub accountability: bool,
 }
 
 impl Menu {
@@ -64,6 +66,7 @@ impl Menu {
             revisit: roles_allow(roles, CommandKind::RecordRevisit),
             stats: crate::platform::OFFICE_BUILD && tousu_shared::stats::reads_statistics(roles),
             teaching: crate::platform::OFFICE_BUILD && !roles.is_empty(),
+            accountability: crate::platform::OFFICE_BUILD && roles.contains(&Role::Supervisor),
         }
     }
 

@@ -45,6 +45,16 @@ pub enum Screen {
         /// The period named, if any.
         period: Option<String>,
     },
+    /// `/stats/revisits?period=…`: the revisit summary.
+    RevisitSummary {
+        /// The period named, if any.
+        period: Option<String>,
+    },
+    /// `/stats/accountability?period=…`: the accountability summary (supervisors).
+    AccountabilitySummary {
+        /// The period named, if any.
+        period: Option<String>,
+    },
     /// `/appraisal?period=…`: 績效考核.
     Appraisal {
         /// The period named, if any.
@@ -107,6 +117,12 @@ impl Screen {
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
             ["stats", "table"] => Screen::StatsTable {
+                period: param("period"),
+            },
+            ["stats", "revisits"] => Screen::RevisitSummary {
+                period: param("period"),
+            },
+            ["stats", "accountability"] => Screen::AccountabilitySummary {
                 period: param("period"),
             },
             ["appraisal"] => Screen::Appraisal {

@@ -19,6 +19,7 @@
 //! - [`sla`]: the working-day calendar and deadlines.
 //! - [`number`]: complaint numbers and provisional labels.
 //! - [`profile`]: each organisation's regulation as data (clocks, categories, measures, forms).
+//! - [`reports`]: the printed summaries of a period (revisits, accountability).
 //! - [`stats`]: one statistics row per case and the reports computed from rows.
 //! - [`summary`]: list rows of cases, with the filter and sort every list uses.
 //! - [`teaching`]: teaching cases and the anonymisation they are read through.
@@ -36,6 +37,7 @@ pub mod ledger;
 pub mod model;
 pub mod number;
 pub mod profile;
+pub mod reports;
 pub mod retention;
 pub mod rules;
 pub mod sheets;

@@ -14,6 +14,7 @@ const OFFICE_LOADED: &str =
 async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_offline()
 -> anyhow::Result<()> {
     let server = TestServer::start_demo(40)?;
+    record_accountability(&server).await?;
     let office = Browser::start().await?;
     let tablet = Browser::start().await?;
     let result = async {
@@ -226,6 +227,39 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
         assert_eq!(sheet.get_size().0, 1 + pulled, "the headings and one row per case");
         office.screenshot("stats-drill").await?;
 
+        // The revisit and accountability summaries: a line per revisit or decision of the
+        // range among the cases on the device (the supervisor's pull), by the shared rule.
+        let views: Vec<_> = api
+            .pull(0)
+            .await?
+            .grants
+            .into_iter()
+            .filter_map(|g| g.case.map(|c| c.view))
+            .collect();
+        let range = tousu_shared::stats::Period::parse(&period).unwrap();
+        let revisits = tousu_shared::reports::revisit_summary(&views, range, 480);
+        let decisions = tousu_shared::reports::accountability_summary(&views, range, 480);
+        assert!(!revisits.lines.is_empty(), "the demo has revisits");
+        assert_eq!(decisions.lines.len(), 1, "the one recorded above");
+        for (path, line, n) in [
+            ("revisits", "revisit-line", revisits.lines.len()),
+            ("accountability", "accountability-line", decisions.lines.len()),
+        ] {
+            office
+                .client
+                .goto(&format!("{}/stats/{path}?period={period}", server.url))
+                .await?;
+            office
+                .wait_for_script(
+                    path,
+                    &format!("return document.querySelectorAll('[data-testid={line}]').length === {n} && !!document.querySelector('[data-testid$=-totals]')"),
+                )
+                .await?;
+            office.screenshot(&format!("summary-{path}")).await?;
+            let violations = office.axe_violations(&axe_source()?).await?;
+            assert!(violations.is_empty(), "{path} axe: {violations:?}");
+        }
+
         // Offline: the device's own cases, said plainly; the drilled group has as many there
         // as the list showed.
         office.set_offline(true).await?;
@@ -278,4 +312,63 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
     office.close().await?;
     tablet.close().await?;
     result
+}
+
+/// A supervisor's accountability decision (a fine) on a demo case past its investigation, so
+/// the accountability summary has a line.
+async fn record_accountability(server: &TestServer) -> anyhow::Result<()> {
+    use tousu_shared::{
+        clock::{HOUR_MS, Timestamp},
+        event::{AccountabilityRecorded, EventBody},
+        ids::UserId,
+        model::{Measure, Responsibility, Stage},
+        testing::{Writer, long},
+        validate::Money,
+    };
+    let mut w = Writer::user(1, 91, "supervisor");
+    let api = Api::login(&server.url, "supervisor", Some(w.device)).await?;
+    let grant = api
+        .pull(0)
+        .await?
+        .grants
+        .into_iter()
+        .find(|g| {
+            g.case.as_ref().is_some_and(|c| {
+                matches!(c.view.stage, Stage::Closed | Stage::Revisited)
+                    && c.view
+                        .executions
+                        .iter()
+                        .any(|x| matches!(x.actor, tousu_shared::event::Actor::User(_)))
+            })
+        })
+        .expect("a demo case past its investigation");
+    let view = grant.case.expect("the view").view;
+    w.case = view.id;
+    w.now = Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis() as i64,
+    );
+    w.sees(&grant.events);
+    let pushed = api
+        .push(&[
+            w.write(EventBody::AccountabilityRecorded(AccountabilityRecorded {
+                person: Some(UserId::parse("handler")?),
+                department: None,
+                responsibility: Responsibility::Direct,
+                measure: Measure::Fine,
+                amount: Some(Money::parse_yuan("200")?),
+                reason: long("未按规定核对包裹"),
+                appeal_until: Timestamp(w.now.0 + 30 * 24 * HOUR_MS),
+            })),
+        ])
+        .await?;
+    anyhow::ensure!(
+        matches!(
+            pushed.results[0],
+            tousu_shared::api::sync::PushResult::Applied { .. }
+        ),
+        "{pushed:?}"
+    );
+    Ok(())
 }

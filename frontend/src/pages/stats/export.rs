@@ -162,6 +162,16 @@ pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
                 href=move || period.get().map(|p| format!("/stats/table?period={}", crate::router::encode(&p.text())))>
                 {move || tr.t("统计表", "統計表", "Statistics table")}
             </a>
+            <a class="btn" data-testid="open-revisits"
+                href=move || period.get().map(|p| format!("/stats/revisits?period={}", crate::router::encode(&p.text())))>
+                {move || tr.t("回访汇总", "回訪匯總", "Revisit summary")}
+            </a>
+            <Show when=move || app.menu().accountability>
+                <a class="btn" data-testid="open-accountability"
+                    href=move || period.get().map(|p| format!("/stats/accountability?period={}", crate::router::encode(&p.text())))>
+                    {move || tr.t("责任追究汇总", "責任追究匯總", "Accountability summary")}
+                </a>
+            </Show>
             <span class="exports-said" role="status" data-testid="export-said">{said}</span>
         </div>
     }

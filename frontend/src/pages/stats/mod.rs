@@ -16,6 +16,7 @@ pub mod appraisal;
 pub(crate) mod export;
 mod parts;
 mod picker;
+pub mod summaries;
 pub mod table;
 
 pub use parts::DrillBanner;

@@ -4,18 +4,18 @@
 //! the profile has none), each cell filled as the printed sheets fill it; printable.
 
 use leptos::prelude::*;
-use tousu_shared::{fold::fold, profile::Forms, view::CaseView};
+use tousu_shared::profile::Forms;
 
 use super::{
     export::ServerXlsx,
     picker::{PeriodError, PeriodFields, Picker},
+    summaries::local_views,
 };
 use crate::{
     context::use_app,
     labels::{self, use_tr},
     pages::sheets::value,
     router::encode,
-    store::CaseStore as _,
 };
 
 /// `/stats/table`.
@@ -43,23 +43,13 @@ pub fn StatisticsTable(
         app.revision.get();
         async move {
             let p = p?;
-            let store = app.user_store()?;
             let offset = labels::local_offset();
-            let mut rows: Vec<_> = store
-                .summaries()
-                .await
-                .ok()?
-                .into_iter()
-                .filter_map(|s| s.stat)
-                .filter(|r| p.contains(r.received.date(offset)))
-                .collect();
-            rows.sort_by_key(|r| (r.received, r.case));
-            let mut views: Vec<CaseView> = Vec::with_capacity(rows.len());
-            for r in rows {
-                let events = store.case_events(r.case).await.ok()?;
-                views.push(fold(r.case, &events));
-            }
-            Some(views)
+            local_views(app, |s| {
+                s.stat
+                    .as_ref()
+                    .is_some_and(|r| p.contains(r.received.date(offset)))
+            })
+            .await
         }
     });
     let heads = form.fields.clone();
