@@ -122,7 +122,7 @@ impl Store {
     pub async fn clock_rules(&self) -> Result<(SlaPolicy, WorkCalendar), StoreError> {
         self.read(|conn| {
             let inputs = StatInputs::load(conn)?;
-            Ok((inputs.policy.clone(), inputs.calendar.clone()))
+            Ok((inputs.policy, inputs.calendar.clone()))
         })
         .await
     }
