@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// A staff role. One user may hold several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 受理人: registers, completes, classifies the cases they registered.
@@ -33,6 +33,15 @@ pub enum Role {
     /// Configuration only.
     Admin,
 }
+
+crate::wire::wire_names!(Role {
+    Clerk => "clerk",
+    Handler => "handler",
+    Manager => "manager",
+    Supervisor => "supervisor",
+    Archivist => "archivist",
+    Admin => "admin",
+});
 
 /// Who is acting or reading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,7 +128,7 @@ pub struct AccessContext {
 }
 
 /// Why the policy said no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum Denied {
     /// None of the principal's roles includes this command.
@@ -145,8 +154,18 @@ pub enum Denied {
     ActorMismatch,
 }
 
+crate::wire::wire_names!(Denied {
+    RoleLacks => "role_lacks",
+    NotInScope => "not_in_scope",
+    KioskIntakeOnly => "kiosk_intake_only",
+    ArchivedNoGrant => "archived_no_grant",
+    NotYourAccountability => "not_your_accountability",
+    OpinionNeedsManager => "opinion_needs_manager",
+    ActorMismatch => "actor_mismatch",
+});
+
 /// How much of a case a principal sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Nothing: the case is not listed.
@@ -156,6 +175,12 @@ pub enum Visibility {
     /// Everything.
     Full,
 }
+
+crate::wire::wire_names!(Visibility {
+    Hidden => "hidden",
+    Masked => "masked",
+    Full => "full",
+});
 
 fn role_allows(role: Role, command: CommandKind) -> bool {
     use CommandKind as C;

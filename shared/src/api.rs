@@ -73,7 +73,7 @@ pub struct Person {
 }
 
 /// What kind of device wrote an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     /// A browser install (tablet, desktop) of staff.
@@ -83,6 +83,12 @@ pub enum DeviceKind {
     /// The server itself (numbers, demo data, archive runs).
     Server,
 }
+
+crate::wire::wire_names!(DeviceKind {
+    Browser => "browser",
+    Kiosk => "kiosk",
+    Server => "server",
+});
 
 /// A device as screens name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

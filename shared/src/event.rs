@@ -347,7 +347,7 @@ fn upcast(schema: u16, raw: serde_json::Value) -> serde_json::Value {
 }
 
 /// Every command a person (or the server) can take on a case: one per event kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum CommandKind {
@@ -384,6 +384,41 @@ pub enum CommandKind {
     Archive,
     Destroy,
 }
+
+crate::wire::wire_names!(CommandKind {
+    Register => "register",
+    AmendRecord => "amend_record",
+    Classify => "classify",
+    RejectOutOfScope => "reject_out_of_scope",
+    Dispatch => "dispatch",
+    SetDeadline => "set_deadline",
+    StartInvestigation => "start_investigation",
+    AddNote => "add_note",
+    AddAttachment => "add_attachment",
+    SubmitReport => "submit_report",
+    ProposePlan => "propose_plan",
+    ReviewPlan => "review_plan",
+    RecordExecution => "record_execution",
+    GiveFeedback => "give_feedback",
+    RecordRevisit => "record_revisit",
+    Close => "close",
+    Reopen => "reopen",
+    RecordAccountability => "record_accountability",
+    FileAppeal => "file_appeal",
+    DecideAppeal => "decide_appeal",
+    RecordInterimMeasure => "record_interim_measure",
+    RequestSupplement => "request_supplement",
+    ReceiveSupplement => "receive_supplement",
+    NameInvestigators => "name_investigators",
+    SetRectification => "set_rectification",
+    CompleteRectification => "complete_rectification",
+    LinkDuplicate => "link_duplicate",
+    MarkTeachingCase => "mark_teaching_case",
+    ResolveConflict => "resolve_conflict",
+    AssignNumber => "assign_number",
+    Archive => "archive",
+    Destroy => "destroy",
+});
 
 impl CommandKind {
     /// Every command, in the order screens list them.
@@ -605,7 +640,7 @@ pub struct AttachmentAdded {
 }
 
 /// Whether the complaint was borne out (屬實 / 部分屬實 / 不屬實; 003 "針對委託方投訴屬實的").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Finding {
     /// 屬實.
@@ -616,8 +651,14 @@ pub enum Finding {
     Unfounded,
 }
 
+crate::wire::wire_names!(Finding {
+    Founded => "founded",
+    PartlyFounded => "partly_founded",
+    Unfounded => "unfounded",
+});
+
 /// Whose fault it was (003: "若客戶投訴事項的責任不在公司方…若…責任確實在公司方").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// 責任在公司方.
@@ -627,6 +668,12 @@ pub enum Fault {
     /// Both share it.
     Shared,
 }
+
+crate::wire::wire_names!(Fault {
+    Company => "company",
+    Client => "client",
+    Shared => "shared",
+});
 
 /// Investigation report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -833,7 +880,7 @@ pub struct NumberAssigned {
 /// A single-valued fact of a case: two concurrent events setting one of these to different
 /// values make a conflict for a person to resolve. Everything else (notes, photos, reports,
 /// revisit records…) is additive and never conflicts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Fact {
@@ -851,6 +898,21 @@ pub enum Fact {
     /// Who investigates.
     Team,
 }
+
+crate::wire::wire_names!(Fact {
+    Stage => "stage",
+    Department => "department",
+    Severity => "severity",
+    Category => "category",
+    Deadline => "deadline",
+    Plan => "plan",
+    PlanDecision => "plan_decision",
+    Complainant => "complainant",
+    Details => "details",
+    Number => "number",
+    DuplicateOf => "duplicate_of",
+    Team => "team",
+});
 
 /// Serialized events of a case keyed by id: handy in tests and stores.
 pub type EventsById = BTreeMap<EventId, Event>;

@@ -47,6 +47,7 @@ pub mod summary;
 pub mod teaching;
 pub mod validate;
 pub mod view;
+mod wire;
 pub mod words;
 pub mod workflow;
 

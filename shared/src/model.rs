@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// What kind of matter a case is (類型).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 投訴
@@ -20,6 +20,12 @@ pub enum CaseKind {
     Consultation,
 }
 
+crate::wire::wire_names!(CaseKind {
+    Complaint => "complaint",
+    Suggestion => "suggestion",
+    Consultation => "consultation",
+});
+
 impl CaseKind {
     /// Whether a case of this kind may close without feedback and revisit (a consultation
     /// answered at once, a suggestion acknowledged: DESIGN §4).
@@ -29,7 +35,7 @@ impl CaseKind {
 }
 
 /// How the case reached us (渠道).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Channel {
@@ -43,8 +49,19 @@ pub enum Channel {
     Kiosk,
 }
 
+crate::wire::wire_names!(Channel {
+    Phone => "phone",
+    Web => "web",
+    OnSite => "on_site",
+    Email => "email",
+    Letter => "letter",
+    SuggestionBox => "suggestion_box",
+    InternalOa => "internal_oa",
+    Kiosk => "kiosk",
+});
+
 /// Urgency and weight (緊急程度).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// 一般性
@@ -55,8 +72,14 @@ pub enum Severity {
     UrgentMajor,
 }
 
+crate::wire::wire_names!(Severity {
+    General => "general",
+    Important => "important",
+    UrgentMajor => "urgent_major",
+});
+
 /// Where a case is in its lifecycle (DESIGN §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Stage {
@@ -73,6 +96,21 @@ pub enum Stage {
     Archived,
     Destroyed,
 }
+
+crate::wire::wire_names!(Stage {
+    Registered => "registered",
+    Triaged => "triaged",
+    Dispatched => "dispatched",
+    Investigating => "investigating",
+    PlanProposed => "plan_proposed",
+    PlanApproved => "plan_approved",
+    Executing => "executing",
+    FeedbackGiven => "feedback_given",
+    Revisited => "revisited",
+    Closed => "closed",
+    Archived => "archived",
+    Destroyed => "destroyed",
+});
 
 impl Stage {
     /// Every stage, in lifecycle order.
@@ -98,7 +136,7 @@ impl Stage {
 }
 
 /// How a closed case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Handled through feedback and revisit.
@@ -111,9 +149,16 @@ pub enum Outcome {
     Duplicate,
 }
 
+crate::wire::wire_names!(Outcome {
+    Resolved => "resolved",
+    AnsweredEarly => "answered_early",
+    OutOfScope => "out_of_scope",
+    Duplicate => "duplicate",
+});
+
 /// Who the complainant is to the organisation (004: "本制度適用於公司內部員工、客戶以及與公司有
 /// 業務往來的合作夥伴"). Not personal data: kept for statistics, also on anonymous complaints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplainantType {
     /// 客戶.
@@ -123,6 +168,12 @@ pub enum ComplainantType {
     /// 合作夥伴.
     Partner,
 }
+
+crate::wire::wire_names!(ComplainantType {
+    Customer => "customer",
+    Employee => "employee",
+    Partner => "partner",
+});
 
 /// The person complaining. Every field is optional (anonymous complaints) and all of it is
 /// personal data (DESIGN §9), masked for roles without the right.
@@ -272,7 +323,7 @@ impl Registration {
 }
 
 /// Kinds of note in the investigation record (調查記錄).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteKind {
     /// Site visit, records checked, findings in progress.
@@ -287,8 +338,16 @@ pub enum NoteKind {
     Remark,
 }
 
+crate::wire::wire_names!(NoteKind {
+    Investigation => "investigation",
+    Interview => "interview",
+    DepartmentOpinion => "department_opinion",
+    CustomerOpinion => "customer_opinion",
+    Remark => "remark",
+});
+
 /// A plan reviewer's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanDecision {
     /// Approved: execution may start.
@@ -297,8 +356,13 @@ pub enum PlanDecision {
     Returned,
 }
 
+crate::wire::wire_names!(PlanDecision {
+    Approved => "approved",
+    Returned => "returned",
+});
+
 /// How the complainant was told the result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum FeedbackChannel {
@@ -309,8 +373,16 @@ pub enum FeedbackChannel {
     InPerson,
 }
 
+crate::wire::wire_names!(FeedbackChannel {
+    Phone => "phone",
+    Sms => "sms",
+    Email => "email",
+    Letter => "letter",
+    InPerson => "in_person",
+});
+
 /// How a revisit was made (回訪).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum RevisitMethod {
@@ -319,8 +391,14 @@ pub enum RevisitMethod {
     Questionnaire,
 }
 
+crate::wire::wire_names!(RevisitMethod {
+    Phone => "phone",
+    OnSite => "on_site",
+    Questionnaire => "questionnaire",
+});
+
 /// The complainant's satisfaction at revisit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     /// 滿意
@@ -331,8 +409,14 @@ pub enum Satisfaction {
     NotSatisfied,
 }
 
+crate::wire::wire_names!(Satisfaction {
+    Satisfied => "satisfied",
+    PartlySatisfied => "partly_satisfied",
+    NotSatisfied => "not_satisfied",
+});
+
 /// The kind of responsibility held (責任追究, DESIGN §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Responsibility {
@@ -343,8 +427,16 @@ pub enum Responsibility {
     Leadership,
 }
 
+crate::wire::wire_names!(Responsibility {
+    Direct => "direct",
+    Indirect => "indirect",
+    Primary => "primary",
+    Secondary => "secondary",
+    Leadership => "leadership",
+});
+
 /// The measure taken against the person responsible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Measure {
@@ -368,6 +460,21 @@ pub enum Measure {
     /// A department reprimanded (通報批評, 001 and 002).
     DepartmentNotice,
 }
+
+crate::wire::wire_names!(Measure {
+    CriticismEducation => "criticism_education",
+    WrittenSelfReview => "written_self_review",
+    Fine => "fine",
+    Reassignment => "reassignment",
+    Dismissal => "dismissal",
+    Warning => "warning",
+    Demotion => "demotion",
+    PayCut => "pay_cut",
+    ContractTerminated => "contract_terminated",
+    LegalAction => "legal_action",
+    PerformanceDeduction => "performance_deduction",
+    DepartmentNotice => "department_notice",
+});
 
 impl Measure {
     /// The measures Tousu offered before regulation profiles (DESIGN §8), offered where no

@@ -140,7 +140,7 @@ pub struct SatisfactionLabel {
 }
 
 /// What a printed form's field shows of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum SheetField {
@@ -209,6 +209,45 @@ pub enum SheetField {
     /// 備註 (left blank for the hand).
     Remarks,
 }
+
+crate::wire::wire_names!(SheetField {
+    Number => "number",
+    Customer => "customer",
+    Complainant => "complainant",
+    Organisation => "organisation",
+    ComplainantType => "complainant_type",
+    Contact => "contact",
+    Address => "address",
+    Location => "location",
+    Received => "received",
+    Channel => "channel",
+    Description => "description",
+    Request => "request",
+    ReceivedBy => "received_by",
+    ReceivedBySignature => "received_by_signature",
+    Department => "department",
+    Progress => "progress",
+    Report => "report",
+    Investigation => "investigation",
+    Cause => "cause",
+    Plan => "plan",
+    PlanReview => "plan_review",
+    Result => "result",
+    HandledOn => "handled_on",
+    Handler => "handler",
+    Compensation => "compensation",
+    ManagerOpinion => "manager_opinion",
+    CustomerOpinion => "customer_opinion",
+    CustomerSignature => "customer_signature",
+    Accountability => "accountability",
+    Satisfaction => "satisfaction",
+    Due => "due",
+    Date => "date",
+    Goods => "goods",
+    Quantity => "quantity",
+    Loss => "loss",
+    Remarks => "remarks",
+});
 
 /// A field of a printed form: what it shows and what the form calls it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

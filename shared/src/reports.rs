@@ -92,7 +92,7 @@ pub fn revisit_summary<'a>(
 }
 
 /// Where an accountability decision's appeal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppealState {
     /// No appeal.
@@ -104,6 +104,13 @@ pub enum AppealState {
     /// Appealed and dismissed.
     Dismissed,
 }
+
+crate::wire::wire_names!(AppealState {
+    None => "none",
+    Filed => "filed",
+    Upheld => "upheld",
+    Dismissed => "dismissed",
+});
 
 /// One accountability decision of the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

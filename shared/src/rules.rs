@@ -115,7 +115,7 @@ impl CaseRules {
 }
 
 /// Which path a case is on, by its rules and severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Path {
     /// Investigation, plan, approval, execution, feedback.
@@ -125,6 +125,12 @@ pub enum Path {
     /// 一般性 under a profile that lets the receiving department handle it directly.
     Short,
 }
+
+crate::wire::wire_names!(Path {
+    Standard => "standard",
+    Emergency => "emergency",
+    Short => "short",
+});
 
 /// A time limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -231,7 +231,7 @@ impl Limit {
 }
 
 /// The clocks a case runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum SlaStage {
@@ -249,6 +249,19 @@ pub enum SlaStage {
     /// A rectification measure's deadline.
     Rectification,
 }
+
+crate::wire::wire_names!(SlaStage {
+    Register => "register",
+    Dispatch => "dispatch",
+    PreliminaryOpinion => "preliminary_opinion",
+    Review => "review",
+    Feedback => "feedback",
+    WholeCase => "whole_case",
+    Revisit => "revisit",
+    Interim => "interim",
+    AppealDecision => "appeal_decision",
+    Rectification => "rectification",
+});
 
 /// Where a clock stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -393,7 +393,7 @@ impl Period {
 }
 
 /// What a report groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Dimension {
@@ -409,6 +409,19 @@ pub enum Dimension {
     /// The month received (`2026-03`).
     Month,
 }
+
+crate::wire::wire_names!(Dimension {
+    Category => "category",
+    Cause => "cause",
+    Department => "department",
+    Channel => "channel",
+    Severity => "severity",
+    Kind => "kind",
+    Finding => "finding",
+    ComplainantType => "complainant_type",
+    Satisfaction => "satisfaction",
+    Month => "month",
+});
 
 impl Dimension {
     /// Every dimension, in the order a screen offers them.
@@ -912,7 +925,7 @@ impl Report {
 }
 
 /// Whom an appraisal line is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppraisalBy {
     /// The department that led the case.
@@ -920,6 +933,11 @@ pub enum AppraisalBy {
     /// The staff member who carried out the handling.
     Person,
 }
+
+crate::wire::wire_names!(AppraisalBy {
+    Department => "department",
+    Person => "person",
+});
 
 /// One department's or person's performance over a period (績效考核, 000 "將投訴處理情況納入
 /// 工作人員的績效評估體系", 002).

@@ -149,7 +149,7 @@ pub struct CaseFilter {
 }
 
 /// How a list is ordered; every choice is honoured as named.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSort {
     /// Urgent-major open cases first, then overdue ones, then soonest due (UI.md).
@@ -162,6 +162,13 @@ pub enum CaseSort {
     /// Most recently received first.
     Newest,
 }
+
+crate::wire::wire_names!(CaseSort {
+    Urgent => "urgent",
+    DueTime => "due_time",
+    Severity => "severity",
+    Newest => "newest",
+});
 
 impl CaseFilter {
     /// Whether `case` passes the filter at `now`.

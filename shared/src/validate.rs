@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// A form or event field, named in validation errors so screens can point at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Field {
@@ -67,6 +67,55 @@ pub enum Field {
     /// Whose fault it was (003).
     Fault,
 }
+
+crate::wire::wire_names!(Field {
+    ComplainantName => "complainant_name",
+    Phone => "phone",
+    Email => "email",
+    Organisation => "organisation",
+    Address => "address",
+    Contact => "contact",
+    Location => "location",
+    Description => "description",
+    Request => "request",
+    GoodsName => "goods_name",
+    GoodsQuantity => "goods_quantity",
+    Category => "category",
+    Cause => "cause",
+    Severity => "severity",
+    Department => "department",
+    Deadline => "deadline",
+    Text => "text",
+    Reason => "reason",
+    Plan => "plan",
+    Opinion => "opinion",
+    Comment => "comment",
+    Result => "result",
+    Summary => "summary",
+    Amount => "amount",
+    CaseNumber => "case_number",
+    UserId => "user_id",
+    DepartmentId => "department_id",
+    CategoryId => "category_id",
+    ReceivedAt => "received_at",
+    OccurredAt => "occurred_at",
+    BlobHash => "blob_hash",
+    Attachment => "attachment",
+    Person => "person",
+    Conflict => "conflict",
+    Appeal => "appeal",
+    Accountability => "accountability",
+    Decision => "decision",
+    Satisfaction => "satisfaction",
+    Method => "method",
+    Channel => "channel",
+    NoteKind => "note_kind",
+    Responsibility => "responsibility",
+    Measure => "measure",
+    Verdict => "verdict",
+    Finding => "finding",
+    Fault => "fault",
+});
 
 /// The rule a value broke.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

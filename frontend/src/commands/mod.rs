@@ -3,11 +3,17 @@
 //! side, so nothing matches a field by name across files. [`form`] is the one place that
 //! says which unit a command has; screens ask it and never look inside.
 
+// The office's forms are compiled into the office build only (see `office_form`).
+#[cfg_attr(not(feature = "office"), allow(dead_code))]
 mod accountability;
 mod amend;
+#[cfg_attr(not(feature = "office"), allow(dead_code))]
 mod closing;
+#[cfg_attr(not(feature = "office"), allow(dead_code))]
 mod handling;
+#[cfg_attr(not(feature = "office"), allow(dead_code))]
 mod paths;
+#[cfg_attr(not(feature = "office"), allow(dead_code))]
 mod triage;
 
 use leptos::prelude::*;
@@ -126,40 +132,56 @@ pub trait Form: Sync {
     fn targets(&self) -> &'static [(Field, &'static str)];
 }
 
-/// The form of `command`, when this app has one (the others are shown, but done on the
-/// office desktop in a later release).
+/// The form of `command`, when this build has one (the case page offers only those: the
+/// archive's steps have screens of their own, and the office's steps are in the office build).
 pub fn form(command: CommandKind) -> Option<&'static dyn Form> {
     use CommandKind as C;
     Some(match command {
+        // What the field's roles do (registrars and handlers: DESIGN §3), in both builds.
         C::Classify => &triage::Classify,
+        C::AmendRecord => &amend::AmendRecord,
+        C::StartInvestigation => &handling::StartInvestigation,
+        C::AddNote => &handling::AddNote,
+        C::SubmitReport => &handling::SubmitReport,
+        C::RecordExecution => &handling::RecordExecution,
+        C::GiveFeedback => &closing::GiveFeedback,
+        C::RecordRevisit => &closing::RecordRevisit,
+        C::FileAppeal => &accountability::FileAppeal,
+        C::RequestSupplement => &paths::RequestSupplement,
+        C::ReceiveSupplement => &paths::ReceiveSupplement,
+        C::CompleteRectification => &paths::CompleteRectification,
+        _ => return office_form(command),
+    })
+}
+
+/// The forms of the office's roles (supervisors, department heads), in the office build only:
+/// an office desk loads it (`Menu::office_desk`), and the field build stays within its size.
+#[cfg(feature = "office")]
+fn office_form(command: CommandKind) -> Option<&'static dyn Form> {
+    use CommandKind as C;
+    Some(match command {
         C::RejectOutOfScope => &triage::Reasoned(C::RejectOutOfScope),
         C::Reopen => &triage::Reasoned(C::Reopen),
         C::Dispatch => &triage::Dispatch,
         C::SetDeadline => &triage::SetDeadline,
         C::LinkDuplicate => &triage::LinkDuplicate,
-        C::AmendRecord => &amend::AmendRecord,
-        C::StartInvestigation => &handling::StartInvestigation,
-        C::AddNote => &handling::AddNote,
-        C::SubmitReport => &handling::SubmitReport,
         C::ProposePlan => &handling::ProposePlan,
         C::ReviewPlan => &handling::ReviewPlan,
-        C::RecordExecution => &handling::RecordExecution,
-        C::GiveFeedback => &closing::GiveFeedback,
-        C::RecordRevisit => &closing::RecordRevisit,
         C::Close => &closing::Close,
         C::RecordAccountability => &accountability::RecordAccountability,
-        C::FileAppeal => &accountability::FileAppeal,
         C::DecideAppeal => &accountability::DecideAppeal,
         C::RecordInterimMeasure => &paths::RecordInterimMeasure,
-        C::RequestSupplement => &paths::RequestSupplement,
-        C::ReceiveSupplement => &paths::ReceiveSupplement,
         C::NameInvestigators => &paths::NameInvestigators,
         C::SetRectification => &paths::SetRectification,
-        C::CompleteRectification => &paths::CompleteRectification,
-        #[cfg(feature = "office")]
         C::MarkTeachingCase => &closing::MarkTeachingCase,
         _ => return None,
     })
+}
+
+/// The field build has no office forms: those steps say they are done at an office desk.
+#[cfg(not(feature = "office"))]
+fn office_form(_: CommandKind) -> Option<&'static dyn Form> {
+    None
 }
 
 /// Whether `command` has a form in this app.
@@ -224,4 +246,5 @@ fn values(pairs: &[(&str, &str)]) -> Values {
 }
 
 #[cfg(test)]
+#[cfg(feature = "office")]
 mod tests;
