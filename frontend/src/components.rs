@@ -29,12 +29,9 @@ impl FormState {
     /// An empty form with some defaults.
     pub fn new(defaults: &[(&str, String)]) -> Self {
         FormState {
-            values: RwSignal::new(
-                defaults
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
-            ),
+            values: RwSignal::new(tousu_shared::order::map_of(
+                defaults.iter().map(|(k, v)| (k.to_string(), v.clone())),
+            )),
             errors: RwSignal::new(Vec::new()),
         }
     }

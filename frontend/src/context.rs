@@ -359,7 +359,7 @@ impl App {
                 .filter(|p| !p.disabled && eligible(p))
                 .map(|p| (p.id.to_string(), p.display_name.clone()))
                 .collect();
-            out.sort_by(|a, b| a.1.cmp(&b.1));
+            tousu_shared::order::sort_by(&mut out, |a, b| a.1.cmp(&b.1));
             out
         })
     }

@@ -70,7 +70,7 @@ impl Principal {
     pub fn user(id: UserId, roles: &[Role], department: Option<DepartmentId>) -> Self {
         Principal::User {
             id,
-            roles: roles.iter().copied().collect(),
+            roles: crate::order::set_of(roles.iter().copied()),
             department,
         }
     }
@@ -531,10 +531,10 @@ pub fn visible_case(
     if !principal.has(Role::Supervisor) && *principal != Principal::System {
         view.accountability
             .retain(|a| concerns(principal, &a.value));
-        let mine: BTreeSet<_> = view.accountability.iter().map(|a| a.event).collect();
+        let mine: BTreeSet<_> = crate::order::set_of(view.accountability.iter().map(|a| a.event));
         view.appeals
             .retain(|a| mine.contains(&a.value.accountability));
-        let appeals: BTreeSet<_> = view.appeals.iter().map(|a| a.event).collect();
+        let appeals: BTreeSet<_> = crate::order::set_of(view.appeals.iter().map(|a| a.event));
         view.appeal_decisions
             .retain(|d| appeals.contains(&d.value.appeal));
     }

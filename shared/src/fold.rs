@@ -60,9 +60,9 @@ pub fn fold(id: CaseId, events: &[Event]) -> CaseView {
         .filter(|e| e.case_id == id && unique.get(&e.id).is_some_and(|k| *k != *e))
         .map(|e| e.id)
         .collect();
-    disagreeing.sort();
+    crate::order::sort(&mut disagreeing);
     disagreeing.dedup();
-    not_applied.sort_by_key(|a| a.0);
+    crate::order::sort_by_key(&mut not_applied, |a| a.0);
     not_applied.dedup();
     for event_id in disagreeing {
         not_applied.push((event_id, NotApplied::DuplicateIdDifferentContent));
@@ -186,7 +186,7 @@ struct IdIndex(Vec<(EventId, usize)>);
 impl IdIndex {
     fn new(ids: impl Iterator<Item = EventId>) -> Self {
         let mut v: Vec<(EventId, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
-        v.sort_unstable();
+        crate::order::sort(&mut v);
         IdIndex(v)
     }
 
@@ -233,7 +233,7 @@ impl<'a> Graph<'a> {
     /// (hlc, device, id) first) and computes ancestor sets. Unknown parents are ignored;
     /// a cycle (only a forged history can make one) is broken by the same order.
     fn new(mut events: Vec<&'a Event>) -> Self {
-        events.sort_by_key(|e| e.order_key());
+        crate::order::sort_by_key(&mut events, |e| e.order_key());
         let n = events.len();
         let index = IdIndex::new(events.iter().map(|e| e.id));
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -245,7 +245,7 @@ impl<'a> Graph<'a> {
                 .filter_map(|p| index.get(p))
                 .filter(|&p| p != i)
                 .collect();
-            parents.sort_unstable();
+            crate::order::sort(&mut parents);
             parents.dedup();
             pending[i] = parents.len();
             for p in parents {
@@ -311,7 +311,7 @@ impl<'a> Graph<'a> {
             .map(|e| e.id)
             .filter(|id| !named.contains(id))
             .collect();
-        heads.sort();
+        crate::order::sort(&mut heads);
         heads
     }
 
@@ -389,7 +389,7 @@ impl<'a> Graph<'a> {
                     })
                     .collect(),
             });
-            view.conflicts.sort_by_key(|c| c.fact);
+            crate::order::sort_by_key(&mut view.conflicts, |c| c.fact);
         }
         let (last, value) = heads.last().expect("a register has a head");
         set_fact(view, self.events[*last], value.clone());

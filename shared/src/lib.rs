@@ -17,6 +17,7 @@
 //! - [`access`]: the permission policy and masking.
 //! - [`sheets`]: what each field of the printed forms shows of a case.
 //! - [`sla`]: the working-day calendar and deadlines.
+//! - [`order`]: sorting with one sort routine in the browser build.
 //! - [`number`]: complaint numbers and provisional labels.
 //! - [`profile`]: each organisation's regulation as data (clocks, categories, measures, forms).
 //! - [`reports`]: the printed summaries of a period (revisits, accountability).
@@ -36,6 +37,7 @@ pub mod ids;
 pub mod ledger;
 pub mod model;
 pub mod number;
+pub mod order;
 pub mod profile;
 pub mod reports;
 pub mod retention;

@@ -235,7 +235,7 @@ pub fn query<'a>(
         None => 3,
     };
     let due = |c: &CaseSummary| c.next_due.map_or(i64::MAX, |(_, d)| d.0);
-    out.sort_by(|a, b| {
+    crate::order::sort_by(&mut out, |a, b| {
         match sort {
             CaseSort::Urgent => {
                 let head = |c: &CaseSummary| (!c.is_urgent(), !c.is_overdue(now), due(c));

@@ -463,7 +463,7 @@ pub fn available_commands(principal: &Principal, view: &CaseView) -> Vec<Command
         .filter(|&c| access::authorize(principal, c, Some(view)).is_ok())
         .collect();
     let primary = primary_command(view);
-    commands.sort_by_key(|&c| {
+    crate::order::sort_by_key(&mut commands, |&c| {
         (
             c != CommandKind::ResolveConflict || view.conflicts.is_empty(),
             Some(c) != primary,

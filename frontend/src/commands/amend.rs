@@ -30,36 +30,37 @@ fn start_values(r: &Registration, offset: i32) -> Values {
     let text = |t: Option<&str>| t.unwrap_or_default().to_string();
     let c = &r.complainant;
     let d = &r.details;
-    [
-        (
-            ANONYMOUS,
-            if r.anonymous {
-                "true".to_string()
-            } else {
-                String::new()
-            },
-        ),
-        (NAME, text(c.name.as_ref().map(|x| x.as_str()))),
-        (PHONE, text(c.phone.as_ref().map(|x| x.as_str()))),
-        (EMAIL, text(c.email.as_ref().map(|x| x.as_str()))),
-        (
-            ORGANISATION,
-            text(c.organisation.as_ref().map(|x| x.as_str())),
-        ),
-        (ADDRESS, text(c.address.as_ref().map(|x| x.as_str()))),
-        (LOCATION, text(d.location.as_ref().map(|x| x.as_str()))),
-        (DESCRIPTION, d.description.as_str().to_string()),
-        (REQUEST, text(d.request.as_ref().map(|x| x.as_str()))),
-        (
-            OCCURRED_AT,
-            d.occurred_at
-                .map(|t| format_local_datetime(t, offset))
-                .unwrap_or_default(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    tousu_shared::order::map_of(
+        [
+            (
+                ANONYMOUS,
+                if r.anonymous {
+                    "true".to_string()
+                } else {
+                    String::new()
+                },
+            ),
+            (NAME, text(c.name.as_ref().map(|x| x.as_str()))),
+            (PHONE, text(c.phone.as_ref().map(|x| x.as_str()))),
+            (EMAIL, text(c.email.as_ref().map(|x| x.as_str()))),
+            (
+                ORGANISATION,
+                text(c.organisation.as_ref().map(|x| x.as_str())),
+            ),
+            (ADDRESS, text(c.address.as_ref().map(|x| x.as_str()))),
+            (LOCATION, text(d.location.as_ref().map(|x| x.as_str()))),
+            (DESCRIPTION, d.description.as_str().to_string()),
+            (REQUEST, text(d.request.as_ref().map(|x| x.as_str()))),
+            (
+                OCCURRED_AT,
+                d.occurred_at
+                    .map(|t| format_local_datetime(t, offset))
+                    .unwrap_or_default(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v)),
+    )
 }
 
 impl Form for AmendRecord {

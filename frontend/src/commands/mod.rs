@@ -239,10 +239,7 @@ fn instructions(tr: Tr, ctx: &Ctx) -> Option<(Signal<String>, String)> {
 
 /// Values from `(name, value)` pairs.
 fn values(pairs: &[(&str, &str)]) -> Values {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    tousu_shared::order::map_of(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
 }
 
 #[cfg(test)]

@@ -105,10 +105,10 @@ pub async fn events_of(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let keys: Vec<Option<String>> = futures::future::try_join_all(lookups).await?;
-    let wanted: BTreeSet<&String> = keys.iter().flatten().collect();
+    let wanted: BTreeSet<&String> = tousu_shared::order::set_of(keys.iter().flatten());
     let raws = get_many(event_bundles, wanted.iter().map(|key| key.to_string())).await?;
     let mut found = BTreeMap::new();
-    let wanted_cases: BTreeSet<CaseId> = cases.iter().copied().collect();
+    let wanted_cases: BTreeSet<CaseId> = tousu_shared::order::set_of(cases.iter().copied());
     for raw in raws.into_iter().flatten() {
         let entries: EventEntries = serde_json::from_str(&raw)?;
         found.extend(

@@ -617,7 +617,8 @@ impl CaseStore for UserStore {
                 summary_bundles.clear()?.await?;
             }
         }
-        let revoked: BTreeSet<CaseId> = page.revocations.iter().copied().collect();
+        let revoked: BTreeSet<CaseId> =
+            tousu_shared::order::set_of(page.revocations.iter().copied());
         for case in &revoked {
             drop(events.delete(case.to_string()).primitive()?);
             drop(cases.delete(case.to_string()).primitive()?);
@@ -668,7 +669,7 @@ impl CaseStore for UserStore {
             write_case_events(&events, case, &list)?;
             write_summary(&cases, case, &list, rules)?;
         }
-        bundled.sort_unstable_by_key(|(id, _)| *id);
+        tousu_shared::order::sort_by_key(&mut bundled, |(id, _)| *id);
         bundles::write(&event_bundles, &summary_bundles, &bundled, rules)?;
         let mut news: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
         for event in &page.events {

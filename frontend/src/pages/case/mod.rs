@@ -62,12 +62,13 @@ async fn load(app: App, case: CaseId) -> Option<Loaded> {
     if events.is_empty() && quarantined.is_empty() {
         return None;
     }
-    let unsynced = outbox
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| e.case_id == case)
-        .map(|e| e.id)
-        .collect();
+    let unsynced = tousu_shared::order::set_of(
+        outbox
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.case_id == case)
+            .map(|e| e.id),
+    );
     Some(Loaded {
         view: fold(case, &events),
         events,

@@ -258,7 +258,8 @@ pub(super) fn Signatures(view: CaseView) -> impl IntoView {
 /// values (the values before it, from the registration or the classification before).
 fn outcomes(tr: Tr, view: &CaseView, events: &[Event]) -> BTreeMap<EventId, String> {
     let app = use_app();
-    let by_id: BTreeMap<EventId, &Event> = events.iter().map(|e| (e.id, e)).collect();
+    let by_id: BTreeMap<EventId, &Event> =
+        tousu_shared::order::map_of(events.iter().map(|e| (e.id, e)));
     let with = |head: &str, comment: Option<&LongText>| match comment {
         Some(c) => format!("{head}：{}", c.as_str()),
         None => head.to_string(),
