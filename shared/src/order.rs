@@ -30,6 +30,8 @@ pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
 }
 
 /// Sorts `v` stably by `cmp`.
+// A `Vec`, not a slice: the browser's way moves the elements out and back.
+#[allow(clippy::ptr_arg)]
 pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     #[cfg(target_arch = "wasm32")]
     {

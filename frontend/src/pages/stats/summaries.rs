@@ -79,10 +79,9 @@ fn number(
     view_number.map_or_else(|| provisional_label(id), |n| n.to_string())
 }
 
-fn heads(tr: Tr, words: &[tousu_shared::words::Words]) -> impl IntoView {
+fn heads<const N: usize>(tr: Tr, words: [tousu_shared::words::Words; N]) -> impl IntoView {
     let cells = words
-        .iter()
-        .map(|h| view! { <th scope="col">{tr.w(*h)}</th> })
+        .map(|h| view! { <th scope="col">{tr.w(h)}</th> })
         .collect_view();
     view! { <thead><tr>{cells}</tr></thead> }
 }
@@ -142,7 +141,7 @@ pub fn RevisitSummaryPage(
                         <p class="summary-totals" data-testid="revisit-totals">{totals}</p>
                         <div class="table-scroll">
                             <table class="dense-table text-table" data-testid="revisit-table">
-                                {heads(tr, &head)}
+                                {heads(tr, head)}
                                 <tbody>{s.lines.into_iter().map(|l| view! {
                                     <tr data-testid="revisit-line">
                                         <td>{number(l.number, l.case)}</td>
@@ -228,7 +227,7 @@ pub fn AccountabilitySummaryPage(
                         <p class="summary-totals" data-testid="accountability-totals">{totals}</p>
                         <div class="table-scroll">
                             <table class="dense-table text-table" data-testid="accountability-table">
-                                {heads(tr, &head)}
+                                {heads(tr, head)}
                                 <tbody>{s.lines.into_iter().map(|l| view! {
                                     <tr data-testid="accountability-line">
                                         <td>{number(l.number, l.case)}</td>
