@@ -208,6 +208,16 @@ pub struct App {
     /// The registration just written by the intake form, taken by the case screen it opens
     /// (a new case is its one event, so it is shown without reading it back).
     pub just_registered: StoredValue<Option<tousu_shared::event::Event>>,
+    /// The summaries last read, for whom and at which revision: a screen opened after another
+    /// (the statistics after the list) shows them without reading the database again.
+    pub summaries_cache: StoredValue<Option<SummariesRead>, LocalStorage>,
+}
+
+/// Summaries read for a user at a revision.
+pub struct SummariesRead {
+    user: tousu_shared::ids::UserId,
+    revision: u64,
+    summaries: Vec<CaseSummary>,
 }
 
 /// The app state provided by the root component.
@@ -229,6 +239,7 @@ impl App {
             storage_error: RwSignal::new(None),
             after_write: StoredValue::new(None),
             just_registered: StoredValue::new(None),
+            summaries_cache: StoredValue::new_local(None),
         }
     }
 
@@ -364,18 +375,35 @@ impl App {
         })
     }
 
-    /// Every case summary on this device, re-read whenever local data changes.
+    /// Every case summary on this device, re-read whenever local data changes (and kept
+    /// until it does, for the next screen that lists them).
     pub fn summaries_resource(&self) -> LocalResource<Vec<CaseSummary>> {
         let app = *self;
         LocalResource::new(move || {
-            app.revision.get();
-            async move {
-                match app.user_store() {
-                    Some(store) => store.summaries().await.unwrap_or_default(),
-                    None => Vec::new(),
-                }
-            }
+            let revision = app.revision.get();
+            async move { app.read_summaries(revision).await.unwrap_or_default() }
         })
+    }
+
+    async fn read_summaries(self, revision: u64) -> Option<Vec<CaseSummary>> {
+        let user = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))?;
+        let cached = self.summaries_cache.with_value(|c| {
+            c.as_ref()
+                .filter(|c| c.revision == revision && c.user == user)
+                .map(|c| c.summaries.clone())
+        });
+        if cached.is_some() {
+            return cached;
+        }
+        let read = self.user_store()?.summaries().await.ok()?;
+        self.summaries_cache.set_value(Some(SummariesRead {
+            user,
+            revision,
+            summaries: read.clone(),
+        }));
+        Some(read)
     }
 
     /// The local store, when someone is signed in.
