@@ -23,23 +23,53 @@ macro_rules! wire_names {
 
 pub(crate) use wire_names;
 
-/// Reads a wire name and finds its variant in `all`.
+/// Reads a wire name and finds its variant in `all`, without copying the name where the
+/// reader can lend it.
 pub(crate) fn read<'de, D: serde::Deserializer<'de>, T: Copy + 'static>(
     d: D,
     all: &'static [(T, &'static str)],
 ) -> Result<T, D::Error> {
-    let name: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(d)?;
-    find(&name, all).ok_or_else(|| unknown::<D::Error>(&name, all))
+    let names = Names(all.iter().map(|(_, n)| *n));
+    let at = d.deserialize_str(NameVisitor(&names))?;
+    Ok(all[at].0)
 }
 
-fn find<T: Copy>(name: &str, all: &[(T, &'static str)]) -> Option<T> {
-    all.iter().find(|(_, n)| *n == name).map(|(v, _)| *v)
+/// The names of an enum's variants, in order.
+trait NameList {
+    /// The position of `name`.
+    fn position(&self, name: &str) -> Option<usize>;
+    /// All of them, for the error.
+    fn joined(&self) -> String;
 }
 
-fn unknown<E: serde::de::Error>(name: &str, all: &[(impl Copy, &'static str)]) -> E {
-    let names: Vec<&str> = all.iter().map(|(_, n)| *n).collect();
-    E::custom(format_args!(
-        "unknown variant `{name}`, expected one of {}",
-        names.join(", ")
-    ))
+struct Names<I>(I);
+
+impl<I: Iterator<Item = &'static str> + Clone> NameList for Names<I> {
+    fn position(&self, name: &str) -> Option<usize> {
+        self.0.clone().position(|n| n == name)
+    }
+    fn joined(&self) -> String {
+        self.0.clone().collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// One visitor for every enum (the names behind a `dyn`): serde's reader is instantiated once
+/// per deserializer, not per enum.
+struct NameVisitor<'a>(&'a dyn NameList);
+
+impl<'de> serde::de::Visitor<'de> for NameVisitor<'_> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a variant name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<usize, E> {
+        self.0.position(name).ok_or_else(|| {
+            E::custom(format_args!(
+                "unknown variant `{name}`, expected one of {}",
+                self.0.joined()
+            ))
+        })
+    }
 }
