@@ -148,17 +148,6 @@ pub async fn get_blob(token: &str, hash: &str) -> Result<Vec<u8>, ApiError> {
     get_bytes(token, &format!("/blobs/{hash}")).await
 }
 
-#[cfg(feature = "office")]
-/// `GET /exports/cases.xlsx?period=…&lang=…`: the case ledger of a period as an Excel file.
-pub async fn ledger_xlsx(
-    token: &str,
-    period: tousu_shared::stats::Period,
-    lang: &str,
-) -> Result<Vec<u8>, ApiError> {
-    let path = format!("/exports/cases.xlsx?period={}&lang={lang}", period.text());
-    get_bytes(token, &path).await
-}
-
 /// A GET answered with bytes (an attachment, an export).
 async fn get_bytes(token: &str, path: &str) -> Result<Vec<u8>, ApiError> {
     let res = gloo_net::http::Request::get(&url(path))

@@ -98,7 +98,7 @@ async fn the_office_build_shows_statistics_that_drill_down_and_count_the_device_
         // The ledger as XLSX from the server, handed to the browser as a download.
         office.click("export-xlsx").await?;
         office
-            .wait_for_text_where("[data-testid=export-said]", "the XLSX", |t| {
+            .wait_for_text_where("[data-testid=export-xlsx-said]", "the XLSX", |t| {
                 t.contains("XLSX")
             })
             .await?;

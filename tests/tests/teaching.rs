@@ -149,14 +149,19 @@ async fn the_teaching_screen_shows_a_marked_case_anonymised_online_and_offline()
     closed.sort_by_key(|c| std::cmp::Reverse(c.view.executions.len()));
     let closed = closed.into_iter().next().expect("a closed demo case");
     let registration = closed.view.registration.clone().expect("registered");
-    let name = registration
-        .complainant
-        .name
-        .map(|n| n.as_str().to_string());
-    let phone = registration
-        .complainant
-        .phone
-        .map(|p| p.as_str().to_string());
+    let personal: Vec<String> = [
+        registration
+            .complainant
+            .name
+            .map(|n| n.as_str().to_string()),
+        registration
+            .complainant
+            .phone
+            .map(|p| p.as_str().to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let office = Browser::start().await?;
     let result = async {
         office
@@ -168,9 +173,7 @@ async fn the_teaching_screen_shows_a_marked_case_anonymised_online_and_offline()
             .goto(&format!("{}/cases/{}", server.url, closed.view.id))
             .await?;
         office.click("cmd-teaching_case_marked").await?;
-        office
-            .fill("field-lesson", "破损件当场拍照登记，先致歉再解释。")
-            .await?;
+        office.fill("field-lesson", LESSON).await?;
         office.click("command-submit").await?;
         office.wait_all_synced().await?;
         office.click("nav-teaching").await?;
@@ -179,19 +182,7 @@ async fn the_teaching_screen_shows_a_marked_case_anonymised_online_and_offline()
                 t.contains("服务器")
             })
             .await?;
-        office
-            .wait_for_text(
-                "[data-testid=teaching-lesson]",
-                "破损件当场拍照登记，先致歉再解释。",
-            )
-            .await?;
-        let shown = office.text("[data-testid=page-teaching]").await?;
-        for personal in name.iter().chain(phone.iter()) {
-            assert!(
-                !shown.contains(personal.as_str()),
-                "{personal} shown: {shown}"
-            );
-        }
+        shown_anonymised(&office, &personal, "online").await?;
         let violations = office.axe_violations(&axe_source()?).await?;
         assert!(violations.is_empty(), "axe: {violations:?}");
         office.screenshot("teaching-tablet").await?;
@@ -219,19 +210,7 @@ async fn the_teaching_screen_shows_a_marked_case_anonymised_online_and_offline()
                 t.contains("离线")
             })
             .await?;
-        office
-            .wait_for_text(
-                "[data-testid=teaching-lesson]",
-                "破损件当场拍照登记，先致歉再解释。",
-            )
-            .await?;
-        let shown = office.text("[data-testid=page-teaching]").await?;
-        for personal in name.iter().chain(phone.iter()) {
-            assert!(
-                !shown.contains(personal.as_str()),
-                "{personal} shown offline: {shown}"
-            );
-        }
+        shown_anonymised(&office, &personal, "offline").await?;
         office.set_dark(true).await?;
         office.screenshot("teaching-offline-dark").await?;
         office.set_dark(false).await?;
@@ -241,4 +220,23 @@ async fn the_teaching_screen_shows_a_marked_case_anonymised_online_and_offline()
     .await;
     office.close().await?;
     result
+}
+
+/// The lesson the browser test writes.
+const LESSON: &str = "破损件当场拍照登记，先致歉再解释。";
+
+/// Waits for the teaching screen to show the lesson, then checks it shows none of `personal`.
+async fn shown_anonymised(
+    office: &tousu_e2e::Browser,
+    personal: &[String],
+    when: &str,
+) -> anyhow::Result<()> {
+    office
+        .wait_for_text("[data-testid=teaching-lesson]", LESSON)
+        .await?;
+    let shown = office.text("[data-testid=page-teaching]").await?;
+    for p in personal {
+        assert!(!shown.contains(p.as_str()), "{p} shown {when}: {shown}");
+    }
+    Ok(())
 }

@@ -118,46 +118,15 @@ pub fn Exports(period: Memo<Option<Period>>) -> impl IntoView {
             set_said.set(Some(text));
         });
     };
-    let xlsx = move |_| {
-        let Some(p) = period.get_untracked() else {
-            return;
-        };
-        let Some(token) = app
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
-            return;
-        };
-        let locale = tr.locale().as_str();
-        leptos::task::spawn_local(async move {
-            let text = match api::ledger_xlsx(&token, p, locale).await {
-                Ok(bytes) => {
-                    let name = format!("tousu-ledger-{}.xlsx", p.text().replace("..", "_"));
-                    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                    last.set_value(download(&bytes, kind, &name));
-                    tr.t(
-                        "已从服务器导出台账（XLSX）。",
-                        "已從伺服器匯出台賬（XLSX）。",
-                        "Ledger exported from the server (XLSX).",
-                    )
-                    .to_string()
-                }
-                Err(e) => crate::errors::api(tr, &e),
-            };
-            set_said.set(Some(text));
-        });
-    };
-    let online = crate::platform::use_online();
     view! {
         <div class="exports no-print">
             <button type="button" class="btn" data-testid="export-csv" on:click=csv
                 disabled=move || period.get().is_none()>
                 {move || tr.t("导出台账 CSV（本设备）", "匯出台賬 CSV（本裝置）", "Ledger CSV (this device)")}
             </button>
-            <button type="button" class="btn" data-testid="export-xlsx" on:click=xlsx
-                disabled=move || period.get().is_none() || !online.get()>
-                {move || tr.t("导出台账 XLSX（服务器）", "匯出台賬 XLSX（伺服器）", "Ledger XLSX (server)")}
-            </button>
+            <ServerXlsx path=Signal::derive(move || period.get().map(|p| format!("cases.xlsx?period={}", crate::router::encode(&p.text()))))
+                name=Signal::derive(move || format!("tousu-ledger-{}.xlsx", period.get().map(|p| p.text().replace("..", "_")).unwrap_or_default()))
+                label=["导出台账 XLSX（服务器）", "匯出台賬 XLSX（伺服器）", "Ledger XLSX (server)"] testid="export-xlsx"/>
             <a class="btn" data-testid="open-table"
                 href=move || period.get().map(|p| format!("/stats/table?period={}", crate::router::encode(&p.text())))>
                 {move || tr.t("统计表", "統計表", "Statistics table")}
