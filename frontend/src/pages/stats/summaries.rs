@@ -17,6 +17,7 @@ use crate::{
     labels::{self, Tr, use_tr},
     store::CaseStore as _,
 };
+use tousu_shared::stats::Period;
 
 /// The cases on this device whose summary `wanted`, folded, in the order received.
 pub(crate) async fn local_views(
@@ -38,6 +39,27 @@ pub(crate) async fn local_views(
         views.push(tousu_shared::fold::fold(s.id, &events));
     }
     Some(views)
+}
+
+/// What a period's screen shows of the cases on this device, re-read when the period or the
+/// local data change: the cases whose summary is `wanted` (given the period and the local
+/// offset), folded, made into what the screen shows.
+pub(crate) fn period_resource<T: 'static>(
+    app: App,
+    period: Memo<Option<Period>>,
+    wanted: fn(&CaseSummary, Period, i32) -> bool,
+    make: fn(Vec<CaseView>, Period, i32) -> T,
+) -> LocalResource<Option<T>> {
+    LocalResource::new(move || {
+        let p = period.get();
+        app.revision.get();
+        async move {
+            let p = p?;
+            let offset = labels::local_offset();
+            let views = local_views(app, |s| wanted(s, p, offset)).await?;
+            Some(make(views, p, offset))
+        }
+    })
 }
 
 /// The page around a summary: title, print, period, the device's cases said plainly.
@@ -96,17 +118,12 @@ pub fn RevisitSummaryPage(
     let tr = use_tr();
     let picker = Picker::new(period.as_deref());
     let period = picker.period;
-    let summary = LocalResource::new(move || {
-        let p = period.get();
-        app.revision.get();
-        async move {
-            let views = local_views(app, |s| {
-                s.stat.as_ref().is_some_and(|r| r.satisfaction.is_some())
-            })
-            .await?;
-            Some(revisit_summary(&views, p?, labels::local_offset()))
-        }
-    });
+    let summary = period_resource(
+        app,
+        period,
+        |s, _, _| s.stat.as_ref().is_some_and(|r| r.satisfaction.is_some()),
+        |views, p, offset| revisit_summary(&views, p, offset),
+    );
     let head = [
         ["编号", "編號", "Number"],
         ["回访日期", "回訪日期", "Revisited"],
@@ -173,19 +190,16 @@ pub fn AccountabilitySummaryPage(
     let tr = use_tr();
     let picker = Picker::new(period.as_deref());
     let period = picker.period;
-    let summary = LocalResource::new(move || {
-        let p = period.get();
-        app.revision.get();
-        async move {
-            let views = local_views(app, |s| {
-                s.stat.as_ref().is_some_and(|r| {
-                    !r.accountable_people.is_empty() || !r.accountable_departments.is_empty()
-                })
+    let summary = period_resource(
+        app,
+        period,
+        |s, _, _| {
+            s.stat.as_ref().is_some_and(|r| {
+                !r.accountable_people.is_empty() || !r.accountable_departments.is_empty()
             })
-            .await?;
-            Some(accountability_summary(&views, p?, labels::local_offset()))
-        }
-    });
+        },
+        |views, p, offset| accountability_summary(&views, p, offset),
+    );
     let head = [
         ["编号", "編號", "Number"],
         ["决定日期", "決定日期", "Decided"],

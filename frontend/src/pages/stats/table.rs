@@ -9,7 +9,7 @@ use tousu_shared::profile::Forms;
 use super::{
     export::ServerXlsx,
     picker::{PeriodError, PeriodFields, Picker},
-    summaries::local_views,
+    summaries::period_resource,
 };
 use crate::{
     context::use_app,
@@ -38,20 +38,16 @@ pub fn StatisticsTable(
         })
         .unwrap_or_else(Forms::generic_statistics);
     let title = labels::names(tr, &form.title);
-    let cases = LocalResource::new(move || {
-        let p = period.get();
-        app.revision.get();
-        async move {
-            let p = p?;
-            let offset = labels::local_offset();
-            local_views(app, |s| {
-                s.stat
-                    .as_ref()
-                    .is_some_and(|r| p.contains(r.received.date(offset)))
-            })
-            .await
-        }
-    });
+    let cases = period_resource(
+        app,
+        period,
+        |s, p, offset| {
+            s.stat
+                .as_ref()
+                .is_some_and(|r| p.contains(r.received.date(offset)))
+        },
+        |views, _, _| views,
+    );
     let heads = form.fields.clone();
     view! {
         <section class="page page-wide" data-testid="page-stats-table">
