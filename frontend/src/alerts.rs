@@ -3,7 +3,6 @@
 //! status strip, always in view, the urgent-major open cases on this device that this user has
 //! not acknowledged yet; they arrive with a sync, so the alert comes at the next sync.
 
-use crate::store::CaseStore as _;
 use leptos::prelude::*;
 use tousu_shared::{access, ids::CaseId};
 
@@ -18,15 +17,17 @@ pub fn UrgentAlert() -> impl IntoView {
         app.session
             .with(|s| s.as_ref().is_some_and(|s| access::alerted(&s.user.roles)))
     };
+    // Acknowledging re-reads only what was seen: the case data did not change.
+    let acknowledged = RwSignal::new(0u32);
     let pending = LocalResource::new(move || {
         app.revision.get();
+        acknowledged.get();
         async move {
             let store = app.user_store()?;
             let seen = store.alerts_seen().await.unwrap_or_default();
-            let urgent: Vec<(CaseId, String)> = store
+            let urgent: Vec<(CaseId, String)> = app
                 .summaries()
-                .await
-                .ok()?
+                .await?
                 .into_iter()
                 .filter(|c| c.is_urgent() && !seen.contains(&c.id))
                 .map(|c| (c.id, c.label()))
@@ -44,7 +45,7 @@ pub fn UrgentAlert() -> impl IntoView {
                 seen.extend(urgent.iter().map(|(id, _)| *id));
             }
             if store.put_alerts_seen(&seen).await.is_ok() {
-                app.revision.update(|r| *r += 1);
+                acknowledged.update(|n| *n += 1);
             }
         });
     };

@@ -17,7 +17,7 @@ use tousu_shared::{
 
 use crate::{
     labels,
-    store::{Rules, Session, StoreError, UserStore},
+    store::{Changed, Rules, Session, StoreError, UserStore, kept::Kept},
 };
 
 /// What the status strip shows.
@@ -208,16 +208,10 @@ pub struct App {
     /// The registration just written by the intake form, taken by the case screen it opens
     /// (a new case is its one event, so it is shown without reading it back).
     pub just_registered: StoredValue<Option<tousu_shared::event::Event>>,
-    /// The summaries last read, for whom and at which revision: a screen opened after another
-    /// (the statistics after the list) shows them without reading the database again.
-    pub summaries_cache: StoredValue<Option<SummariesRead>, LocalStorage>,
-}
-
-/// Summaries read for a user at a revision.
-pub struct SummariesRead {
-    user: tousu_shared::ids::UserId,
-    revision: u64,
-    summaries: Vec<CaseSummary>,
+    /// The summaries last read, for whom and at which revision, kept current by the writes
+    /// that say what they changed: a screen opened after another (the statistics after the
+    /// list, after a sync) shows them without reading the database again.
+    kept: StoredValue<Kept, LocalStorage>,
 }
 
 /// The app state provided by the root component.
@@ -239,7 +233,7 @@ impl App {
             storage_error: RwSignal::new(None),
             after_write: StoredValue::new(None),
             just_registered: StoredValue::new(None),
-            summaries_cache: StoredValue::new_local(None),
+            kept: StoredValue::new_local(Kept::default()),
         }
     }
 
@@ -385,25 +379,39 @@ impl App {
         })
     }
 
+    /// Every case summary on this device now (kept in memory between changes).
+    pub async fn summaries(self) -> Option<Vec<CaseSummary>> {
+        self.read_summaries(self.revision.get_untracked()).await
+    }
+
     async fn read_summaries(self, revision: u64) -> Option<Vec<CaseSummary>> {
         let user = self
             .session
             .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))?;
-        let cached = self.summaries_cache.with_value(|c| {
-            c.as_ref()
-                .filter(|c| c.revision == revision && c.user == user)
-                .map(|c| c.summaries.clone())
-        });
-        if cached.is_some() {
-            return cached;
+        if let Some(kept) = self.kept.with_value(|k| k.get(&user, revision)) {
+            return Some(kept);
         }
+        let writes = self.kept.with_value(Kept::writes);
         let read = self.user_store()?.summaries().await.ok()?;
-        self.summaries_cache.set_value(Some(SummariesRead {
-            user,
-            revision,
-            summaries: read.clone(),
-        }));
+        self.kept
+            .update_value(|k| k.keep(writes, user, revision, read.clone()));
         Some(read)
+    }
+
+    /// Brings the kept summaries forward by what a committed write changed (call it at once
+    /// after the commit; [`App::changed`] then tells the screens).
+    pub fn summaries_changed(&self, changed: &Changed) {
+        let revision = self.revision.get_untracked();
+        self.kept.update_value(|k| k.apply(revision, changed));
+    }
+
+    /// Tells every screen that local case data changed, the kept summaries included in the
+    /// new revision (any other bump of `revision` drops them: they are read again).
+    pub fn changed(&self) {
+        let revision = self.revision.get_untracked();
+        self.kept
+            .update_value(|k| k.advance(revision, revision + 1));
+        self.revision.set(revision + 1);
     }
 
     /// The local store, when someone is signed in.
@@ -462,6 +470,7 @@ impl App {
         );
         let rules = self.reference.with_untracked(|r| r.rules.clone());
         let summary = store.append_local(&event, &author, &rules).await?;
+        self.summaries_changed(&Changed::one(summary.clone()));
         // Only after the commit: a failed write leaves the sequence where it was.
         self.author.set_value(Some(author));
         // The strip tells the truth at once: one more change waits.
@@ -469,7 +478,7 @@ impl App {
             s.unsynced += 1;
             s.oldest_unsynced.get_or_insert(event.hlc.wall_ms);
         });
-        self.revision.update(|r| *r += 1);
+        self.changed();
         if let Some(after_write) = self.after_write.get_value() {
             after_write(*self);
         }

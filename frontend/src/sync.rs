@@ -381,6 +381,7 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
     transport: &T,
     rules: &store::Rules,
     on_page: &dyn Fn(&Progress),
+    on_changed: &dyn Fn(&store::Changed),
 ) -> Result<Progress, SyncError> {
     let mut progress = Progress::default();
     // Each future times itself: with both running at once, the two figures overlap.
@@ -391,7 +392,8 @@ pub async fn pull_pages<S: CaseStore, T: Transport>(
     };
     let write = async |page: &crate::pull::PullPage| {
         let t0 = js_sys::Date::now();
-        let done = store.apply_pull(page, rules).await;
+        // Told right after the page's commit, before any later write can commit.
+        let done = store.apply_pull(page, rules).await.map(|c| on_changed(&c));
         (done, js_sys::Date::now() - t0)
     };
     let (first, ms) = fetch(store.position().await?).await;
@@ -459,7 +461,8 @@ async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(),
                 .update(|s| s.received = Some((p.received_cases as u32, p.expected_cases)));
         }
     };
-    let progress = pull_pages(store, &Http { token }, &rules, &shown).await;
+    let kept = |changed: &store::Changed| app.summaries_changed(changed);
+    let progress = pull_pages(store, &Http { token }, &rules, &shown, &kept).await;
     app.sync.update(|s| s.received = None);
     let progress = progress?;
     record_timing("pull", &progress);
@@ -467,7 +470,7 @@ async fn pull_all(app: App, store: &store::UserStore, token: &str) -> Result<(),
         observe(app, t);
     }
     if progress.changed_pages > 0 {
-        app.revision.update(|r| *r += 1);
+        app.changed();
     }
     Ok(())
 }

@@ -40,7 +40,7 @@ pub fn RevisitPage() -> impl IntoView {
         app.revision.get();
         async move {
             let store = app.user_store()?;
-            let all = store.summaries().await.ok()?;
+            let all = app.summaries().await?;
             let now = labels::now();
             let filter = CaseFilter {
                 stage: Some(Stage::FeedbackGiven),

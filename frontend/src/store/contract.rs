@@ -8,11 +8,13 @@ use tousu_shared::{
     ids::{CaseId, DeviceId, EventId},
     model::{CaseKind, Stage},
     sla::{SlaPolicy, WorkCalendar},
+    summary::CaseSummary,
     testing::{body, registration, t0, user},
 };
 use wasm_bindgen_test::*;
 
-use super::{CaseStore, MemoryStore, PullPosition, QuarantinedEvent, Rules, UserStore};
+use super::kept::Kept;
+use super::{CaseStore, Changed, MemoryStore, PullPosition, QuarantinedEvent, Rules, UserStore};
 use crate::pull::{GrantEvents, PullPage};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -235,7 +237,12 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
         cursor: 500,
         ..Default::default()
     };
-    store.apply_pull(&news, &rules()).await.unwrap();
+    let mut kept = (Kept::default(), 0);
+    kept.0
+        .keep(0, user("handler"), 0, store.summaries().await.unwrap());
+    let changed = store.apply_pull(&news, &rules()).await.unwrap();
+    assert_eq!(changed.written.len(), 2, "{changed:?}");
+    follows(&store, &mut kept, &changed).await;
     let mut with_note = x.clone();
     with_note.push(nx);
     assert_eq!(store.case_events(x[0].case_id).await.unwrap(), with_note);
@@ -249,7 +256,8 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
         cursor: 501,
         ..Default::default()
     };
-    store.apply_pull(&page, &rules()).await.unwrap();
+    let changed = store.apply_pull(&page, &rules()).await.unwrap();
+    follows(&store, &mut kept, &changed).await;
     assert!(store.case_events(case).await.unwrap().is_empty());
     assert!(store.case_events(other).await.unwrap().is_empty());
     assert_eq!(store.summaries().await.unwrap().len(), 149);
@@ -265,9 +273,28 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
         cursor: 502,
         ..page
     };
-    store.apply_pull(&page, &rules()).await.unwrap();
+    let changed = store.apply_pull(&page, &rules()).await.unwrap();
+    follows(&store, &mut kept, &changed).await;
     assert_eq!(store.summaries().await.unwrap().len(), 150);
     assert_eq!(store.case_events(other).await.unwrap().len(), 2);
+}
+
+/// The summaries kept in memory, brought forward by what a pull page changed, are what the
+/// store now reads.
+async fn follows<S: CaseStore>(store: &S, kept: &mut (Kept, u64), changed: &Changed) {
+    let (kept, revision) = (&mut kept.0, &mut kept.1);
+    kept.apply(*revision, changed);
+    *revision += 1;
+    kept.advance(*revision - 1, *revision);
+    let by_id = |mut v: Vec<CaseSummary>| {
+        v.sort_by_key(|s| s.id);
+        v
+    };
+    let read = by_id(store.summaries().await.unwrap());
+    assert_eq!(
+        by_id(kept.get(&user("handler"), *revision).expect("kept")),
+        read
+    );
 }
 
 async fn fresh_idb(name: &str) -> UserStore {

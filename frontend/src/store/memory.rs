@@ -14,7 +14,7 @@ use tousu_shared::{
     summary::CaseSummary,
 };
 
-use super::{CaseStore, PullPosition, QuarantinedEvent, Rules, StoreError, summarize};
+use super::{CaseStore, Changed, PullPosition, QuarantinedEvent, Rules, StoreError, summarize};
 use crate::pull::PullPage;
 
 #[derive(Default)]
@@ -142,8 +142,9 @@ impl CaseStore for MemoryStore {
         Ok(())
     }
 
-    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError> {
+    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<Changed, StoreError> {
         let mut s = self.state.borrow_mut();
+        let mut changed = Changed::default();
         let mut touched = BTreeSet::new();
         for event in page
             .events
@@ -160,12 +161,13 @@ impl CaseStore for MemoryStore {
             s.events.remove(case);
             s.summaries.remove(case);
             touched.remove(case);
+            changed.gone.push(*case);
         }
         for case in touched {
-            s.refold(case, rules);
+            changed.note(case, s.refold(case, rules));
         }
         s.position = PullPosition::after_page(page);
-        Ok(())
+        Ok(changed)
     }
 
     async fn position(&self) -> Result<PullPosition, StoreError> {

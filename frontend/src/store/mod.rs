@@ -7,6 +7,7 @@
 pub mod bundles;
 #[cfg(all(test, target_arch = "wasm32"))]
 pub(crate) mod contract;
+pub mod kept;
 pub mod memory;
 pub mod meta;
 
@@ -15,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
+pub use kept::Changed;
 pub use memory::MemoryStore;
 pub use meta::{DeviceStore, Session};
 
@@ -281,8 +283,9 @@ pub trait CaseStore {
     ) -> Result<(), StoreError>;
     /// Forgets a quarantined event (withdrawn by the user).
     async fn dismiss_quarantined(&self, id: EventId) -> Result<(), StoreError>;
-    /// Applies one pull page (events, grants, revocations, summaries, cursor) atomically.
-    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError>;
+    /// Applies one pull page (events, grants, revocations, summaries, cursor) atomically, and
+    /// says which summaries it changed.
+    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<Changed, StoreError>;
     /// Where the next pull starts.
     async fn position(&self) -> Result<PullPosition, StoreError>;
 }
@@ -590,7 +593,8 @@ impl CaseStore for UserStore {
     /// revocations (cases to purge), the touched cases' summaries, and the new position, so a
     /// crash leaves either the whole page or none of it. A snapshot page's grants are written
     /// as bundles ([`bundles`]).
-    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<(), StoreError> {
+    async fn apply_pull(&self, page: &PullPage, rules: &Rules) -> Result<Changed, StoreError> {
+        let mut changed = Changed::default();
         // Relaxed durability: a pulled page lost to a power cut before the disk flush is
         // pulled again (its position is in the same transaction); local work is never written
         // this way.
@@ -623,6 +627,7 @@ impl CaseStore for UserStore {
             drop(events.delete(case.to_string()).primitive()?);
             drop(cases.delete(case.to_string()).primitive()?);
             bundles::remove(&event_bundles, &summary_bundles, *case).await?;
+            changed.gone.push(*case);
         }
         // A grant is the case complete: its record is the grant's events plus this device's
         // own unsent ones, written without reading the case back.
@@ -667,8 +672,10 @@ impl CaseStore for UserStore {
                 mine => merge(&mut list, &mine.unwrap_or_default()),
             }
             write_case_events(&events, case, &list)?;
-            write_summary(&cases, case, &list, rules)?;
+            changed.note(case, write_summary(&cases, case, &list, rules)?);
         }
+        // Bundled summaries are not listed: a snapshot is a first sync, nothing kept yet.
+        changed.all |= !bundled.is_empty();
         tousu_shared::order::sort_by_key(&mut bundled, |(id, _)| *id);
         bundles::write(&event_bundles, &summary_bundles, &bundled, rules)?;
         let mut news: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
@@ -682,7 +689,7 @@ impl CaseStore for UserStore {
         for ((case, new), mut list) in news.into_iter().zip(lists) {
             merge(&mut list, &new);
             write_case_events(&events, case, &list)?;
-            write_summary(&cases, case, &list, rules)?;
+            changed.note(case, write_summary(&cases, case, &list, rules)?);
         }
         drop(
             meta.put(page.cursor.to_string().as_str())
@@ -698,7 +705,7 @@ impl CaseStore for UserStore {
             _ => drop(meta.delete(SNAPSHOT_AFTER_KEY).primitive()?),
         }
         tx.commit().await?;
-        Ok(())
+        Ok(changed)
     }
 
     async fn position(&self) -> Result<PullPosition, StoreError> {

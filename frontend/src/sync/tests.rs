@@ -154,14 +154,14 @@ async fn pull_follows_pages_and_resumes_from_the_cursor<S: CaseStore>(store: S) 
     };
     let server = FakeServer::default();
     *server.pages.borrow_mut() = vec![page(vec![a], 10, true), page(vec![b], 20, false)];
-    let progress = pull_pages(&store, &server, &rules(), &|_| {})
+    let progress = pull_pages(&store, &server, &rules(), &|_| {}, &|_| {})
         .await
         .unwrap();
     assert_eq!(progress.changed_pages, 2);
     assert_eq!(server.cursors_asked(), vec![0, 10]);
     assert_eq!(store.summaries().await.unwrap().len(), 2);
     // The next run starts where this one ended.
-    pull_pages(&store, &server, &rules(), &|_| {})
+    pull_pages(&store, &server, &rules(), &|_| {}, &|_| {})
         .await
         .unwrap();
     assert_eq!(server.cursors_asked(), vec![0, 10, 20]);
@@ -189,7 +189,7 @@ async fn a_broken_snapshot_resumes_after_its_last_page<S: CaseStore>(store: S) {
     *server.down.borrow_mut() = true;
     // The connection drops after two pages (the third request fails).
     assert!(
-        pull_pages(&store, &server, &rules(), &|_| {})
+        pull_pages(&store, &server, &rules(), &|_| {}, &|_| {})
             .await
             .is_err()
     );
@@ -202,7 +202,7 @@ async fn a_broken_snapshot_resumes_after_its_last_page<S: CaseStore>(store: S) {
     // Back online: the snapshot goes on where it stopped, then events from its cursor.
     *server.down.borrow_mut() = false;
     *server.pages.borrow_mut() = vec![page(&grants[4..], false)];
-    pull_pages(&store, &server, &rules(), &|_| {})
+    pull_pages(&store, &server, &rules(), &|_| {}, &|_| {})
         .await
         .unwrap();
     assert_eq!(server.asked.borrow()[3], resume);

@@ -11,7 +11,6 @@ use crate::{
     context::{App, use_app},
     errors::{self, Failure},
     labels::{self, use_tr},
-    store::CaseStore as _,
 };
 
 /// What the open form may read: the case, the catalog, this device's offset, who signs.
@@ -29,9 +28,7 @@ fn context(app: App, view: &CaseView) -> Ctx {
 
 /// The case a typed number or provisional label names on this device (not this one).
 async fn find_case(app: App, label: &str, this: &CaseView) -> Option<tousu_shared::ids::CaseId> {
-    let store = app.user_store()?;
-    store
-        .summaries()
+    app.summaries()
         .await
         .unwrap_or_default()
         .into_iter()

@@ -35,10 +35,9 @@ async fn device_csv(app: App, period: Period, lang: usize) -> Option<(String, us
         now: labels::now(),
         grants: Vec::new(),
     };
-    let mut cases: Vec<_> = store
+    let mut cases: Vec<_> = app
         .summaries()
-        .await
-        .ok()?
+        .await?
         .into_iter()
         .filter_map(|s| s.stat)
         .filter(|row| period.contains(row.received.date(offset)))

@@ -25,10 +25,9 @@ pub(crate) async fn local_views(
     wanted: impl Fn(&CaseSummary) -> bool,
 ) -> Option<Vec<CaseView>> {
     let store = app.user_store()?;
-    let mut found: Vec<CaseSummary> = store
+    let mut found: Vec<CaseSummary> = app
         .summaries()
-        .await
-        .ok()?
+        .await?
         .into_iter()
         .filter(|s| wanted(s))
         .collect();
