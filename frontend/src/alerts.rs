@@ -28,7 +28,7 @@ pub fn UrgentAlert() -> impl IntoView {
             let urgent: Vec<(CaseId, String)> = app
                 .summaries()
                 .await?
-                .into_iter()
+                .iter()
                 .filter(|c| c.is_urgent() && !seen.contains(&c.id))
                 .map(|c| (c.id, c.label()))
                 .collect();

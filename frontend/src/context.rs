@@ -17,7 +17,10 @@ use tousu_shared::{
 
 use crate::{
     labels,
-    store::{Changed, Rules, Session, StoreError, UserStore, kept::Kept},
+    store::{
+        Changed, Rules, Session, StoreError, UserStore,
+        kept::{Kept, Summaries},
+    },
 };
 
 /// What the status strip shows.
@@ -371,7 +374,7 @@ impl App {
 
     /// Every case summary on this device, re-read whenever local data changes (and kept
     /// until it does, for the next screen that lists them).
-    pub fn summaries_resource(&self) -> LocalResource<Vec<CaseSummary>> {
+    pub fn summaries_resource(&self) -> LocalResource<Summaries> {
         let app = *self;
         LocalResource::new(move || {
             let revision = app.revision.get();
@@ -380,11 +383,11 @@ impl App {
     }
 
     /// Every case summary on this device now (kept in memory between changes).
-    pub async fn summaries(self) -> Option<Vec<CaseSummary>> {
+    pub async fn summaries(self) -> Option<Summaries> {
         self.read_summaries(self.revision.get_untracked()).await
     }
 
-    async fn read_summaries(self, revision: u64) -> Option<Vec<CaseSummary>> {
+    async fn read_summaries(self, revision: u64) -> Option<Summaries> {
         let user = self
             .session
             .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))?;
@@ -392,7 +395,7 @@ impl App {
             return Some(kept);
         }
         let writes = self.kept.with_value(Kept::writes);
-        let read = self.user_store()?.summaries().await.ok()?;
+        let read = Summaries::new(self.user_store()?.summaries().await.ok()?);
         self.kept
             .update_value(|k| k.keep(writes, user, revision, read.clone()));
         Some(read)

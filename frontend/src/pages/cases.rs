@@ -75,7 +75,7 @@ pub fn CasesPage(
     let drilling = drill.clone();
     let rows = Memo::new(move |_| {
         let drill = &drilling;
-        let all: Vec<CaseSummary> = summaries.get().unwrap_or_default();
+        let all = summaries.get().unwrap_or_default();
         let now = labels::now();
         let sort: CaseSort = parse(&sort.get()).unwrap_or_default();
         let f = filter.get();

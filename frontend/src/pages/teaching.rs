@@ -28,7 +28,7 @@ async fn on_device(app: App, lang: usize) -> Option<Vec<TeachingCase>> {
         .with_untracked(|r| r.people.iter().map(|p| p.display_name.clone()).collect());
     let offset = labels::local_offset();
     let mut out = Vec::new();
-    for s in app.summaries().await?.into_iter().filter(|s| s.teaching) {
+    for s in app.summaries().await?.iter().filter(|s| s.teaching) {
         let events = store.case_events(s.id).await.ok()?;
         out.extend(anonymised(&fold(s.id, &events), &staff, lang, offset));
     }

@@ -7,9 +7,13 @@
 //! write that cannot say what it changed (a snapshot's bundles, another tab's sync) drops it,
 //! and the next read fills it again.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, rc::Rc};
 
 use tousu_shared::{ids::CaseId, ids::UserId, summary::CaseSummary};
+
+/// The summaries as read: shared by every screen that holds them, copied only when a change
+/// applies while one still does.
+pub type Summaries = Rc<Vec<CaseSummary>>;
 
 /// What one write did to the case summaries.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -57,12 +61,12 @@ pub struct Kept {
 struct Read {
     user: UserId,
     revision: u64,
-    summaries: Vec<CaseSummary>,
+    summaries: Summaries,
 }
 
 impl Kept {
     /// The summaries kept for `user` at `revision`, if they are.
-    pub fn get(&self, user: &UserId, revision: u64) -> Option<Vec<CaseSummary>> {
+    pub fn get(&self, user: &UserId, revision: u64) -> Option<Summaries> {
         self.read
             .as_ref()
             .filter(|r| r.revision == revision && &r.user == user)
@@ -76,7 +80,7 @@ impl Kept {
 
     /// Keeps a read begun when writes stood at `writes`, unless a change came since (the read
     /// may or may not hold it).
-    pub fn keep(&mut self, writes: u64, user: UserId, revision: u64, summaries: Vec<CaseSummary>) {
+    pub fn keep(&mut self, writes: u64, user: UserId, revision: u64, summaries: Summaries) {
         if writes == self.writes {
             self.read = Some(Read {
                 user,
@@ -108,7 +112,8 @@ impl Kept {
             at.insert(s.id, i);
         }
         let mut placed = vec![false; changed.written.len()];
-        read.summaries.retain_mut(|s| match at.get(&s.id) {
+        let summaries = Rc::make_mut(&mut read.summaries);
+        summaries.retain_mut(|s| match at.get(&s.id) {
             None => true,
             Some(&GONE) => false,
             Some(&i) => {
@@ -119,7 +124,7 @@ impl Kept {
         });
         for (i, s) in changed.written.iter().enumerate() {
             if !placed[i] && at.get(&s.id) == Some(&i) {
-                read.summaries.push(s.clone());
+                summaries.push(s.clone());
             }
         }
     }
@@ -162,7 +167,12 @@ mod tests {
     fn changes_follow_a_kept_read_and_a_late_read_is_not_kept() {
         let (a, b, c) = (summary(1, "一"), summary(2, "二"), summary(3, "三"));
         let mut kept = Kept::default();
-        kept.keep(kept.writes(), user(), 1, vec![a.clone(), b.clone()]);
+        kept.keep(
+            kept.writes(),
+            user(),
+            1,
+            Rc::new(vec![a.clone(), b.clone()]),
+        );
         let mut a2 = a.clone();
         a2.excerpt = "一改".into();
         let changed = Changed {
@@ -174,13 +184,13 @@ mod tests {
         kept.advance(1, 2);
         assert_eq!(kept.get(&user(), 1), None, "the old revision is not kept");
         let now = kept.get(&user(), 2).unwrap();
-        assert_eq!(now, vec![a2, c.clone()]);
+        assert_eq!(*now, vec![a2, c.clone()]);
         assert_eq!(kept.get(&tousu_shared::testing::user("other"), 2), None);
 
         // A read begun before a change is not kept once the change applied.
         let begun = kept.writes();
         kept.apply(2, &Changed::one(b.clone()));
-        kept.keep(begun, user(), 2, vec![]);
+        kept.keep(begun, user(), 2, Rc::default());
         assert_eq!(
             kept.get(&user(), 2).unwrap().len(),
             3,
@@ -196,7 +206,7 @@ mod tests {
             },
         );
         assert_eq!(kept.get(&user(), 2), None);
-        kept.keep(kept.writes(), user(), 3, vec![c]);
+        kept.keep(kept.writes(), user(), 3, Rc::new(vec![c]));
         kept.advance(2, 4);
         assert_eq!(kept.get(&user(), 4), None);
     }

@@ -31,7 +31,7 @@ async fn find_case(app: App, label: &str, this: &CaseView) -> Option<tousu_share
     app.summaries()
         .await
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .find(|s| s.id != this.id && s.label() == label)
         .map(|s| s.id)
 }

@@ -41,9 +41,8 @@ pub fn AppraisalPage(
         let by = by.get();
         summaries.with(|all| {
             let rows: Vec<StatRow> = all
-                .as_deref()
-                .unwrap_or_default()
                 .iter()
+                .flat_map(|all| all.iter())
                 .filter_map(|s| s.stat.clone())
                 .collect();
             let lines = stats::appraisal(&rows, p, by, &filter, offset, labels::now());

@@ -38,8 +38,8 @@ async fn device_csv(app: App, period: Period, lang: usize) -> Option<(String, us
     let mut cases: Vec<_> = app
         .summaries()
         .await?
-        .into_iter()
-        .filter_map(|s| s.stat)
+        .iter()
+        .filter_map(|s| s.stat.clone())
         .filter(|row| period.contains(row.received.date(offset)))
         .collect();
     cases.sort_by_key(|row| (row.received, row.case));

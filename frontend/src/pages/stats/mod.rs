@@ -113,7 +113,8 @@ pub fn StatsPage(
     let summaries = app.summaries_resource();
     let rows = Memo::new(move |_| {
         summaries.with(|all| {
-            let all = all.as_deref().unwrap_or_default();
+            let all: &[tousu_shared::summary::CaseSummary] =
+                all.as_ref().map_or(&[], |a| a.as_slice());
             if all
                 .iter()
                 .any(|s| s.received_at.is_some() && s.stat.is_none())

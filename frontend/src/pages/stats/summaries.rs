@@ -28,8 +28,9 @@ pub(crate) async fn local_views(
     let mut found: Vec<CaseSummary> = app
         .summaries()
         .await?
-        .into_iter()
+        .iter()
         .filter(|s| wanted(s))
+        .cloned()
         .collect();
     found.sort_by_key(|s| (s.received_at, s.id));
     let mut views = Vec::with_capacity(found.len());
