@@ -59,6 +59,19 @@ mod host {
                 }
             })
         });
+        // The device's and the server's reading of stored events: each case's events as one
+        // JSON array (how the browser stores them), read back.
+        let texts: Vec<String> = cases
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect();
+        group.bench_function("read 10,000 cases of 5 events from JSON", |b| {
+            b.iter(|| {
+                for text in &texts {
+                    black_box(serde_json::from_str::<Vec<Event>>(text).unwrap());
+                }
+            })
+        });
         group.finish();
 
         let calendar = WorkCalendar::china_default();

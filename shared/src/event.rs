@@ -84,14 +84,16 @@ struct RawEvent {
     #[serde(default)]
     parents: Vec<EventId>,
     schema: u16,
-    body: serde_json::Value,
+    /// The body's JSON text: each kind's fields are read from it once, with no JSON tree
+    /// built in between.
+    body: Box<serde_json::value::RawValue>,
 }
 
 impl TryFrom<RawEvent> for Event {
     type Error = String;
 
     fn try_from(raw: RawEvent) -> Result<Self, String> {
-        let body = EventBody::from_wire(raw.schema, raw.body).map_err(|e| e.to_string())?;
+        let body = EventBody::from_wire(raw.schema, raw.body.get()).map_err(|e| e.to_string())?;
         Ok(Event {
             id: raw.id,
             case_id: raw.case_id,
@@ -217,17 +219,25 @@ impl EventBody {
     /// Reads a body from its wire form, upcasting bodies of older schemas. Unknown kinds and
     /// newer schemas are kept as [`EventBody::Unknown`]; a known kind with bad fields is an
     /// error.
-    pub fn from_wire(schema: u16, raw: serde_json::Value) -> Result<Self, BodyError> {
-        let kind = raw
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .ok_or(BodyError::NoKind)?
-            .to_string();
+    pub fn from_wire(schema: u16, raw: &str) -> Result<Self, BodyError> {
+        /// Only the tag; every other field is skipped.
+        #[derive(Deserialize)]
+        struct Tag {
+            kind: Option<String>,
+        }
+        let kind = serde_json::from_str::<Tag>(raw)
+            .ok()
+            .and_then(|t| t.kind)
+            .ok_or(BodyError::NoKind)?;
         if schema > SCHEMA_VERSION || !CommandKind::ALL.iter().any(|c| c.as_str() == kind) {
+            let raw = serde_json::from_str(raw).map_err(|source| BodyError::Invalid {
+                kind: kind.clone(),
+                source,
+            })?;
             return Ok(EventBody::Unknown(UnknownBody { kind, raw }));
         }
-        let raw = upcast(schema, raw);
-        read_known(&kind, raw).map_err(|source| BodyError::Invalid { kind, source })
+        upcast(schema, raw, |raw| read_known(&kind, raw))
+            .map_err(|source| BodyError::Invalid { kind, source })
     }
 
     /// The attachments (photos, documents, signatures) this body refers to by hash.
@@ -293,9 +303,9 @@ impl EventBody {
 /// internally-tagged `Deserialize` would buffer the object once more (into serde's `Content`)
 /// before reading it: this is every event a device or the server parses, so the dispatch on
 /// the tag is written out (a payload ignores the `kind` field beside its own).
-fn read_known(kind: &str, raw: serde_json::Value) -> Result<EventBody, serde_json::Error> {
+fn read_known(kind: &str, raw: &str) -> Result<EventBody, serde_json::Error> {
     use serde::de::Error;
-    use serde_json::from_value as read;
+    use serde_json::from_str as read;
     macro_rules! dispatch {
         ($($tag:literal => $variant:ident),* ; $($unit_tag:literal => $unit:ident),*) => {
             match kind {
@@ -341,9 +351,13 @@ fn read_known(kind: &str, raw: serde_json::Value) -> Result<EventBody, serde_jso
     ))
 }
 
-fn upcast(schema: u16, raw: serde_json::Value) -> serde_json::Value {
+fn upcast<T>(
+    schema: u16,
+    raw: &str,
+    read: impl FnOnce(&str) -> Result<T, serde_json::Error>,
+) -> Result<T, serde_json::Error> {
     debug_assert!(schema <= SCHEMA_VERSION);
-    raw
+    read(raw)
 }
 
 /// Every command a person (or the server) can take on a case: one per event kind.
@@ -925,12 +939,12 @@ mod tests {
     fn every_kind_is_read_by_the_written_out_dispatch() {
         for kind in CommandKind::ALL {
             let tag = kind.as_str();
-            match read_known(tag, serde_json::json!({ "kind": tag })) {
+            match read_known(tag, &serde_json::json!({ "kind": tag }).to_string()) {
                 Ok(body) => assert_eq!(body.command(), Some(kind), "{tag}"),
                 // A payload kind reached its own type, which misses its fields.
                 Err(e) => assert!(e.to_string().contains("missing field"), "{tag}: {e}"),
             }
         }
-        assert!(read_known("no_such_kind", serde_json::json!({})).is_err());
+        assert!(read_known("no_such_kind", "{}").is_err());
     }
 }
