@@ -215,6 +215,50 @@ pub async fn export_bytes(token: &str, path: &str) -> Result<Vec<u8>, ApiError> 
     get_bytes(token, &format!("/exports/{path}")).await
 }
 
+/// `POST /archive/run`: archives the cases closed in a month that is over.
+#[cfg(feature = "office")]
+pub async fn archive_run(
+    token: &str,
+    run: &tousu_shared::api::archive::ArchiveRun,
+) -> Result<tousu_shared::api::archive::ArchiveRunResult, ApiError> {
+    post("/archive/run", Some(token), run).await
+}
+
+/// `GET /archive/requests`: one's own access requests; every one for archivists.
+#[cfg(feature = "office")]
+pub async fn access_requests(
+    token: &str,
+) -> Result<Vec<tousu_shared::api::archive::AccessRequest>, ApiError> {
+    get("/archive/requests", token).await
+}
+
+/// `POST /archive/requests`: asks for time-limited access to archived cases.
+#[cfg(feature = "office")]
+pub async fn request_access(
+    token: &str,
+    request: &tousu_shared::api::archive::NewAccessRequest,
+) -> Result<(), ApiError> {
+    post::<_, serde_json::Value>("/archive/requests", Some(token), request)
+        .await
+        .map(drop)
+}
+
+/// `POST /archive/requests/{id}/decision`: an archivist approves or refuses.
+#[cfg(feature = "office")]
+pub async fn decide_access(
+    token: &str,
+    id: i64,
+    decision: &tousu_shared::api::archive::AccessDecision,
+) -> Result<(), ApiError> {
+    post::<_, serde_json::Value>(
+        &format!("/archive/requests/{id}/decision"),
+        Some(token),
+        decision,
+    )
+    .await
+    .map(drop)
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

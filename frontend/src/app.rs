@@ -170,6 +170,11 @@ fn Screens() -> impl IntoView {
             }
             #[cfg(not(feature = "office"))]
             Screen::Teaching { .. } => view! { <NothingHere/> }.into_any(),
+            Screen::Archive if !menu.archive => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::Archive => view! { <crate::pages::archive::ArchivePage/> }.into_any(),
+            #[cfg(not(feature = "office"))]
+            Screen::Archive => view! { <NothingHere/> }.into_any(),
             Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
@@ -196,6 +201,9 @@ fn office_nav(menu: impl Fn() -> context::Menu + Send + Sync + Copy + 'static) -
         <Show when=move || menu().stats>
             <NavItem href="/stats" icon="M5 20V10M12 20V4M19 20v-7" testid="nav-stats" label=["统计", "統計", "Statistics"]/>
             <NavItem href="/appraisal" icon="M12 3l2.6 5.5 6 .8-4.4 4.2 1 6L12 16.8 6.8 19.5l1-6L3.4 9.3l6-.8z" testid="nav-appraisal" label=["绩效考核", "績效考核", "Appraisal"]/>
+        </Show>
+        <Show when=move || menu().archive>
+            <NavItem href="/archive" icon="M3 4h18v4H3zM5 8v12h14V8M10 12h4" testid="nav-archive" label=["档案", "檔案", "Archive"]/>
         </Show>
         <Show when=move || menu().teaching>
             <NavItem href="/teaching" icon="M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4zM20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6z" testid="nav-teaching" label=["教学案例", "教學案例", "Teaching cases"]/>

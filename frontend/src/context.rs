@@ -57,6 +57,9 @@ pub struct Menu {
     pub teaching: bool,
     /// The accountability summary: supervisors (the records are confidential).
     pub accountability: bool,
+    /// The archive: archivists run it and decide requests; every other user asks (office
+    /// build).
+    pub archive: bool,
 }
 
 impl Menu {
@@ -70,6 +73,7 @@ impl Menu {
             stats: crate::platform::OFFICE_BUILD && tousu_shared::stats::reads_statistics(roles),
             teaching: crate::platform::OFFICE_BUILD && !roles.is_empty(),
             accountability: crate::platform::OFFICE_BUILD && roles.contains(&Role::Supervisor),
+            archive: crate::platform::OFFICE_BUILD && roles.iter().any(|r| *r != Role::Admin),
         }
     }
 

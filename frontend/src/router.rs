@@ -65,6 +65,8 @@ pub enum Screen {
         /// The one case to show, if any.
         case: Option<String>,
     },
+    /// `/archive`: monthly runs and access requests.
+    Archive,
     /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
     Drill {
         /// `Period::text`.
@@ -128,6 +130,7 @@ impl Screen {
             ["appraisal"] => Screen::Appraisal {
                 period: param("period"),
             },
+            ["archive"] => Screen::Archive,
             ["teaching"] => Screen::Teaching {
                 case: param("case"),
             },

@@ -125,12 +125,13 @@ pub async fn list(store: &Store, principal: &Principal) -> Result<Vec<AccessRequ
     }
 }
 
-/// The decision on a request: only a pending one, never one's own; an approval runs for
-/// the days asked from `now`.
+/// The decision on a request: only a pending one, never one's own; an approval runs from
+/// `now` for the days asked, or for fewer (`days`, at least one).
 pub fn decision(
     decider: &str,
     state: Option<RequestState>,
     approve: bool,
+    days: Option<i64>,
     now: Timestamp,
 ) -> Result<Decided, ArchiveError> {
     let state = state.ok_or(ArchiveError::NotFound)?;
@@ -140,10 +141,16 @@ pub fn decision(
     if state.requester == decider {
         return Err(ArchiveError::Conflict("nobody decides their own request"));
     }
+    let days = days.unwrap_or(state.days);
+    if approve && !(1..=state.days).contains(&days) {
+        return Err(ArchiveError::Conflict(
+            "an approval runs for at least one day and at most the days asked",
+        ));
+    }
     Ok(if approve {
         Decided {
             status: "approved",
-            until: Some(now.0 + state.days * DAY_MS),
+            until: Some(now.0 + days * DAY_MS),
         }
     } else {
         Decided {
@@ -159,6 +166,7 @@ pub async fn decide(
     principal: &Principal,
     request_id: i64,
     approve: bool,
+    days: Option<i64>,
     comment: Option<String>,
     now: Timestamp,
 ) -> Result<(), ArchiveError> {
@@ -172,7 +180,7 @@ pub async fn decide(
     let me = decider.clone();
     store
         .decide_access(decider, request_id, comment, now, move |state| {
-            decision(&me, state, approve, now)
+            decision(&me, state, approve, days, now)
         })
         .await
 }

@@ -314,3 +314,83 @@ pub mod sync {
         pub alerts: Vec<CaseId>,
     }
 }
+
+/// The archive's wire types (`/api/v1/archive/*`): access requests (查閱權限) and runs.
+pub mod archive {
+    use serde::{Deserialize, Serialize};
+
+    use crate::access::GrantScope;
+
+    /// An access request as its requester and the archivists see it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AccessRequest {
+        /// Id.
+        pub id: i64,
+        /// Who asks.
+        pub requester: String,
+        /// Which cases.
+        pub scope: GrantScope,
+        /// The case's number, when the scope is one case that has one.
+        #[serde(default)]
+        pub number: Option<String>,
+        /// Why.
+        pub reason: String,
+        /// For how many days.
+        pub days: i64,
+        /// `pending`, `approved` or `refused`.
+        pub status: String,
+        /// Who decided.
+        pub decided_by: Option<String>,
+        /// The decider's comment.
+        pub comment: Option<String>,
+        /// Valid until (approved requests), ms.
+        pub until: Option<i64>,
+    }
+
+    /// Body of `POST /archive/requests`: the cases by scope, or one case by its number.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewAccessRequest {
+        /// Which cases (or give `number`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub scope: Option<GrantScope>,
+        /// One archived case by its number (`YYMM` + serial), instead of `scope`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub number: Option<String>,
+        /// Why.
+        pub reason: String,
+        /// For how many days (1–90).
+        pub days: i64,
+    }
+
+    /// Body of `POST /archive/requests/{id}/decision`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct AccessDecision {
+        /// Approve (true) or refuse (false).
+        pub approve: bool,
+        /// Comment.
+        #[serde(default)]
+        pub comment: Option<String>,
+        /// For fewer days than asked (an approval only); the days asked when absent.
+        #[serde(default)]
+        pub days: Option<i64>,
+    }
+
+    /// Body of `POST /archive/run`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ArchiveRun {
+        /// Year.
+        pub year: i32,
+        /// Month, 1–12.
+        pub month: u8,
+    }
+
+    /// Answer of an archive run.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ArchiveRunResult {
+        /// How many cases it archived.
+        pub archived: usize,
+    }
+}

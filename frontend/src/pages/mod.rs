@@ -3,6 +3,8 @@
 // describes its props.
 #![allow(missing_docs)]
 
+#[cfg(feature = "office")]
+pub mod archive;
 pub mod case;
 pub mod cases;
 pub mod intake;

@@ -238,8 +238,12 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
         ..Default::default()
     };
     let mut kept = (Kept::default(), 0);
-    kept.0
-        .keep(0, user("handler"), 0, store.summaries().await.unwrap());
+    kept.0.keep(
+        0,
+        user("handler"),
+        0,
+        std::rc::Rc::new(store.summaries().await.unwrap()),
+    );
     let changed = store.apply_pull(&news, &rules()).await.unwrap();
     assert_eq!(changed.written.len(), 2, "{changed:?}");
     follows(&store, &mut kept, &changed).await;
@@ -292,7 +296,11 @@ async fn follows<S: CaseStore>(store: &S, kept: &mut (Kept, u64), changed: &Chan
     };
     let read = by_id(store.summaries().await.unwrap());
     assert_eq!(
-        by_id(kept.get(&user("handler"), *revision).expect("kept")),
+        by_id(
+            kept.get(&user("handler"), *revision)
+                .expect("kept")
+                .to_vec()
+        ),
         read
     );
 }

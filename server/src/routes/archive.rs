@@ -12,7 +12,9 @@ use crate::{
     archive::{self, ArchiveError},
     auth::Caller,
     error::{ApiError, ApiJson},
-    store::archive::AccessRequest,
+};
+use tousu_shared::api::archive::{
+    AccessDecision, AccessRequest, ArchiveRun, ArchiveRunResult, NewAccessRequest,
 };
 
 impl From<ArchiveError> for ApiError {
@@ -28,22 +30,12 @@ impl From<ArchiveError> for ApiError {
     }
 }
 
-/// Body of an archive run.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RunRequest {
-    /// Year.
-    pub year: i32,
-    /// Month, 1–12.
-    pub month: u8,
-}
-
 /// `POST /api/v1/archive/run`: archives the cases closed in a past month.
 pub async fn run(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<RunRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+    ApiJson(req): ApiJson<ArchiveRun>,
+) -> Result<Json<ArchiveRunResult>, ApiError> {
     if !(1..=12).contains(&req.month) {
         return Err(ApiError::BadRequest("month must be 1–12".into()));
     }
@@ -55,26 +47,14 @@ pub async fn run(
         state.now(),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "archived": n })))
-}
-
-/// Body of an access request.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewRequest {
-    /// Which cases.
-    pub scope: GrantScope,
-    /// Why.
-    pub reason: String,
-    /// For how many days (1–90).
-    pub days: i64,
+    Ok(Json(ArchiveRunResult { archived: n }))
 }
 
 /// `POST /api/v1/archive/requests`.
 pub async fn request(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<NewRequest>,
+    ApiJson(req): ApiJson<NewAccessRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     if !(1..=90).contains(&req.days) {
         return Err(ApiError::BadRequest("days must be 1–90".into()));
@@ -85,10 +65,25 @@ pub async fn request(
             "a reason of 1–500 characters is required".into(),
         ));
     }
+    let scope = match (req.scope, req.number) {
+        (Some(scope), None) => scope,
+        (None, Some(number)) => {
+            let number = number.trim().to_string();
+            let case = state.store.case_by_number(number).await?;
+            GrantScope::Case {
+                case: case.ok_or(ApiError::NotFound)?,
+            }
+        }
+        _ => {
+            return Err(ApiError::BadRequest(
+                "give either a scope or a case number".into(),
+            ));
+        }
+    };
     let id = archive::request(
         &state.store,
         &caller.principal,
-        req.scope,
+        scope,
         reason,
         req.days,
         state.now(),
@@ -105,29 +100,19 @@ pub async fn list(
     Ok(Json(archive::list(&state.store, &caller.principal).await?))
 }
 
-/// Body of a decision.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Decision {
-    /// Approve (true) or refuse (false).
-    pub approve: bool,
-    /// Comment.
-    #[serde(default)]
-    pub comment: Option<String>,
-}
-
 /// `POST /api/v1/archive/requests/{id}/decision`.
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-    ApiJson(d): ApiJson<Decision>,
+    ApiJson(d): ApiJson<AccessDecision>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     archive::decide(
         &state.store,
         &caller.principal,
         id,
         d.approve,
+        d.days,
         d.comment,
         state.now(),
     )

@@ -137,7 +137,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/archive/requests",
         "Ask for time-limited access to archived cases",
         "users",
-        Some("{scope: {type: case, case} | {type: month, year, month}, reason, days}"),
+        Some(
+            "{scope: {type: case, case} | {type: month, year, month}, reason, days} or {number, reason, days}"
+        ),
         "{id}"
     ),
     ep!(
@@ -145,7 +147,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/archive/requests/{id}/decision",
         "Approve or refuse a request (never one's own)",
         "archivists",
-        Some("{approve, comment?}"),
+        Some("{approve, comment?, days? (fewer than asked)}"),
         "{ok}"
     ),
     ep!(

@@ -2,7 +2,6 @@
 //! access requests (查閱權限) and the grants they become.
 
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 use tousu_shared::{
     access::{AccessContext, GrantScope, Principal},
     clock::Timestamp,
@@ -15,28 +14,7 @@ use tousu_shared::{
 
 use super::{Store, StoreError, audit, events, grants::context, json};
 
-/// An access request as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessRequest {
-    /// Id.
-    pub id: i64,
-    /// Who asks.
-    pub requester: String,
-    /// Which cases.
-    pub scope: GrantScope,
-    /// Why.
-    pub reason: String,
-    /// For how many days.
-    pub days: i64,
-    /// `pending`, `approved` or `refused`.
-    pub status: String,
-    /// Who decided.
-    pub decided_by: Option<String>,
-    /// The decider's comment.
-    pub comment: Option<String>,
-    /// Valid until (approved requests), ms.
-    pub until: Option<i64>,
-}
+pub use tousu_shared::api::archive::AccessRequest;
 
 /// A pending request as its decision sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +203,7 @@ impl Store {
             )?;
             let rows = stmt.query_map(params![requester], |r| {
                 Ok(AccessRequest {
+                    number: None,
                     id: r.get(0)?,
                     requester: r.get(1)?,
                     scope: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or(
@@ -240,7 +219,30 @@ impl Store {
                     until: r.get(8)?,
                 })
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let mut out: Vec<AccessRequest> = rows.collect::<Result<_, _>>()?;
+            let mut number = conn.prepare("SELECT number FROM cases WHERE id = ?1")?;
+            for request in &mut out {
+                if let GrantScope::Case { case } = &request.scope {
+                    request.number = number
+                        .query_row([case.to_string()], |r| r.get::<_, Option<String>>(0))
+                        .optional()?
+                        .flatten();
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// The case numbered `number`, if there is one.
+    pub async fn case_by_number(&self, number: String) -> Result<Option<CaseId>, StoreError> {
+        self.read(move |conn| {
+            let id: Option<String> = conn
+                .query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            id.map(|id| events::parse_case(&id)).transpose()
         })
         .await
     }

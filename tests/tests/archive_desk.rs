@@ -1,0 +1,151 @@
+//! The archive at office desks in Chromium (issue 15 §1–2): the archivist archives a month
+//! from the app; a department head asks for the archived case by its number; the archivist
+//! approves it for one day with a comment; the head's list shows the grant, and the server
+//! then lets them read the case. The API answers a request for an unknown number with 404
+//! and an approval for more days than asked with 400.
+
+use fantoccini::Locator;
+use tousu_e2e::{Api, Browser, DEMO_PASSWORD, TestServer, axe_source, post};
+use tousu_shared::testing::{Writer, closed_complaint};
+
+/// Sets a month input's value (`YYYY-MM`) the way a picker does.
+async fn choose_month(browser: &Browser, testid: &str, month: &str) -> anyhow::Result<()> {
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css(&format!("[data-testid={testid}]")))
+        .await?;
+    browser
+        .client
+        .execute(
+            &format!(
+                "const i = document.querySelector('[data-testid={testid}]'); i.value = '{month}'; \
+                 i.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+            ),
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> anyhow::Result<()> {
+    let server = TestServer::start_in(
+        tempfile::tempdir()?,
+        &[
+            ("TOUSU_DEMO", "true"),
+            ("TOUSU_DEMO_CASES", "0"),
+            ("TOUSU_DEMO_PASSWORD", DEMO_PASSWORD),
+        ],
+    )?;
+    // A complaint closed in January 2025 (the fixture's dates), dispatched to `ops`.
+    let mut w = Writer::user(1, 91, "supervisor");
+    let supervisor = Api::login(&server.url, "supervisor", Some(w.device)).await?;
+    let events = closed_complaint(&mut w);
+    let case = events[0].case_id;
+    let pushed = supervisor.push(&events).await?;
+    let number = pushed
+        .numbers
+        .iter()
+        .find(|(c, _)| *c == case)
+        .map(|(_, n)| n.to_string())
+        .expect("the case got a number");
+    let manager = Api::login(&server.url, "manager", None).await?;
+
+    // Over the API: an unknown number is not found; neither scope nor number is a bad request.
+    let (status, _) = post(
+        &manager,
+        "/api/v1/archive/requests",
+        serde_json::json!({ "number": "0000999", "reason": "核对", "days": 1 }),
+    )
+    .await?;
+    assert_eq!(status, 404);
+    let (status, _) = post(
+        &manager,
+        "/api/v1/archive/requests",
+        serde_json::json!({ "reason": "核对", "days": 1 }),
+    )
+    .await?;
+    assert_eq!(status, 400);
+
+    let archivist = Browser::start().await?;
+    let head = Browser::start().await?;
+    let result = async {
+        archivist
+            .sign_in(&server.url, "archivist", DEMO_PASSWORD)
+            .await?;
+        archivist.click("nav-archive").await?;
+        // Nothing is chosen for the archivist: the month starts empty and is refused so.
+        archivist.click("archive-submit").await?;
+        choose_month(&archivist, "archive-month", "2025-01").await?;
+        archivist.click("archive-submit").await?;
+        archivist
+            .wait_for_text_where("[data-testid=archive-result]", "1", |t| t.ends_with(" 1"))
+            .await?;
+
+        head.sign_in(&server.url, "manager", DEMO_PASSWORD).await?;
+        head.client.goto(&format!("{}/archive", server.url)).await?;
+        head.fill("ask-number", &number).await?;
+        head.fill("ask-days", "3").await?;
+        head.fill("ask-reason", "复核赔偿金额").await?;
+        head.click("ask-submit").await?;
+        head.wait_for_text_where("[data-testid=ask-sent]", "申请已提交", |t| {
+            t.contains("申请已提交")
+        })
+        .await?;
+        head.wait_for_text_where("[data-testid=request-status]", "待审批", |t| {
+            t.contains("待审批")
+        })
+        .await?;
+        head.wait_for_text("[data-testid=request-what]", &number)
+            .await?;
+        let (status, _) = manager.get(&format!("/api/v1/cases/{case}")).await?;
+        assert_eq!(status, 404, "no grant yet");
+
+        // The archivist sees it in the inbox and approves it for one day, with a comment.
+        archivist
+            .client
+            .goto(&format!("{}/archive", server.url))
+            .await?;
+        archivist
+            .wait_for_text("[data-testid=request-what]", &number)
+            .await?;
+        let violations = archivist.axe_violations(&axe_source()?).await?;
+        assert!(violations.is_empty(), "axe: {violations:?}");
+        archivist.screenshot("archive-archivist-tablet").await?;
+        archivist.fill("decision-days", "5").await?;
+        archivist.click("approve").await?;
+        archivist
+            .wait_for_text_where("[data-testid=request] [role=alert]", "1–3", |t| {
+                t.contains("1–3")
+            })
+            .await?;
+        archivist.fill("decision-days", "1").await?;
+        archivist.fill("decision-comment", "仅限复核").await?;
+        archivist.click("approve").await?;
+        archivist
+            .wait_for_text_where("[data-testid=request-status]", "已批准", |t| {
+                t.contains("已批准")
+            })
+            .await?;
+        archivist.client.set_window_size(1920, 1080).await?;
+        archivist.screenshot("archive-archivist-desktop").await?;
+
+        head.client.goto(&format!("{}/archive", server.url)).await?;
+        head.wait_for_text_where("[data-testid=request-status]", "仅限复核", |t| {
+            t.contains("仅限复核")
+        })
+        .await?;
+        let violations = head.axe_violations(&axe_source()?).await?;
+        assert!(violations.is_empty(), "axe: {violations:?}");
+        head.set_dark(true).await?;
+        head.screenshot("archive-manager-dark").await?;
+        let (status, body) = manager.get(&format!("/api/v1/cases/{case}")).await?;
+        assert_eq!(status, 200, "the grant lets the head read it: {body}");
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
+    archivist.close().await?;
+    head.close().await?;
+    result
+}
