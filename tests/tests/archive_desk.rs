@@ -140,6 +140,22 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
         assert!(violations.is_empty(), "axe: {violations:?}");
         head.set_dark(true).await?;
         head.screenshot("archive-manager-dark").await?;
+        head.set_dark(false).await?;
+        // In the other languages, on a tablet held upright.
+        head.select("lang-select", "en").await?;
+        head.wait_for_text_where("[data-testid=request-status]", "approved", |t| {
+            t.contains("Approved until")
+        })
+        .await?;
+        head.client.set_window_size(800, 1280).await?;
+        head.screenshot("archive-manager-en-portrait").await?;
+        archivist.select("lang-select", "zh-TW").await?;
+        archivist
+            .wait_for_text_where("[data-testid=page-archive] h2", "zh-TW", |t| {
+                t.contains("月度歸檔")
+            })
+            .await?;
+        archivist.screenshot("archive-archivist-zh-tw").await?;
         let (status, body) = manager.get(&format!("/api/v1/cases/{case}")).await?;
         assert_eq!(status, 200, "the grant lets the head read it: {body}");
         Ok::<(), anyhow::Error>(())

@@ -303,7 +303,9 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
             }
         });
     };
-    let status_text = status(tr, &request);
+    let shown = request.clone();
+    let status_text = move || status(tr, &shown);
+    let asked_days = move || format!("{asked} {}", tr.t("天", "天", "days"));
     let requester = app.reference.with_untracked(|r| {
         r.people
             .iter()
@@ -314,7 +316,7 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
     view! {
         <li class="request" data-testid="request" data-status=request.status.clone()>
             <p><strong data-testid="request-what">{what}</strong>" · "{requester}" · "
-                {format!("{} {}", request.days, tr.t("天", "天", "days"))}</p>
+                {asked_days}</p>
             <p class="muted">{request.reason.clone()}</p>
             <p data-testid="request-status">{status_text}
                 {request.comment.clone().map(|c| format!(" — {c}"))}</p>
