@@ -259,6 +259,18 @@ pub async fn decide_access(
     .map(drop)
 }
 
+/// `POST /archive/requests/{id}/revoke`: an archivist ends an active grant now.
+#[cfg(feature = "office")]
+pub async fn revoke_access(token: &str, id: i64) -> Result<(), ApiError> {
+    post::<_, serde_json::Value>(
+        &format!("/archive/requests/{id}/revoke"),
+        Some(token),
+        &serde_json::json!({}),
+    )
+    .await
+    .map(drop)
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

@@ -185,6 +185,27 @@ pub async fn decide(
         .await
 }
 
+/// An archivist ends an active grant before its time (the access is no longer needed, or
+/// was granted in error); audited.
+pub async fn revoke(
+    store: &Store,
+    principal: &Principal,
+    request_id: i64,
+    now: Timestamp,
+) -> Result<(), ArchiveError> {
+    let Principal::User { id, roles, .. } = principal else {
+        return Err(ArchiveError::Forbidden);
+    };
+    if !roles.contains(&Role::Archivist) {
+        return Err(ArchiveError::Forbidden);
+    }
+    if store.revoke_access(id.to_string(), request_id, now).await? {
+        Ok(())
+    } else {
+        Err(ArchiveError::Conflict("no active grant of that request"))
+    }
+}
+
 /// Reads a case as `principal` may see it. A read of an archived case is audited; a case
 /// the principal may not see (outside their scope, or archived without a grant) answers
 /// None like a missing one, and leaves a counted `permission_denied` row.

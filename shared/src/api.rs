@@ -337,7 +337,8 @@ pub mod archive {
         pub reason: String,
         /// For how many days.
         pub days: i64,
-        /// `pending`, `approved` or `refused`.
+        /// `pending`, `approved` or `refused` (an approval whose `until` has passed is over,
+        /// by time or revoked early).
         pub status: String,
         /// Who decided.
         pub decided_by: Option<String>,

@@ -1,7 +1,7 @@
 //! The archive at office desks in Chromium (issue 15 §1–2): the archivist archives a month
 //! from the app; a department head asks for the archived case by its number; the archivist
 //! approves it for one day with a comment; the head's list shows the grant, and the server
-//! then lets them read the case. The API answers a request for an unknown number with 404
+//! then lets them read the case, until the archivist revokes the grant. The API answers a request for an unknown number with 404
 //! and an approval for more days than asked with 400.
 
 use fantoccini::Locator;
@@ -158,6 +158,44 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
         archivist.screenshot("archive-archivist-zh-tw").await?;
         let (status, body) = manager.get(&format!("/api/v1/cases/{case}")).await?;
         assert_eq!(status, 200, "the grant lets the head read it: {body}");
+
+        // The archivist ends the grant early: the case is hidden again, and a second
+        // revocation is refused.
+        archivist.click("revoke").await?;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        eprintln!(
+            "DEBUG page: {:?} url {:?}",
+            archivist
+                .client
+                .execute("return document.body.innerText", vec![])
+                .await?,
+            archivist.client.current_url().await?.to_string()
+        );
+        archivist
+            .wait_for_text_where("[data-testid=request-status]", "ended", |t| {
+                t.contains("授權已結束")
+            })
+            .await?;
+        let (status, _) = manager.get(&format!("/api/v1/cases/{case}")).await?;
+        assert_eq!(status, 404, "revoked");
+        let archivist_api = Api::login(&server.url, "archivist", None).await?;
+        let (requests_status, list) = archivist_api.get("/api/v1/archive/requests").await?;
+        assert_eq!(requests_status, 200);
+        let id = list[0]["id"].as_i64().expect("an id");
+        let (status, _) = post(
+            &archivist_api,
+            &format!("/api/v1/archive/requests/{id}/revoke"),
+            serde_json::json!({}),
+        )
+        .await?;
+        assert_eq!(status, 400, "nothing left to revoke");
+        let (status, _) = post(
+            &manager,
+            &format!("/api/v1/archive/requests/{id}/revoke"),
+            serde_json::json!({}),
+        )
+        .await?;
+        assert_eq!(status, 403, "only archivists revoke");
         Ok::<(), anyhow::Error>(())
     }
     .await;

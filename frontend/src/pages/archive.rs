@@ -242,13 +242,18 @@ fn AskAccess(changed: RwSignal<u32>) -> impl IntoView {
 fn status(tr: Tr, r: &AccessRequest) -> String {
     match r.status.as_str() {
         "pending" => tr.t("待审批", "待審批", "Waiting").into(),
-        "approved" => format!(
-            "{} {}",
-            tr.t("已批准，有效至", "已批准，有效至", "Approved until"),
-            r.until
-                .map(|u| labels::date_time(tr, tousu_shared::clock::Timestamp(u)))
-                .unwrap_or_default()
-        ),
+        "approved" => {
+            let until = r.until.unwrap_or_default();
+            let words = if until > labels::now().0 {
+                tr.t("已批准，有效至", "已批准，有效至", "Approved until")
+            } else {
+                tr.t("授权已结束于", "授權已結束於", "Grant ended")
+            };
+            format!(
+                "{words} {}",
+                labels::date_time(tr, tousu_shared::clock::Timestamp(until))
+            )
+        }
         "refused" => tr.t("已拒绝", "已拒絕", "Refused").into(),
         other => other.into(),
     }
@@ -265,10 +270,26 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
         (GrantScope::Case { case }, None) => case.to_string(),
     };
     let pending = request.status == "pending";
+    // An approved request is a grant while its time runs; an archivist may end it early.
+    let active = request.status == "approved" && request.until.is_some_and(|u| u > labels::now().0);
     let (id, asked) = (request.id, request.days);
     let comment = RwSignal::new(String::new());
     let days = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let revoke = move |_| {
+        let Some(token) = app
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::revoke_access(&token, id).await {
+                Ok(()) => changed.update(|n| *n += 1),
+                Err(e) => error.set(Some(errors::api(tr, &e))),
+            }
+        });
+    };
     let decide = move |approve: bool| {
         let days = days.get_untracked();
         let days = match days.trim() {
@@ -320,6 +341,12 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
             <p class="muted">{request.reason.clone()}</p>
             <p data-testid="request-status">{status_text}
                 {request.comment.clone().map(|c| format!(" — {c}"))}</p>
+            {(archivist && active).then(|| view! {
+                {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
+                <div class="form-actions">
+                    <button type="button" class="btn" data-testid="revoke" on:click=revoke>{move || tr.t("撤销授权", "撤銷授權", "Revoke the grant")}</button>
+                </div>
+            })}
             {(archivist && pending).then(|| view! {
                 <div class="grid-2">
                     <div class="field">

@@ -120,6 +120,16 @@ pub async fn decide(
     Ok(Json(serde_json::json!({ "ok": true })))
 }
 
+/// `POST /api/v1/archive/requests/{id}/revoke`: ends an active grant now (archivists).
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    archive::revoke(&state.store, &caller.principal, id, state.now()).await?;
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
 /// Body of a destruction.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

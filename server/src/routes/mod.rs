@@ -43,6 +43,7 @@ pub fn api() -> Router<AppState> {
             get(archive::list).post(archive::request),
         )
         .route("/archive/requests/{id}/decision", post(archive::decide))
+        .route("/archive/requests/{id}/revoke", post(archive::revoke))
         .route("/archive/destroy", post(archive::destroy))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/disable", post(admin::disable_user))

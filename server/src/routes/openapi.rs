@@ -152,6 +152,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep!(
         "post",
+        "/archive/requests/{id}/revoke",
+        "End an active grant now",
+        "archivists",
+        None,
+        "{ok}"
+    ),
+    ep!(
+        "post",
         "/archive/destroy",
         "Destroy archived cases after retention",
         "archivists",

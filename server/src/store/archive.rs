@@ -234,6 +234,37 @@ impl Store {
         .await
     }
 
+    /// Ends approved request `id`'s grant at `now`, with its audit row, in one transaction;
+    /// false when there is no active grant of that id (not approved, or already over).
+    pub async fn revoke_access(
+        &self,
+        revoker: String,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            let n = tx.execute(
+                "UPDATE archive_requests SET until = ?1
+                 WHERE id = ?2 AND status = 'approved' AND until > ?1",
+                params![now.0, id],
+            )?;
+            if n == 1 {
+                audit::append(
+                    &tx,
+                    now.0,
+                    &revoker,
+                    "archive_grant_revoked",
+                    &id.to_string(),
+                    "{}",
+                )?;
+            }
+            tx.commit()?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
     /// The case numbered `number`, if there is one.
     pub async fn case_by_number(&self, number: String) -> Result<Option<CaseId>, StoreError> {
         self.read(move |conn| {
