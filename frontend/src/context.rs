@@ -421,6 +421,12 @@ impl App {
         self.revision.set(revision + 1);
     }
 
+    /// The signed-in session's token, if any (untracked: for handlers and tasks).
+    pub fn token(&self) -> Option<String> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    }
+
     /// The local store, when someone is signed in.
     pub fn user_store(&self) -> Option<UserStore> {
         self.store.get_value()

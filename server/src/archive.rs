@@ -160,6 +160,14 @@ pub fn decision(
     })
 }
 
+/// The audit name of `principal` if they are an archivist; refused otherwise.
+fn archivist(principal: &Principal) -> Result<String, ArchiveError> {
+    match principal {
+        Principal::User { id, roles, .. } if roles.contains(&Role::Archivist) => Ok(id.to_string()),
+        _ => Err(ArchiveError::Forbidden),
+    }
+}
+
 /// An archivist approves or refuses a pending request (not their own).
 pub async fn decide(
     store: &Store,
@@ -170,13 +178,7 @@ pub async fn decide(
     comment: Option<String>,
     now: Timestamp,
 ) -> Result<(), ArchiveError> {
-    let Principal::User { id, roles, .. } = principal else {
-        return Err(ArchiveError::Forbidden);
-    };
-    if !roles.contains(&Role::Archivist) {
-        return Err(ArchiveError::Forbidden);
-    }
-    let decider = id.to_string();
+    let decider = archivist(principal)?;
     let me = decider.clone();
     store
         .decide_access(decider, request_id, comment, now, move |state| {
@@ -193,13 +195,10 @@ pub async fn revoke(
     request_id: i64,
     now: Timestamp,
 ) -> Result<(), ArchiveError> {
-    let Principal::User { id, roles, .. } = principal else {
-        return Err(ArchiveError::Forbidden);
-    };
-    if !roles.contains(&Role::Archivist) {
-        return Err(ArchiveError::Forbidden);
-    }
-    if store.revoke_access(id.to_string(), request_id, now).await? {
+    if store
+        .revoke_access(archivist(principal)?, request_id, now)
+        .await?
+    {
         Ok(())
     } else {
         Err(ArchiveError::Conflict("no active grant of that request"))

@@ -104,10 +104,7 @@ fn RunArchive(changed: RwSignal<u32>) -> impl IntoView {
                 .to_string())));
             return;
         };
-        let Some(token) = app
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
+        let Some(token) = app.token() else {
             return;
         };
         busy.set(true);
@@ -179,10 +176,7 @@ fn AskAccess(changed: RwSignal<u32>) -> impl IntoView {
                 .to_string())));
             return;
         };
-        let Some(token) = app
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
+        let Some(token) = app.token() else {
             return;
         };
         let request = NewAccessRequest {
@@ -277,10 +271,7 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
     let days = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let revoke = move |_| {
-        let Some(token) = app
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
+        let Some(token) = app.token() else {
             return;
         };
         leptos::task::spawn_local(async move {
@@ -306,10 +297,7 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
             },
         };
         let comment = Some(comment.get_untracked()).filter(|c| !c.trim().is_empty());
-        let Some(token) = app
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
+        let Some(token) = app.token() else {
             return;
         };
         let decision = AccessDecision {
