@@ -271,6 +271,61 @@ pub async fn revoke_access(token: &str, id: i64) -> Result<(), ApiError> {
     .map(drop)
 }
 
+/// `GET /archive/cases?…`: archived cases by number, category and dates (`query` already
+/// encoded).
+#[cfg(feature = "office")]
+pub async fn archived_cases(
+    token: &str,
+    query: &str,
+) -> Result<Vec<tousu_shared::api::archive::ArchivedCase>, ApiError> {
+    get(&format!("/archive/cases?{query}"), token).await
+}
+
+/// `GET /archive/destructions`: the destruction proposals.
+#[cfg(feature = "office")]
+pub async fn destruction_proposals(
+    token: &str,
+) -> Result<Vec<tousu_shared::api::archive::DestructionProposal>, ApiError> {
+    get("/archive/destructions", token).await
+}
+
+/// `POST /archive/destructions`: an archivist proposes a destruction.
+#[cfg(feature = "office")]
+pub async fn propose_destruction(
+    token: &str,
+    proposal: &tousu_shared::api::archive::NewDestruction,
+) -> Result<(), ApiError> {
+    post::<_, serde_json::Value>("/archive/destructions", Some(token), proposal)
+        .await
+        .map(drop)
+}
+
+/// `POST /archive/destructions/{id}/decision`: a leader approves or refuses.
+#[cfg(feature = "office")]
+pub async fn decide_destruction(
+    token: &str,
+    id: i64,
+    decision: &tousu_shared::api::archive::DestructionDecision,
+) -> Result<(), ApiError> {
+    post::<_, serde_json::Value>(
+        &format!("/archive/destructions/{id}/decision"),
+        Some(token),
+        decision,
+    )
+    .await
+    .map(drop)
+}
+
+/// `GET /audit?…`: the audit trail's matching rows and the chain's check (`query` already
+/// encoded).
+#[cfg(feature = "office")]
+pub async fn audit(
+    token: &str,
+    query: &str,
+) -> Result<tousu_shared::api::audit::AuditAnswer, ApiError> {
+    get(&format!("/audit?{query}"), token).await
+}
+
 /// `GET /reference`.
 pub async fn reference(token: &str) -> Result<Reference, ApiError> {
     get("/reference", token).await

@@ -175,6 +175,11 @@ fn Screens() -> impl IntoView {
             Screen::Archive => view! { <crate::pages::archive::ArchivePage/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Archive => view! { <NothingHere/> }.into_any(),
+            Screen::Audit if !menu.audit => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::Audit => view! { <crate::pages::audit::AuditPage/> }.into_any(),
+            #[cfg(not(feature = "office"))]
+            Screen::Audit => view! { <NothingHere/> }.into_any(),
             Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
@@ -204,6 +209,9 @@ fn office_nav(menu: impl Fn() -> context::Menu + Send + Sync + Copy + 'static) -
         </Show>
         <Show when=move || menu().archive>
             <NavItem href="/archive" icon="M3 4h18v4H3zM5 8v12h14V8M10 12h4" testid="nav-archive" label=["档案", "檔案", "Archive"]/>
+        </Show>
+        <Show when=move || menu().audit>
+            <NavItem href="/audit" icon="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM8.5 12l2.5 2.5 4.5-5" testid="nav-audit" label=["审计", "稽核", "Audit"]/>
         </Show>
         <Show when=move || menu().teaching>
             <NavItem href="/teaching" icon="M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4zM20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6z" testid="nav-teaching" label=["教学案例", "教學案例", "Teaching cases"]/>

@@ -60,6 +60,8 @@ pub struct Menu {
     /// The archive: archivists run it and decide requests; every other user asks (office
     /// build).
     pub archive: bool,
+    /// The audit trail: its custodians, archivists and administrators (office build).
+    pub audit: bool,
 }
 
 impl Menu {
@@ -68,22 +70,28 @@ impl Menu {
         Menu {
             intake: roles_allow(roles, CommandKind::Register),
             // Every role but the administrator's reads cases (the archivist the closed ones).
-            cases: roles.iter().any(|r| *r != Role::Admin),
+            cases: roles
+                .iter()
+                .any(|r| !matches!(r, Role::Admin | Role::Leader)),
             revisit: roles_allow(roles, CommandKind::RecordRevisit),
             stats: crate::platform::OFFICE_BUILD && tousu_shared::stats::reads_statistics(roles),
             teaching: crate::platform::OFFICE_BUILD && !roles.is_empty(),
             accountability: crate::platform::OFFICE_BUILD && roles.contains(&Role::Supervisor),
             archive: crate::platform::OFFICE_BUILD && roles.iter().any(|r| *r != Role::Admin),
+            audit: crate::platform::OFFICE_BUILD
+                && roles
+                    .iter()
+                    .any(|r| matches!(r, Role::Archivist | Role::Admin)),
         }
     }
 
     /// Whether someone with `roles` works at an office desk, so their device loads the office
-    /// build: supervisors, department heads, archivists and administrators.
+    /// build: supervisors, department heads, archivists, administrators and leaders.
     pub fn office_desk(roles: &[Role]) -> bool {
         roles.iter().any(|r| {
             matches!(
                 r,
-                Role::Supervisor | Role::Manager | Role::Archivist | Role::Admin
+                Role::Supervisor | Role::Manager | Role::Archivist | Role::Admin | Role::Leader
             )
         })
     }

@@ -65,8 +65,10 @@ pub enum Screen {
         /// The one case to show, if any.
         case: Option<String>,
     },
-    /// `/archive`: monthly runs and access requests.
+    /// `/archive`: monthly runs, access requests, the archive's cases and their destruction.
     Archive,
+    /// `/audit`: the audit trail and its hash-chain check.
+    Audit,
     /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
     Drill {
         /// `Period::text`.
@@ -131,6 +133,7 @@ impl Screen {
                 period: param("period"),
             },
             ["archive"] => Screen::Archive,
+            ["audit"] => Screen::Audit,
             ["teaching"] => Screen::Teaching {
                 case: param("case"),
             },

@@ -4,10 +4,12 @@
 
 use tousu_shared::{
     access::{GrantScope, Principal, Role, VisibleCase, authorize, visible_case},
+    api::archive::{ArchivedCase, DestructionDecision, DestructionProposal},
     clock::{CHINA_OFFSET_MINUTES, DAY_MS, Timestamp},
     event::CommandKind,
     ids::CaseId,
     model::Stage,
+    retention::{ApprovalRefusal, may_approve_destruction},
     view::CaseView,
 };
 
@@ -32,6 +34,9 @@ pub enum ArchiveError {
     /// The request was already decided, or is the decider's own.
     #[error("{0}")]
     Conflict(&'static str),
+    /// The one who proposed a destruction cannot also approve it.
+    #[error("a destruction takes two people: the proposer cannot approve it")]
+    TwoPeople,
     /// Retention is not over.
     #[error("retention is not over for case {0}")]
     RetentionNotOver(CaseId),
@@ -74,6 +79,37 @@ pub fn cases_to_archive(
     Ok(chosen)
 }
 
+/// The month the automatic run archives at `now`: the previous month (China time), once the
+/// month's `day` (1–28) has come; None before it.
+pub fn due_month(now: Timestamp, day: u8) -> Option<(i32, u8)> {
+    let today = now.date(CHINA_OFFSET_MINUTES);
+    if today.day() < day {
+        return None;
+    }
+    Some(match today.month() {
+        1 => (today.year() - 1, 12),
+        m => (today.year(), m - 1),
+    })
+}
+
+/// The server's own monthly run (000 "每月將投訴處理記錄歸檔"): from the configured day on,
+/// each check archives what is closed in the previous month and not yet archived, as the
+/// system. Archiving is idempotent (only closed cases are taken), so a case closed in that
+/// month on a tablet that syncs late is archived at the next check; a check that finds
+/// nothing writes no audit row. Returns the month and how many it archived, None when no
+/// month is due.
+pub async fn auto_run(
+    store: &Store,
+    day: u8,
+    now: Timestamp,
+) -> Result<Option<((i32, u8), usize)>, ArchiveError> {
+    let Some((year, month)) = due_month(now, day) else {
+        return Ok(None);
+    };
+    let n = run(store, &Principal::System, year, month, now).await?;
+    Ok(Some(((year, month), n)))
+}
+
 /// Archives the cases closed in `year`-`month` (China time). The month must be over.
 pub async fn run(
     store: &Store,
@@ -92,6 +128,7 @@ pub async fn run(
             actor_name(principal),
             format!("{year:04}-{month:02}"),
             now,
+            *principal == Principal::System,
             move |closed| cases_to_archive(&who, closed, year, month),
         )
         .await
@@ -258,19 +295,239 @@ pub fn may_destroy(
     Ok(())
 }
 
-/// Destroys archived cases whose retention is over: a `destroyed` event, then every stored
-/// event of the case rewritten without personal data and free text. All or none.
-pub async fn destroy(
+/// Whether `view` is archived (not yet destroyed) with its retention over at `now`.
+fn retention_over(
+    view: &CaseView,
+    retention_days: i64,
+    now: Timestamp,
+) -> Result<(), ArchiveError> {
+    if view.stage != Stage::Archived {
+        return Err(ArchiveError::Conflict("only archived cases are destroyed"));
+    }
+    let archived = view
+        .entered(Stage::Archived)
+        .ok_or(ArchiveError::Forbidden)?;
+    if now.0 - archived.0 < retention_days * DAY_MS {
+        return Err(ArchiveError::RetentionNotOver(view.id));
+    }
+    Ok(())
+}
+
+/// An archived or destroyed case as the archive's lists show it (number, category, dates).
+pub fn listed(view: &CaseView, retention_days: i64) -> Option<ArchivedCase> {
+    let archived = view.entered(Stage::Archived)?;
+    Some(ArchivedCase {
+        case: view.id,
+        number: view.number.map(|n| n.to_string()),
+        category: view.category.as_ref().map(|c| c.as_str().to_string()),
+        received: view.registration.as_ref().map(|r| r.received_at.0),
+        closed: view.entered(Stage::Closed).map(|t| t.0),
+        archived: archived.0,
+        retention_over: archived.0 + retention_days * DAY_MS,
+        destroyed: view.entered(Stage::Destroyed).map(|t| t.0),
+    })
+}
+
+/// What the archive browser asks for: the month a case closed in (the archive month), a
+/// number (or its beginning), or only the cases whose retention is over.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Browse {
+    /// `YYYY-MM`.
+    pub month: Option<String>,
+    /// A number or its first digits.
+    pub number: Option<String>,
+    /// Only archived cases past retention (destruction's candidates).
+    #[serde(default)]
+    pub due: bool,
+}
+
+fn is_archivist(principal: &Principal) -> bool {
+    matches!(principal, Principal::User { roles, .. } if roles.contains(&Role::Archivist))
+}
+
+/// The archived cases matching `query`, newest archive first (archivists only).
+pub async fn browse(
+    store: &Store,
+    principal: &Principal,
+    query: Browse,
+    retention_days: i64,
+    now: Timestamp,
+) -> Result<Vec<ArchivedCase>, ArchiveError> {
+    if !is_archivist(principal) {
+        return Err(ArchiveError::Forbidden);
+    }
+    let month = match query
+        .month
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        None => None,
+        Some(m) => Some(parse_month(m).ok_or(ArchiveError::Conflict("month must be YYYY-MM"))?),
+    };
+    let number = query
+        .number
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    let mut out: Vec<(ArchivedCase, Option<(i32, u8)>)> = store
+        .archived_views()
+        .await?
+        .iter()
+        .filter_map(|view| {
+            let closed = view
+                .entered(Stage::Closed)
+                .map(|t| t.date(CHINA_OFFSET_MINUTES))
+                .map(|d| (d.year(), d.month()));
+            listed(view, retention_days).map(|row| (row, closed))
+        })
+        .filter(|(row, closed)| {
+            month.is_none_or(|m| *closed == Some(m))
+                && number
+                    .as_deref()
+                    .is_none_or(|n| row.number.as_deref().is_some_and(|x| x.starts_with(n)))
+                && (!query.due || (row.destroyed.is_none() && row.retention_over <= now.0))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.0.archived
+            .cmp(&a.0.archived)
+            .then(a.0.number.cmp(&b.0.number))
+    });
+    Ok(out.into_iter().map(|(row, _)| row).collect())
+}
+
+fn parse_month(m: &str) -> Option<(i32, u8)> {
+    let (y, mo) = m.split_once('-')?;
+    let (y, mo) = (y.parse().ok()?, mo.parse().ok()?);
+    (y > 1900 && (1..=12).contains(&mo)).then_some((y, mo))
+}
+
+/// Most cases one proposal may carry.
+pub const MAX_PROPOSAL_CASES: usize = 500;
+
+/// An archivist proposes destroying archived cases past retention (nothing is erased yet);
+/// returns the proposal's id.
+pub async fn propose(
     store: &Store,
     principal: &Principal,
     cases: Vec<CaseId>,
+    reason: String,
+    retention_days: i64,
+    now: Timestamp,
+) -> Result<i64, ArchiveError> {
+    let Principal::User { id, .. } = principal else {
+        return Err(ArchiveError::Forbidden);
+    };
+    if !is_archivist(principal) {
+        return Err(ArchiveError::Forbidden);
+    }
+    if cases.is_empty() || cases.len() > MAX_PROPOSAL_CASES {
+        return Err(ArchiveError::Conflict("propose 1–500 cases"));
+    }
+    let mut unique = cases.clone();
+    unique.sort();
+    unique.dedup();
+    if unique.len() != cases.len() {
+        return Err(ArchiveError::Conflict("a case is named twice"));
+    }
+    let who = principal.clone();
+    store
+        .propose_destruction(id.to_string(), cases, reason, now, move |found| {
+            for (_, view) in found {
+                may_destroy(&who, view.as_ref(), retention_days, now)?;
+                retention_over(view.as_ref().expect("checked"), retention_days, now)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// The destruction proposals, newest first: archivists and leaders see them all.
+pub async fn proposals(
+    store: &Store,
+    principal: &Principal,
+    retention_days: i64,
+) -> Result<Vec<DestructionProposal>, ArchiveError> {
+    let leader =
+        matches!(principal, Principal::User { roles, .. } if roles.contains(&Role::Leader));
+    if !is_archivist(principal) && !leader {
+        return Err(ArchiveError::Forbidden);
+    }
+    Ok(store
+        .destruction_proposals()
+        .await?
+        .into_iter()
+        .map(|p| DestructionProposal {
+            id: p.id,
+            proposed_by: p.proposed_by,
+            proposed_at: p.proposed_at,
+            reason: p.reason,
+            cases: p
+                .cases
+                .iter()
+                .filter_map(|v| listed(v, retention_days))
+                .collect(),
+            status: p.status,
+            decided_by: p.decided_by,
+            decided_at: p.decided_at,
+            comment: p.comment,
+        })
+        .collect())
+}
+
+/// A leader other than the proposer approves (the cases are destroyed at once, all or
+/// none) or refuses a pending proposal; returns how many cases were destroyed.
+pub async fn decide_destruction(
+    store: &Store,
+    principal: &Principal,
+    id: i64,
+    approve: bool,
+    comment: Option<String>,
     retention_days: i64,
     now: Timestamp,
 ) -> Result<usize, ArchiveError> {
+    let Principal::User { id: decider, .. } = principal else {
+        return Err(ArchiveError::Forbidden);
+    };
     let who = principal.clone();
     store
-        .destroy_cases(actor_name(principal), cases, now, move |view| {
-            may_destroy(&who, view, retention_days, now)
-        })
+        .decide_destruction(
+            decider.to_string(),
+            id,
+            DestructionDecision { approve, comment },
+            now,
+            move |proposal| {
+                let proposal = proposal.ok_or(ArchiveError::NotFound)?;
+                may_approve_destruction(&who, &proposal.proposed_by).map_err(|e| match e {
+                    ApprovalRefusal::NotLeader => ArchiveError::Forbidden,
+                    ApprovalRefusal::OwnProposal => ArchiveError::TwoPeople,
+                })?;
+                if proposal.status != "pending" {
+                    return Err(ArchiveError::Conflict("the proposal was already decided"));
+                }
+                Ok(())
+            },
+            move |view| retention_over(view, retention_days, now),
+        )
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        // Noon China time of a `YYYY-MM-DD`.
+        let d = tousu_shared::clock::Date::try_from(text.to_string()).unwrap();
+        Timestamp(d.days() * DAY_MS + 4 * 3_600_000)
+    }
+
+    #[test]
+    fn the_automatic_run_takes_the_previous_month_from_its_day_on() {
+        assert_eq!(due_month(at("2026-12-04"), 5), None);
+        assert_eq!(due_month(at("2026-12-05"), 5), Some((2026, 11)));
+        assert_eq!(due_month(at("2026-12-31"), 5), Some((2026, 11)));
+        assert_eq!(due_month(at("2027-01-05"), 1), Some((2026, 12)));
+    }
 }

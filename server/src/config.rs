@@ -44,6 +44,20 @@ pub struct Config {
     /// Days an archived case is kept before an archivist may destroy it.
     #[arg(long, env = "TOUSU_RETENTION_DAYS", default_value_t = 3 * 365, global = true)]
     pub retention_days: i64,
+    /// The day of the month (1–28) from which the server archives the previous month by
+    /// itself (000 "每月將投訴處理記錄歸檔"); 0 turns the automatic run off (archivists still
+    /// run months from the app or with `tousu-server archive`).
+    #[arg(long, env = "TOUSU_ARCHIVE_DAY", default_value_t = 5, global = true, value_parser = clap::value_parser!(u8).range(0..=28))]
+    pub archive_day: u8,
+    /// How often the server looks whether the automatic archive run is due, in seconds.
+    #[arg(
+        long,
+        env = "TOUSU_ARCHIVE_CHECK_SECS",
+        default_value_t = 3600,
+        global = true,
+        hide = true
+    )]
+    pub archive_check_secs: u64,
     /// Hours added to the system clock (expiry tests and drills only: sessions, access
     /// grants and deadlines then behave as at that later time).
     #[arg(

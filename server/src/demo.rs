@@ -58,6 +58,7 @@ pub const USERS: &[(&str, &str, &[Role], Option<&str>)] = &[
     ),
     ("clerk", "受理员 陈晓", &[Role::Clerk], None),
     ("archivist", "档案管理员 周敏", &[Role::Archivist], None),
+    ("leader", "分管领导 孙总", &[Role::Leader], None),
 ];
 
 /// An account with `password` (hashed here: call from a blocking thread).

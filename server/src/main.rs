@@ -154,6 +154,28 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
             config.db.display()
         );
     }
+    if config.archive_day > 0 {
+        let (store, day, offset) = (
+            store.clone(),
+            config.archive_day,
+            config.clock_offset_hours * 3_600_000,
+        );
+        let every = std::time::Duration::from_secs(config.archive_check_secs.max(1));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let now = tousu_shared::clock::Timestamp(tousu_server::now().0 + offset);
+                match tousu_server::archive::auto_run(&store, day, now).await {
+                    Ok(Some(((y, m), n))) if n > 0 => {
+                        tracing::info!(month = %format!("{y:04}-{m:02}"), archived = n, "automatic archive run")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "automatic archive run failed"),
+                }
+            }
+        });
+    }
     let shell = AppShell::load(&config.dist);
     let listener = TcpListener::bind(config.addr).await.with_context(|| {
         format!(

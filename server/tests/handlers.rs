@@ -232,7 +232,11 @@ async fn reads_outside_scope_answer_404_and_are_audited_once_a_minute() {
     );
     let denials = f
         .store
-        .audit_trail(Some("permission_denied".into()), 10)
+        .audit_trail(tousu_server::store::audit::AuditFilter {
+            action: Some("permission_denied".into()),
+            limit: Some(10),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(denials.len(), 1, "{denials:?}");

@@ -32,6 +32,9 @@ pub enum Role {
     Archivist,
     /// Configuration only.
     Admin,
+    /// 公司領導: approves what the regulations reserve for the company's leaders, today the
+    /// destruction of archived records (004 "經公司相關領導批准"); sees no case's content.
+    Leader,
 }
 
 crate::wire::wire_names!(Role {
@@ -41,6 +44,7 @@ crate::wire::wire_names!(Role {
     Supervisor => "supervisor",
     Archivist => "archivist",
     Admin => "admin",
+    Leader => "leader",
 });
 
 /// Who is acting or reading.
@@ -225,7 +229,7 @@ fn role_allows(role: Role, command: CommandKind) -> bool {
             C::AssignNumber | C::Archive | C::Destroy | C::FileAppeal
         ),
         Role::Archivist => matches!(command, C::Archive | C::Destroy),
-        Role::Admin => false,
+        Role::Admin | Role::Leader => false,
     }
 }
 
@@ -310,7 +314,7 @@ fn role_scope(
             case.stage,
             Stage::Closed | Stage::Archived | Stage::Destroyed
         ),
-        Role::Admin => false,
+        Role::Admin | Role::Leader => false,
     }
 }
 
@@ -484,7 +488,7 @@ pub fn visibility(principal: &Principal, case: &CaseView, ctx: &AccessContext) -
         .map(|&r| match r {
             Role::Clerk | Role::Handler | Role::Manager | Role::Supervisor => Visibility::Full,
             Role::Archivist => Visibility::Masked,
-            Role::Admin => Visibility::Hidden,
+            Role::Admin | Role::Leader => Visibility::Hidden,
         })
         .max()
         .unwrap_or(Visibility::Hidden);

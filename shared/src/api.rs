@@ -319,7 +319,7 @@ pub mod sync {
 pub mod archive {
     use serde::{Deserialize, Serialize};
 
-    use crate::access::GrantScope;
+    use crate::{access::GrantScope, ids::CaseId};
 
     /// An access request as its requester and the archivists see it.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -393,5 +393,117 @@ pub mod archive {
     pub struct ArchiveRunResult {
         /// How many cases it archived.
         pub archived: usize,
+    }
+
+    /// An archived (or destroyed) case as the archive's lists show it: its number, category
+    /// and dates, nothing of its content (DESIGN §9: no reading without approval).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ArchivedCase {
+        /// The case.
+        pub case: CaseId,
+        /// Its number.
+        pub number: Option<String>,
+        /// Its category's code.
+        pub category: Option<String>,
+        /// Received, ms.
+        pub received: Option<i64>,
+        /// Closed, ms (the archive month is the month it closed in).
+        pub closed: Option<i64>,
+        /// Archived, ms.
+        pub archived: i64,
+        /// When its retention is over and it may be proposed for destruction, ms.
+        pub retention_over: i64,
+        /// Destroyed, ms.
+        pub destroyed: Option<i64>,
+    }
+
+    /// A proposal to destroy archived cases past retention: made by an archivist, carried
+    /// out only when a second person with the leader's role approves it (004
+    /// "經公司相關領導批准").
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DestructionProposal {
+        /// Id.
+        pub id: i64,
+        /// The archivist who proposed it.
+        pub proposed_by: String,
+        /// When, ms.
+        pub proposed_at: i64,
+        /// Why.
+        pub reason: String,
+        /// The cases, as the lists show them.
+        pub cases: Vec<ArchivedCase>,
+        /// `pending`, `approved` (the cases are destroyed) or `refused`.
+        pub status: String,
+        /// The leader who decided.
+        pub decided_by: Option<String>,
+        /// When, ms.
+        pub decided_at: Option<i64>,
+        /// The leader's comment.
+        pub comment: Option<String>,
+    }
+
+    /// Body of `POST /archive/destructions`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewDestruction {
+        /// Archived cases whose retention is over.
+        pub cases: Vec<CaseId>,
+        /// Why (1–500 characters).
+        pub reason: String,
+    }
+
+    /// Body of `POST /archive/destructions/{id}/decision`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DestructionDecision {
+        /// Approve (the cases are destroyed at once) or refuse.
+        pub approve: bool,
+        /// Comment.
+        #[serde(default)]
+        pub comment: Option<String>,
+    }
+}
+
+/// The audit trail as `GET /api/v1/audit` answers it.
+pub mod audit {
+    use serde::{Deserialize, Serialize};
+
+    /// One audit row.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AuditRow {
+        /// Position in the chain.
+        pub seq: i64,
+        /// When, ms.
+        pub at: i64,
+        /// Who (an account id, `kiosk:…` or `system`).
+        pub actor: String,
+        /// What (`login`, `archive_read`, `destroy`, …).
+        pub action: String,
+        /// What it concerns (a case id, a month, an account).
+        pub subject: String,
+        /// More, as JSON text.
+        pub detail: String,
+        /// For `permission_denied`: how many denials the row stands for.
+        pub count: i64,
+    }
+
+    /// The answer: the rows that match the filters, newest first, and the whole chain's check.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AuditAnswer {
+        /// Matching rows, newest first (at most the limit asked).
+        pub rows: Vec<AuditRow>,
+        /// The hash chain over every row: intact, or where it breaks.
+        pub chain: ChainCheck,
+    }
+
+    /// The result of walking the audit trail's hash chain.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ChainCheck {
+        /// Every row matches its hash and links to the one before.
+        pub intact: bool,
+        /// Rows walked.
+        pub rows: u64,
+        /// The first row that was altered, or follows a removed one.
+        pub broken_at: Option<i64>,
     }
 }

@@ -3,6 +3,7 @@
 //! fields stay.
 
 use crate::{
+    access::{Principal, Role},
     event::{Event, PlanProposed},
     model::Complainant,
     validate::LongText,
@@ -151,4 +152,71 @@ pub fn erase_event(event: &Event) -> Event {
         | B::Destroyed => {}
     }
     event
+}
+
+/// Why someone may not approve a destruction proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalRefusal {
+    /// Only someone with the leader's role approves (004 "經公司相關領導批准").
+    NotLeader,
+    /// The proposer cannot approve their own proposal: destruction takes two people.
+    OwnProposal,
+}
+
+/// Whether `principal` may approve (or refuse) a destruction proposed by `proposed_by`: a
+/// signed-in leader other than the proposer. Nothing is erased on one person's word.
+pub fn may_approve_destruction(
+    principal: &Principal,
+    proposed_by: &str,
+) -> Result<(), ApprovalRefusal> {
+    let Principal::User { id, roles, .. } = principal else {
+        return Err(ApprovalRefusal::NotLeader);
+    };
+    if !roles.contains(&Role::Leader) {
+        return Err(ApprovalRefusal::NotLeader);
+    }
+    if id.as_str() == proposed_by {
+        return Err(ApprovalRefusal::OwnProposal);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::UserId;
+
+    fn user(id: &str, roles: &[Role]) -> Principal {
+        Principal::User {
+            id: UserId::parse(id).unwrap(),
+            roles: roles.iter().copied().collect(),
+            department: None,
+        }
+    }
+
+    #[test]
+    fn destruction_takes_a_leader_other_than_the_proposer() {
+        let leader = user("leader", &[Role::Leader]);
+        assert_eq!(may_approve_destruction(&leader, "archivist"), Ok(()));
+        assert_eq!(
+            may_approve_destruction(&leader, "leader"),
+            Err(ApprovalRefusal::OwnProposal)
+        );
+        let both = user("zhou", &[Role::Archivist, Role::Leader]);
+        assert_eq!(
+            may_approve_destruction(&both, "zhou"),
+            Err(ApprovalRefusal::OwnProposal),
+            "holding both roles does not make one person two"
+        );
+        for roles in [&[Role::Archivist][..], &[Role::Supervisor], &[Role::Admin]] {
+            assert_eq!(
+                may_approve_destruction(&user("someone", roles), "archivist"),
+                Err(ApprovalRefusal::NotLeader)
+            );
+        }
+        assert_eq!(
+            may_approve_destruction(&Principal::System, "archivist"),
+            Err(ApprovalRefusal::NotLeader)
+        );
+    }
 }

@@ -520,7 +520,7 @@ impl StatFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "scope", content = "department", rename_all = "snake_case")]
 pub enum StatScope {
-    /// Every case: the complaint centre's supervisors.
+    /// Every case: the complaint centre's supervisors and the company's leaders.
     All,
     /// The cases a department leads or co-handles: its head.
     Department(DepartmentId),
@@ -532,7 +532,7 @@ pub fn reads_statistics(roles: &[crate::access::Role]) -> bool {
     use crate::access::Role;
     roles
         .iter()
-        .any(|r| matches!(r, Role::Supervisor | Role::Manager))
+        .any(|r| matches!(r, Role::Supervisor | Role::Manager | Role::Leader))
 }
 
 impl StatScope {
@@ -544,7 +544,7 @@ impl StatScope {
             Principal::User {
                 roles, department, ..
             } => {
-                if roles.contains(&Role::Supervisor) {
+                if roles.contains(&Role::Supervisor) || roles.contains(&Role::Leader) {
                     Some(StatScope::All)
                 } else if roles.contains(&Role::Manager) {
                     department.clone().map(StatScope::Department)

@@ -139,6 +139,7 @@ fn principal(role: Role) -> Principal {
         Role::Supervisor => ("supervisor", None),
         Role::Archivist => ("archivist", None),
         Role::Admin => ("admin", None),
+        Role::Leader => ("leader", None),
     };
     Principal::user(user(id), &[role], department)
 }
@@ -163,6 +164,7 @@ fn every_role_times_every_command() {
         Role::Supervisor,
         Role::Archivist,
         Role::Admin,
+        Role::Leader,
     ];
     for role in roles {
         let p = principal(role);
@@ -194,6 +196,7 @@ Manager: registered record_amended investigation_started note_added attachment_a
 Supervisor: registered record_amended classified rejected_out_of_scope dispatched deadline_set investigation_started note_added attachment_added report_submitted plan_proposed plan_reviewed execution_recorded feedback_given revisit_recorded closed reopened accountability_recorded appeal_decided interim_measure_taken supplement_requested supplement_received investigators_named rectification_set rectification_done linked_duplicate teaching_case_marked conflict_resolved | sees Full
 Archivist:  | sees Hidden
 Admin:  | sees Hidden
+Leader:  | sees Hidden
 Kiosk:  | sees Hidden
 ";
     assert_eq!(table, expected);
@@ -316,6 +319,7 @@ fn the_scope_from_projection_facts_agrees_with_visibility() {
         Role::Supervisor,
         Role::Archivist,
         Role::Admin,
+        Role::Leader,
     ];
     let mut checked = 0;
     for stage in [
@@ -337,7 +341,7 @@ fn the_scope_from_projection_facts_agrees_with_visibility() {
             }
         }
     }
-    assert_eq!(checked, 4 * 9 * 2);
+    assert_eq!(checked, 4 * 10 * 2);
 }
 
 #[test]

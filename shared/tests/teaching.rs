@@ -42,6 +42,7 @@ fn only_a_supervisor_marks_and_only_a_closed_case() {
         Role::Manager,
         Role::Archivist,
         Role::Admin,
+        Role::Leader,
     ] {
         let p = Principal::user(user("someone"), &[role], Some(dept("ops")));
         assert!(

@@ -214,10 +214,24 @@ impl Api {
         user: &str,
         device: Option<tousu_shared::ids::DeviceId>,
     ) -> anyhow::Result<Self> {
+        Self::login_as(base, user, DEMO_PASSWORD, device).await
+    }
+
+    /// Signs in `user` with `password` (an account a test created).
+    pub async fn login_with(base: &str, user: &str, password: &str) -> anyhow::Result<Self> {
+        Self::login_as(base, user, password, None).await
+    }
+
+    async fn login_as(
+        base: &str,
+        user: &str,
+        password: &str,
+        device: Option<tousu_shared::ids::DeviceId>,
+    ) -> anyhow::Result<Self> {
         let http = reqwest::Client::new();
         let res = http
             .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": user, "password": DEMO_PASSWORD, "device_id": device}))
+            .json(&serde_json::json!({"username": user, "password": password, "device_id": device}))
             .send()
             .await?;
         anyhow::ensure!(res.status() == 200, "login {user}: {}", res.text().await?);

@@ -162,15 +162,6 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
         // The archivist ends the grant early: the case is hidden again, and a second
         // revocation is refused.
         archivist.click("revoke").await?;
-        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-        eprintln!(
-            "DEBUG page: {:?} url {:?}",
-            archivist
-                .client
-                .execute("return document.body.innerText", vec![])
-                .await?,
-            archivist.client.current_url().await?.to_string()
-        );
         archivist
             .wait_for_text_where("[data-testid=request-status]", "ended", |t| {
                 t.contains("授權已結束")

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "office")]
 pub mod archive;
+#[cfg(feature = "office")]
+pub mod audit;
 pub mod case;
 pub mod cases;
 pub mod intake;

@@ -2,9 +2,8 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
 };
-use serde::Deserialize;
 use tousu_shared::{access::GrantScope, access::VisibleCase, ids::CaseId};
 
 use crate::{
@@ -14,13 +13,17 @@ use crate::{
     error::{ApiError, ApiJson},
 };
 use tousu_shared::api::archive::{
-    AccessDecision, AccessRequest, ArchiveRun, ArchiveRunResult, NewAccessRequest,
+    AccessDecision, AccessRequest, ArchiveRun, ArchiveRunResult, ArchivedCase, DestructionDecision,
+    DestructionProposal, NewAccessRequest, NewDestruction,
 };
 
 impl From<ArchiveError> for ApiError {
     fn from(e: ArchiveError) -> Self {
         match e {
             ArchiveError::Forbidden => ApiError::Forbidden("archive"),
+            ArchiveError::TwoPeople => {
+                ApiError::Forbidden("a destruction takes two people: not the proposer")
+            }
             ArchiveError::NotFound => ApiError::NotFound,
             ArchiveError::MonthNotOver => ApiError::BadRequest(e.to_string()),
             ArchiveError::Conflict(why) => ApiError::BadRequest(why.into()),
@@ -130,24 +133,82 @@ pub async fn revoke(
     Ok(Json(serde_json::json!({ "ok": true })))
 }
 
-/// Body of a destruction.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Destroy {
-    /// The archived cases to destroy.
-    pub cases: Vec<CaseId>,
-}
-
-/// `POST /api/v1/archive/destroy`.
-pub async fn destroy(
+/// `GET /api/v1/archive/cases?month=YYYY-MM&number=&due=`: archived cases by number,
+/// category and dates only (archivists).
+pub async fn browse(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(d): ApiJson<Destroy>,
+    Query(q): Query<archive::Browse>,
+) -> Result<Json<Vec<ArchivedCase>>, ApiError> {
+    Ok(Json(
+        archive::browse(
+            &state.store,
+            &caller.principal,
+            q,
+            state.retention_days,
+            state.now(),
+        )
+        .await?,
+    ))
+}
+
+/// `GET /api/v1/archive/destructions`: every proposal (archivists and leaders).
+pub async fn proposals(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<DestructionProposal>>, ApiError> {
+    Ok(Json(
+        archive::proposals(&state.store, &caller.principal, state.retention_days).await?,
+    ))
+}
+
+/// `POST /api/v1/archive/destructions`: an archivist proposes; nothing is erased yet.
+pub async fn propose(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(d): ApiJson<NewDestruction>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let n = archive::destroy(
+    let reason = d.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::BadRequest(
+            "a reason of 1–500 characters is required".into(),
+        ));
+    }
+    let id = archive::propose(
         &state.store,
         &caller.principal,
         d.cases,
+        reason,
+        state.retention_days,
+        state.now(),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+/// `POST /api/v1/archive/destructions/{id}/decision`: a leader other than the proposer
+/// approves (the cases are destroyed) or refuses.
+pub async fn decide_destruction(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<DestructionDecision>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let comment = d
+        .comment
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 500) {
+        return Err(ApiError::BadRequest(
+            "a comment is at most 500 characters".into(),
+        ));
+    }
+    let n = archive::decide_destruction(
+        &state.store,
+        &caller.principal,
+        id,
+        d.approve,
+        comment,
         state.retention_days,
         state.now(),
     )

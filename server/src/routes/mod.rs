@@ -9,6 +9,7 @@ use crate::{AppState, error::ApiError};
 
 pub mod admin;
 pub mod archive;
+pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod exports;
@@ -44,7 +45,16 @@ pub fn api() -> Router<AppState> {
         )
         .route("/archive/requests/{id}/decision", post(archive::decide))
         .route("/archive/requests/{id}/revoke", post(archive::revoke))
-        .route("/archive/destroy", post(archive::destroy))
+        .route("/archive/cases", get(archive::browse))
+        .route("/audit", get(audit::get))
+        .route(
+            "/archive/destructions",
+            get(archive::proposals).post(archive::propose),
+        )
+        .route(
+            "/archive/destructions/{id}/decision",
+            post(archive::decide_destruction),
+        )
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/disable", post(admin::disable_user))
         .route(

@@ -159,12 +159,44 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "{ok}"
     ),
     ep!(
-        "post",
-        "/archive/destroy",
-        "Destroy archived cases after retention",
+        "get",
+        "/archive/cases",
+        "Archived cases by number, category and dates only (?month=YYYY-MM&number=&due=true)",
         "archivists",
-        Some("{cases: [CaseId]}"),
+        None,
+        "[ArchivedCase]"
+    ),
+    ep!(
+        "get",
+        "/archive/destructions",
+        "Destruction proposals and their decisions",
+        "archivists, leaders",
+        None,
+        "[DestructionProposal]"
+    ),
+    ep!(
+        "post",
+        "/archive/destructions",
+        "Propose destroying archived cases past retention (nothing is erased yet)",
+        "archivists",
+        Some("{cases: [CaseId], reason}"),
+        "{id}"
+    ),
+    ep!(
+        "post",
+        "/archive/destructions/{id}/decision",
+        "Approve (the cases are erased, statistics kept) or refuse a proposal; never one's own",
+        "leaders",
+        Some("{approve, comment?}"),
         "{destroyed}"
+    ),
+    ep!(
+        "get",
+        "/audit",
+        "The audit trail, filtered (?actor=&action=&subject=&from=&to=&limit=), and the hash chain's check",
+        "archivists, admins",
+        None,
+        "AuditAnswer"
     ),
     ep!(
         "get",

@@ -6,9 +6,7 @@ use tousu_shared::{
     access::{AccessContext, GrantScope, Principal},
     clock::Timestamp,
     event::EventBody,
-    fold::fold,
     ids::CaseId,
-    retention::erase_event,
     view::CaseView,
 };
 
@@ -65,12 +63,14 @@ impl Store {
 
     /// The monthly archive run in one transaction: `pick` chooses among the closed cases
     /// (or refuses the run); each chosen case gets an `archived` event; one audit row
-    /// (`archive_run`, subject `label`) records how many.
+    /// (`archive_run`, subject `label`) records how many, unless none were and `quiet` (the
+    /// server's own repeated runs).
     pub async fn archive_cases<E, P>(
         &self,
         actor: String,
         label: String,
         now: Timestamp,
+        quiet: bool,
         pick: P,
     ) -> Result<usize, E>
     where
@@ -100,6 +100,9 @@ impl Store {
                     events::write_system_event(&tx, view, EventBody::Archived, now)?;
                 }
                 let n = chosen.len();
+                if n == 0 && quiet {
+                    return Ok(0);
+                }
                 audit::append(
                     &tx,
                     now.0,
@@ -110,49 +113,6 @@ impl Store {
                 )?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(n)
-            };
-            Ok(run())
-        })
-        .await
-        .map_err(E::from)?
-    }
-
-    /// Destroys cases in one transaction: `check` judges each case's view (any refusal
-    /// undoes all); each gets a `destroyed` event, then every stored event of the case is
-    /// rewritten without personal data and free text; one audit row per case.
-    pub async fn destroy_cases<E, C>(
-        &self,
-        actor: String,
-        cases: Vec<CaseId>,
-        now: Timestamp,
-        check: C,
-    ) -> Result<usize, E>
-    where
-        E: From<StoreError> + Send + 'static,
-        C: Fn(Option<&CaseView>) -> Result<(), E> + Send + 'static,
-    {
-        self.with_conn(move |conn| {
-            let mut run = || -> Result<usize, E> {
-                let tx = conn.transaction().map_err(StoreError::from)?;
-                for &case in &cases {
-                    let view = events::case_view(&tx, case)?;
-                    check(view.as_ref())?;
-                    let Some(view) = view else { continue };
-                    events::write_system_event(&tx, &view, EventBody::Destroyed, now)?;
-                    let erased: Vec<_> = events::case_events(&tx, case)?
-                        .iter()
-                        .map(erase_event)
-                        .collect();
-                    for event in &erased {
-                        events::rewrite_event(&tx, event)?;
-                    }
-                    let last = events::last_seq(&tx, case)?;
-                    let inputs = super::stats::StatInputs::load(&tx)?;
-                    events::store_view(&tx, &fold(case, &erased), last, &inputs)?;
-                    audit::append(&tx, now.0, &actor, "destroy", &case.to_string(), "{}")?;
-                }
-                tx.commit().map_err(StoreError::from)?;
-                Ok(cases.len())
             };
             Ok(run())
         })

@@ -112,49 +112,55 @@ pub struct Entry {
     pub detail: String,
 }
 
-/// One audit row as listed, with the count of denials it stands for.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AuditRow {
-    /// Position in the chain.
-    pub seq: i64,
-    /// When (ms).
-    pub at: i64,
+pub use tousu_shared::api::audit::{AuditRow, ChainCheck};
+
+/// Which audit rows to list: each filter that is set must match (actor, action and subject
+/// exactly; `from`/`to` in ms, `to` exclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditFilter {
     /// Who.
-    pub actor: String,
+    pub actor: Option<String>,
     /// What.
-    pub action: String,
-    /// What it concerns.
-    pub subject: String,
-    /// More, as JSON.
-    pub detail: String,
-    /// For `permission_denied`: how many denials the row stands for (1 otherwise).
-    pub count: i64,
+    pub action: Option<String>,
+    /// Which subject (a case id, a month, a request).
+    pub subject: Option<String>,
+    /// From, ms.
+    pub from: Option<i64>,
+    /// Until (exclusive), ms.
+    pub to: Option<i64>,
+    /// At most this many rows (1–1000, 200 when absent).
+    pub limit: Option<i64>,
 }
 
 impl Store {
-    /// The newest audit rows (at most `limit`), optionally of one action, newest first.
-    pub async fn audit_trail(
-        &self,
-        action: Option<String>,
-        limit: i64,
-    ) -> Result<Vec<AuditRow>, StoreError> {
+    /// The newest audit rows matching `filter`, newest first.
+    pub async fn audit_trail(&self, filter: AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
+        let limit = filter.limit.unwrap_or(200).clamp(1, 1000);
         self.read(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.detail, COALESCE(d.count, 1)
                  FROM audit a LEFT JOIN audit_denials d ON d.audit_seq = a.seq
-                 WHERE ?1 IS NULL OR a.action = ?1 ORDER BY a.seq DESC LIMIT ?2",
+                 WHERE (?1 IS NULL OR a.actor = ?1) AND (?2 IS NULL OR a.action = ?2)
+                   AND (?3 IS NULL OR a.subject = ?3) AND (?4 IS NULL OR a.at >= ?4)
+                   AND (?5 IS NULL OR a.at < ?5)
+                 ORDER BY a.seq DESC LIMIT ?6",
             )?;
-            let rows = stmt.query_map(params![action, limit], |r| {
-                Ok(AuditRow {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    subject: r.get(4)?,
-                    detail: r.get(5)?,
-                    count: r.get(6)?,
-                })
-            })?;
+            let f = filter;
+            let rows = stmt.query_map(
+                params![f.actor, f.action, f.subject, f.from, f.to, limit],
+                |r| {
+                    Ok(AuditRow {
+                        seq: r.get(0)?,
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        subject: r.get(4)?,
+                        detail: r.get(5)?,
+                        count: r.get(6)?,
+                    })
+                },
+            )?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
         .await
@@ -188,6 +194,27 @@ impl Store {
             deny(&tx, now.0, &actor, &subject, &detail)?;
             tx.commit()?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Walks the audit trail's hash chain: intact, or the first bad row.
+    pub async fn chain_check(&self) -> Result<ChainCheck, StoreError> {
+        self.read(|conn| {
+            let rows: i64 = conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
+            Ok(match verify(conn) {
+                Ok(n) => ChainCheck {
+                    intact: true,
+                    rows: n,
+                    broken_at: None,
+                },
+                Err(ChainError::Broken { seq }) => ChainCheck {
+                    intact: false,
+                    rows: rows as u64,
+                    broken_at: Some(seq),
+                },
+                Err(ChainError::Sqlite(e)) => return Err(StoreError::Corrupt(e)),
+            })
         })
         .await
     }

@@ -25,6 +25,7 @@ pub mod admin;
 pub mod archive;
 pub mod audit;
 pub mod blobs;
+pub mod destruction;
 pub mod events;
 pub mod exports;
 mod grants;

@@ -232,4 +232,19 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX events_teaching ON events(case_id) WHERE kind = 'teaching_case_marked';
     "#,
+    // 13: destruction proposals (issue 15): an archivist proposes, a leader decides (004
+    // "經公司相關領導批准"); `cases` is a JSON array of case ids.
+    r#"
+    CREATE TABLE destructions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        proposed_by TEXT NOT NULL REFERENCES users(id),
+        proposed_at INTEGER NOT NULL,
+        reason      TEXT NOT NULL,
+        cases       TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused')),
+        decided_by  TEXT REFERENCES users(id),
+        decided_at  INTEGER,
+        comment     TEXT
+    ) STRICT;
+    "#,
 ];

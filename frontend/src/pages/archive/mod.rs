@@ -1,8 +1,13 @@
 //! `/archive`: the archive at an office desk (issue 15). An archivist runs the monthly archive
 //! (000 "每月將投訴處理記錄歸檔") and decides access requests with a comment and, if shorter,
 //! a duration (000 "未經批准不得查閱"); everyone else asks for an archived case by its number
-//! and follows their requests. The archive lives on the server: the screen needs a connection
+//! and follows their requests; an archivist also finds archived cases by month and number
+//! ([`browse`]) and proposes destroying those past retention, which a leader approves or
+//! refuses ([`destruction`]). The archive lives on the server: the screen needs a connection
 //! and says so offline.
+
+mod browse;
+mod destruction;
 
 use leptos::prelude::*;
 use tousu_shared::{
@@ -31,10 +36,11 @@ pub fn ArchivePage() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let online = platform::use_online();
-    let archivist = app.session.with_untracked(|s| {
-        s.as_ref()
-            .is_some_and(|s| s.user.roles.contains(&Role::Archivist))
-    });
+    let has = |role: Role| {
+        app.session
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.roles.contains(&role)))
+    };
+    let (archivist, leader) = (has(Role::Archivist), has(Role::Leader));
     // Bumped after each change: the list is read again.
     let changed = RwSignal::new(0u32);
     let requests = LocalResource::new(move || {
@@ -58,8 +64,14 @@ pub fn ArchivePage() -> impl IntoView {
                     "The archive is kept on the server: archiving, asking and deciding need a connection.",
                 )}</p>
             </Show>
-            {archivist.then(|| view! { <RunArchive changed=changed/> })}
-            {(!archivist).then(|| view! { <AskAccess changed=changed/> })}
+            {archivist.then(|| view! {
+                <RunArchive changed=changed/>
+                <browse::Browse/>
+                <destruction::ProposeDestruction changed=changed/>
+            })}
+            {(archivist || leader).then(|| view! { <destruction::Proposals changed=changed leader=leader/> })}
+            {(!archivist && !leader).then(|| view! { <AskAccess changed=changed/> })}
+            <Show when=move || !leader || archivist>
             <section class="sheet-section" aria-labelledby="archive-requests">
                 <h2 id="archive-requests">{move || if archivist {
                     tr.t("查阅申请", "查閱申請", "Access requests")
@@ -80,6 +92,7 @@ pub fn ArchivePage() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            </Show>
         </section>
     }
 }
