@@ -64,8 +64,9 @@ async fn an_archivist_proposes_and_a_leader_approves_a_destruction() -> anyhow::
                 t.contains("待领导批准")
             })
             .await?;
-        let (_, still) = supervisor.get(&format!("/api/v1/cases/{case}")).await?;
-        assert_eq!(still["view"]["stage"], "archived", "a proposal erases nothing");
+        let listed = format!("/api/v1/archive/cases?number={number}");
+        let (_, still) = archivist_api.get(&listed).await?;
+        assert!(still[0]["destroyed"].is_null(), "a proposal erases nothing: {still}");
         assert!(
             archivist
                 .client
@@ -104,8 +105,9 @@ async fn an_archivist_proposes_and_a_leader_approves_a_destruction() -> anyhow::
             })
             .await?;
         leader.screenshot("destruction-leader-en-portrait").await?;
-        let (_, gone) = supervisor.get(&format!("/api/v1/cases/{case}")).await?;
-        assert_eq!(gone["view"]["stage"], "destroyed");
+        let (_, gone) = archivist_api.get(&listed).await?;
+        assert!(gone[0]["destroyed"].is_i64(), "approved: destroyed: {gone}");
+        assert_eq!(gone[0]["case"], case.to_string());
 
         // The audit screen: the proposal, the decision and the destruction; the chain holds.
         archivist.click("nav-audit").await?;

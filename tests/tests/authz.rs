@@ -22,6 +22,7 @@ const ROLES: &[&str] = &[
     "supervisor",
     "archivist",
     "admin",
+    "leader",
 ];
 
 struct Who {

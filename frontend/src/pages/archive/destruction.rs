@@ -236,19 +236,19 @@ fn Proposal(proposal: DestructionProposal, leader: bool, changed: RwSignal<u32>)
     let proposer = who(&proposal.proposed_by);
     let decider = proposal.decided_by.as_deref().map(who);
     let n = proposal.cases.len();
+    let shown = proposal.clone();
     let cases = proposal.cases.clone();
     view! {
         <li class="request" data-testid="proposal" data-status=proposal.status.clone()>
             <p><strong>{move || cases_count(tr, n)}</strong>
-                " · "{proposer}" · "{labels::date_time(tr, Timestamp(proposal.proposed_at))}</p>
+                " · "{proposer}" · "{move || labels::date_time(tr, Timestamp(proposal.proposed_at))}</p>
             <p class="muted">{proposal.reason.clone()}</p>
             <ul class="plain-list" data-testid="proposal-cases">
                 {cases.into_iter().map(|c| {
-                    let line = case_line(tr, &category_name(tr, c.category.as_deref()), &c);
-                    view! { <li>{line}</li> }
+                    view! { <li>{move || case_line(tr, &category_name(tr, c.category.as_deref()), &c)}</li> }
                 }).collect_view()}
             </ul>
-            <p data-testid="proposal-status">{status(tr, &proposal)}
+            <p data-testid="proposal-status">{move || status(tr, &shown)}
                 {decider.map(|d| format!(" · {d}"))}
                 {proposal.comment.clone().map(|c| format!(" — {c}"))}</p>
             {decides.then(|| view! {
