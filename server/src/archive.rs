@@ -370,6 +370,12 @@ pub async fn browse(
         .number
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
+    // A case already waiting in a proposal is not offered again.
+    let proposed = if query.due {
+        pending_cases(store).await?
+    } else {
+        Vec::new()
+    };
     let mut out: Vec<(ArchivedCase, Option<(i32, u8)>)> = store
         .archived_views()
         .await?
@@ -386,7 +392,10 @@ pub async fn browse(
                 && number
                     .as_deref()
                     .is_none_or(|n| row.number.as_deref().is_some_and(|x| x.starts_with(n)))
-                && (!query.due || (row.destroyed.is_none() && row.retention_over <= now.0))
+                && (!query.due
+                    || (row.destroyed.is_none()
+                        && row.retention_over <= now.0
+                        && !proposed.contains(&row.case)))
         })
         .collect();
     out.sort_by(|a, b| {
@@ -401,6 +410,17 @@ fn parse_month(m: &str) -> Option<(i32, u8)> {
     let (y, mo) = m.split_once('-')?;
     let (y, mo) = (y.parse().ok()?, mo.parse().ok()?);
     (y > 1900 && (1..=12).contains(&mo)).then_some((y, mo))
+}
+
+/// The cases in proposals still waiting for a leader.
+async fn pending_cases(store: &Store) -> Result<Vec<CaseId>, ArchiveError> {
+    Ok(store
+        .destruction_proposals()
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "pending")
+        .flat_map(|p| p.cases.into_iter().map(|v| v.id))
+        .collect())
 }
 
 /// Most cases one proposal may carry.
@@ -430,6 +450,12 @@ pub async fn propose(
     unique.dedup();
     if unique.len() != cases.len() {
         return Err(ArchiveError::Conflict("a case is named twice"));
+    }
+    let waiting = pending_cases(store).await?;
+    if cases.iter().any(|c| waiting.contains(c)) {
+        return Err(ArchiveError::Conflict(
+            "a case is already in a proposal waiting for a leader",
+        ));
     }
     let who = principal.clone();
     store

@@ -217,19 +217,6 @@ async fn archive_access_is_granted_audited_and_destruction_keeps_statistics() ->
         404,
         "there is no one-person destruction"
     );
-    let (code, proposed) =
-        post(&archivist, "/api/v1/archive/destructions", proposal.clone()).await?;
-    assert_eq!(code, 200, "{proposed}");
-    let decision = format!("/api/v1/archive/destructions/{}/decision", proposed["id"]);
-    let (_, pending) = supervisor.get(&format!("/api/v1/cases/{case}")).await?;
-    assert_eq!(
-        pending["view"]["stage"], "archived",
-        "a proposal erases nothing"
-    );
-    for who in [&archivist, &supervisor] {
-        let (code, body) = post(who, &decision, serde_json::json!({"approve": true})).await?;
-        assert_eq!(code, 403, "one person alone cannot destroy: {body}");
-    }
     // Someone holding both roles still cannot approve their own proposal.
     let (code, body) = post(&Api::login(&server.url, "admin", None).await?, "/api/v1/admin/users", serde_json::json!({
         "id": "zhou2", "display_name": "周二", "roles": ["archivist", "leader"], "password": "a-long-password-2"
@@ -245,12 +232,33 @@ async fn archive_access_is_granted_audited_and_destruction_keeps_statistics() ->
         post(
             &leader,
             &own_decision,
-            serde_json::json!({"approve": false, "comment": "重复申请"})
+            serde_json::json!({"approve": false, "comment": "请由档案管理员提出"})
         )
         .await?
         .0,
         200
     );
+    let (code, proposed) =
+        post(&archivist, "/api/v1/archive/destructions", proposal.clone()).await?;
+    assert_eq!(code, 200, "{proposed}");
+    let (code, again) = post(&archivist, "/api/v1/archive/destructions", proposal.clone()).await?;
+    assert_eq!(code, 400, "already waiting in a proposal: {again}");
+    let (_, due_now) = archivist.get("/api/v1/archive/cases?due=true").await?;
+    assert_eq!(
+        due_now.as_array().map(Vec::len),
+        Some(0),
+        "not offered twice"
+    );
+    let decision = format!("/api/v1/archive/destructions/{}/decision", proposed["id"]);
+    let (_, pending) = supervisor.get(&format!("/api/v1/cases/{case}")).await?;
+    assert_eq!(
+        pending["view"]["stage"], "archived",
+        "a proposal erases nothing"
+    );
+    for who in [&archivist, &supervisor] {
+        let (code, body) = post(who, &decision, serde_json::json!({"approve": true})).await?;
+        assert_eq!(code, 403, "one person alone cannot destroy: {body}");
+    }
     let (code, destroyed) = post(
         &leader,
         &decision,
@@ -276,11 +284,11 @@ async fn archive_access_is_granted_audited_and_destruction_keeps_statistics() ->
         .iter()
         .map(|p| p["status"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(statuses, ["refused", "approved"]);
-    assert_eq!(listed[1]["proposed_by"], "archivist");
-    assert_eq!(listed[1]["decided_by"], "leader");
-    assert_eq!(listed[1]["cases"][0]["number"], "25010001");
-    assert!(listed[1]["cases"][0]["destroyed"].is_i64());
+    assert_eq!(statuses, ["approved", "refused"]);
+    assert_eq!(listed[0]["proposed_by"], "archivist");
+    assert_eq!(listed[0]["decided_by"], "leader");
+    assert_eq!(listed[0]["cases"][0]["number"], "25010001");
+    assert!(listed[0]["cases"][0]["destroyed"].is_i64());
 
     // The audit trail, filtered, with the chain's check (archivists and admins).
     assert_eq!(supervisor.get("/api/v1/audit").await?.0, 403);

@@ -64,6 +64,12 @@ async fn an_archivist_proposes_and_a_leader_approves_a_destruction() -> anyhow::
                 t.contains("待领导批准")
             })
             .await?;
+        // Once proposed, the case is not offered again.
+        archivist
+            .client
+            .wait()
+            .for_element(Locator::Css("[data-testid=due-empty]"))
+            .await?;
         let listed = format!("/api/v1/archive/cases?number={number}");
         let (_, still) = archivist_api.get(&listed).await?;
         assert!(still[0]["destroyed"].is_null(), "a proposal erases nothing: {still}");

@@ -189,13 +189,14 @@ fn Trail(answer: AuditAnswer) -> impl IntoView {
     let chain = answer.chain.clone();
     let check = move || match chain.broken_at {
         None => format!(
-            "{} {}",
+            "{} {}{}",
             tr.t(
                 "哈希链校验通过：审计记录完整，共",
                 "雜湊鏈校驗通過：稽核記錄完整，共",
                 "Hash chain intact: rows checked:"
             ),
-            chain.rows
+            chain.rows,
+            tr.t(" 条", " 條", ""),
         ),
         Some(seq) => format!(
             "{} {seq}",
