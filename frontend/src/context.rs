@@ -316,12 +316,17 @@ impl App {
 
     /// A colleague's display name (the account id where this device does not know it).
     pub fn person_name(&self, id: &tousu_shared::ids::UserId) -> String {
+        self.account_name(id.as_str())
+    }
+
+    /// A display name for an account id as the server's lists give it (an audit row's actor,
+    /// a request's requester); the id itself where this device does not know it.
+    pub fn account_name(&self, id: &str) -> String {
         self.reference.with_untracked(|r| {
             r.people
                 .iter()
-                .find(|p| &p.id == id)
-                .map(|p| p.display_name.clone())
-                .unwrap_or_else(|| id.to_string())
+                .find(|p| p.id.as_str() == id)
+                .map_or_else(|| id.to_string(), |p| p.display_name.clone())
         })
     }
 

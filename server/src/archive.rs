@@ -277,7 +277,8 @@ pub async fn read_case(
     Ok(visible)
 }
 
-/// Whether `view` may be destroyed by `principal` now: archived, retention over.
+/// Whether `principal` may propose destroying `view` now: archived, not yet destroyed,
+/// retention over.
 pub fn may_destroy(
     principal: &Principal,
     view: Option<&CaseView>,
@@ -286,13 +287,9 @@ pub fn may_destroy(
 ) -> Result<(), ArchiveError> {
     let view = view.ok_or(ArchiveError::NotFound)?;
     authorize(principal, CommandKind::Destroy, Some(view)).map_err(|_| ArchiveError::Forbidden)?;
-    let archived = view
-        .entered(Stage::Archived)
+    view.entered(Stage::Archived)
         .ok_or(ArchiveError::Forbidden)?;
-    if now.0 - archived.0 < retention_days * DAY_MS {
-        return Err(ArchiveError::RetentionNotOver(view.id));
-    }
-    Ok(())
+    retention_over(view, retention_days, now)
 }
 
 /// Whether `view` is archived (not yet destroyed) with its retention over at `now`.
@@ -462,7 +459,6 @@ pub async fn propose(
         .propose_destruction(id.to_string(), cases, reason, now, move |found| {
             for (_, view) in found {
                 may_destroy(&who, view.as_ref(), retention_days, now)?;
-                retention_over(view.as_ref().expect("checked"), retention_days, now)?;
             }
             Ok(())
         })

@@ -208,14 +208,6 @@ fn Trail(answer: AuditAnswer) -> impl IntoView {
         ),
     };
     let intact = answer.chain.intact;
-    let name = move |id: &str| {
-        app.reference.with_untracked(|r| {
-            r.people
-                .iter()
-                .find(|p| p.id.as_str() == id)
-                .map_or_else(|| id.to_string(), |p| p.display_name.clone())
-        })
-    };
     let rows = answer.rows;
     view! {
         <p class=if intact { "notice-ok" } else { "notice" } role=if intact { "status" } else { "alert" }
@@ -235,7 +227,7 @@ fn Trail(answer: AuditAnswer) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
-                                let who = name(&r.actor);
+                                let who = app.account_name(&r.actor);
                                 let action = r.action.clone();
                                 let count = (r.count > 1).then(|| format!(" ×{}", r.count));
                                 view! {

@@ -225,16 +225,8 @@ fn Proposal(proposal: DestructionProposal, leader: bool, changed: RwSignal<u32>)
             }
         });
     };
-    let who = |id: &str| {
-        app.reference.with_untracked(|r| {
-            r.people
-                .iter()
-                .find(|p| p.id.as_str() == id)
-                .map_or_else(|| id.to_string(), |p| p.display_name.clone())
-        })
-    };
-    let proposer = who(&proposal.proposed_by);
-    let decider = proposal.decided_by.as_deref().map(who);
+    let proposer = app.account_name(&proposal.proposed_by);
+    let decider = proposal.decided_by.as_deref().map(|d| app.account_name(d));
     let n = proposal.cases.len();
     let shown = proposal.clone();
     let cases = proposal.cases.clone();

@@ -328,13 +328,7 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
     let shown = request.clone();
     let status_text = move || status(tr, &shown);
     let asked_days = move || format!("{asked} {}", tr.t("天", "天", "days"));
-    let requester = app.reference.with_untracked(|r| {
-        r.people
-            .iter()
-            .find(|p| p.id.as_str() == request.requester)
-            .map(|p| p.display_name.clone())
-            .unwrap_or_else(|| request.requester.clone())
-    });
+    let requester = app.account_name(&request.requester);
     view! {
         <li class="request" data-testid="request" data-status=request.status.clone()>
             <p><strong data-testid="request-what">{what}</strong>" · "{requester}" · "
