@@ -271,6 +271,16 @@ pub async fn revoke_access(token: &str, id: i64) -> Result<(), ApiError> {
     .map(drop)
 }
 
+/// `GET /cases/{id}`: an archived case read under an active grant (audited on the server;
+/// 404 once the grant is over). Kept in memory only, never on the device.
+#[cfg(feature = "office")]
+pub async fn granted_case(
+    token: &str,
+    case: tousu_shared::ids::CaseId,
+) -> Result<tousu_shared::access::VisibleCase, ApiError> {
+    get(&format!("/cases/{case}"), token).await
+}
+
 /// `GET /archive/cases?…`: archived cases by number, category and dates (`query` already
 /// encoded).
 #[cfg(feature = "office")]

@@ -175,6 +175,13 @@ fn Screens() -> impl IntoView {
             Screen::Archive => view! { <crate::pages::archive::ArchivePage/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Archive => view! { <NothingHere/> }.into_any(),
+            Screen::GrantedCase { .. } if !menu.archive => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::GrantedCase { id } => {
+                view! { <crate::pages::archive::reading::GrantedCasePage id=id/> }.into_any()
+            }
+            #[cfg(not(feature = "office"))]
+            Screen::GrantedCase { .. } => view! { <NothingHere/> }.into_any(),
             Screen::Audit if !menu.audit => view! { <NothingHere/> }.into_any(),
             #[cfg(feature = "office")]
             Screen::Audit => view! { <crate::pages::audit::AuditPage/> }.into_any(),

@@ -69,6 +69,11 @@ pub enum Screen {
     Archive,
     /// `/audit`: the audit trail and its hash-chain check.
     Audit,
+    /// `/archive/cases/:id`: an archived case opened read-only under an access grant.
+    GrantedCase {
+        /// The case id, as written in the address.
+        id: String,
+    },
     /// `/cases?period=…&by=…&key=…`: the cases behind one bar of the statistics.
     Drill {
         /// `Period::text`.
@@ -134,6 +139,9 @@ impl Screen {
             },
             ["archive"] => Screen::Archive,
             ["audit"] => Screen::Audit,
+            ["archive", "cases", id] => Screen::GrantedCase {
+                id: (*id).to_string(),
+            },
             ["teaching"] => Screen::Teaching {
                 case: param("case"),
             },

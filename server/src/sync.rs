@@ -280,6 +280,9 @@ fn grant(
     ctx: &AccessContext,
     with_view: bool,
 ) -> Option<CaseGrant> {
+    if !tousu_shared::access::kept_on_devices(view.stage) {
+        return None;
+    }
     let case = visible_case(principal, view, ctx)?;
     let events = events
         .iter()
@@ -399,7 +402,7 @@ fn pull_page(
             continue;
         };
         let visibility = tousu_shared::access::visibility(principal, view, ctx);
-        if visibility == Visibility::Hidden {
+        if visibility == Visibility::Hidden || !tousu_shared::access::kept_on_devices(view.stage) {
             revoked.insert(case);
             continue;
         }

@@ -331,6 +331,13 @@ fn has_grant(case: &ScopeFacts, ctx: &AccessContext) -> bool {
     })
 }
 
+/// Whether a case at `stage` is kept on devices. Archived cases never are, granted or not
+/// (000 "未經批准不得查閱"; issue 15 §2): a grantee reads one from the server when opening
+/// it (`GET /cases/{id}`, audited), so nothing of it stays on a device once the grant ends.
+pub fn kept_on_devices(stage: Stage) -> bool {
+    !matches!(stage, Stage::Archived | Stage::Destroyed)
+}
+
 /// Whether a case with these facts is in `principal`'s scope (what a first pull will bring,
 /// but for cases where they are only the person held responsible: see [`visibility`]).
 pub fn in_scope(principal: &Principal, case: &ScopeFacts, ctx: &AccessContext) -> bool {

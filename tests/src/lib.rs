@@ -100,6 +100,18 @@ impl TestServer {
         Self::start_with(&db, data_dir, &["--addr", "127.0.0.1:0"], env)
     }
 
+    /// Starts the server on the database in `data_dir` at `127.0.0.1:port` (a restart that
+    /// keeps the address keeps the browser's origin, and so its storage, as a real restart does).
+    pub fn start_at(
+        data_dir: tempfile::TempDir,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let db = data_dir.path().join("tousu.sqlite3");
+        let addr = format!("127.0.0.1:{port}");
+        Self::start_with(&db, data_dir, &["--addr", &addr], env)
+    }
+
     /// The server's process id (benchmarks read its memory).
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
@@ -697,6 +709,52 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         bail!("timed out waiting for {what}")
+    }
+
+    /// How many places of the page's origin hold `needle`: every record of every IndexedDB
+    /// store, every Cache Storage response body, localStorage and sessionStorage.
+    pub async fn storage_hits(&self, needle: &str) -> anyhow::Result<u64> {
+        let script = r#"
+            const [needle, done] = arguments;
+            (async () => {
+                let hits = 0;
+                const has = (text) => { if (String(text).includes(needle)) hits += 1; };
+                for (const info of await indexedDB.databases()) {
+                    const db = await new Promise((ok, err) => {
+                        const r = indexedDB.open(info.name);
+                        r.onsuccess = () => ok(r.result);
+                        r.onerror = () => err(r.error);
+                    });
+                    for (const name of db.objectStoreNames) {
+                        const all = await new Promise((ok, err) => {
+                            const r = db.transaction(name).objectStore(name).getAll();
+                            r.onsuccess = () => ok(r.result);
+                            r.onerror = () => err(r.error);
+                        });
+                        for (const v of all) has(typeof v === 'string' ? v : JSON.stringify(v));
+                    }
+                    db.close();
+                }
+                for (const name of await caches.keys()) {
+                    const cache = await caches.open(name);
+                    for (const req of await cache.keys()) {
+                        const res = await cache.match(req);
+                        has(req.url + (res ? await res.text() : ''));
+                    }
+                }
+                for (const store of [localStorage, sessionStorage]) {
+                    for (let i = 0; i < store.length; i++) has(store.key(i) + store.getItem(store.key(i)));
+                }
+                return hits;
+            })().then(done, (e) => done('error: ' + e));
+        "#;
+        let answer = self
+            .client
+            .execute_async(script, vec![needle.into()])
+            .await?;
+        answer
+            .as_u64()
+            .with_context(|| format!("storage scan: {answer}"))
     }
 
     /// Runs axe-core (`axe`, from [`axe_source`]) on the current page; returns the serious and

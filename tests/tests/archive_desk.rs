@@ -194,3 +194,114 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
     head.close().await?;
     result
 }
+
+/// Restarts on the same database and address with the clock `offset_hours` ahead.
+fn restart_at(server: TestServer, port: u16, offset_hours: i64) -> anyhow::Result<TestServer> {
+    let offset = offset_hours.to_string();
+    TestServer::start_at(
+        server.into_data(),
+        port,
+        &[
+            ("TOUSU_DEMO", "true"),
+            ("TOUSU_DEMO_CASES", "0"),
+            ("TOUSU_DEMO_PASSWORD", DEMO_PASSWORD),
+            ("TOUSU_CLOCK_OFFSET_HOURS", &offset),
+        ],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_granted_case_opens_read_only_and_is_gone_when_the_grant_ends() -> anyhow::Result<()> {
+    let port = tousu_e2e::free_port();
+    let server = restart_at(TestServer::start_demo(0)?, port, 0)?;
+    let mut w = Writer::user(1, 92, "supervisor");
+    let supervisor = Api::login(&server.url, "supervisor", Some(w.device)).await?;
+    let events = closed_complaint(&mut w);
+    let case = events[0].case_id;
+    let pushed = supervisor.push(&events).await?;
+    let number = pushed
+        .numbers
+        .iter()
+        .find(|(c, _)| *c == case)
+        .map(|(_, n)| n.to_string())
+        .expect("the case got a number");
+    let archivist = Api::login(&server.url, "archivist", None).await?;
+    let (status, run) = post(
+        &archivist,
+        "/api/v1/archive/run",
+        serde_json::json!({"year": 2025, "month": 1}),
+    )
+    .await?;
+    assert_eq!(status, 200, "{run}");
+    let manager = Api::login(&server.url, "manager", None).await?;
+    let (status, asked) = post(
+        &manager,
+        "/api/v1/archive/requests",
+        serde_json::json!({ "number": number, "reason": "复核赔偿金额", "days": 1 }),
+    )
+    .await?;
+    assert_eq!(status, 200, "{asked}");
+    let (_, list) = archivist.get("/api/v1/archive/requests").await?;
+    let id = list[0]["id"].as_i64().expect("an id");
+    let (status, _) = post(
+        &archivist,
+        &format!("/api/v1/archive/requests/{id}/decision"),
+        serde_json::json!({ "approve": true, "comment": "仅限复核" }),
+    )
+    .await?;
+    assert_eq!(status, 200);
+
+    let head = Browser::start().await?;
+    let desk = Browser::start().await?;
+    let result = async {
+        head.sign_in(&server.url, "manager", DEMO_PASSWORD).await?;
+        head.client.goto(&format!("{}/archive", server.url)).await?;
+        head.click("open-granted").await?;
+        head.wait_for_text_where("[data-testid=facts]", "the complaint's words", |t| {
+            t.contains("快件外包装破损")
+        })
+        .await?;
+        head.wait_for_text_where("[data-testid=granted-notice]", "grant end", |t| {
+            t.contains("授权有效至")
+        })
+        .await?;
+        let violations = head.axe_violations(&axe_source()?).await?;
+        assert!(violations.is_empty(), "axe: {violations:?}");
+        head.screenshot("archive-granted-case-tablet").await?;
+        // Read from the server, never kept: the device holds none of it.
+        assert_eq!(head.storage_hits("快件外包装破损").await?, 0, "stored on the device");
+
+        // A day and an hour later the grant is over: the server answers 404, the page says so
+        // and the device still holds nothing.
+        let server = restart_at(server, port, 25)?;
+        head.client
+            .goto(&format!("{}/archive/cases/{case}", server.url))
+            .await?;
+        head.wait_for_text_where("[data-testid=granted-gone]", "grant over", |t| {
+            t.contains("授权已结束")
+        })
+        .await?;
+        assert_eq!(head.storage_hits("快件外包装破损").await?, 0);
+        assert_eq!(head.storage_hits(&number).await?, 0);
+        let (status, _) = manager.get(&format!("/api/v1/cases/{case}")).await?;
+        assert_eq!(status, 404, "the grant is over");
+
+        // The audit screen lists the request, the decision and the reading.
+        desk.sign_in(&server.url, "archivist", DEMO_PASSWORD).await?;
+        desk.click("nav-audit").await?;
+        desk.fill("audit-subject", &number).await?;
+        desk.click("audit-submit").await?;
+        desk.wait_for_script_value(
+            "the request, decision and read rows",
+            "const rows = [...document.querySelectorAll('[data-testid=audit-row]')].map(r => r.dataset.action); \
+             return ['archive_request', 'archive_request_approved', 'archive_read'].every(a => rows.includes(a)) ? rows.join(',') : null;",
+        )
+        .await?;
+        desk.screenshot("archive-granted-audit").await?;
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
+    head.close().await?;
+    desk.close().await?;
+    result
+}

@@ -123,7 +123,8 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     /// What.
     pub action: Option<String>,
-    /// Which subject (a case id, a month, a request).
+    /// Which subject (a case id, a month, a request); a case also matches the access
+    /// requests for it and their decisions.
     pub subject: Option<String>,
     /// From, ms.
     pub from: Option<i64>,
@@ -142,7 +143,11 @@ impl Store {
                 "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.detail, COALESCE(d.count, 1)
                  FROM audit a LEFT JOIN audit_denials d ON d.audit_seq = a.seq
                  WHERE (?1 IS NULL OR a.actor = ?1) AND (?2 IS NULL OR a.action = ?2)
-                   AND (?3 IS NULL OR a.subject = ?3) AND (?4 IS NULL OR a.at >= ?4)
+                   AND (?3 IS NULL OR a.subject = ?3
+                        OR (a.action LIKE 'archive_request%' AND a.subject IN (
+                            SELECT CAST(id AS TEXT) FROM archive_requests
+                            WHERE json_extract(scope, '$.case') = ?3)))
+                   AND (?4 IS NULL OR a.at >= ?4)
                    AND (?5 IS NULL OR a.at < ?5)
                  ORDER BY a.seq DESC LIMIT ?6",
             )?;

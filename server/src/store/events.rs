@@ -314,7 +314,10 @@ impl EventReads<'_> {
                 co_departments: &co,
                 team: &team,
             };
-            n += u32::from(tousu_shared::access::in_scope(principal, &facts, ctx));
+            n += u32::from(
+                tousu_shared::access::kept_on_devices(stage)
+                    && tousu_shared::access::in_scope(principal, &facts, ctx),
+            );
         }
         Ok(n)
     }

@@ -8,6 +8,7 @@
 
 mod browse;
 mod destruction;
+pub mod reading;
 
 use leptos::prelude::*;
 use tousu_shared::{
@@ -336,6 +337,16 @@ fn Request(request: AccessRequest, archivist: bool, changed: RwSignal<u32>) -> i
             <p class="muted">{request.reason.clone()}</p>
             <p data-testid="request-status">{status_text}
                 {request.comment.clone().map(|c| format!(" — {c}"))}</p>
+            {match (&request.scope, archivist, active) {
+                (GrantScope::Case { case }, false, true) => Some(view! {
+                    <div class="form-actions">
+                        <a class="btn btn-primary" href=format!("/archive/cases/{case}") data-testid="open-granted">
+                            {move || tr.t("打开（只读）", "打開（唯讀）", "Open (read only)")}
+                        </a>
+                    </div>
+                }),
+                _ => None,
+            }}
             {(archivist && active).then(|| view! {
                 {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
                 <div class="form-actions">

@@ -35,6 +35,12 @@ use crate::{
 use conflicts::{ConflictPanel, QuarantinePanel};
 use next_step::CommandPanel;
 use panels::{Accountability, Deadlines, Facts, Photos, Rectifications, Signatures, Timeline};
+/// The record-sheet panels, shared with the archive's read-only view of a granted case.
+#[cfg(feature = "office")]
+pub(crate) use panels::{
+    Accountability as AccountabilityPanel, Facts as FactsPanel,
+    Rectifications as RectificationsPanel, Signatures as SignaturesPanel,
+};
 
 /// Everything the detail screen reads from the store.
 #[derive(Clone)]

@@ -44,7 +44,7 @@ pub(super) fn Deadlines(clocks: Vec<SlaClock>, now: Timestamp) -> impl IntoView 
 }
 
 #[component]
-pub(super) fn Facts(view: CaseView) -> impl IntoView {
+pub(crate) fn Facts(view: CaseView) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let Some(r) = view.registration.clone() else {
@@ -86,7 +86,7 @@ pub(super) fn Facts(view: CaseView) -> impl IntoView {
 /// Accountability decisions, appeals and their outcomes (confidential: the server sends them
 /// only to supervisors and the person concerned).
 #[component]
-pub(super) fn Accountability(view: CaseView) -> impl IntoView {
+pub(crate) fn Accountability(view: CaseView) -> impl IntoView {
     let (tr, app) = (use_tr(), use_app());
     (!view.accountability.is_empty()).then(|| {
         let items = view
@@ -136,7 +136,7 @@ pub(super) fn Accountability(view: CaseView) -> impl IntoView {
 
 /// Rectification measures (整改措施): each with its owner, deadline and whether it is done.
 #[component]
-pub(super) fn Rectifications(view: CaseView) -> impl IntoView {
+pub(crate) fn Rectifications(view: CaseView) -> impl IntoView {
     let (tr, app) = (use_tr(), use_app());
     (!view.rectifications.is_empty()).then(|| {
         let items = view
@@ -215,7 +215,7 @@ fn Thumb(hash: String) -> impl IntoView {
 
 /// The signatures on the case's notes (interviewees, the customer), with who signed.
 #[component]
-pub(super) fn Signatures(view: CaseView) -> impl IntoView {
+pub(crate) fn Signatures(view: CaseView) -> impl IntoView {
     let tr = use_tr();
     let signed: Vec<(String, String, String)> = view
         .notes
