@@ -46,6 +46,17 @@ fn Shell() -> impl IntoView {
     Effect::new(move |_| platform::apply_locale(i18n.get_locale().as_str()));
     let signed_in = move || app.session.with(|s| s.as_ref().is_some_and(|s| !s.ended));
     let menu = move || app.menu();
+    // The to-do queue's count in the navigation: the device's cases waiting for this person.
+    let summaries = app.summaries_resource();
+    let to_do_count = Signal::from(Memo::new(move |_| {
+        let me = app.session.with(|s| s.as_ref().map(|s| s.principal()));
+        let (Some(me), Some(all)) = (me, summaries.get()) else {
+            return 0;
+        };
+        all.iter()
+            .filter(|c| tousu_shared::todo::owed(&me, c).is_some())
+            .count()
+    }));
     let ended_user = move || {
         app.session
             .with(|s| s.as_ref().filter(|s| s.ended).map(|s| s.username.clone()))
@@ -88,6 +99,7 @@ fn Shell() -> impl IntoView {
                                 <NavItem href="/intake" icon=ICON_INTAKE testid="nav-intake" label=["受理登记", "受理登記", "Intake"]/>
                             </Show>
                             <Show when=move || menu().cases>
+                                <NavItem href="/todo" icon=ICON_TODO testid="nav-todo" label=["我的待办", "我的待辦", "My to-do"] badge=to_do_count/>
                                 <NavItem href="/cases" icon=ICON_CASES testid="nav-cases" label=["案件", "案件", "Cases"]/>
                             </Show>
                             <Show when=move || menu().revisit>
@@ -117,6 +129,8 @@ fn Screens() -> impl IntoView {
         match screen.get() {
             Screen::Cases if !menu.cases => view! { <NothingHere/> }.into_any(),
             Screen::Cases => view! { <CasesPage/> }.into_any(),
+            Screen::ToDo if !menu.cases => view! { <NothingHere/> }.into_any(),
+            Screen::ToDo => view! { <CasesPage to_do=true/> }.into_any(),
             Screen::Case { id, new } => view! { <CasePage id=id just_registered=new/> }.into_any(),
             Screen::Print { id, sheet } => view! { <PrintPage id=id sheet=sheet/> }.into_any(),
             Screen::Intake if !menu.intake => view! { <NothingHere/> }.into_any(),
@@ -203,6 +217,7 @@ fn Screens() -> impl IntoView {
 }
 
 const ICON_INTAKE: &str = "M12 5v14M5 12h14";
+const ICON_TODO: &str = "M4 6l2 2 4-4M4 14l2 2 4-4M13 6h7M13 14h7M4 20h16";
 const ICON_CASES: &str = "M4 6h16M4 12h16M4 18h10";
 const ICON_REVISIT: &str = "M4 12a8 8 0 1 0 3-6.2M4 4v4h4";
 /// The office build's entries (statistics, teaching cases; later the archive and
@@ -239,6 +254,9 @@ fn NavItem(
     icon: &'static str,
     testid: &'static str,
     label: Words,
+    /// A count shown beside the label (the to-do queue's), when there is one.
+    #[prop(optional)]
+    badge: Option<Signal<usize>>,
 ) -> impl IntoView {
     let router = use_router();
     let tr = use_tr();
@@ -250,6 +268,11 @@ fn NavItem(
                     <path d=icon/>
                 </svg>
                 <span>{move || tr.w(label)}</span>
+                {badge.map(|n| view! {
+                    <Show when=move || { n.get() > 0 }>
+                        <span class="nav-badge" data-testid=format!("{testid}-count")>{move || n.get()}</span>
+                    </Show>
+                })}
             </a>
         </li>
     }

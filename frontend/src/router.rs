@@ -69,6 +69,8 @@ pub enum Screen {
     Archive,
     /// `/audit`: the audit trail and its hash-chain check.
     Audit,
+    /// `/todo`: my to-do (待辦), the cases waiting for this person's step.
+    ToDo,
     /// `/archive/cases/:id`: an archived case opened read-only under an access grant.
     GrantedCase {
         /// The case id, as written in the address.
@@ -123,6 +125,7 @@ impl Screen {
                 sheet: (*sheet).to_string(),
             },
             ["intake"] => Screen::Intake,
+            ["todo"] => Screen::ToDo,
             ["revisit"] => Screen::Revisit,
             ["sync"] => Screen::Sync,
             ["stats", "table"] => Screen::StatsTable {

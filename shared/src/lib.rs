@@ -47,6 +47,7 @@ pub mod sla;
 pub mod stats;
 pub mod summary;
 pub mod teaching;
+pub mod todo;
 pub mod validate;
 pub mod view;
 mod wire;

@@ -57,6 +57,9 @@ pub struct CaseSummary {
     /// A teaching case ([`crate::teaching::is_teaching`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub teaching: bool,
+    /// The case's next step ([`crate::todo::next_step`]), for the to-do queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<crate::event::CommandKind>,
 }
 
 /// Characters of the description kept in the summary.
@@ -104,6 +107,7 @@ impl CaseSummary {
             erased: view.erased,
             stat: crate::stats::StatRow::of(view, policy, calendar),
             teaching: crate::teaching::is_teaching(view),
+            next_step: crate::todo::next_step(view),
         }
     }
 

@@ -30,6 +30,9 @@ pub fn CasesPage(
     /// The statistics group whose cases to list.
     #[prop(optional_no_strip)]
     drill: Option<(Drill, Option<u32>)>,
+    /// Open as "my to-do" (`/todo`): only the cases waiting for this person's step.
+    #[prop(optional)]
+    to_do: bool,
 ) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
@@ -39,6 +42,15 @@ pub fn CasesPage(
     let (severity, set_severity) = signal(String::new());
     let (overdue, set_overdue) = signal(false);
     let (mine, set_mine) = signal(false);
+    let (todo_only, set_todo_only) = signal(to_do);
+    let me = StoredValue::new(
+        app.session
+            .with_untracked(|s| s.as_ref().map(|s| s.principal())),
+    );
+    // The step this person owes on a case, when the to-do view is on.
+    let owed = move |c: &CaseSummary| {
+        me.with_value(|m| m.as_ref().and_then(|p| tousu_shared::todo::owed(p, c)))
+    };
     // Open cases first for those who work them; an archivist's cases are all closed.
     let works_open = app.session.with_untracked(|s| {
         s.as_ref().is_some_and(|s| {
@@ -93,6 +105,7 @@ pub fn CasesPage(
         let matching: Vec<CaseSummary> = query(&all, &f, sort, now)
             .into_iter()
             .filter(|c| drilled(c))
+            .filter(|c| !todo_only.get() || owed(c).is_some())
             .cloned()
             .collect();
         (total, matching)
@@ -160,7 +173,11 @@ pub fn CasesPage(
     view! {
         <section class="page" data-testid="page-cases">
             <header class="page-head">
-                <h1 class="page-title">{move || tr.t("案件", "案件", "Cases")}</h1>
+                <h1 class="page-title">{move || if todo_only.get() {
+                    tr.t("我的待办", "我的待辦", "My to-do")
+                } else {
+                    tr.t("案件", "案件", "Cases")
+                }}</h1>
                 <Show when=move || app.menu().intake>
                     <a href="/intake" class="btn btn-primary" data-testid="new-case">
                         {move || tr.t("＋ 新登记", "＋ 新登記", "+ New")}
@@ -199,6 +216,11 @@ pub fn CasesPage(
                         on:change=move |ev| set_mine.set(event_target_checked(&ev))/>
                     <span>{move || tr.t("我登记的", "我登記的", "Mine")}</span>
                 </label>
+                <label class="filter filter-check">
+                    <input type="checkbox" data-testid="filter-todo" prop:checked=todo_only
+                        on:change=move |ev| set_todo_only.set(event_target_checked(&ev))/>
+                    <span>{move || tr.t("待我处理", "待我處理", "Waiting for me")}</span>
+                </label>
                 <label class="filter">
                     <span>{move || tr.t("排序", "排序", "Sort")}</span>
                     <select data-testid="sort" prop:value=sort on:change=move |ev| set_sort.set(event_target_value(&ev))>
@@ -231,7 +253,10 @@ pub fn CasesPage(
                         matching
                             .into_iter()
                             .take(shown.get())
-                            .map(|c| case_row(tr, c, now))
+                            .map(|c| {
+                                let owed = if todo_only.get() { owed(&c) } else { None };
+                                case_row(tr, c, now, owed)
+                            })
                             .collect_view()
                     }}
                 </ul>
@@ -248,19 +273,27 @@ pub fn CasesPage(
     }
 }
 
-fn case_row(tr: labels::Tr, c: CaseSummary, now: tousu_shared::clock::Timestamp) -> impl IntoView {
+/// One row; `owed`, the step this person owes on it (shown as the row's next step).
+fn case_row(
+    tr: labels::Tr,
+    c: CaseSummary,
+    now: tousu_shared::clock::Timestamp,
+    owed: Option<tousu_shared::event::CommandKind>,
+) -> impl IntoView {
     let label = c.label();
     let provisional = c.number.is_none();
     let urgent = c.is_urgent();
     let overdue = c.is_overdue(now);
     let href = format!("/cases/{}", c.id);
     view! {
-        <li class="case-row" class:is-urgent=urgent class:is-overdue=overdue data-testid="case-row" data-received=c.received_at.map(|t| t.0)>
+        <li class="case-row" class:is-urgent=urgent class:is-overdue=overdue data-testid="case-row" data-received=c.received_at.map(|t| t.0)
+            data-owed=owed.map(|o| enum_str(&o))>
             <a href=href class="case-link">
                 <span class="case-label" class:is-provisional=provisional data-testid="case-label">{label}</span>
                 <span class="case-kind">{c.kind.map(|k| labels::kind(tr, k))}</span>
                 {severity_chip(tr, c.severity)}
                 {stage_chip(tr, c.stage)}
+                {owed.map(|o| view! { <span class="chip chip-next" data-testid="owed-step">{format!("{} {}", tr.t("待我：", "待我：", "For me:"), labels::command(tr, o))}</span> })}
                 {due_chip(tr, c.next_due.map(|(_, d)| d), now)}
                 {(c.n_conflicts > 0).then(|| view! {
                     <span class="chip chip-conflict">"! " {tr.t("有冲突", "有衝突", "conflict")}</span>
