@@ -67,6 +67,22 @@ pub fn new_token() -> (String, Vec<u8>) {
     (token, hash)
 }
 
+/// A one-time password an administrator reads out or hands over: 12 characters in three
+/// groups (`k7mq-3vxa-9pte`), from an alphabet without look-alikes (no 0/o, 1/l/i), about 60
+/// bits. Stored only as its argon2 hash; the account must replace it at the next sign-in.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    let mut out = String::with_capacity(14);
+    for i in 0..12 {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(ALPHABET[rng.random_range(0..ALPHABET.len())] as char);
+    }
+    out
+}
+
 /// The stored form of a token.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -104,6 +120,9 @@ pub fn client_address(parts: &Parts) -> String {
         .unwrap_or_else(|| "local".into())
 }
 
+/// What a session signed in with a one-time password may call (paths inside `/api/v1`).
+const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &["/auth/password", "/auth/logout", "/auth/me"];
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -124,6 +143,10 @@ impl FromRequestParts<AppState> for Caller {
             .token_owner(hash.clone(), IDLE_TIMEOUT_MS, now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        // A one-time password opens only the way to a new one (and out).
+        if owner.must_change && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
+            return Err(ApiError::PasswordChangeRequired);
+        }
         // The idle timer moves at most once a minute.
         if owner.refresh {
             state.store.touch_session(hash.clone(), now).await?;
@@ -157,5 +180,16 @@ mod tests {
         assert_eq!(a.len(), 43);
         assert_eq!(ha, token_hash(&a));
         assert_ne!(ha, a.as_bytes());
+    }
+
+    #[test]
+    fn one_time_passwords_are_long_random_and_unambiguous() {
+        let a = one_time_password();
+        assert_eq!(a.len(), 14);
+        assert_eq!(a.matches('-').count(), 2);
+        assert!(a.chars().all(|c| c == '-' || c.is_ascii_alphanumeric()));
+        assert!(!a.contains(['0', 'o', '1', 'l', 'i']));
+        assert_ne!(a, one_time_password());
+        assert!(a.chars().count() >= tousu_shared::api::admin::MIN_PASSWORD_CHARS);
     }
 }

@@ -79,6 +79,7 @@ pub fn account(
             .map_err(|e| StoreError::Corrupt(format!("department: {e}")))?,
         password_hash: auth::hash_password(password)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        must_change: false,
     })
 }
 

@@ -41,6 +41,14 @@ pub enum ApiError {
     /// The content is not one of the accepted types.
     #[error("unsupported content type: JPEG, PNG, WebP or PDF only")]
     UnsupportedMediaType,
+    /// Signed in with a one-time password: only choosing a new one (or signing out) is
+    /// possible until it is done.
+    #[error("choose a new password first")]
+    PasswordChangeRequired,
+    /// A new password was refused; the code says why (`wrong_password`,
+    /// `password_too_short`, `password_unchanged`).
+    #[error("password refused: {0}")]
+    PasswordRefused(&'static str),
     /// Too many failed logins; try again later.
     #[error("too many attempts; try again later")]
     RateLimited,
@@ -61,6 +69,8 @@ impl ApiError {
             ApiError::Unauthorized => ("unauthorized", StatusCode::UNAUTHORIZED),
             ApiError::InvalidCredentials => ("invalid_credentials", StatusCode::UNAUTHORIZED),
             ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN),
+            ApiError::PasswordChangeRequired => ("password_change_required", StatusCode::FORBIDDEN),
+            ApiError::PasswordRefused(code) => (code, StatusCode::BAD_REQUEST),
             ApiError::RateLimited => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
             ApiError::UnsupportedMediaType => {
                 ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)

@@ -177,6 +177,10 @@ pub mod sync {
         pub user: UserInfo,
         /// The server's clock, for the client's HLC.
         pub server_time: i64,
+        /// Signed in with a one-time password: the session may only set a new password
+        /// (`POST /auth/password`), sign out or say who it is until then.
+        #[serde(default)]
+        pub must_change_password: bool,
     }
 
     /// `POST /api/v1/sync/push`: events of this device in `dev_seq` order.
@@ -505,5 +509,136 @@ pub mod audit {
         pub rows: u64,
         /// The first row that was altered, or follows a removed one.
         pub broken_at: Option<i64>,
+    }
+}
+
+/// Administration (`/api/v1/admin/*`) and one's own password (`/api/v1/auth/password`).
+pub mod admin {
+    use serde::{Deserialize, Serialize};
+
+    use crate::access::Role;
+
+    /// A user as the administrator lists them (no password hash, ever).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct UserRow {
+        /// Account id.
+        pub id: String,
+        /// Display name.
+        pub display_name: String,
+        /// Roles.
+        pub roles: Vec<Role>,
+        /// Department.
+        pub department: Option<String>,
+        /// Disabled accounts cannot sign in.
+        pub disabled: bool,
+        /// Signs in with a one-time password and must choose a new one first.
+        #[serde(default)]
+        pub must_change_password: bool,
+    }
+
+    /// `POST /api/v1/admin/users`: a new account. Without `password` the server makes a
+    /// one-time password, answers it once and asks for a new one at the first sign-in (what
+    /// the screen does); with one (scripted provisioning) the account signs in with it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewUser {
+        /// Account id (lowercase slug).
+        pub id: String,
+        /// Display name.
+        pub display_name: String,
+        /// Roles, at least one.
+        pub roles: Vec<Role>,
+        /// Department (handlers and department heads).
+        #[serde(default)]
+        pub department: Option<String>,
+        /// A chosen initial password, at least 10 characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub password: Option<String>,
+    }
+
+    /// `PUT /api/v1/admin/users/{id}`: name, roles and department replaced.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserUpdate {
+        /// Display name.
+        pub display_name: String,
+        /// Roles, at least one.
+        pub roles: Vec<Role>,
+        /// Department.
+        #[serde(default)]
+        pub department: Option<String>,
+    }
+
+    /// The answer to creating an account or resetting its password.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Created {
+        /// The one-time password, shown once and stored only hashed; `None` when the
+        /// administrator chose the password.
+        pub one_time_password: Option<String>,
+    }
+
+    /// `POST /api/v1/auth/password`: one's own new password.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PasswordChange {
+        /// The password signed in with (the one-time password after a reset).
+        pub current: String,
+        /// The new one: at least 10 characters, not the current one.
+        pub new: String,
+    }
+
+    /// A department as listed and saved; `parent` makes it a sub-unit (001 所屬各單位).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DepartmentRow {
+        /// Id.
+        pub id: String,
+        /// Name.
+        pub name: String,
+        /// The department it belongs to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub parent: Option<String>,
+    }
+
+    /// The shortest password a person may choose.
+    pub const MIN_PASSWORD_CHARS: usize = 10;
+
+    /// Why a new password is refused, if it is: too short, or the same as the current one.
+    pub fn password_problem(current: &str, new: &str) -> Option<PasswordProblem> {
+        if new.chars().count() < MIN_PASSWORD_CHARS {
+            Some(PasswordProblem::TooShort)
+        } else if new == current {
+            Some(PasswordProblem::Unchanged)
+        } else {
+            None
+        }
+    }
+
+    /// What is wrong with a new password.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum PasswordProblem {
+        /// Fewer than [`MIN_PASSWORD_CHARS`] characters.
+        TooShort,
+        /// The same as the current password.
+        Unchanged,
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_new_password_is_long_enough_and_new() {
+            assert_eq!(
+                password_problem("otp-abcdefgh", "short"),
+                Some(PasswordProblem::TooShort)
+            );
+            assert_eq!(
+                password_problem("otp-abcdefgh", "otp-abcdefgh"),
+                Some(PasswordProblem::Unchanged)
+            );
+            assert_eq!(password_problem("otp-abcdefgh", "a new secret 1"), None);
+            // Characters, not bytes: ten Chinese characters are long enough.
+            assert_eq!(password_problem("x", "投诉处理系统的新密码"), None);
+        }
     }
 }

@@ -514,6 +514,9 @@ pub struct Department {
     pub id: DepartmentId,
     /// Display name.
     pub name: String,
+    /// The department it belongs to, for a sub-unit (001 所屬各單位).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<DepartmentId>,
 }
 
 /// Reference data that rules check against: the category tree and the departments.

@@ -1,7 +1,7 @@
 //! Accounts and devices against the real server: disabling revokes at once, kiosks submit
 //! kiosk complaints only, roles without the right get personal data masked by the server.
 
-use tousu_e2e::{Api, TestServer, post};
+use tousu_e2e::{Api, TestServer, post, put};
 use tousu_shared::{
     access::Visibility,
     api::sync::PushResult,
@@ -51,6 +51,229 @@ async fn disabling_a_user_ends_their_sessions_at_once() -> anyhow::Result<()> {
         .unwrap();
     assert_eq!(row["disabled"], true);
     assert!(row.get("password_hash").is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_one_time_password_only_opens_the_way_to_a_new_one() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let admin = Api::login(&server.url, "admin", None).await?;
+    let supervisor = Api::login(&server.url, "supervisor", None).await?;
+    let new_user = serde_json::json!({
+        "id": "wang", "display_name": "投诉专员 王芳", "roles": ["clerk"]
+    });
+    // Only administrators make accounts.
+    assert_eq!(
+        post(&supervisor, "/api/v1/admin/users", new_user.clone())
+            .await?
+            .0,
+        403
+    );
+    let (status, created) = post(&admin, "/api/v1/admin/users", new_user.clone()).await?;
+    assert_eq!(status, 200, "{created}");
+    let otp = created["one_time_password"].as_str().unwrap().to_string();
+    assert_eq!(otp.len(), 14);
+    assert_eq!(
+        post(&admin, "/api/v1/admin/users", new_user).await?.0,
+        400,
+        "id taken"
+    );
+
+    // Signed in with it, the session may only choose a new password.
+    let wang = Api::login_with(&server.url, "wang", &otp).await?;
+    let (status, body) = wang.get("/api/v1/sync/pull").await?;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("password_change_required"))
+    );
+    assert_eq!(wang.get("/api/v1/auth/me").await?.0, 200);
+    let change = |current: &str, new: &str| serde_json::json!({ "current": current, "new": new });
+    let refused = |body: serde_json::Value| body["code"].as_str().map(str::to_string);
+    let (status, body) = post(
+        &wang,
+        "/api/v1/auth/password",
+        change("not it", "a fine new one"),
+    )
+    .await?;
+    assert_eq!(
+        (status, refused(body).as_deref()),
+        (400, Some("wrong_password"))
+    );
+    let (status, body) = post(&wang, "/api/v1/auth/password", change(&otp, "short")).await?;
+    assert_eq!(
+        (status, refused(body).as_deref()),
+        (400, Some("password_too_short"))
+    );
+    let (status, body) = post(&wang, "/api/v1/auth/password", change(&otp, &otp)).await?;
+    assert_eq!(
+        (status, refused(body).as_deref()),
+        (400, Some("password_unchanged"))
+    );
+    assert_eq!(
+        post(
+            &wang,
+            "/api/v1/auth/password",
+            change(&otp, "王芳的新密码 2026")
+        )
+        .await?
+        .0,
+        200
+    );
+    // The same session goes on, no longer limited; the one-time password is spent.
+    assert_eq!(wang.get("/api/v1/sync/pull").await?.0, 200);
+    assert!(Api::login_with(&server.url, "wang", &otp).await.is_err());
+    let again = Api::login_with(&server.url, "wang", "王芳的新密码 2026").await?;
+    assert_eq!(again.get("/api/v1/sync/pull").await?.0, 200);
+
+    // A reset ends every session and hands out a new one-time password.
+    assert_eq!(
+        post(
+            &supervisor,
+            "/api/v1/admin/users/wang/reset-password",
+            serde_json::json!({})
+        )
+        .await?
+        .0,
+        403
+    );
+    let (status, reset) = post(
+        &admin,
+        "/api/v1/admin/users/wang/reset-password",
+        serde_json::json!({}),
+    )
+    .await?;
+    assert_eq!(status, 200);
+    assert_eq!(
+        again.get("/api/v1/auth/me").await?.0,
+        401,
+        "sessions end at a reset"
+    );
+    let otp2 = reset["one_time_password"].as_str().unwrap();
+    assert_ne!(otp2, otp);
+    let wang = Api::login_with(&server.url, "wang", otp2).await?;
+    assert_eq!(wang.get("/api/v1/sync/pull").await?.0, 403);
+    let (_, users) = admin.get("/api/v1/admin/users").await?;
+    let row = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "wang")
+        .unwrap()
+        .clone();
+    assert_eq!(row["must_change_password"], true);
+
+    // Roles and department replaced; an unknown department refused; the admin keeps theirs.
+    let update =
+        serde_json::json!({ "display_name": "王芳", "roles": ["handler"], "department": "ops" });
+    assert_eq!(
+        put(&admin, "/api/v1/admin/users/wang", update).await?.0,
+        200
+    );
+    let bad = serde_json::json!({ "display_name": "王芳", "roles": ["handler"], "department": "nowhere" });
+    assert_eq!(put(&admin, "/api/v1/admin/users/wang", bad).await?.0, 400);
+    let demote = serde_json::json!({ "display_name": "管理员", "roles": ["clerk"] });
+    assert_eq!(
+        put(&admin, "/api/v1/admin/users/admin", demote).await?.0,
+        400
+    );
+    let (_, users) = admin.get("/api/v1/admin/users").await?;
+    let row = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "wang")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["roles"].clone(), row["department"].clone()),
+        (serde_json::json!(["handler"]), serde_json::json!("ops"))
+    );
+    // Disabled, then enabled again.
+    assert_eq!(
+        post(
+            &admin,
+            "/api/v1/admin/users/wang/disable",
+            serde_json::json!({})
+        )
+        .await?
+        .0,
+        200
+    );
+    assert_eq!(
+        post(
+            &admin,
+            "/api/v1/admin/users/wang/enable",
+            serde_json::json!({})
+        )
+        .await?
+        .0,
+        200
+    );
+    assert!(Api::login_with(&server.url, "wang", otp2).await.is_ok());
+
+    // Sub-units: the parent must exist and no department may belong to its own sub-unit.
+    let dept = |id: &str, parent: Option<&str>| serde_json::json!({ "id": id, "name": format!("{id} 组"), "parent": parent });
+    assert_eq!(
+        post(
+            &admin,
+            "/api/v1/admin/departments",
+            dept("ops-night", Some("ops"))
+        )
+        .await?
+        .0,
+        200
+    );
+    assert_eq!(
+        post(
+            &admin,
+            "/api/v1/admin/departments",
+            dept("ops-x", Some("nowhere"))
+        )
+        .await?
+        .0,
+        400
+    );
+    assert_eq!(
+        post(
+            &admin,
+            "/api/v1/admin/departments",
+            dept("ops", Some("ops-night"))
+        )
+        .await?
+        .0,
+        400
+    );
+    let (_, reference) = admin.get("/api/v1/reference").await?;
+    let night = reference["catalog"]["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "ops-night")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        night["parent"], "ops",
+        "sub-units reach devices with the reference data"
+    );
+
+    // Every change is in the audit trail.
+    let (_, audit) = admin.get("/api/v1/audit?limit=200").await?;
+    let actions: Vec<&str> = audit["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    for action in [
+        "admin_user_created",
+        "password_changed",
+        "admin_password_reset",
+        "admin_user_updated",
+        "admin_user_enabled",
+        "admin_department_saved",
+    ] {
+        assert!(actions.contains(&action), "{action} audited: {actions:?}");
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use tousu_shared::{
     access::{Principal, Role},
+    api::admin::{Created, MIN_PASSWORD_CHARS, NewUser, UserUpdate},
     ids::{DepartmentId, DeviceId, UserId},
 };
 
@@ -63,62 +64,115 @@ pub async fn users(
     Ok(Json(state.store.users().await?))
 }
 
-/// Body of a new user.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    /// Account id (lowercase slug).
-    pub id: String,
-    /// Display name.
-    pub display_name: String,
-    /// Roles.
-    pub roles: Vec<Role>,
-    /// Department (handlers and managers).
-    #[serde(default)]
-    pub department: Option<String>,
-    /// Initial password, at least 10 characters.
-    pub password: String,
-}
-
-/// `POST /api/v1/admin/users`.
-pub async fn create_user(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(u): ApiJson<NewUser>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let admin = Admin::authorize(&caller)?;
-    let id = UserId::parse(&u.id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
-    let name = u.display_name.trim().to_string();
+/// Checks a display name, roles and department as given; the name trimmed.
+fn checked_account(
+    display_name: &str,
+    roles: &[Role],
+    department: Option<&str>,
+) -> Result<(String, Option<DepartmentId>), ApiError> {
+    let name = display_name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest(
             "display_name: 1–100 characters".into(),
         ));
     }
-    if u.password.chars().count() < 10 {
-        return Err(ApiError::BadRequest(
-            "password: at least 10 characters".into(),
-        ));
-    }
-    if u.roles.is_empty() {
+    if roles.is_empty() {
         return Err(ApiError::BadRequest("roles: at least one".into()));
     }
-    let department = u
-        .department
-        .as_deref()
+    let department = department
         .map(DepartmentId::parse)
         .transpose()
         .map_err(|e| ApiError::BadRequest(format!("department: {e}")))?;
-    let password_hash = auth::hash_password_blocking(u.password).await?;
+    Ok((name, department))
+}
+
+/// `POST /api/v1/admin/users`: without a password in the body the answer carries a
+/// one-time password, shown once; the account must choose its own at its first sign-in.
+pub async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(u): ApiJson<NewUser>,
+) -> Result<Json<Created>, ApiError> {
+    let admin = Admin::authorize(&caller)?;
+    let id = UserId::parse(&u.id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
+    let (name, department) = checked_account(&u.display_name, &u.roles, u.department.as_deref())?;
+    if let Some(p) = &u.password
+        && p.chars().count() < MIN_PASSWORD_CHARS
+    {
+        return Err(ApiError::BadRequest(format!(
+            "password: at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    let one_time = u.password.is_none().then(auth::one_time_password);
+    let password = u.password.or_else(|| one_time.clone()).unwrap_or_default();
+    let password_hash = auth::hash_password_blocking(password).await?;
     let account = NewAccount {
         id,
         display_name: name,
         roles: u.roles,
         department,
         password_hash,
+        must_change: one_time.is_some(),
     };
     admin
         .change(&state, AdminChange::CreateUser(account))
         .await?;
+    Ok(Json(Created {
+        one_time_password: one_time,
+    }))
+}
+
+/// `PUT /api/v1/admin/users/{id}`: name, roles and department replaced; the account's
+/// sessions end so the new roles apply from its next sign-in.
+pub async fn update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(u): ApiJson<UserUpdate>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let admin = Admin::authorize(&caller)?;
+    let (display_name, department) =
+        checked_account(&u.display_name, &u.roles, u.department.as_deref())?;
+    if admin.0 == id && !u.roles.contains(&Role::Admin) {
+        return Err(ApiError::BadRequest(
+            "roles: an administrator cannot remove their own admin role".into(),
+        ));
+    }
+    let change = AdminChange::UpdateUser {
+        id,
+        display_name,
+        roles: u.roles,
+        department: department.map(|d| d.to_string()),
+    };
+    admin.change(&state, change).await?;
+    Ok(ok())
+}
+
+/// `POST /api/v1/admin/users/{id}/reset-password`: a new one-time password, answered once;
+/// the account's sessions end and it must choose its own password at the next sign-in.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Created>, ApiError> {
+    let admin = Admin::authorize(&caller)?;
+    let one_time = auth::one_time_password();
+    let password_hash = auth::hash_password_blocking(one_time.clone()).await?;
+    let change = AdminChange::ResetPassword { id, password_hash };
+    admin.change(&state, change).await?;
+    Ok(Json(Created {
+        one_time_password: Some(one_time),
+    }))
+}
+
+/// `POST /api/v1/admin/users/{id}/enable`: a disabled account may sign in again.
+pub async fn enable_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let admin = Admin::authorize(&caller)?;
+    admin.change(&state, AdminChange::EnableUser(id)).await?;
     Ok(ok())
 }
 
@@ -153,9 +207,16 @@ pub async fn create_department(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest("name: 1–100 characters".into()));
     }
+    let parent = d
+        .parent
+        .as_deref()
+        .map(DepartmentId::parse)
+        .transpose()
+        .map_err(|e| ApiError::BadRequest(format!("parent: {e}")))?;
     let change = AdminChange::SaveDepartment {
         id: id.to_string(),
         name,
+        parent: parent.map(|p| p.to_string()),
     };
     admin.change(&state, change).await?;
     Ok(ok())

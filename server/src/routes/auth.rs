@@ -9,7 +9,10 @@ use axum::{
 };
 use tousu_shared::{
     access::Principal,
-    api::sync::{LoginRequest, LoginResponse, UserInfo},
+    api::{
+        admin::{PasswordChange, PasswordProblem, password_problem},
+        sync::{LoginRequest, LoginResponse, UserInfo},
+    },
     ids::UserId,
 };
 
@@ -83,14 +86,14 @@ pub async fn login(
     };
     let phc = stored
         .as_ref()
-        .map(|(h, _)| h.clone())
+        .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = req.password.clone();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         && stored.is_some();
-    let (Some(user), Some((_, display_name)), true) = (user, stored, ok) else {
+    let (Some(user), Some(credentials), true) = (user, stored, ok) else {
         state
             .store
             .login_refused(username, client, LoginRefusal::Failed, now)
@@ -116,9 +119,51 @@ pub async fn login(
         token,
         expires_at,
         idle_timeout_s: IDLE_TIMEOUT_MS / 1000,
-        user: user_info(&principal, display_name).ok_or(ApiError::Unauthorized)?,
+        user: user_info(&principal, credentials.display_name).ok_or(ApiError::Unauthorized)?,
         server_time: now.0,
+        must_change_password: credentials.must_change,
     }))
+}
+
+/// `POST /api/v1/auth/password`: one's own new password, with the current one (the
+/// one-time password after an administrator's reset). Every other session of the account
+/// ends; this one goes on, no longer limited to this call.
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Principal::User { id, .. } = &caller.principal else {
+        return Err(ApiError::Forbidden("kiosk"));
+    };
+    let stored = state
+        .store
+        .credentials(id.clone())
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let current = change.current.clone();
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored.password_hash))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
+    if !ok {
+        return Err(ApiError::PasswordRefused("wrong_password"));
+    }
+    match password_problem(&change.current, &change.new) {
+        Some(PasswordProblem::TooShort) => {
+            return Err(ApiError::PasswordRefused("password_too_short"));
+        }
+        Some(PasswordProblem::Unchanged) => {
+            return Err(ApiError::PasswordRefused("password_unchanged"));
+        }
+        None => {}
+    }
+    let hash = auth::hash_password_blocking(change.new).await?;
+    state
+        .store
+        .change_own_password(id.clone(), hash, caller.token_hash, state.now())
+        .await?;
+    Ok(Json(serde_json::json!({ "ok": true })))
 }
 
 /// `POST /api/v1/auth/logout`: ends this session at once.

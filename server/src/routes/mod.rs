@@ -34,6 +34,7 @@ pub fn api() -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/password", post(auth::change_password))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/quarantine", get(sync::quarantined))
@@ -56,7 +57,13 @@ pub fn api() -> Router<AppState> {
             post(archive::decide_destruction),
         )
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}", put(admin::update_user))
         .route("/admin/users/{id}/disable", post(admin::disable_user))
+        .route("/admin/users/{id}/enable", post(admin::enable_user))
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(admin::reset_password),
+        )
         .route(
             "/admin/departments",
             get(admin::departments).post(admin::create_department),

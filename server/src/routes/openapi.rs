@@ -70,6 +70,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!("get", "/auth/me", "Who am I", "users", None, "UserInfo"),
     ep!(
         "post",
+        "/auth/password",
+        "Choose a new password (the only call, with sign-out and who-am-I, a one-time password allows)",
+        "users",
+        Some("PasswordChange {current, new}"),
+        "{ok}"
+    ),
+    ep!(
+        "post",
         "/sync/push",
         "Push this device's events in dev_seq order",
         "users with a device, kiosks",
@@ -313,9 +321,33 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!(
         "post",
         "/admin/users",
-        "Create an account",
+        "Create an account; without a password the answer carries a one-time password, to be changed at the first sign-in",
         "admins",
-        Some("{id, display_name, roles, department?, password}"),
+        Some("NewUser {id, display_name, roles, department?, password?}"),
+        "Created {one_time_password?}"
+    ),
+    ep!(
+        "put",
+        "/admin/users/{id}",
+        "Replace an account's name, roles and department; its sessions end",
+        "admins",
+        Some("UserUpdate {display_name, roles, department?}"),
+        "{ok}"
+    ),
+    ep!(
+        "post",
+        "/admin/users/{id}/reset-password",
+        "A new one-time password, answered once; sessions end; a new password is due at the next sign-in",
+        "admins",
+        None,
+        "Created {one_time_password}"
+    ),
+    ep!(
+        "post",
+        "/admin/users/{id}/enable",
+        "Let a disabled account sign in again",
+        "admins",
+        None,
         "{ok}"
     ),
     ep!(
@@ -339,7 +371,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/admin/departments",
         "Create or rename a department",
         "admins",
-        Some("{id, name}"),
+        Some("{id, name, parent?}"),
         "{ok}"
     ),
     ep!(

@@ -3,7 +3,6 @@
 //! processes share the limits).
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 use tousu_shared::{
     access::{Principal, Role},
     api::{DeviceKind, DeviceLabel, Person},
@@ -13,20 +12,7 @@ use tousu_shared::{
 
 use super::{Store, StoreError, audit, json};
 
-/// A user as listed (no password hash, ever).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    /// Id.
-    pub id: String,
-    /// Display name.
-    pub display_name: String,
-    /// Roles.
-    pub roles: Vec<Role>,
-    /// Department.
-    pub department: Option<String>,
-    /// Disabled accounts cannot sign in.
-    pub disabled: bool,
-}
+pub use tousu_shared::api::admin::UserRow;
 
 /// A new account, its password already hashed.
 #[derive(Debug, Clone)]
@@ -41,6 +27,19 @@ pub struct NewAccount {
     pub department: Option<DepartmentId>,
     /// argon2id PHC string.
     pub password_hash: String,
+    /// The password is a one-time password: a new one must be chosen at sign-in.
+    pub must_change: bool,
+}
+
+/// What sign-in checks of an enabled account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Display name.
+    pub display_name: String,
+    /// Signed in with a one-time password: a new one is due.
+    pub must_change: bool,
 }
 
 /// A session to open at sign-in.
@@ -65,6 +64,8 @@ pub struct TokenOwner {
     pub device: Option<DeviceId>,
     /// The session's idle timer is due a refresh.
     pub refresh: bool,
+    /// The account signed in with a one-time password and has not chosen its own yet.
+    pub must_change: bool,
 }
 
 /// Why a sign-in was refused, for the failure count and the audit row.
@@ -187,13 +188,15 @@ pub(super) fn insert_account(
     now: i64,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO users (id, display_name, password_hash, department, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO users (id, display_name, password_hash, department, created_at, must_change_password)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             account.id.as_str(),
             account.display_name,
             account.password_hash,
             account.department.as_ref().map(|d| d.as_str()),
-            now
+            now,
+            account.must_change
         ],
     )?;
     for role in &account.roles {
@@ -216,6 +219,58 @@ pub(super) fn user_exists(conn: &Connection, id: &str) -> Result<bool, StoreErro
 pub(super) fn disable_user(conn: &Connection, id: &str) -> Result<bool, StoreError> {
     let n = conn.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id])?;
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    Ok(n > 0)
+}
+
+/// Lets a disabled account sign in again; false when there is no such account.
+pub(super) fn enable_user(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute("UPDATE users SET disabled = 0 WHERE id = ?1", [id])? > 0)
+}
+
+/// Replaces an account's name, roles and department; false when there is no such account.
+/// Its sessions end, so the new roles apply at its next sign-in and nothing runs on the old.
+pub(super) fn update_user(
+    conn: &Connection,
+    id: &str,
+    display_name: &str,
+    roles: &[Role],
+    department: Option<&str>,
+) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE users SET display_name = ?2, department = ?3 WHERE id = ?1",
+        params![id, display_name, department],
+    )?;
+    if n == 0 {
+        return Ok(false);
+    }
+    conn.execute("DELETE FROM user_roles WHERE user_id = ?1", [id])?;
+    for role in roles {
+        conn.execute(
+            "INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)",
+            params![id, role_name(role)],
+        )?;
+    }
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    Ok(true)
+}
+
+/// Sets an account's password hash; `must_change` when it is a one-time password. Every
+/// session of the account ends but `keep` (the session that chose the new password).
+pub(super) fn set_password(
+    conn: &Connection,
+    id: &str,
+    password_hash: &str,
+    must_change: bool,
+    keep: Option<&[u8]>,
+) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+        params![id, password_hash, must_change],
+    )?;
+    conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+        params![id, keep],
+    )?;
     Ok(n > 0)
 }
 
@@ -262,7 +317,7 @@ impl Store {
         self.with_conn(move |conn| {
             let tx = conn.transaction()?;
             for (id, name) in &departments {
-                super::reference::save_department(&tx, id.as_str(), name)?;
+                super::reference::save_department(&tx, id.as_str(), name, None)?;
             }
             for account in &accounts {
                 insert_account(&tx, account, now.0)?;
@@ -352,16 +407,49 @@ impl Store {
         .await
     }
 
-    /// The password hash and display name of an enabled account.
-    pub async fn credentials(&self, user: UserId) -> Result<Option<(String, String)>, StoreError> {
+    /// What sign-in checks of an enabled account.
+    pub async fn credentials(&self, user: UserId) -> Result<Option<Credentials>, StoreError> {
         self.read(move |conn| {
             Ok(conn
                 .query_row(
-                    "SELECT password_hash, display_name FROM users WHERE id = ?1 AND disabled = 0",
+                    "SELECT password_hash, display_name, must_change_password FROM users
+                     WHERE id = ?1 AND disabled = 0",
                     [user.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| {
+                        Ok(Credentials {
+                            password_hash: r.get(0)?,
+                            display_name: r.get(1)?,
+                            must_change: r.get(2)?,
+                        })
+                    },
                 )
                 .optional()?)
+        })
+        .await
+    }
+
+    /// One's own new password (already checked against the current one): the one-time
+    /// flag clears and every other session of the account ends. Audited.
+    pub async fn change_own_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        session: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction()?;
+            set_password(&tx, user.as_str(), &password_hash, false, Some(&session))?;
+            audit::append(
+                &tx,
+                now.0,
+                user.as_str(),
+                "password_changed",
+                user.as_str(),
+                "{}",
+            )?;
+            tx.commit()?;
+            Ok(())
         })
         .await
     }
@@ -454,13 +542,16 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<TokenOwner>, StoreError> {
         self.read(move |conn| {
-            let session: Option<(String, Option<String>, i64, i64)> = conn
+            let session: Option<(String, Option<String>, i64, i64, bool)> = conn
                 .prepare_cached(
-                    "SELECT user_id, device_id, last_seen, expires_at FROM sessions WHERE token_hash = ?1",
+                    "SELECT s.user_id, s.device_id, s.last_seen, s.expires_at, u.must_change_password
+                     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
                 )?
-                .query_row([&token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row([&token_hash], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .optional()?;
-            if let Some((user, device, last_seen, expires_at)) = session {
+            if let Some((user, device, last_seen, expires_at, must_change)) = session {
                 if now.0 >= expires_at || now.0 - last_seen > idle_ms {
                     return Ok(None);
                 }
@@ -471,6 +562,7 @@ impl Store {
                     principal,
                     device: device.and_then(|d| d.parse().ok().map(DeviceId)),
                     refresh: now.0 - last_seen > 60_000,
+                    must_change,
                 }));
             }
             let kiosk: Option<String> = conn
@@ -485,6 +577,7 @@ impl Store {
                     principal: Principal::Kiosk { device },
                     device: Some(device),
                     refresh: false,
+                    must_change: false,
                 }
             }))
         })
@@ -525,7 +618,8 @@ impl Store {
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT u.id, u.display_name, u.department, u.disabled, COALESCE(group_concat(r.role), '')
+                "SELECT u.id, u.display_name, u.department, u.disabled, COALESCE(group_concat(r.role), ''),
+                        u.must_change_password
                  FROM users u LEFT JOIN user_roles r ON r.user_id = u.id GROUP BY u.id ORDER BY u.id",
             )?;
             let rows = stmt.query_map([], |r| {
@@ -535,6 +629,7 @@ impl Store {
                     display_name: r.get(1)?,
                     department: r.get(2)?,
                     disabled: r.get::<_, i64>(3)? != 0,
+                    must_change_password: r.get(5)?,
                     roles: roles
                         .split(',')
                         .filter(|s| !s.is_empty())

@@ -13,12 +13,35 @@ pub enum AdminChange {
     CreateUser(accounts::NewAccount),
     /// An account stops at once (its sessions end).
     DisableUser(String),
-    /// A department, new or renamed.
+    /// A disabled account may sign in again.
+    EnableUser(String),
+    /// An account's name, roles and department replaced (its sessions end).
+    UpdateUser {
+        /// Account id.
+        id: String,
+        /// Display name.
+        display_name: String,
+        /// Roles.
+        roles: Vec<tousu_shared::access::Role>,
+        /// Department.
+        department: Option<String>,
+    },
+    /// A new one-time password (hashed) for an account; its sessions end and it must choose
+    /// its own password at the next sign-in.
+    ResetPassword {
+        /// Account id.
+        id: String,
+        /// argon2id PHC string of the one-time password.
+        password_hash: String,
+    },
+    /// A department, new or renamed; with `parent` a sub-unit of it.
     SaveDepartment {
         /// Id.
         id: String,
         /// Name.
         name: String,
+        /// The department it belongs to.
+        parent: Option<String>,
     },
     /// A kiosk registered with the hash of its token.
     RegisterKiosk {
@@ -67,6 +90,9 @@ pub enum AdminRefusal {
     /// Nothing by that id.
     #[error("not found")]
     NotFound,
+    /// A department cannot belong to itself or to one of its own sub-units.
+    #[error("a department cannot belong to itself or to one of its sub-units")]
+    Loop,
 }
 
 impl AdminChange {
@@ -89,6 +115,9 @@ impl AdminChange {
         match self {
             AdminChange::CreateUser(a) => ("admin_user_created".into(), a.id.to_string()),
             AdminChange::DisableUser(id) => ("admin_user_disabled".into(), id.clone()),
+            AdminChange::EnableUser(id) => ("admin_user_enabled".into(), id.clone()),
+            AdminChange::UpdateUser { id, .. } => ("admin_user_updated".into(), id.clone()),
+            AdminChange::ResetPassword { id, .. } => ("admin_password_reset".into(), id.clone()),
             AdminChange::SaveDepartment { id, .. } => ("admin_department_saved".into(), id.clone()),
             AdminChange::RegisterKiosk { device, .. } => {
                 ("admin_kiosk_registered".into(), device.to_string())
@@ -144,9 +173,49 @@ impl Store {
                         Err(AdminRefusal::NotFound)
                     }
                 }
-                AdminChange::SaveDepartment { id, name } => {
-                    { reference::save_department(&tx, id, name) }.map(Ok)?
+                AdminChange::EnableUser(id) => {
+                    if accounts::enable_user(&tx, id)? {
+                        Ok(())
+                    } else {
+                        Err(AdminRefusal::NotFound)
+                    }
                 }
+                AdminChange::UpdateUser {
+                    id,
+                    display_name,
+                    roles,
+                    department,
+                } => {
+                    if let Some(d) = department
+                        && !reference::department_exists(&tx, d)?
+                    {
+                        Err(AdminRefusal::UnknownDepartment)
+                    } else if accounts::update_user(
+                        &tx,
+                        id,
+                        display_name,
+                        roles,
+                        department.as_deref(),
+                    )? {
+                        Ok(())
+                    } else {
+                        Err(AdminRefusal::NotFound)
+                    }
+                }
+                AdminChange::ResetPassword { id, password_hash } => {
+                    if accounts::set_password(&tx, id, password_hash, true, None)? {
+                        Ok(())
+                    } else {
+                        Err(AdminRefusal::NotFound)
+                    }
+                }
+                AdminChange::SaveDepartment { id, name, parent } => match parent {
+                    Some(p) if !reference::department_exists(&tx, p)? => {
+                        Err(AdminRefusal::UnknownDepartment)
+                    }
+                    Some(p) if reference::would_loop(&tx, id, p)? => Err(AdminRefusal::Loop),
+                    _ => reference::save_department(&tx, id, name, parent.as_deref()).map(Ok)?,
+                },
                 AdminChange::RegisterKiosk {
                     device,
                     name,

@@ -3,7 +3,6 @@
 //! Stored in `meta`; the shipped defaults until edited.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 use tousu_shared::{
     api::Reference,
     ids::DepartmentId,
@@ -40,14 +39,7 @@ pub(super) fn known_rules(
     }
 }
 
-/// A department as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DepartmentRow {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-}
+pub use tousu_shared::api::admin::DepartmentRow;
 
 pub(super) fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
@@ -77,9 +69,11 @@ pub(super) fn load_catalog(conn: &Connection) -> Result<Catalog, StoreError> {
     let departments = department_rows(conn)?
         .into_iter()
         .filter_map(|d| {
-            DepartmentId::parse(&d.id)
-                .ok()
-                .map(|id| Department { id, name: d.name })
+            DepartmentId::parse(&d.id).ok().map(|id| Department {
+                id,
+                name: d.name,
+                parent: d.parent.and_then(|p| DepartmentId::parse(&p).ok()),
+            })
         })
         .collect();
     Ok(Catalog {
@@ -98,11 +92,12 @@ fn profile_info(conn: &Connection) -> Result<Option<ProfileInfo>, StoreError> {
 }
 
 fn department_rows(conn: &Connection) -> Result<Vec<DepartmentRow>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM departments ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT id, name, parent FROM departments ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok(DepartmentRow {
             id: r.get(0)?,
             name: r.get(1)?,
+            parent: r.get(2)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -115,10 +110,37 @@ pub(super) fn department_exists(conn: &Connection, id: &str) -> Result<bool, Sto
         .is_some())
 }
 
-pub(super) fn save_department(conn: &Connection, id: &str, name: &str) -> Result<(), StoreError> {
+/// Whether `id` would be its own ancestor if it belonged to `parent`.
+pub(super) fn would_loop(conn: &Connection, id: &str, parent: &str) -> Result<bool, StoreError> {
+    let mut at = Some(parent.to_string());
+    // A chain longer than the table is already a loop; the bound keeps a corrupt table finite.
+    for _ in 0..=department_rows(conn)?.len() {
+        match at {
+            None => return Ok(false),
+            Some(p) if p == id => return Ok(true),
+            Some(p) => {
+                at = conn
+                    .query_row("SELECT parent FROM departments WHERE id = ?1", [&p], |r| {
+                        r.get::<_, Option<String>>(0)
+                    })
+                    .optional()?
+                    .flatten();
+            }
+        }
+    }
+    Ok(true)
+}
+
+pub(super) fn save_department(
+    conn: &Connection,
+    id: &str,
+    name: &str,
+    parent: Option<&str>,
+) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO departments (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-        params![id, name],
+        "INSERT INTO departments (id, name, parent) VALUES (?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
+        params![id, name, parent],
     )?;
     Ok(())
 }

@@ -247,4 +247,11 @@ pub const MIGRATIONS: &[&str] = &[
         comment     TEXT
     ) STRICT;
     "#,
+    // 14: administration (issue 15): accounts made or reset with a one-time password must
+    // choose their own at the next sign-in; departments may be sub-units of another (001
+    // 所屬各單位).
+    r#"
+    ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE departments ADD COLUMN parent TEXT REFERENCES departments(id);
+    "#,
 ];
