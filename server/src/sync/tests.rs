@@ -21,6 +21,7 @@ fn catalog() -> Catalog {
         departments: vec![Department {
             id: dept("ops"),
             name: "运营服务部".into(),
+            parent: None,
         }],
     }
 }
