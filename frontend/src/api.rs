@@ -78,6 +78,20 @@ async fn post<B: Serialize, T: DeserializeOwned>(
     answer(req.send().await).await
 }
 
+/// A PUT of JSON (the office's reference data).
+#[cfg(feature = "office")]
+async fn put<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let req = gloo_net::http::Request::put(&url(path))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    answer(req.send().await).await
+}
+
 async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
     let res = gloo_net::http::Request::get(&url(path))
         .header("Authorization", &format!("Bearer {token}"))
@@ -89,6 +103,17 @@ async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError
 /// `POST /auth/login`.
 pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiError> {
     post("/auth/login", None, req).await
+}
+
+/// `POST /auth/password`: one's own new password (after a one-time password, the only call
+/// the session may make).
+pub async fn change_password(
+    token: &str,
+    change: &tousu_shared::api::admin::PasswordChange,
+) -> Result<(), ApiError> {
+    post::<_, serde_json::Value>("/auth/password", Some(token), change)
+        .await
+        .map(drop)
 }
 
 /// `POST /auth/logout`: ends the session on the server at once.
@@ -386,5 +411,98 @@ mod tests {
         assert_eq!((page.snapshot, page.after), (true, Some(case)));
         assert_eq!(page.total, Some(1));
         assert_eq!(page.revocations, vec![case]);
+    }
+}
+
+/// Administration (`/admin/*`), administrators only.
+#[cfg(feature = "office")]
+pub mod admin {
+    use tousu_shared::api::admin::{
+        Created, DepartmentRow, KioskRegistered, KioskRow, NewKiosk, NewUser, UserRow, UserUpdate,
+    };
+
+    use super::{ApiError, get, post, put};
+
+    /// `GET /admin/users`.
+    pub async fn users(token: &str) -> Result<Vec<UserRow>, ApiError> {
+        get("/admin/users", token).await
+    }
+
+    /// `POST /admin/users`: the answer carries the one-time password.
+    pub async fn create_user(token: &str, user: &NewUser) -> Result<Created, ApiError> {
+        post("/admin/users", Some(token), user).await
+    }
+
+    /// `PUT /admin/users/{id}`.
+    pub async fn update_user(token: &str, id: &str, update: &UserUpdate) -> Result<(), ApiError> {
+        put::<_, serde_json::Value>(&format!("/admin/users/{id}"), token, update)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /admin/users/{id}/reset-password`: a new one-time password.
+    pub async fn reset_password(token: &str, id: &str) -> Result<Created, ApiError> {
+        let path = format!("/admin/users/{id}/reset-password");
+        post(&path, Some(token), &serde_json::json!({})).await
+    }
+
+    /// `POST /admin/users/{id}/enable` or `…/disable`.
+    pub async fn set_enabled(token: &str, id: &str, enabled: bool) -> Result<(), ApiError> {
+        let verb = if enabled { "enable" } else { "disable" };
+        let path = format!("/admin/users/{id}/{verb}");
+        post::<_, serde_json::Value>(&path, Some(token), &serde_json::json!({}))
+            .await
+            .map(drop)
+    }
+
+    /// `GET /admin/departments`.
+    pub async fn departments(token: &str) -> Result<Vec<DepartmentRow>, ApiError> {
+        get("/admin/departments", token).await
+    }
+
+    /// `POST /admin/departments`: new or renamed.
+    pub async fn save_department(token: &str, department: &DepartmentRow) -> Result<(), ApiError> {
+        post::<_, serde_json::Value>("/admin/departments", Some(token), department)
+            .await
+            .map(drop)
+    }
+
+    /// `GET /admin/kiosks`.
+    pub async fn kiosks(token: &str) -> Result<Vec<KioskRow>, ApiError> {
+        get("/admin/kiosks", token).await
+    }
+
+    /// `POST /admin/kiosks`: the answer carries the one-time setup code.
+    pub async fn register_kiosk(token: &str, name: &str) -> Result<KioskRegistered, ApiError> {
+        let kiosk = NewKiosk {
+            name: name.to_string(),
+        };
+        post("/admin/kiosks", Some(token), &kiosk).await
+    }
+
+    /// `POST /admin/kiosks/{id}/revoke`.
+    pub async fn revoke_kiosk(token: &str, id: &str) -> Result<(), ApiError> {
+        let path = format!("/admin/kiosks/{id}/revoke");
+        post::<_, serde_json::Value>(&path, Some(token), &serde_json::json!({}))
+            .await
+            .map(drop)
+    }
+
+    /// What the server says of a calendar it took.
+    #[derive(Debug, Clone, serde::Deserialize)]
+    pub struct CalendarSaved {
+        /// Stretches of more than six working days in a row.
+        #[serde(default)]
+        pub warnings: Vec<String>,
+    }
+
+    /// `PUT /admin/calendar`: the whole calendar text.
+    pub async fn put_calendar(token: &str, text: &str) -> Result<CalendarSaved, ApiError> {
+        put(
+            "/admin/calendar",
+            token,
+            &serde_json::json!({ "text": text }),
+        )
+        .await
     }
 }

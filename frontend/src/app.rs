@@ -201,6 +201,11 @@ fn Screens() -> impl IntoView {
             Screen::Audit => view! { <crate::pages::audit::AuditPage/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Audit => view! { <NothingHere/> }.into_any(),
+            Screen::Admin if !menu.admin => view! { <NothingHere/> }.into_any(),
+            #[cfg(feature = "office")]
+            Screen::Admin => view! { <crate::pages::admin::AdminPage/> }.into_any(),
+            #[cfg(not(feature = "office"))]
+            Screen::Admin => view! { <NothingHere/> }.into_any(),
             Screen::Drill { .. } if !menu.stats => view! { <NothingHere/> }.into_any(),
             #[cfg(not(feature = "office"))]
             Screen::Drill { .. } => view! { <NothingHere/> }.into_any(),
@@ -234,6 +239,9 @@ fn office_nav(menu: impl Fn() -> context::Menu + Send + Sync + Copy + 'static) -
         </Show>
         <Show when=move || menu().audit>
             <NavItem href="/audit" icon="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM8.5 12l2.5 2.5 4.5-5" testid="nav-audit" label=["审计", "稽核", "Audit"]/>
+        </Show>
+        <Show when=move || menu().admin>
+            <NavItem href="/admin" icon="M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4" testid="nav-admin" label=["系统管理", "系統管理", "Administration"]/>
         </Show>
         <Show when=move || menu().teaching>
             <NavItem href="/teaching" icon="M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4zM20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6z" testid="nav-teaching" label=["教学案例", "教學案例", "Teaching cases"]/>

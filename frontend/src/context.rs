@@ -62,6 +62,8 @@ pub struct Menu {
     pub archive: bool,
     /// The audit trail: its custodians, archivists and administrators (office build).
     pub audit: bool,
+    /// Administration: accounts, departments, the calendar (office build).
+    pub admin: bool,
 }
 
 impl Menu {
@@ -82,6 +84,7 @@ impl Menu {
                 && roles
                     .iter()
                     .any(|r| matches!(r, Role::Archivist | Role::Admin)),
+            admin: crate::platform::OFFICE_BUILD && roles.contains(&Role::Admin),
         }
     }
 

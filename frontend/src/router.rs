@@ -69,6 +69,8 @@ pub enum Screen {
     Archive,
     /// `/audit`: the audit trail and its hash-chain check.
     Audit,
+    /// `/admin`: accounts, departments and the calendar (administrators).
+    Admin,
     /// `/todo`: my to-do (待辦), the cases waiting for this person's step.
     ToDo,
     /// `/archive/cases/:id`: an archived case opened read-only under an access grant.
@@ -142,6 +144,7 @@ impl Screen {
             },
             ["archive"] => Screen::Archive,
             ["audit"] => Screen::Audit,
+            ["admin"] => Screen::Admin,
             ["archive", "cases", id] => Screen::GrantedCase {
                 id: (*id).to_string(),
             },

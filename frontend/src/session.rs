@@ -5,7 +5,15 @@
 //! signed in. Pages call these functions; none of them opens a database itself.
 
 use leptos::prelude::*;
-use tousu_shared::{api::sync::LoginRequest, author::Author, event::Actor, ids::DeviceId};
+use tousu_shared::{
+    api::{
+        admin::PasswordChange,
+        sync::{LoginRequest, LoginResponse},
+    },
+    author::Author,
+    event::Actor,
+    ids::DeviceId,
+};
 
 use crate::{
     api::{self, ApiError},
@@ -93,6 +101,25 @@ pub enum SignInError {
     Storage(StoreError),
 }
 
+/// A sign-in with a one-time password: the server allows nothing but choosing a new one,
+/// so nothing of it is kept on the device until [`choose_password`] succeeds.
+#[derive(Debug, Clone)]
+pub struct PasswordDue {
+    username: String,
+    device: DeviceId,
+    known: bool,
+    answer: LoginResponse,
+}
+
+/// How a sign-in that the server accepted went on.
+#[derive(Debug, Clone)]
+pub enum SignedIn {
+    /// The user's data is open and syncing.
+    Done,
+    /// A one-time password: a new one must be chosen first.
+    PasswordDue(Box<PasswordDue>),
+}
+
 impl From<StoreError> for SignInError {
     fn from(e: StoreError) -> Self {
         SignInError::Storage(e)
@@ -100,8 +127,9 @@ impl From<StoreError> for SignInError {
 }
 
 /// Signs `username` in with the server and opens their data on this device: the device id
-/// they already have here, or a new one registered with this sign-in. Then syncs.
-pub async fn sign_in(app: App, username: &str, password: String) -> Result<(), SignInError> {
+/// they already have here, or a new one registered with this sign-in. Then syncs. After a
+/// one-time password nothing is opened: the answer says a new password is due.
+pub async fn sign_in(app: App, username: &str, password: String) -> Result<SignedIn, SignInError> {
     let username = username.trim().to_string();
     if username.is_empty() || password.is_empty() {
         return Err(SignInError::Missing);
@@ -133,6 +161,44 @@ pub async fn sign_in(app: App, username: &str, password: String) -> Result<(), S
         ApiError::Unreachable(_) => SignInError::Unreachable,
         other => SignInError::Server(other),
     })?;
+    let due = PasswordDue {
+        username,
+        device,
+        known: known.is_some(),
+        answer,
+    };
+    if due.answer.must_change_password {
+        return Ok(SignedIn::PasswordDue(Box::new(due)));
+    }
+    open_signed_in(app, due).await?;
+    Ok(SignedIn::Done)
+}
+
+/// Chooses the new password a one-time password asked for (`current` is the one-time
+/// password), then opens the user's data as a sign-in does.
+pub async fn choose_password(
+    app: App,
+    due: PasswordDue,
+    current: String,
+    new: String,
+) -> Result<(), SignInError> {
+    api::change_password(&due.answer.token, &PasswordChange { current, new })
+        .await
+        .map_err(|e| match e {
+            ApiError::Unreachable(_) => SignInError::Unreachable,
+            other => SignInError::Server(other),
+        })?;
+    open_signed_in(app, due).await
+}
+
+/// Keeps the session the server gave and opens the user's data; then syncs.
+async fn open_signed_in(app: App, due: PasswordDue) -> Result<(), SignInError> {
+    let PasswordDue {
+        username,
+        device,
+        known,
+        answer,
+    } = due;
     let session = Session {
         token: answer.token,
         user: answer.user,
@@ -140,7 +206,7 @@ pub async fn sign_in(app: App, username: &str, password: String) -> Result<(), S
         expires_at: answer.expires_at,
         ended: false,
     };
-    if known.is_none() {
+    if !known {
         // A fresh database gets the device id registered just now.
         let store = UserStore::open(&username).await?;
         let author = Author::new(device, Actor::User(session.user.id.clone()));

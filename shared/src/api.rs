@@ -516,7 +516,7 @@ pub mod audit {
 pub mod admin {
     use serde::{Deserialize, Serialize};
 
-    use crate::access::Role;
+    use crate::{access::Role, ids::DeviceId};
 
     /// A user as the administrator lists them (no password hash, ever).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -599,6 +599,101 @@ pub mod admin {
         pub parent: Option<String>,
     }
 
+    /// `POST /api/v1/admin/kiosks`: a kiosk to register, by where it stands.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewKiosk {
+        /// Where it stands, e.g. "朝阳门站点 大厅".
+        pub name: String,
+    }
+
+    /// A registered kiosk's one-time setup code, answered once and stored only hashed; the
+    /// counter's browser exchanges it for the kiosk's token (`POST /kiosk/setup`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct KioskRegistered {
+        /// The kiosk's device id.
+        pub device_id: DeviceId,
+        /// The setup code (`k7mq-3vxa-9pte`).
+        pub setup_code: String,
+        /// Until when the code may be used (ms since the epoch).
+        pub setup_until: i64,
+    }
+
+    /// `POST /api/v1/kiosk/setup`: the code a counter's browser was given.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct KioskSetup {
+        /// The setup code as typed (case and spaces do not matter).
+        pub code: String,
+    }
+
+    /// The kiosk's credentials, answered once to the setup code.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct KioskCredentials {
+        /// The kiosk's device id.
+        pub device_id: DeviceId,
+        /// Its bearer token: it may only push new kiosk complaints.
+        pub token: String,
+        /// Where it stands.
+        pub name: String,
+    }
+
+    /// Where a kiosk is in its life.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum KioskState {
+        /// Registered; its setup code not used yet (and not expired).
+        AwaitingSetup,
+        /// The setup code expired unused: revoke and register again.
+        SetupExpired,
+        /// Set up and able to submit.
+        Active,
+        /// Revoked: its token no longer works.
+        Revoked,
+    }
+
+    /// A kiosk as the administrator's list shows it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct KioskRow {
+        /// Device id.
+        pub device_id: DeviceId,
+        /// Where it stands.
+        pub name: String,
+        /// Registered at (ms since the epoch).
+        pub created_at: i64,
+        /// Its state.
+        pub state: KioskState,
+        /// Until when its setup code works, while awaiting setup.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub setup_until: Option<i64>,
+    }
+
+    /// Normalises a typed setup code or one-time password: lowercase, spaces dropped, groups
+    /// joined by `-` as shown.
+    pub fn normalise_code(typed: &str) -> String {
+        let bare: String = typed
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let mut out = String::with_capacity(bare.len() + 2);
+        for (i, c) in bare.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                out.push('-');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Whether an account with `roles` must belong to a department: handlers and department
+    /// heads work the cases dispatched to theirs.
+    pub fn department_required(roles: &[Role]) -> bool {
+        roles
+            .iter()
+            .any(|r| matches!(r, Role::Handler | Role::Manager))
+    }
+
     /// The shortest password a person may choose.
     pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -639,6 +734,20 @@ pub mod admin {
             assert_eq!(password_problem("otp-abcdefgh", "a new secret 1"), None);
             // Characters, not bytes: ten Chinese characters are long enough.
             assert_eq!(password_problem("x", "投诉处理系统的新密码"), None);
+        }
+
+        #[test]
+        fn a_code_is_read_however_it_was_typed() {
+            assert_eq!(normalise_code("K7MQ 3VXA 9PTE"), "k7mq-3vxa-9pte");
+            assert_eq!(normalise_code(" k7mq-3vxa-9pte "), "k7mq-3vxa-9pte");
+            assert_eq!(normalise_code(""), "");
+        }
+
+        #[test]
+        fn handlers_and_heads_need_a_department() {
+            assert!(department_required(&[Role::Clerk, Role::Handler]));
+            assert!(department_required(&[Role::Manager]));
+            assert!(!department_required(&[Role::Supervisor, Role::Clerk]));
         }
     }
 }

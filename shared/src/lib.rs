@@ -30,6 +30,7 @@
 pub mod access;
 pub mod api;
 pub mod author;
+pub mod calendar_text;
 pub mod clock;
 pub mod event;
 pub mod fold;

@@ -255,6 +255,37 @@ impl Api {
         })
     }
 
+    /// Registers a kiosk as `admin` and sets it up with its one-time code, as a counter's
+    /// browser does: the kiosk's device id and a client holding its token.
+    pub async fn kiosk(
+        admin: &Api,
+        name: &str,
+    ) -> anyhow::Result<(tousu_shared::ids::DeviceId, Api)> {
+        let (code, registered) = post(
+            admin,
+            "/api/v1/admin/kiosks",
+            serde_json::json!({ "name": name }),
+        )
+        .await?;
+        anyhow::ensure!(code == 200, "register kiosk: {code} {registered}");
+        let http = reqwest::Client::new();
+        let res = http
+            .post(format!("{}/api/v1/kiosk/setup", admin.base))
+            .json(&serde_json::json!({ "code": registered["setup_code"] }))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 200, "kiosk setup: {}", res.text().await?);
+        let creds: tousu_shared::api::admin::KioskCredentials = res.json().await?;
+        Ok((
+            creds.device_id,
+            Api {
+                base: admin.base.clone(),
+                http,
+                token: creds.token,
+            },
+        ))
+    }
+
     /// Pushes events.
     pub async fn push(
         &self,

@@ -7,7 +7,7 @@ use tousu_e2e::{Api, DEMO_PASSWORD, TestServer, post};
 use tousu_shared::{
     api::sync::{PushResult, Quarantine},
     event::{Actor, Event, EventBody},
-    ids::{CaseId, DeviceId},
+    ids::CaseId,
     model::CaseKind,
     testing::{Writer, body, closed_complaint, registration, t0},
 };
@@ -55,14 +55,7 @@ async fn every_role_times_every_operation_times_every_state() -> anyhow::Result<
         "id": "archivist2", "display_name": "档案管理员 二", "roles": ["archivist"], "password": DEMO_PASSWORD
     })).await?;
     assert_eq!(code, 200);
-    let (code, kiosk) = post(
-        &admin,
-        "/api/v1/admin/kiosks",
-        serde_json::json!({"name": "朝阳门站点 大厅"}),
-    )
-    .await?;
-    assert_eq!(code, 200);
-    let kiosk_device = DeviceId(kiosk["device_id"].as_str().unwrap().parse()?);
+    let (kiosk_device, kiosk_api) = Api::kiosk(&admin, "朝阳门站点 大厅").await?;
 
     // Cases: A dispatched to ops, B to north (both registered by the clerk), C closed in
     // January 2025 and archived.
@@ -119,11 +112,7 @@ async fn every_role_times_every_operation_times_every_state() -> anyhow::Result<
         };
         let api = match *role {
             "anonymous" => None,
-            "kiosk" => Some(Api {
-                base: url.clone(),
-                http: reqwest::Client::new(),
-                token: kiosk["token"].as_str().unwrap().into(),
-            }),
+            "kiosk" => Some(kiosk_api.clone()),
             name => Some(Api::login(&url, name, Some(writer.device)).await?),
         };
         writer.seq = 0;

@@ -6,7 +6,6 @@ use tousu_shared::{
     access::Visibility,
     api::sync::PushResult,
     event::{Actor, EventBody},
-    ids::DeviceId,
     model::{CaseKind, Channel},
     testing::{Writer, closed_complaint, registration, t0},
 };
@@ -281,18 +280,7 @@ async fn a_one_time_password_only_opens_the_way_to_a_new_one() -> anyhow::Result
 async fn a_kiosk_submits_kiosk_complaints_and_reads_nothing() -> anyhow::Result<()> {
     let server = TestServer::start_demo(0)?;
     let admin = Api::login(&server.url, "admin", None).await?;
-    let (_, creds) = post(
-        &admin,
-        "/api/v1/admin/kiosks",
-        serde_json::json!({"name": "建国路驿站 柜台"}),
-    )
-    .await?;
-    let device = DeviceId(creds["device_id"].as_str().unwrap().parse()?);
-    let kiosk = Api {
-        base: server.url.clone(),
-        http: reqwest::Client::new(),
-        token: creds["token"].as_str().unwrap().into(),
-    };
+    let (device, kiosk) = Api::kiosk(&admin, "建国路驿站 柜台").await?;
     let mut w = Writer::new(1, 7, Actor::Kiosk(device));
     w.device = device;
     let mut reg = registration(CaseKind::Complaint, t0());
@@ -319,6 +307,88 @@ async fn a_kiosk_submits_kiosk_complaints_and_reads_nothing() -> anyhow::Result<
         200
     );
     assert_eq!(kiosk.get("/api/v1/sync/pull").await?.0, 401);
+    Ok(())
+}
+
+/// Sends a setup code from an anonymous client.
+async fn set_up(base: &str, code: &str) -> anyhow::Result<(u16, serde_json::Value)> {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/kiosk/setup"))
+        .json(&serde_json::json!({ "code": code }))
+        .send()
+        .await?;
+    Ok((res.status().as_u16(), res.json().await.unwrap_or_default()))
+}
+
+#[tokio::test]
+async fn a_kiosk_setup_code_works_once_and_only_for_a_kiosk_in_force() -> anyhow::Result<()> {
+    let server = TestServer::start_demo(0)?;
+    let admin = Api::login(&server.url, "admin", None).await?;
+    let clerk = Api::login(&server.url, "clerk", None).await?;
+    let counter = serde_json::json!({"name": "朝阳门站点 大厅"});
+    assert_eq!(
+        post(&clerk, "/api/v1/admin/kiosks", counter.clone())
+            .await?
+            .0,
+        403
+    );
+    let (_, first) = post(&admin, "/api/v1/admin/kiosks", counter.clone()).await?;
+    let (_, second) = post(&admin, "/api/v1/admin/kiosks", counter).await?;
+    let code = first["setup_code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 14, "{code}");
+    let (_, listed) = admin.get("/api/v1/admin/kiosks").await?;
+    assert_eq!(listed[0]["state"], "awaiting_setup", "{listed}");
+    // Typed in capitals with spaces, it still works; once.
+    let typed = code.to_uppercase().replace('-', " ");
+    let (status, creds) = set_up(&server.url, &typed).await?;
+    assert_eq!(status, 200, "{creds}");
+    assert_eq!(creds["device_id"], first["device_id"]);
+    assert_eq!(creds["name"], "朝阳门站点 大厅");
+    assert_eq!(set_up(&server.url, &code).await?.0, 400, "a used code");
+    assert_eq!(
+        set_up(&server.url, "abcd-efgh-jkmn").await?.0,
+        400,
+        "a made-up code"
+    );
+    // A kiosk revoked before its setup cannot be set up.
+    let revoke = format!(
+        "/api/v1/admin/kiosks/{}/revoke",
+        second["device_id"].as_str().unwrap()
+    );
+    assert_eq!(post(&admin, &revoke, serde_json::json!({})).await?.0, 200);
+    assert_eq!(
+        set_up(&server.url, second["setup_code"].as_str().unwrap())
+            .await?
+            .0,
+        400
+    );
+    let (_, listed) = admin.get("/api/v1/admin/kiosks").await?;
+    let states: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states.iter().filter(|s| **s == "active").count(),
+        1,
+        "{listed}"
+    );
+    assert_eq!(
+        states.iter().filter(|s| **s == "revoked").count(),
+        1,
+        "{listed}"
+    );
+    assert_eq!(clerk.get("/api/v1/admin/kiosks").await?.0, 403);
+    // Guessing is limited per client like sign-ins.
+    let mut last = 0;
+    for _ in 0..25 {
+        last = set_up(&server.url, "zzzz-zzzz-zzzz").await?.0;
+    }
+    assert_eq!(last, 429);
+    // The setup is in the audit trail, as the kiosk's own act.
+    let (_, audit) = admin.get("/api/v1/audit?action=kiosk_set_up").await?;
+    assert!(audit.to_string().contains("kiosk_set_up"), "{audit}");
     Ok(())
 }
 

@@ -57,6 +57,50 @@ const ACTIONS: &[(&str, [&str; 3])] = &[
         ["拒绝销毁", "拒絕銷毀", "Destruction refused"],
     ),
     ("destroy", ["销毁案件", "銷毀案件", "Case destroyed"]),
+    (
+        "admin_user_created",
+        ["新建用户", "新增使用者", "User created"],
+    ),
+    (
+        "admin_user_updated",
+        ["修改用户", "修改使用者", "User changed"],
+    ),
+    (
+        "admin_user_disabled",
+        ["停用用户", "停用使用者", "User disabled"],
+    ),
+    (
+        "admin_user_enabled",
+        ["启用用户", "啟用使用者", "User enabled"],
+    ),
+    (
+        "admin_password_reset",
+        ["重置密码", "重設密碼", "Password reset"],
+    ),
+    (
+        "password_changed",
+        ["修改本人密码", "修改本人密碼", "Own password changed"],
+    ),
+    (
+        "admin_department_saved",
+        ["保存部门", "儲存部門", "Department saved"],
+    ),
+    (
+        "admin_calendar_saved",
+        ["保存日历", "儲存日曆", "Calendar saved"],
+    ),
+    (
+        "admin_profile_applied",
+        ["启用规程配置", "啟用規程配置", "Profile applied"],
+    ),
+    (
+        "admin_kiosk_registered",
+        ["登记自助终端", "登記自助終端", "Kiosk registered"],
+    ),
+    (
+        "admin_kiosk_revoked",
+        ["吊销自助终端", "吊銷自助終端", "Kiosk revoked"],
+    ),
 ];
 
 fn action_name(tr: Tr, action: &str) -> String {

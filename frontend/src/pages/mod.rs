@@ -4,6 +4,8 @@
 #![allow(missing_docs)]
 
 #[cfg(feature = "office")]
+pub mod admin;
+#[cfg(feature = "office")]
 pub mod archive;
 #[cfg(feature = "office")]
 pub mod audit;

@@ -6,20 +6,24 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use serde::{Deserialize, Serialize};
 use tousu_shared::{
     access::{Principal, Role},
-    api::admin::{Created, MIN_PASSWORD_CHARS, NewUser, UserUpdate},
+    api::admin::{
+        Created, KioskCredentials, KioskRegistered, KioskRow, KioskSetup, MIN_PASSWORD_CHARS,
+        NewKiosk, NewUser, UserUpdate, department_required, normalise_code,
+    },
     ids::{DepartmentId, DeviceId, UserId},
 };
 
 use crate::{
     AppState,
-    auth::{self, Caller},
+    auth::{self, Caller, FAILURE_WINDOW_MS, MAX_FAILURES_PER_CLIENT},
     error::{ApiError, ApiJson},
+    routes::auth::ClientAddr,
     store::{
-        accounts::{NewAccount, UserRow},
+        accounts::{LoginRefusal, NewAccount, UserRow},
         admin::{AdminChange, AdminRefusal},
+        kiosks::SETUP_CODE_VALID_MS,
         reference::DepartmentRow,
     },
 };
@@ -78,6 +82,11 @@ fn checked_account(
     }
     if roles.is_empty() {
         return Err(ApiError::BadRequest("roles: at least one".into()));
+    }
+    if department.is_none() && department_required(roles) {
+        return Err(ApiError::BadRequest(
+            "department: handlers and department heads belong to one".into(),
+        ));
     }
     let department = department
         .map(DepartmentId::parse)
@@ -222,47 +231,88 @@ pub async fn create_department(
     Ok(ok())
 }
 
-/// Body of a new kiosk.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewKiosk {
-    /// Where it stands, e.g. "朝阳门站点 大厅".
-    pub name: String,
-}
-
-/// The new kiosk's credentials: shown once, stored only as a hash.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct KioskCredentials {
-    /// The kiosk's device id.
-    pub device_id: DeviceId,
-    /// Its bearer token.
-    pub token: String,
-}
-
-/// `POST /api/v1/admin/kiosks`: registers a kiosk; its token may only push new kiosk
-/// complaints.
+/// `POST /api/v1/admin/kiosks`: registers a kiosk and answers its one-time setup code,
+/// shown once (24 hours); the counter's browser exchanges it for a token that may only push
+/// new kiosk complaints ([`kiosk_setup`]).
 pub async fn create_kiosk(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(k): ApiJson<NewKiosk>,
-) -> Result<Json<KioskCredentials>, ApiError> {
+) -> Result<Json<KioskRegistered>, ApiError> {
     let admin = Admin::authorize(&caller)?;
     let name = k.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest("name: 1–100 characters".into()));
     }
-    let (token, token_hash) = auth::new_token();
+    let code = auth::one_time_password();
     let device = DeviceId(uuid::Uuid::now_v7());
+    let setup_until = state.now().0 + SETUP_CODE_VALID_MS;
     let change = AdminChange::RegisterKiosk {
         device,
         name,
-        token_hash,
+        setup_hash: auth::token_hash(&code),
+        setup_until,
     };
     admin.change(&state, change).await?;
-    Ok(Json(KioskCredentials {
+    Ok(Json(KioskRegistered {
         device_id: device,
-        token,
+        setup_code: code,
+        setup_until,
     }))
+}
+
+/// `GET /api/v1/admin/kiosks`: every kiosk and its state.
+pub async fn kiosks(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<KioskRow>>, ApiError> {
+    Admin::authorize(&caller)?;
+    Ok(Json(state.store.kiosks(state.now()).await?))
+}
+
+/// `POST /api/v1/kiosk/setup` (no session): a registered kiosk's setup code, once, for its
+/// token. A wrong, used, expired or revoked code all answer the same 400; failures count
+/// against the client as failed sign-ins do (429 past the limit).
+pub async fn kiosk_setup(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(setup): ApiJson<KioskSetup>,
+) -> Result<Json<KioskCredentials>, ApiError> {
+    const WHO: &str = "kiosk-setup";
+    let now = state.now();
+    let (_, client_failures) = state
+        .store
+        .login_failures(WHO.into(), client.clone(), now.0 - FAILURE_WINDOW_MS)
+        .await?;
+    if client_failures >= MAX_FAILURES_PER_CLIENT {
+        state
+            .store
+            .login_refused(WHO.into(), client, LoginRefusal::RateLimited, now)
+            .await?;
+        return Err(ApiError::RateLimited);
+    }
+    let code = normalise_code(&setup.code);
+    let (token, token_hash) = auth::new_token();
+    match state
+        .store
+        .kiosk_set_up(auth::token_hash(&code), token_hash, now)
+        .await?
+    {
+        Some((device_id, name)) => Ok(Json(KioskCredentials {
+            device_id,
+            token,
+            name,
+        })),
+        None => {
+            state
+                .store
+                .login_refused(WHO.into(), client, LoginRefusal::Failed, now)
+                .await?;
+            Err(ApiError::BadRequest(
+                "code: not a setup code in force (wrong, used, expired or revoked)".into(),
+            ))
+        }
+    }
 }
 
 /// `POST /api/v1/admin/kiosks/{id}/revoke`.

@@ -68,7 +68,11 @@ pub fn api() -> Router<AppState> {
             "/admin/departments",
             get(admin::departments).post(admin::create_department),
         )
-        .route("/admin/kiosks", post(admin::create_kiosk))
+        .route(
+            "/admin/kiosks",
+            get(admin::kiosks).post(admin::create_kiosk),
+        )
+        .route("/kiosk/setup", post(admin::kiosk_setup))
         .route("/admin/kiosks/{id}/revoke", post(admin::revoke_kiosk))
         .route("/reference", get(reference::get))
         .route("/admin/calendar", put(reference::put_calendar))

@@ -375,12 +375,28 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "{ok}"
     ),
     ep!(
+        "get",
+        "/admin/kiosks",
+        "Every kiosk and its state",
+        "admins",
+        None,
+        "[KioskRow {device_id, name, created_at, state, setup_until?}]"
+    ),
+    ep!(
         "post",
         "/admin/kiosks",
-        "Register a kiosk; its token is shown once",
+        "Register a kiosk; its one-time setup code is shown once (24 h)",
         "admins",
         Some("{name}"),
-        "{device_id, token}"
+        "{device_id, setup_code, setup_until}"
+    ),
+    ep!(
+        "post",
+        "/kiosk/setup",
+        "A kiosk's setup code, once, for its token (400 for any code not in force; 429 past the client's failure limit)",
+        "anyone",
+        Some("{code}"),
+        "{device_id, token, name}"
     ),
     ep!(
         "post",

@@ -274,28 +274,6 @@ pub(super) fn set_password(
     Ok(n > 0)
 }
 
-pub(super) fn insert_kiosk(
-    conn: &Connection,
-    device: DeviceId,
-    name: &str,
-    token_hash: &[u8],
-    now: i64,
-) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO devices (id, kind, name, token_hash, created_at) VALUES (?1, 'kiosk', ?2, ?3, ?4)",
-        params![device.to_string(), name, token_hash, now],
-    )?;
-    Ok(())
-}
-
-/// Revokes a kiosk; false when there is no such kiosk.
-pub(super) fn revoke_kiosk(conn: &Connection, id: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute(
-        "UPDATE devices SET revoked = 1 WHERE id = ?1 AND kind = 'kiosk'",
-        [id],
-    )? > 0)
-}
-
 impl Store {
     /// Whether the database has no users yet (a fresh install).
     pub async fn has_no_users(&self) -> Result<bool, StoreError> {

@@ -4,7 +4,7 @@
 
 use tousu_shared::{clock::Timestamp, ids::DeviceId, profile::ProfileInfo};
 
-use super::{Store, StoreError, accounts, audit, reference};
+use super::{Store, StoreError, accounts, audit, kiosks, reference};
 
 /// A change an administrator makes.
 #[derive(Debug, Clone)]
@@ -43,14 +43,16 @@ pub enum AdminChange {
         /// The department it belongs to.
         parent: Option<String>,
     },
-    /// A kiosk registered with the hash of its token.
+    /// A kiosk registered with the hash of its one-time setup code.
     RegisterKiosk {
         /// Its device id.
         device: DeviceId,
         /// Where it stands.
         name: String,
-        /// SHA-256 of its token.
-        token_hash: Vec<u8>,
+        /// SHA-256 of its setup code.
+        setup_hash: Vec<u8>,
+        /// Until when the code may be used.
+        setup_until: i64,
     },
     /// A kiosk revoked.
     RevokeKiosk(String),
@@ -219,10 +221,12 @@ impl Store {
                 AdminChange::RegisterKiosk {
                     device,
                     name,
-                    token_hash,
-                } => accounts::insert_kiosk(&tx, *device, name, token_hash, now.0).map(Ok)?,
+                    setup_hash,
+                    setup_until,
+                } => kiosks::insert_kiosk(&tx, *device, name, setup_hash, *setup_until, now.0)
+                    .map(Ok)?,
                 AdminChange::RevokeKiosk(id) => {
-                    if accounts::revoke_kiosk(&tx, id)? {
+                    if kiosks::revoke_kiosk(&tx, id)? {
                         Ok(())
                     } else {
                         Err(AdminRefusal::NotFound)

@@ -29,6 +29,7 @@ pub mod destruction;
 pub mod events;
 pub mod exports;
 mod grants;
+pub mod kiosks;
 pub mod reference;
 pub mod schema;
 pub mod stats;

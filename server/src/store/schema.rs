@@ -254,4 +254,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE departments ADD COLUMN parent TEXT REFERENCES departments(id);
     "#,
+    // 15: a kiosk is registered with a one-time setup code (its SHA-256 and expiry), which
+    // the counter's browser exchanges once for the kiosk's token (issue 15 §3).
+    r#"
+    ALTER TABLE devices ADD COLUMN setup_hash BLOB;
+    ALTER TABLE devices ADD COLUMN setup_until INTEGER;
+    CREATE UNIQUE INDEX devices_setup ON devices(setup_hash) WHERE setup_hash IS NOT NULL;
+    "#,
 ];
