@@ -488,6 +488,22 @@ pub mod admin {
             .map(drop)
     }
 
+    /// `GET /profile`: the regulation profile in force, whole.
+    pub async fn profile(token: &str) -> Result<tousu_shared::profile::Profile, ApiError> {
+        get("/profile", token).await
+    }
+
+    /// `PUT /admin/profile`: an edited profile put in force (checked again by the server).
+    pub async fn put_profile(
+        token: &str,
+        profile: &tousu_shared::profile::Profile,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "profile": profile });
+        put::<_, serde_json::Value>("/admin/profile", token, &body)
+            .await
+            .map(drop)
+    }
+
     /// What the server says of a calendar it took.
     #[derive(Debug, Clone, serde::Deserialize)]
     pub struct CalendarSaved {

@@ -40,6 +40,7 @@ pub mod model;
 pub mod number;
 pub mod order;
 pub mod profile;
+pub mod profile_edit;
 pub mod reports;
 pub mod retention;
 pub mod rules;

@@ -1,13 +1,16 @@
 //! `/admin`: the administrator's desk (issue 15 §3). Accounts ([`users`]: roles, department,
 //! disabling, one-time passwords shown once and changed at the next sign-in), departments
 //! with their sub-units ([`departments`], 001 所屬各單位), the counters' kiosks with their
-//! one-time setup codes ([`kiosks`]) and the working-day calendar one year at a time
+//! one-time setup codes ([`kiosks`]), the regulation profile's clocks, options, categories
+//! and causes ([`rules`], [`catalog`]) and the working-day calendar one year at a time
 //! ([`calendar`]). Every change is made and audited on the server and reaches
 //! devices with the reference data at their next sync; the screen needs a connection.
 
 mod calendar;
+mod catalog;
 mod departments;
 mod kiosks;
+mod rules;
 mod users;
 
 use leptos::prelude::*;
@@ -71,6 +74,7 @@ enum Tab {
     Users,
     Departments,
     Kiosks,
+    Rules,
     Calendar,
 }
 
@@ -118,6 +122,7 @@ pub fn AdminPage() -> impl IntoView {
                 {tab_button(Tab::Users, "admin-tab-users", ["用户", "使用者", "Users"])}
                 {tab_button(Tab::Departments, "admin-tab-departments", ["部门", "部門", "Departments"])}
                 {tab_button(Tab::Kiosks, "admin-tab-kiosks", ["自助终端", "自助終端", "Kiosks"])}
+                {tab_button(Tab::Rules, "admin-tab-rules", ["处理规则", "處理規則", "Rules"])}
                 {tab_button(Tab::Calendar, "admin-tab-calendar", ["工作日历", "工作日曆", "Calendar"])}
             </div>
             {move || match tab.get() {
@@ -126,6 +131,7 @@ pub fn AdminPage() -> impl IntoView {
                     <departments::Departments departments=department_list changed=departments_changed/>
                 }.into_any(),
                 Tab::Kiosks => view! { <kiosks::Kiosks/> }.into_any(),
+                Tab::Rules => view! { <rules::RulesEditor/> }.into_any(),
                 Tab::Calendar => view! { <calendar::CalendarEditor/> }.into_any(),
             }}
         </section>
