@@ -256,6 +256,72 @@ pub fn query<'a>(
     out
 }
 
+/// A column of the office's case table that the list can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The official number; cases still waiting for theirs after all numbered ones.
+    Number,
+    /// Complaint, suggestion, consultation.
+    Kind,
+    /// Most severe first (ascending).
+    Severity,
+    /// In lifecycle order.
+    Stage,
+    /// By the department's name as the reader sees it.
+    Department,
+    /// Soonest due first; cases without a running deadline always last.
+    Due,
+    /// Earliest received first.
+    Received,
+}
+
+/// Orders `cases` (each read through `case_of`) by `column` (descending reverses it; cases
+/// without a deadline or a department stay last either way), ties by id so the order never
+/// jumps between renders. `department_name` gives the name a department is shown by.
+pub fn sort_by_column<T>(
+    cases: &mut Vec<T>,
+    column: Column,
+    descending: bool,
+    department_name: &dyn Fn(&DepartmentId) -> String,
+    case_of: impl Fn(&T) -> &CaseSummary,
+) {
+    use std::cmp::Ordering;
+    let severity_rank = |c: &CaseSummary| match c.severity {
+        Some(Severity::UrgentMajor) => 0,
+        Some(Severity::Important) => 1,
+        Some(Severity::General) => 2,
+        None => 3,
+    };
+    let stage_rank = |c: &CaseSummary| Stage::ALL.iter().position(|s| *s == c.stage);
+    let kind_rank = |c: &CaseSummary| c.kind.map_or(3, |k| k as u8);
+    let directed = |o: Ordering| if descending { o.reverse() } else { o };
+    crate::order::sort_by(cases, |a, b| {
+        let (a, b) = (case_of(a), case_of(b));
+        match column {
+            Column::Number => directed((a.number.is_none(), a.number, a.id).cmp(&(
+                b.number.is_none(),
+                b.number,
+                b.id,
+            ))),
+            Column::Kind => directed(kind_rank(a).cmp(&kind_rank(b))),
+            Column::Severity => directed(severity_rank(a).cmp(&severity_rank(b))),
+            Column::Stage => directed(stage_rank(a).cmp(&stage_rank(b))),
+            Column::Department => {
+                let name = |c: &CaseSummary| c.department.as_ref().map(department_name);
+                // Cases not yet dispatched after every department.
+                let (x, y) = (name(a), name(b));
+                (x.is_none().cmp(&y.is_none())).then_with(|| directed(x.cmp(&y)))
+            }
+            Column::Due => {
+                let (x, y) = (a.next_due.map(|(_, d)| d), b.next_due.map(|(_, d)| d));
+                (x.is_none().cmp(&y.is_none())).then_with(|| directed(x.cmp(&y)))
+            }
+            Column::Received => directed(a.received_at.cmp(&b.received_at)),
+        }
+        .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +432,43 @@ mod tests {
             newer.id,
             "soonest due first, urgent or not"
         );
+    }
+
+    #[test]
+    fn a_table_column_orders_both_ways_and_cases_without_a_deadline_stay_last() {
+        let general = summary(1, Some(Severity::General), true);
+        let urgent = summary(2, Some(Severity::UrgentMajor), true);
+        // No running deadline, as for a closed case.
+        let mut fresh = summary(3, None, false);
+        fresh.next_due = None;
+        let mut with_due = summary(4, Some(Severity::General), true);
+        with_due.next_due = general.next_due.map(|(s, d)| (s, Timestamp(d.0 - DAY_MS)));
+        let cases = [
+            general.clone(),
+            fresh.clone(),
+            urgent.clone(),
+            with_due.clone(),
+        ];
+        let name = |d: &DepartmentId| d.to_string();
+        let order = |column, descending| {
+            let mut v: Vec<&CaseSummary> = cases.iter().collect();
+            sort_by_column(&mut v, column, descending, &name, |c| c);
+            v.iter().map(|c| c.id).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            order(Column::Severity, false),
+            vec![urgent.id, general.id, with_due.id, fresh.id]
+        );
+        assert_eq!(order(Column::Severity, true)[0], fresh.id);
+        // Whichever way, the case without a deadline comes last.
+        let up = order(Column::Due, false);
+        let down = order(Column::Due, true);
+        assert_eq!(up[0], with_due.id);
+        assert_eq!(up.last(), Some(&fresh.id));
+        assert_eq!(down.last(), Some(&fresh.id));
+        assert_eq!(down[down.len() - 2], with_due.id);
+        // Ties keep one order: by id.
+        assert_eq!(order(Column::Kind, false), order(Column::Kind, false));
     }
 
     #[test]

@@ -66,6 +66,14 @@ pub fn CasesPage(
     let (department, set_department) = signal(String::new());
     let (sort, set_sort) = signal(String::from("urgent"));
     let (shown, set_shown) = signal(PAGE_ROWS);
+    // Office desktops read a dense table; tablets keep the cards (either may switch).
+    #[cfg(feature = "office")]
+    let table_view = RwSignal::new(
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w >= 1440.0),
+    );
 
     let filter = Memo::new(move |_| CaseFilter {
         stage: parse(&stage.get()),
@@ -164,6 +172,38 @@ pub fn CasesPage(
     });
 
     #[cfg(feature = "office")]
+    let (view_switch, table, cards_hidden) = {
+        let segment = move |on: bool, testid: &'static str, label: [&'static str; 3]| {
+            view! {
+                <button type="button" class="seg" data-testid=testid
+                    aria-pressed=move || (table_view.get() == on).to_string()
+                    on:click=move |_| table_view.set(on)>{move || label[tr.index()]}</button>
+            }
+        };
+        let switch = view! {
+            <div class="segmented view-switch" role="group" aria-label=move || tr.t("显示方式", "顯示方式", "Show as")>
+                {segment(false, "view-cards", ["卡片", "卡片", "Cards"])}
+                {segment(true, "view-table", ["表格", "表格", "Table"])}
+            </div>
+        };
+        let table_rows = Signal::derive(move || {
+            let to_do = todo_only.get();
+            rows.with(|(_, m)| {
+                m.iter()
+                    .map(|c| (c.clone(), if to_do { owed(c) } else { None }))
+                    .collect::<Vec<_>>()
+            })
+        });
+        let table = move || {
+            table_view.get().then(|| {
+                view! { <crate::pages::case_table::CaseTable rows=table_rows shown=Signal::from(shown)/> }
+            })
+        };
+        (Some(switch), table, move || table_view.get())
+    };
+    #[cfg(not(feature = "office"))]
+    let (view_switch, table, cards_hidden) = (None::<()>, (), || false);
+    #[cfg(feature = "office")]
     let drill_banner = drill.map(|(drill, counted)| {
         let shown = Signal::derive(move || rows.with(|(_, m)| m.len()));
         view! { <crate::pages::stats::DrillBanner drill=drill counted=counted shown=shown/> }
@@ -245,7 +285,10 @@ pub fn CasesPage(
                     }
                 }}
             </p>
+            {view_switch}
             <Transition fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
+                {table}
+                <Show when=move || !cards_hidden()>
                 <ul class="case-list" data-testid="case-list">
                     {move || {
                         let now = labels::now();
@@ -260,6 +303,7 @@ pub fn CasesPage(
                             .collect_view()
                     }}
                 </ul>
+                </Show>
                 <Show when=move || rows.with(|(_, m)| m.len() > shown.get())>
                     <button class="btn" data-testid="show-more" on:click=move |_| set_shown.update(|n| *n += PAGE_ROWS)>
                         {move || tr.t("显示更多", "顯示更多", "Show more")}

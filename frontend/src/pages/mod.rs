@@ -10,6 +10,8 @@ pub mod archive;
 #[cfg(feature = "office")]
 pub mod audit;
 pub mod case;
+#[cfg(feature = "office")]
+pub mod case_table;
 pub mod cases;
 pub mod intake;
 pub mod login;
