@@ -77,6 +77,9 @@ async fn enter(app: App, session: Session) -> Result<(), StoreError> {
         store.close();
         std::future::pending::<()>().await;
     }
+    // Summaries written by an older app lack what this one keeps in them: folded again once.
+    let rules = app.reference.with_untracked(|r| r.rules.clone());
+    store.upgrade_summaries(&rules).await?;
     app.store.set_value(Some(store));
     app.author.set_value(Some(author));
     app.session.set(Some(session));

@@ -69,6 +69,11 @@ const SESSION_KEY: &str = "session";
 const AUTHOR_KEY: &str = "author";
 /// User meta key of the pull cursor.
 const CURSOR_KEY: &str = "cursor";
+/// What this app keeps in a case summary; a database whose summaries were written by an
+/// older app is folded again once. 2: the next step (my to-do, issue 15 §4).
+pub const SUMMARY_FORMAT: &str = "2";
+/// User meta key of the summary format the summaries were written in.
+const SUMMARY_FORMAT_KEY: &str = "summary_format";
 /// User meta key of the reference data (catalog, calendar, SLA policy).
 const REFERENCE_KEY: &str = "reference";
 /// User meta key of the last successful sync (ms since the epoch).
@@ -397,6 +402,18 @@ impl UserStore {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Folds every summary again once when they were written by an app that kept less in
+    /// them ([`SUMMARY_FORMAT`]); true when it did. Without it an upgraded tablet would count
+    /// no to-do for its older cases until each changed.
+    pub async fn upgrade_summaries(&self, rules: &Rules) -> Result<bool, StoreError> {
+        if meta_get(self.db(), SUMMARY_FORMAT_KEY).await?.as_deref() == Some(SUMMARY_FORMAT) {
+            return Ok(false);
+        }
+        self.refold_all(rules).await?;
+        meta_put(self.db(), SUMMARY_FORMAT_KEY, SUMMARY_FORMAT).await?;
+        Ok(true)
     }
 
     /// Recomputes every summary (after the reference data changed).

@@ -100,6 +100,43 @@ async fn refolding_recomputes_bundled_and_own_summaries() {
 }
 
 #[wasm_bindgen_test]
+async fn summaries_of_an_older_app_are_folded_again_once() {
+    use contract::{Tablet, registered, rules};
+    let store = UserStore::open(&unique_name("summary-format"))
+        .await
+        .unwrap();
+    let mut tablet = Tablet::new(13, "supervisor");
+    let event = registered(&mut tablet, 1);
+    let case = event.case_id;
+    store
+        .append_local(&event, &tablet.author, &rules())
+        .await
+        .unwrap();
+    // The summary as an app before the to-do wrote it: no next step.
+    let mut old = store.summaries().await.unwrap().remove(0);
+    assert!(
+        old.next_step.is_some(),
+        "a fresh summary names the next step"
+    );
+    old.next_step = None;
+    let tx = store
+        .db()
+        .transaction(CASES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    bundles::issue_put(&tx.object_store(CASES).unwrap(), &case.to_string(), &old).unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.summaries().await.unwrap()[0].next_step, None);
+
+    assert!(store.upgrade_summaries(&rules()).await.unwrap());
+    assert!(store.summaries().await.unwrap()[0].next_step.is_some());
+    // Once only.
+    assert!(!store.upgrade_summaries(&rules()).await.unwrap());
+    store.close();
+}
+
+#[wasm_bindgen_test]
 async fn device_id_is_created_once() {
     let name = unique_name("device");
     let db = open(&name).await.unwrap();
