@@ -128,6 +128,22 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
                 t.contains("已批准")
             })
             .await?;
+        // The grants in force, apart: this one; nothing waits any more.
+        archivist.click("requests-active").await?;
+        archivist
+            .wait_for_script(
+                "one grant in force",
+                "return document.querySelectorAll('[data-testid=request]').length === 1;",
+            )
+            .await?;
+        archivist.click("requests-pending").await?;
+        archivist
+            .wait_for_script(
+                "nothing waiting",
+                "return document.querySelectorAll('[data-testid=request]').length === 0;",
+            )
+            .await?;
+        archivist.click("requests-active").await?;
         archivist.client.set_window_size(1920, 1080).await?;
         archivist.screenshot("archive-archivist-desktop").await?;
 
@@ -162,6 +178,14 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
         // The archivist ends the grant early: the case is hidden again, and a second
         // revocation is refused.
         archivist.click("revoke").await?;
+        // It leaves the grants in force; the whole list says it ended.
+        archivist
+            .wait_for_script(
+                "no grant in force",
+                "return document.querySelectorAll('[data-testid=request]').length === 0;",
+            )
+            .await?;
+        archivist.click("requests-all").await?;
         archivist
             .wait_for_text_where("[data-testid=request-status]", "ended", |t| {
                 t.contains("授權已結束")

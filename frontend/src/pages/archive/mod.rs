@@ -53,6 +53,19 @@ pub fn ArchivePage() -> impl IntoView {
             Some(api::access_requests(&token).await)
         }
     });
+    // An archivist's view of the requests: all, those waiting, or the grants in force.
+    let shown = RwSignal::new(0u8);
+    let admits = move |r: &AccessRequest| match shown.get() {
+        1 => r.status == "pending",
+        2 => r.status == "approved" && r.until.is_some_and(|u| u > labels::now().0),
+        _ => true,
+    };
+    let segment = move |value: u8, testid: &'static str, label: [&'static str; 3]| {
+        view! {
+            <button type="button" class="seg" data-testid=testid aria-pressed=move || (shown.get() == value).to_string()
+                on:click=move |_| shown.set(value)>{move || label[tr.index()]}</button>
+        }
+    };
     view! {
         <section class="page" data-testid="page-archive">
             <header class="page-head">
@@ -79,6 +92,13 @@ pub fn ArchivePage() -> impl IntoView {
                 } else {
                     tr.t("我的查阅申请", "我的查閱申請", "My access requests")
                 }}</h2>
+                {archivist.then(|| view! {
+                    <div class="segmented" role="group" aria-label=move || tr.t("显示哪些申请", "顯示哪些申請", "Which requests")>
+                        {segment(0, "requests-all", ["全部", "全部", "All"])}
+                        {segment(1, "requests-pending", ["待审批", "待審批", "Waiting"])}
+                        {segment(2, "requests-active", ["有效授权", "有效授權", "Grants in force"])}
+                    </div>
+                })}
                 <Suspense fallback=move || view! { <p class="muted">{tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
                     {move || requests.get().flatten().map(|answer| match answer {
                         Err(e) => view! { <p class="notice" role="alert">{errors::api(tr, &e)}</p> }.into_any(),
@@ -87,7 +107,7 @@ pub fn ArchivePage() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => view! {
                             <ul class="request-list" data-testid="requests">
-                                {list.into_iter().map(|r| view! { <Request request=r archivist=archivist changed=changed/> }).collect_view()}
+                                {list.into_iter().filter(admits).map(|r| view! { <Request request=r archivist=archivist changed=changed/> }).collect_view()}
                             </ul>
                         }.into_any(),
                     })}
