@@ -4,7 +4,7 @@
 
 use tousu_e2e::{Api, Browser, DEMO_PASSWORD, TestServer, axe_source};
 use tousu_shared::{
-    clock::{CHINA_OFFSET_MINUTES, Timestamp},
+    clock::{CHINA_OFFSET_MINUTES, Date, Timestamp, Weekday},
     event::EventBody,
     model::CaseKind,
     testing::{Writer, registration},
@@ -129,6 +129,21 @@ async fn an_administrator_makes_an_account_a_sub_unit_and_a_calendar_edit() -> a
 
         // The calendar: a typing error is named by its line; then the rest of December off.
         admin.click("admin-tab-calendar").await?;
+        // A year not listed yet with a make-up weekend: more than six working days in a row
+        // are warned of as typed (nothing saved).
+        let shown_year = admin.wait_for_script_value("the year shown",
+            "const s = document.querySelector('[data-testid=calendar-year]'); return s && s.value ? s.value : null;").await?;
+        let next = admin.wait_for_script_value("the year after the last",
+            "const s = document.querySelector('[data-testid=calendar-year]'); return s && s.options.length ? s.options[s.options.length - 1].value : null;").await?;
+        let mut saturday = Date::new(next.parse()?, 1, 6).expect("a date");
+        while saturday.weekday() != Weekday::Sat {
+            saturday = saturday.succ();
+        }
+        admin.select("calendar-year", &next).await?;
+        admin.fill("calendar-text", &format!("year {next}\n{saturday} workday 调休\n{} workday 调休\n", saturday.succ())).await?;
+        admin.wait_for_text_where("[data-testid=calendar-warnings]", "the long stretch warned of",
+            |t| t.contains("12 个工作日")).await?;
+        admin.select("calendar-year", &shown_year).await?;
         let block = admin.wait_for_script_value("the year's text",
             "const t = document.querySelector('[data-testid=calendar-text]'); return t && t.value.startsWith('year ') ? t.value : null;").await?;
         let lines = block.trim_end().lines().count();

@@ -138,10 +138,9 @@ async fn an_archived_case_is_asked_for_by_number_and_approved_for_a_day() -> any
             .await?;
         archivist.click("requests-pending").await?;
         archivist
-            .wait_for_script(
-                "nothing waiting",
-                "return document.querySelectorAll('[data-testid=request]').length === 0;",
-            )
+            .wait_for_text_where("[data-testid=requests-none]", "nothing waiting", |t| {
+                t.contains("没有")
+            })
             .await?;
         archivist.click("requests-active").await?;
         archivist.client.set_window_size(1920, 1080).await?;

@@ -105,11 +105,18 @@ pub fn ArchivePage() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty" data-testid="requests-empty">{tr.t("没有查阅申请。", "沒有查閱申請。", "No access requests.")}</p>
                         }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="request-list" data-testid="requests">
-                                {list.into_iter().filter(admits).map(|r| view! { <Request request=r archivist=archivist changed=changed/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(list) => {
+                            let list: Vec<AccessRequest> = list.into_iter().filter(admits).collect();
+                            if list.is_empty() {
+                                view! { <p class="empty" data-testid="requests-none">{tr.t("没有这类申请。", "沒有這類申請。", "None of these.")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="request-list" data-testid="requests">
+                                        {list.into_iter().map(|r| view! { <Request request=r archivist=archivist changed=changed/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }
                     })}
                 </Suspense>
             </section>
