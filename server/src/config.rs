@@ -67,6 +67,13 @@ pub struct Config {
         global = true
     )]
     pub clock_offset_hours: i64,
+    /// PEM certificate chain: with `--tls-key`, the server speaks HTTPS itself (service
+    /// workers and Web Crypto need a secure context; HSTS is then sent).
+    #[arg(long, env = "TOUSU_TLS_CERT", global = true, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "TOUSU_TLS_KEY", global = true, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// The regulation profile a new database starts with (`parcel-station`, `metro`,
     /// `warehouse`, `disinfection-service`, `complaint-office`); later an administrator
     /// changes it through the API.

@@ -176,7 +176,24 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
             }
         });
     }
-    let shell = AppShell::load(&config.dist);
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot read the certificate {} or its key {} (PEM files)",
+                        cert.display(),
+                        key.display()
+                    )
+                })?,
+        ),
+        _ => None,
+    };
+    let mut shell = AppShell::load(&config.dist);
+    if tls.is_some() {
+        shell = shell.over_https();
+    }
     let listener = TcpListener::bind(config.addr).await.with_context(|| {
         format!(
             "cannot listen on {} (is another server using that port? choose another with --addr or TOUSU_ADDR)",
@@ -184,22 +201,36 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         )
     })?;
     let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     // Tests and scripts read this line to find the port when started with port 0.
-    println!("tousu-server listening on http://{addr}");
-    tracing::info!(%addr, db = %config.db.display(), dist = %config.dist.display(), "started");
-    axum::serve(
-        listener,
-        app(AppState {
-            store,
-            shell,
-            retention_days: config.retention_days,
-            clock_offset_ms: config.clock_offset_hours * 3_600_000,
-        })
-        .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server stopped with an error")
+    println!("tousu-server listening on {scheme}://{addr}");
+    tracing::info!(%addr, db = %config.db.display(), dist = %config.dist.display(), scheme, "started");
+    let service = app(AppState {
+        store,
+        shell,
+        retention_days: config.retention_days,
+        clock_offset_ms: config.clock_offset_hours * 3_600_000,
+    })
+    .into_make_service_with_connect_info::<SocketAddr>();
+    match tls {
+        None => axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server stopped with an error"),
+        Some(tls) => {
+            let handle = axum_server::Handle::new();
+            let stopping = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            axum_server::from_tcp_rustls(listener.into_std()?, tls)
+                .handle(handle)
+                .serve(service)
+                .await
+                .context("server stopped with an error")
+        }
+    }
 }
 
 async fn shutdown_signal() {

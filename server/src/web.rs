@@ -24,6 +24,8 @@ pub struct AppShell {
     index: Option<Arc<str>>,
     office: Option<Arc<str>>,
     csp: HeaderValue,
+    /// Served over HTTPS by the server itself: responses carry HSTS.
+    hsts: bool,
 }
 
 /// The cookie naming the build a browser loads.
@@ -61,7 +63,15 @@ impl AppShell {
             index: index.map(Arc::from),
             office: office.map(Arc::from),
             csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
+            hsts: false,
         }
+    }
+
+    /// Marks the shell as served over HTTPS: every response then tells browsers to come back
+    /// only over HTTPS (HSTS, one year).
+    pub fn over_https(mut self) -> Self {
+        self.hsts = true;
+        self
     }
 
     /// The CSP sent with every response.
@@ -180,6 +190,12 @@ pub async fn headers(
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if shell.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     res
 }
 

@@ -112,6 +112,17 @@ impl TestServer {
         Self::start_with(&db, data_dir, &["--addr", &addr], env)
     }
 
+    /// Starts the server on the database in `data_dir` with `args` (its `--addr` among them:
+    /// HTTPS on another loopback address, say).
+    pub fn start_with_args(
+        data_dir: tempfile::TempDir,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let db = data_dir.path().join("tousu.sqlite3");
+        Self::start_with(&db, data_dir, args, env)
+    }
+
     /// The server's process id (benchmarks read its memory).
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
@@ -463,6 +474,11 @@ impl Browser {
     /// Starts chromedriver and one Chromium session at a 10-inch tablet's size (1280×800),
     /// with English as the browser language so the app's Chinese default is really ours.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts Chromium with extra command-line arguments (a certificate to trust, say).
+    pub async fn start_with(extra: &[String]) -> anyhow::Result<Self> {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or("/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into());
         let port = free_port();
@@ -491,7 +507,10 @@ impl Browser {
                 },
             },
         });
-        let caps = caps.as_object().expect("object").clone();
+        let mut caps = caps.as_object().expect("object").clone();
+        if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(extra.iter().map(|a| serde_json::Value::from(a.as_str())));
+        }
         let webdriver = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
