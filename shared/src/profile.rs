@@ -591,6 +591,13 @@ impl Profile {
         {
             return Err(ProfileError::VersionTaken(v));
         }
+        self.check_clocks_all_year(calendar)
+    }
+
+    /// [`Profile::check_clocks`] for a case received at 10:30 and at 23:30 on every day of
+    /// the calendar's first year: the clock part of [`Profile::check_edit`], which the
+    /// administrator's screen runs before sending (without the shipped profiles' data).
+    pub fn check_clocks_all_year(&self, calendar: &WorkCalendar) -> Result<(), ProfileError> {
         let year = calendar.years.iter().next().copied().unwrap_or(2026);
         let mut day = crate::clock::Date::new(year, 1, 1).expect("1 January");
         while day.year() == year {

@@ -240,7 +240,7 @@ pub fn RulesEditor() -> impl IntoView {
         // the server checks again.
         let calendar = app.reference.with_untracked(|r| r.rules.calendar.clone());
         if let Err(ProfileError::Inconsistent { stages_end, whole }) =
-            edited.check_edit(None, &calendar)
+            edited.check_clocks_all_year(&calendar)
         {
             error.set(Some(format!(
                 "{}{}{}{}{}",
