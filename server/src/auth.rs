@@ -111,13 +111,30 @@ impl Caller {
 }
 
 /// The client address, when the server was started with connect info (tests without a
-/// socket have none).
-pub fn client_address(parts: &Parts) -> String {
-    parts
+/// socket have none). Behind `trusted_proxy`, the last address of `X-Forwarded-For` (the one
+/// the proxy appended; earlier ones are the client's own word).
+pub fn client_address(parts: &Parts, trusted_proxy: Option<std::net::IpAddr>) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "local".into())
+        .map(|ci| ci.0.ip())
+    else {
+        return "local".into();
+    };
+    let forwarded = || {
+        parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok())
+    };
+    match trusted_proxy {
+        Some(proxy) if proxy == peer => forwarded().unwrap_or(peer).to_string(),
+        _ => peer.to_string(),
+    }
 }
 
 /// What a session signed in with a one-time password may call (paths inside `/api/v1`).
@@ -162,6 +179,36 @@ impl FromRequestParts<AppState> for Caller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parts_from(peer: &str, forwarded: &[&str]) -> Parts {
+        let mut req = axum::http::Request::builder();
+        for f in forwarded {
+            req = req.header("x-forwarded-for", *f);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        parts
+    }
+
+    #[test]
+    fn the_client_is_the_proxys_last_forwarded_address_only_behind_the_trusted_proxy() {
+        let proxy = Some("10.0.0.1".parse().unwrap());
+        // The proxy appended 203.0.113.7; the client claimed 1.2.3.4 itself.
+        let behind = parts_from("10.0.0.1:5000", &["1.2.3.4, 203.0.113.7"]);
+        assert_eq!(client_address(&behind, proxy), "203.0.113.7");
+        // Two header lines read as one list.
+        let split = parts_from("10.0.0.1:5000", &["1.2.3.4", "203.0.113.8"]);
+        assert_eq!(client_address(&split, proxy), "203.0.113.8");
+        // Anyone else's header is ignored, and so is every header without a trusted proxy.
+        let direct = parts_from("198.51.100.2:5000", &["203.0.113.7"]);
+        assert_eq!(client_address(&direct, proxy), "198.51.100.2");
+        assert_eq!(client_address(&behind, None), "10.0.0.1");
+        // A proxy that sent nothing usable: the proxy itself.
+        let garbage = parts_from("10.0.0.1:5000", &["unknown"]);
+        assert_eq!(client_address(&garbage, proxy), "10.0.0.1");
+    }
 
     #[test]
     fn passwords_hash_and_verify() {

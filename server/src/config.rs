@@ -67,6 +67,11 @@ pub struct Config {
         global = true
     )]
     pub clock_offset_hours: i64,
+    /// The address of a reverse proxy in front of the server: for connections from it, the
+    /// client is the last address of `X-Forwarded-For` (per-client sign-in limits); from any
+    /// other peer the header is ignored.
+    #[arg(long, env = "TOUSU_TRUSTED_PROXY", global = true)]
+    pub trusted_proxy: Option<std::net::IpAddr>,
     /// PEM certificate chain: with `--tls-key`, the server speaks HTTPS itself (service
     /// workers and Web Crypto need a secure context; HSTS is then sent).
     #[arg(long, env = "TOUSU_TLS_CERT", global = true, requires = "tls_key")]

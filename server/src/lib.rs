@@ -47,6 +47,8 @@ pub struct AppState {
     pub retention_days: i64,
     /// Shift of the server's clock in ms (0 in production; expiry tests move it forward).
     pub clock_offset_ms: i64,
+    /// A reverse proxy whose `X-Forwarded-For` names the client (per-client limits).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl AppState {

@@ -46,6 +46,7 @@ async fn fixture() -> Fixture {
         shell: AppShell::load(&dir.path().join("no-dist")),
         retention_days: 1095,
         clock_offset_ms: 0,
+        trusted_proxy: None,
     });
     Fixture {
         _dir: dir,

@@ -392,6 +392,46 @@ async fn a_kiosk_setup_code_works_once_and_only_for_a_kiosk_in_force() -> anyhow
     Ok(())
 }
 
+/// A setup code sent as if through a proxy that says the client was `forwarded_for`.
+async fn set_up_via(base: &str, forwarded_for: &str) -> anyhow::Result<u16> {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/kiosk/setup"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&serde_json::json!({ "code": "zzzz-zzzz-zzzz" }))
+        .send()
+        .await?;
+    Ok(res.status().as_u16())
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_nobody_else_can_claim_one()
+-> anyhow::Result<()> {
+    // The tests connect from 127.0.0.1: here that is the proxy.
+    let proxied = TestServer::start_in(
+        tempfile::tempdir()?,
+        &[("TOUSU_TRUSTED_PROXY", "127.0.0.1")],
+    )?;
+    for _ in 0..20 {
+        assert_eq!(set_up_via(&proxied.url, "203.0.113.7").await?, 400);
+    }
+    assert_eq!(set_up_via(&proxied.url, "203.0.113.7").await?, 429);
+    assert_eq!(
+        set_up_via(&proxied.url, "203.0.113.8").await?,
+        400,
+        "another client"
+    );
+    // Without a trusted proxy the header is the client's own word: ignored.
+    let direct = TestServer::start()?;
+    for i in 0..20 {
+        assert_eq!(
+            set_up_via(&direct.url, &format!("203.0.113.{i}")).await?,
+            400
+        );
+    }
+    assert_eq!(set_up_via(&direct.url, "198.51.100.1").await?, 429);
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_server_masks_personal_data_before_it_leaves() -> anyhow::Result<()> {
     let server = TestServer::start_demo(0)?;
