@@ -546,6 +546,28 @@ impl Default for App {
     }
 }
 
+/// A read from the server for a screen that needs one (the office's lists and forms): run
+/// again when the connection comes back and when a signal `read` tracks before its future
+/// changes; `None` while offline or signed out. `read` gets the session's token.
+pub fn server_read<T, Fut>(read: impl Fn(String) -> Fut + 'static) -> LocalResource<Option<T>>
+where
+    T: 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let app = use_app();
+    let online = crate::platform::use_online();
+    LocalResource::new(move || {
+        let on = online.get();
+        let pending = app.token().filter(|_| on).map(&read);
+        async move {
+            match pending {
+                Some(answer) => Some(answer.await),
+                None => None,
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{SyncLine, SyncStatus};

@@ -9,7 +9,7 @@ use tousu_shared::{api::audit::AuditAnswer, clock::Timestamp};
 
 use crate::{
     api,
-    context::use_app,
+    context::{server_read, use_app},
     errors,
     labels::{self, Tr, use_tr},
     platform,
@@ -134,14 +134,9 @@ pub fn AuditPage() -> impl IntoView {
     );
     // The query of the last search (set by the form; empty lists the newest rows).
     let query = RwSignal::new(String::new());
-    let answer = LocalResource::new(move || {
-        let on = online.get();
+    let answer = server_read(move |token| {
         let q = query.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::audit(&token, &q).await)
-        }
+        async move { api::audit(&token, &q).await }
     });
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

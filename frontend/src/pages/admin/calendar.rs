@@ -8,7 +8,12 @@ use leptos::prelude::*;
 use tousu_shared::{calendar_text::CalendarText, clock::Date, sla::WorkCalendar};
 
 use super::refusal;
-use crate::{api, context::use_app, labels::use_tr, platform};
+use crate::{
+    api,
+    context::{server_read, use_app},
+    labels::use_tr,
+    platform,
+};
 
 /// What the text as typed gives: the problem and its line in the box, or the warnings.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,14 +46,7 @@ pub fn CalendarEditor() -> impl IntoView {
     let year = RwSignal::new(0i32);
     let block = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<Vec<String>, String>>);
-    let load = LocalResource::new(move || {
-        let on = online.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::reference(&token).await)
-        }
-    });
+    let load = server_read(move |token| async move { api::reference(&token).await });
     Effect::new(move |_| {
         if let Some(Some(Ok(reference))) = load.get() {
             let cut = CalendarText::split(&reference.calendar);

@@ -12,7 +12,7 @@ use tousu_shared::{
 use super::refusal;
 use crate::{
     api,
-    context::use_app,
+    context::{server_read, use_app},
     labels::{Tr, date_time, use_tr},
     platform,
 };
@@ -33,14 +33,9 @@ pub fn Kiosks() -> impl IntoView {
     let tr = use_tr();
     let online = platform::use_online();
     let changed = RwSignal::new(0u32);
-    let kiosks = LocalResource::new(move || {
-        let on = online.get();
+    let kiosks = server_read(move |token| {
         changed.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::admin::kiosks(&token).await)
-        }
+        async move { api::admin::kiosks(&token).await }
     });
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

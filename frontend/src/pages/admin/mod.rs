@@ -18,7 +18,7 @@ use tousu_shared::{access::Role, api::admin::DepartmentRow};
 
 use crate::{
     api::{self, ApiError},
-    context::use_app,
+    context::server_read,
     labels::{Tr, use_tr},
     platform,
 };
@@ -81,22 +81,17 @@ enum Tab {
 /// `/admin`.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let app = use_app();
     let tr = use_tr();
     let online = platform::use_online();
     let tab = RwSignal::new(Tab::Users);
     // Bumped after a department changes: the lists and selects read them again.
     let departments_changed = RwSignal::new(0u32);
-    let departments = LocalResource::new(move || {
-        let on = online.get();
+    let departments = server_read(move |token| {
         departments_changed.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            api::admin::departments(&token).await.ok()
-        }
+        async move { api::admin::departments(&token).await.ok() }
     });
-    let department_list = Signal::derive(move || departments.get().flatten().unwrap_or_default());
+    let department_list =
+        Signal::derive(move || departments.get().flatten().flatten().unwrap_or_default());
     let tab_button = move |t: Tab, testid: &'static str, label: [&'static str; 3]| {
         view! {
             <button type="button" class="seg" data-testid=testid

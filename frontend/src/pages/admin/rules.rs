@@ -16,7 +16,7 @@ use tousu_shared::{
 use super::{catalog, refusal};
 use crate::{
     api,
-    context::use_app,
+    context::{server_read, use_app},
     labels::{Tr, date_time, names, use_tr},
     platform,
 };
@@ -207,14 +207,9 @@ pub fn RulesEditor() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(None::<u32>);
     let busy = RwSignal::new(false);
-    let load = LocalResource::new(move || {
-        let on = online.get();
+    let load = server_read(move |token| {
         reloaded.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::admin::profile(&token).await)
-        }
+        async move { api::admin::profile(&token).await }
     });
     Effect::new(move |_| match load.get() {
         Some(Some(Ok(p))) => {

@@ -10,7 +10,12 @@ use tousu_shared::{
 };
 
 use super::{ROLES, department_label, refusal, role_name, role_tag};
-use crate::{api, context::use_app, labels::use_tr, platform};
+use crate::{
+    api,
+    context::{server_read, use_app},
+    labels::use_tr,
+    platform,
+};
 
 /// A one-time password to hand over, with whose it is.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,14 +31,9 @@ pub fn Users(departments: Signal<Vec<DepartmentRow>>) -> impl IntoView {
     let tr = use_tr();
     let online = platform::use_online();
     let changed = RwSignal::new(0u32);
-    let users = LocalResource::new(move || {
-        let on = online.get();
+    let users = server_read(move |token| {
         changed.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::admin::users(&token).await)
-        }
+        async move { api::admin::users(&token).await }
     });
     // The form: creating (`editing` None) or editing one account.
     let editing = RwSignal::new(None::<String>);

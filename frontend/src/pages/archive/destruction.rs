@@ -11,10 +11,9 @@ use tousu_shared::{
 
 use crate::{
     api,
-    context::use_app,
+    context::{server_read, use_app},
     errors,
     labels::{self, Tr, use_tr},
-    platform,
 };
 
 /// One archived case in a line: number, category, when archived and when retention ends.
@@ -46,15 +45,9 @@ pub fn category_name(tr: Tr, code: Option<&str>) -> String {
 pub fn ProposeDestruction(changed: RwSignal<u32>) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
-    let online = platform::use_online();
-    let due = LocalResource::new(move || {
-        let on = online.get();
+    let due = server_read(move |token| {
         changed.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::archived_cases(&token, "due=true").await)
-        }
+        async move { api::archived_cases(&token, "due=true").await }
     });
     let chosen = RwSignal::new(Vec::<CaseId>::new());
     let reason = RwSignal::new(String::new());
@@ -147,17 +140,10 @@ pub fn ProposeDestruction(changed: RwSignal<u32>) -> impl IntoView {
 /// The destruction proposals; a leader decides the pending ones.
 #[component]
 pub fn Proposals(changed: RwSignal<u32>, leader: bool) -> impl IntoView {
-    let app = use_app();
     let tr = use_tr();
-    let online = platform::use_online();
-    let list = LocalResource::new(move || {
-        let on = online.get();
+    let list = server_read(move |token| {
         changed.get();
-        let token = app.token();
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::destruction_proposals(&token).await)
-        }
+        async move { api::destruction_proposals(&token).await }
     });
     view! {
         <section class="sheet-section" aria-labelledby="destructions">

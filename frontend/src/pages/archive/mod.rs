@@ -18,7 +18,7 @@ use tousu_shared::{
 
 use crate::{
     api,
-    context::use_app,
+    context::{server_read, use_app},
     errors,
     labels::{self, Tr, use_tr},
     platform,
@@ -44,14 +44,9 @@ pub fn ArchivePage() -> impl IntoView {
     let (archivist, leader) = (has(Role::Archivist), has(Role::Leader));
     // Bumped after each change: the list is read again.
     let changed = RwSignal::new(0u32);
-    let requests = LocalResource::new(move || {
-        let on = online.get();
+    let requests = server_read(move |token| {
         changed.get();
-        let token = app.session.with(|s| s.as_ref().map(|s| s.token.clone()));
-        async move {
-            let token = token.filter(|_| on)?;
-            Some(api::access_requests(&token).await)
-        }
+        async move { api::access_requests(&token).await }
     });
     // An archivist's view of the requests: all, those waiting, or the grants in force.
     let shown = RwSignal::new(0u8);
