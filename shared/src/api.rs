@@ -192,7 +192,7 @@ pub mod sync {
     }
 
     /// Why the server stored an event without applying it.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(tag = "reason", rename_all = "snake_case")]
     pub enum Quarantine {
         /// The policy forbids it for the authenticated principal on the case as it is now.
@@ -234,7 +234,7 @@ pub mod sync {
     }
 
     /// The answer for one pushed event.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(tag = "status", rename_all = "snake_case")]
     pub enum PushResult {
         /// Stored and applied at server sequence `seq`.
@@ -259,6 +259,99 @@ pub mod sync {
             #[serde(flatten)]
             why: Quarantine,
         },
+    }
+
+    /// A push answer's or a quarantine's JSON object, flat: every field any of them carries.
+    /// Both are read through it rather than through serde's buffered reader of internally
+    /// tagged (and flattened) enums, which the browser app paid for per enum and per reader.
+    #[derive(Deserialize)]
+    struct FlatAnswer {
+        #[serde(default)]
+        status: Option<String>,
+        #[serde(default)]
+        event_id: Option<EventId>,
+        #[serde(default)]
+        seq: Option<i64>,
+        #[serde(default)]
+        reason: Option<String>,
+        #[serde(default)]
+        denied: Option<Denied>,
+        #[serde(default)]
+        ahead_ms: Option<i64>,
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default)]
+        fields: Vec<FieldError>,
+        #[serde(default)]
+        error: Option<WorkflowError>,
+        #[serde(default)]
+        expected: Option<u64>,
+    }
+
+    impl FlatAnswer {
+        fn quarantine(self) -> Result<Quarantine, String> {
+            let missing = |f: &str| format!("missing field `{f}`");
+            Ok(
+                match self.reason.as_deref().ok_or_else(|| missing("reason"))? {
+                    "forbidden" => Quarantine::Forbidden {
+                        denied: self.denied.ok_or_else(|| missing("denied"))?,
+                    },
+                    "clock_ahead" => Quarantine::ClockAhead {
+                        ahead_ms: self.ahead_ms.ok_or_else(|| missing("ahead_ms"))?,
+                    },
+                    "invalid" => Quarantine::Invalid {
+                        message: self.message.ok_or_else(|| missing("message"))?,
+                        fields: self.fields,
+                    },
+                    "workflow" => Quarantine::Workflow {
+                        error: self.error.ok_or_else(|| missing("error"))?,
+                    },
+                    "gap" => Quarantine::Gap {
+                        expected: self.expected.ok_or_else(|| missing("expected"))?,
+                    },
+                    "seq_reused" => Quarantine::SeqReused,
+                    "id_reused" => Quarantine::IdReused,
+                    "foreign_device" => Quarantine::ForeignDevice,
+                    "unsupported" => Quarantine::Unsupported,
+                    other => return Err(format!("unknown variant `{other}`")),
+                },
+            )
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Quarantine {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            use serde::de::Error as _;
+            FlatAnswer::deserialize(d)?
+                .quarantine()
+                .map_err(D::Error::custom)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for PushResult {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            use serde::de::Error as _;
+            let flat = FlatAnswer::deserialize(d)?;
+            let (event_id, seq) = (flat.event_id, flat.seq);
+            let both = || match (event_id, seq) {
+                (Some(event_id), Some(seq)) => Ok((event_id, seq)),
+                _ => Err(D::Error::missing_field("event_id, seq")),
+            };
+            match flat.status.as_deref() {
+                Some("applied") => {
+                    both().map(|(event_id, seq)| PushResult::Applied { event_id, seq })
+                }
+                Some("duplicate") => {
+                    both().map(|(event_id, seq)| PushResult::Duplicate { event_id, seq })
+                }
+                Some("quarantined") => Ok(PushResult::Quarantined {
+                    event_id,
+                    why: flat.quarantine().map_err(D::Error::custom)?,
+                }),
+                Some(other) => Err(D::Error::custom(format_args!("unknown variant `{other}`"))),
+                None => Err(D::Error::missing_field("status")),
+            }
+        }
     }
 
     /// Answer of a push, sent only after the commit.

@@ -118,7 +118,7 @@ crate::wire::wire_names!(Field {
 });
 
 /// The rule a value broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     /// The field must be given.
@@ -146,6 +146,40 @@ pub enum Rule {
     NotForKind,
     /// Lowering the severity of a case needs an explicit confirmation.
     ConfirmLower,
+}
+
+/// The rules without fields, by wire name (as serialized).
+const UNIT_RULES: &[(&str, Rule)] = &[
+    ("required", Rule::Required),
+    ("bad_phone", Rule::BadPhone),
+    ("bad_email", Rule::BadEmail),
+    ("bad_format", Rule::BadFormat),
+    ("out_of_range", Rule::OutOfRange),
+    ("unknown_category", Rule::UnknownCategory),
+    ("unknown_department", Rule::UnknownDepartment),
+    ("contact_required", Rule::ContactRequired),
+    ("not_for_kind", Rule::NotForKind),
+    ("confirm_lower", Rule::ConfirmLower),
+];
+
+/// Read from its flat wire form (`{"rule": …, "max"?}`), not through serde's buffered reader
+/// of internally tagged enums (`crate::wire`).
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        #[derive(Deserialize)]
+        struct Flat {
+            rule: String,
+            #[serde(default)]
+            max: Option<usize>,
+        }
+        let flat = Flat::deserialize(d)?;
+        if flat.rule == "too_long" {
+            let max = flat.max.ok_or_else(|| D::Error::missing_field("max"))?;
+            return Ok(Rule::TooLong { max });
+        }
+        crate::wire::unit_variant(&flat.rule, UNIT_RULES).map_err(D::Error::custom)
+    }
 }
 
 /// A value rejected by a constructor: which field, which rule.

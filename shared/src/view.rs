@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// A workflow rule an event broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum WorkflowError {
     /// Only registration can start a case.
@@ -92,6 +92,74 @@ pub enum WorkflowError {
     /// The profile the case runs under has no such option.
     #[error("the case's rules do not allow this")]
     NotInRules,
+}
+
+/// The rules without fields, by wire name (as serialized).
+const WORKFLOW_UNIT_RULES: &[(&str, WorkflowError)] = &[
+    ("not_registered", WorkflowError::NotRegistered),
+    ("already_registered", WorkflowError::AlreadyRegistered),
+    ("department_required", WorkflowError::DepartmentRequired),
+    ("comment_required", WorkflowError::CommentRequired),
+    ("summary_required", WorkflowError::SummaryRequired),
+    (
+        "feedback_and_revisit_required",
+        WorkflowError::FeedbackAndRevisitRequired,
+    ),
+    ("no_such_conflict", WorkflowError::NoSuchConflict),
+    (
+        "no_such_accountability",
+        WorkflowError::NoSuchAccountability,
+    ),
+    ("already_appealed", WorkflowError::AlreadyAppealed),
+    ("appeal_too_late", WorkflowError::AppealTooLate),
+    ("no_such_appeal", WorkflowError::NoSuchAppeal),
+    (
+        "appeal_already_decided",
+        WorkflowError::AppealAlreadyDecided,
+    ),
+    (
+        "appeal_decided_by_imposer",
+        WorkflowError::AppealDecidedByImposer,
+    ),
+    (
+        "interim_measure_required",
+        WorkflowError::InterimMeasureRequired,
+    ),
+    (
+        "second_approver_required",
+        WorkflowError::SecondApproverRequired,
+    ),
+    ("already_paused", WorkflowError::AlreadyPaused),
+    ("not_paused", WorkflowError::NotPaused),
+    ("bad_team", WorkflowError::BadTeam),
+    ("responsible_required", WorkflowError::ResponsibleRequired),
+    ("no_such_rectification", WorkflowError::NoSuchRectification),
+    ("not_in_rules", WorkflowError::NotInRules),
+];
+
+/// Read from its flat wire form (`{"rule": …, "command"?, "stage"?}`) rather than through
+/// serde's buffered reader of internally tagged enums, which cost the browser app more than
+/// the rules themselves (`crate::wire`).
+impl<'de> Deserialize<'de> for WorkflowError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        #[derive(Deserialize)]
+        struct Flat {
+            rule: String,
+            #[serde(default)]
+            command: Option<CommandKind>,
+            #[serde(default)]
+            stage: Option<Stage>,
+        }
+        let flat = Flat::deserialize(d)?;
+        if flat.rule == "not_in_stage" {
+            return match (flat.command, flat.stage) {
+                (Some(command), Some(stage)) => Ok(WorkflowError::NotInStage { command, stage }),
+                _ => Err(D::Error::missing_field("command, stage")),
+            };
+        }
+        crate::wire::unit_variant(&flat.rule, WORKFLOW_UNIT_RULES).map_err(D::Error::custom)
+    }
 }
 
 /// The value one event gives a single-valued fact.

@@ -23,6 +23,17 @@ macro_rules! wire_names {
 
 pub(crate) use wire_names;
 
+/// The variant named `name` among an internally tagged enum's variants without fields (the
+/// enums with a few fields are read from a flat struct of their tag and those fields, then
+/// matched here: serde's derived reader of internally tagged enums buffers every value and
+/// was instantiated per enum and per reader).
+pub(crate) fn unit_variant<T: Clone>(name: &str, all: &[(&'static str, T)]) -> Result<T, String> {
+    all.iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| format!("unknown variant `{name}`"))
+}
+
 /// Reads a wire name and finds its variant in `all`, without copying the name where the
 /// reader can lend it.
 pub(crate) fn read<'de, D: serde::Deserializer<'de>, T: Copy + 'static>(
