@@ -79,6 +79,10 @@ async fn an_administrator_edits_the_rules_and_a_tablet_follows() -> anyhow::Resu
         admin.select("lang-select", "zh-TW").await?;
         admin.wait_for_text_where(&format!("[data-category=\"{parent}.lift\"]"), "Traditional names", |t| t.contains("電梯故障")).await?;
         admin.screenshot("admin-rules-zh-tw-dark-desktop").await?;
+        admin.set_dark(false).await?;
+        admin.client.set_window_size(800, 1280).await?;
+        admin.client.execute("document.querySelector('[data-testid=clocks]').scrollIntoView(); return null;", vec![]).await?;
+        admin.screenshot("admin-rules-portrait").await?;
 
         // A registrar's tablet offers the new sub-item after its sync.
         tablet.client.set_window_size(1280, 800).await?;
