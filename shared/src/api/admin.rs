@@ -1,0 +1,238 @@
+//! Administration (`/api/v1/admin/*`) and one's own password (`/api/v1/auth/password`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{access::Role, ids::DeviceId};
+
+/// A user as the administrator lists them (no password hash, ever).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// Account id.
+    pub id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Department.
+    pub department: Option<String>,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// Signs in with a one-time password and must choose a new one first.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// `POST /api/v1/admin/users`: a new account. Without `password` the server makes a
+/// one-time password, answers it once and asks for a new one at the first sign-in (what
+/// the screen does); with one (scripted provisioning) the account signs in with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    /// Account id (lowercase slug).
+    pub id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Roles, at least one.
+    pub roles: Vec<Role>,
+    /// Department (handlers and department heads).
+    #[serde(default)]
+    pub department: Option<String>,
+    /// A chosen initial password, at least 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// `PUT /api/v1/admin/users/{id}`: name, roles and department replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    /// Display name.
+    pub display_name: String,
+    /// Roles, at least one.
+    pub roles: Vec<Role>,
+    /// Department.
+    #[serde(default)]
+    pub department: Option<String>,
+}
+
+/// The answer to creating an account or resetting its password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    /// The one-time password, shown once and stored only hashed; `None` when the
+    /// administrator chose the password.
+    pub one_time_password: Option<String>,
+}
+
+/// `POST /api/v1/auth/password`: one's own new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password signed in with (the one-time password after a reset).
+    pub current: String,
+    /// The new one: at least 10 characters, not the current one.
+    pub new: String,
+}
+
+/// A department as listed and saved; `parent` makes it a sub-unit (001 所屬各單位).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The department it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// `POST /api/v1/admin/kiosks`: a kiosk to register, by where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKiosk {
+    /// Where it stands, e.g. "朝阳门站点 大厅".
+    pub name: String,
+}
+
+/// A registered kiosk's one-time setup code, answered once and stored only hashed; the
+/// counter's browser exchanges it for the kiosk's token (`POST /kiosk/setup`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskRegistered {
+    /// The kiosk's device id.
+    pub device_id: DeviceId,
+    /// The setup code (`k7mq-3vxa-9pte`).
+    pub setup_code: String,
+    /// Until when the code may be used (ms since the epoch).
+    pub setup_until: i64,
+}
+
+/// `POST /api/v1/kiosk/setup`: the code a counter's browser was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSetup {
+    /// The setup code as typed (case and spaces do not matter).
+    pub code: String,
+}
+
+/// The kiosk's credentials, answered once to the setup code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskCredentials {
+    /// The kiosk's device id.
+    pub device_id: DeviceId,
+    /// Its bearer token: it may only push new kiosk complaints.
+    pub token: String,
+    /// Where it stands.
+    pub name: String,
+}
+
+/// Where a kiosk is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KioskState {
+    /// Registered; its setup code not used yet (and not expired).
+    AwaitingSetup,
+    /// The setup code expired unused: revoke and register again.
+    SetupExpired,
+    /// Set up and able to submit.
+    Active,
+    /// Revoked: its token no longer works.
+    Revoked,
+}
+
+/// A kiosk as the administrator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskRow {
+    /// Device id.
+    pub device_id: DeviceId,
+    /// Where it stands.
+    pub name: String,
+    /// Registered at (ms since the epoch).
+    pub created_at: i64,
+    /// Its state.
+    pub state: KioskState,
+    /// Until when its setup code works, while awaiting setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_until: Option<i64>,
+}
+
+/// Normalises a typed setup code or one-time password: lowercase, spaces dropped, groups
+/// joined by `-` as shown.
+pub fn normalise_code(typed: &str) -> String {
+    let bare: String = typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let mut out = String::with_capacity(bare.len() + 2);
+    for (i, c) in bare.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether an account with `roles` must belong to a department: handlers and department
+/// heads work the cases dispatched to theirs.
+pub fn department_required(roles: &[Role]) -> bool {
+    roles
+        .iter()
+        .any(|r| matches!(r, Role::Handler | Role::Manager))
+}
+
+/// The shortest password a person may choose.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Why a new password is refused, if it is: too short, or the same as the current one.
+pub fn password_problem(current: &str, new: &str) -> Option<PasswordProblem> {
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        Some(PasswordProblem::TooShort)
+    } else if new == current {
+        Some(PasswordProblem::Unchanged)
+    } else {
+        None
+    }
+}
+
+/// What is wrong with a new password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    /// Fewer than [`MIN_PASSWORD_CHARS`] characters.
+    TooShort,
+    /// The same as the current password.
+    Unchanged,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_password_is_long_enough_and_new() {
+        assert_eq!(
+            password_problem("otp-abcdefgh", "short"),
+            Some(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            password_problem("otp-abcdefgh", "otp-abcdefgh"),
+            Some(PasswordProblem::Unchanged)
+        );
+        assert_eq!(password_problem("otp-abcdefgh", "a new secret 1"), None);
+        // Characters, not bytes: ten Chinese characters are long enough.
+        assert_eq!(password_problem("x", "投诉处理系统的新密码"), None);
+    }
+
+    #[test]
+    fn a_code_is_read_however_it_was_typed() {
+        assert_eq!(normalise_code("K7MQ 3VXA 9PTE"), "k7mq-3vxa-9pte");
+        assert_eq!(normalise_code(" k7mq-3vxa-9pte "), "k7mq-3vxa-9pte");
+        assert_eq!(normalise_code(""), "");
+    }
+
+    #[test]
+    fn handlers_and_heads_need_a_department() {
+        assert!(department_required(&[Role::Clerk, Role::Handler]));
+        assert!(department_required(&[Role::Manager]));
+        assert!(!department_required(&[Role::Supervisor, Role::Clerk]));
+    }
+}
