@@ -22,7 +22,7 @@ pub const SCHEMA_VERSION: u16 = 1;
 
 /// Who made an event, as claimed by the device. The server checks the claim against the
 /// authenticated session; the fold only records it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
     /// A signed-in staff member.
@@ -31,6 +31,39 @@ pub enum Actor {
     Kiosk(DeviceId),
     /// The server itself (numbers, archive runs).
     System,
+}
+
+/// Read from its flat wire form (`{"type": …, "id"?}`), not through serde's reader of
+/// adjacently tagged enums, instantiated per reader in every event and summary
+/// (`crate::wire`).
+impl<'de> Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        #[derive(Deserialize)]
+        struct Flat {
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(default)]
+            id: Option<String>,
+        }
+        let flat = Flat::deserialize(d)?;
+        let id = || {
+            flat.id
+                .as_deref()
+                .ok_or_else(|| D::Error::missing_field("id"))
+        };
+        match flat.kind.as_str() {
+            "user" => UserId::parse(id()?)
+                .map(Actor::User)
+                .map_err(|e| D::Error::custom(format_args!("user id: {e}"))),
+            "kiosk" => id()?
+                .parse::<uuid::Uuid>()
+                .map(|u| Actor::Kiosk(DeviceId(u)))
+                .map_err(D::Error::custom),
+            "system" => Ok(Actor::System),
+            other => Err(D::Error::custom(format_args!("unknown variant `{other}`"))),
+        }
+    }
 }
 
 /// One event of a case.

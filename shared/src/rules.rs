@@ -133,7 +133,7 @@ crate::wire::wire_names!(Path {
 });
 
 /// A time limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "unit", content = "n", rename_all = "snake_case")]
 pub enum Limit {
     /// Clock minutes.
@@ -144,6 +144,27 @@ pub enum Limit {
     CalendarDays(u32),
     /// Working days (end of the Nth working day after the start day).
     WorkingDays(u32),
+}
+
+/// Read from its flat wire form (`{"unit": …, "n": …}`), not through serde's reader of
+/// adjacently tagged enums (`crate::wire`).
+impl<'de> Deserialize<'de> for Limit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        #[derive(Deserialize)]
+        struct Flat {
+            unit: String,
+            n: u32,
+        }
+        let Flat { unit, n } = Flat::deserialize(d)?;
+        match unit.as_str() {
+            "minutes" => Ok(Limit::Minutes(n)),
+            "hours" => Ok(Limit::Hours(n)),
+            "calendar_days" => Ok(Limit::CalendarDays(n)),
+            "working_days" => Ok(Limit::WorkingDays(n)),
+            other => Err(D::Error::custom(format_args!("unknown variant `{other}`"))),
+        }
+    }
 }
 
 /// Time limits per stage, defaults from the seeds (DESIGN §5), configurable by an admin.

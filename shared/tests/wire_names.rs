@@ -250,3 +250,42 @@ fn push_answers_and_quarantines_read_what_they_write() {
     assert!(serde_json::from_str::<Q>(r#"{"reason": "gap"}"#).is_err());
     assert!(serde_json::from_str::<Q>(r#"{"reason": "no_such_reason"}"#).is_err());
 }
+
+#[test]
+fn actors_and_limits_read_what_they_write() {
+    use tousu_shared::{
+        event::Actor,
+        ids::{DeviceId, UserId},
+        sla::Limit,
+    };
+    let actors = [
+        Actor::User(UserId::parse("clerk").unwrap()),
+        Actor::Kiosk(DeviceId(uuid::Uuid::from_u128(42))),
+        Actor::System,
+    ];
+    for a in &actors {
+        match a {
+            Actor::User(_) | Actor::Kiosk(_) | Actor::System => assert!(round_trips(a), "{a:?}"),
+        }
+    }
+    for l in [
+        Limit::Minutes(10),
+        Limit::Hours(24),
+        Limit::CalendarDays(7),
+        Limit::WorkingDays(3),
+    ] {
+        match l {
+            Limit::Minutes(_)
+            | Limit::Hours(_)
+            | Limit::CalendarDays(_)
+            | Limit::WorkingDays(_) => {
+                assert!(round_trips(&l), "{l:?}")
+            }
+        }
+    }
+    // A user id is checked as it is read; unknown kinds and units are refused.
+    assert!(serde_json::from_str::<Actor>(r#"{"type": "user", "id": "Not Valid"}"#).is_err());
+    assert!(serde_json::from_str::<Actor>(r#"{"type": "user"}"#).is_err());
+    assert!(serde_json::from_str::<Actor>(r#"{"type": "robot"}"#).is_err());
+    assert!(serde_json::from_str::<Limit>(r#"{"unit": "weeks", "n": 1}"#).is_err());
+}
