@@ -38,7 +38,8 @@ fn restamp<T: PartialEq>(base: Option<&Sourced<T>>, edited: &mut Sourced<T>, bas
     changed
 }
 
-fn names_ok(n: &crate::profile::Names) -> bool {
+/// Whether a category's or cause's names are given in every language, 1 to 50 characters.
+pub fn names_ok(n: &crate::profile::Names) -> bool {
     [&n.zh_cn, &n.zh_tw, &n.en]
         .iter()
         .all(|s| !s.trim().is_empty() && s.chars().count() <= 50)

@@ -10,7 +10,7 @@ use tousu_shared::{
     access::{Principal, Role},
     api::admin::{
         Created, KioskCredentials, KioskRegistered, KioskRow, KioskSetup, MIN_PASSWORD_CHARS,
-        NewKiosk, NewUser, UserUpdate, department_required, normalise_code,
+        NewKiosk, NewUser, UserUpdate, admin_name, department_required, normalise_code,
     },
     ids::{DepartmentId, DeviceId, UserId},
 };
@@ -74,12 +74,8 @@ fn checked_account(
     roles: &[Role],
     department: Option<&str>,
 ) -> Result<(String, Option<DepartmentId>), ApiError> {
-    let name = display_name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::BadRequest(
-            "display_name: 1–100 characters".into(),
-        ));
-    }
+    let name = admin_name(display_name)
+        .ok_or_else(|| ApiError::BadRequest("display_name: 1–100 characters".into()))?;
     if roles.is_empty() {
         return Err(ApiError::BadRequest("roles: at least one".into()));
     }
@@ -212,10 +208,8 @@ pub async fn create_department(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let admin = Admin::authorize(&caller)?;
     let id = DepartmentId::parse(&d.id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
-    let name = d.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::BadRequest("name: 1–100 characters".into()));
-    }
+    let name =
+        admin_name(&d.name).ok_or_else(|| ApiError::BadRequest("name: 1–100 characters".into()))?;
     let parent = d
         .parent
         .as_deref()
@@ -240,10 +234,8 @@ pub async fn create_kiosk(
     ApiJson(k): ApiJson<NewKiosk>,
 ) -> Result<Json<KioskRegistered>, ApiError> {
     let admin = Admin::authorize(&caller)?;
-    let name = k.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::BadRequest("name: 1–100 characters".into()));
-    }
+    let name =
+        admin_name(&k.name).ok_or_else(|| ApiError::BadRequest("name: 1–100 characters".into()))?;
     let code = auth::one_time_password();
     let device = DeviceId(uuid::Uuid::now_v7());
     let setup_until = state.now().0 + SETUP_CODE_VALID_MS;

@@ -180,6 +180,16 @@ pub fn department_required(roles: &[Role]) -> bool {
         .any(|r| matches!(r, Role::Handler | Role::Manager))
 }
 
+/// The longest name of a person, department or kiosk, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A display name, department name or kiosk place as typed: trimmed, 1 to
+/// [`MAX_NAME_CHARS`] characters; `None` when empty or longer.
+pub fn admin_name(raw: &str) -> Option<String> {
+    let name = raw.trim();
+    (!name.is_empty() && name.chars().count() <= MAX_NAME_CHARS).then(|| name.to_string())
+}
+
 /// The shortest password a person may choose.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -220,6 +230,14 @@ mod tests {
         assert_eq!(password_problem("otp-abcdefgh", "a new secret 1"), None);
         // Characters, not bytes: ten Chinese characters are long enough.
         assert_eq!(password_problem("x", "投诉处理系统的新密码"), None);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_hold_one_to_a_hundred_characters() {
+        assert_eq!(admin_name("  运营部夜班组 "), Some("运营部夜班组".into()));
+        assert_eq!(admin_name("   "), None);
+        assert!(admin_name(&"站".repeat(100)).is_some());
+        assert_eq!(admin_name(&"站".repeat(101)), None);
     }
 
     #[test]

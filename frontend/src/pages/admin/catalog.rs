@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tousu_shared::{
     ids::CategoryId,
     profile::{Item, Names, Profile, ProfileCategory},
-    profile_edit::insert_category,
+    profile_edit::{insert_category, names_ok},
 };
 
 use crate::labels::{Tr, names, use_tr};
@@ -83,10 +83,7 @@ fn entry_problem(tr: Tr, id_ok: bool, taken: bool, n: &Names) -> Option<&'static
             "這個編號已在使用。",
             "That id is in use.",
         ))
-    } else if [&n.zh_cn, &n.zh_tw, &n.en]
-        .iter()
-        .any(|s| s.is_empty() || s.chars().count() > 50)
-    {
+    } else if !names_ok(n) {
         Some(tr.t(
             "三种语言的名称都要填写（50 字以内）。",
             "三種語言的名稱都要填寫（50 字以內）。",

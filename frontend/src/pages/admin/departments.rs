@@ -2,7 +2,10 @@
 //! or rename a department and say which one it belongs to.
 
 use leptos::prelude::*;
-use tousu_shared::{api::admin::DepartmentRow, ids::DepartmentId};
+use tousu_shared::{
+    api::admin::{DepartmentRow, admin_name},
+    ids::DepartmentId,
+};
 
 use super::{department_label, refusal};
 use crate::{api, context::use_app, labels::use_tr, platform};
@@ -69,7 +72,7 @@ pub fn Departments(
                 "部門編號須為小寫字母、數字和連字號（如 ops-north）。",
                 "The department id is lowercase letters, digits and hyphens (e.g. ops-north).",
             ))
-        } else if row.name.is_empty() || row.name.chars().count() > 100 {
+        } else if admin_name(&row.name).is_none() {
             Some(tr.t(
                 "请填写部门名称（100 字以内）。",
                 "請填寫部門名稱（100 字以內）。",

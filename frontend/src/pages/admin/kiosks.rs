@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use tousu_shared::{
-    api::admin::{KioskRegistered, KioskRow, KioskState},
+    api::admin::{KioskRegistered, KioskRow, KioskState, admin_name},
     clock::Timestamp,
 };
 
@@ -46,8 +46,7 @@ pub fn Kiosks() -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let place = name.get_untracked().trim().to_string();
-        if place.is_empty() || place.chars().count() > 100 {
+        let Some(place) = admin_name(&name.get_untracked()) else {
             error.set(Some(
                 tr.t(
                     "请填写终端所在位置（100 字以内）。",
@@ -57,7 +56,7 @@ pub fn Kiosks() -> impl IntoView {
                 .to_string(),
             ));
             return;
-        }
+        };
         let Some(token) = app.token() else { return };
         error.set(None);
         busy.set(true);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use tousu_shared::{
     access::Role,
-    api::admin::{DepartmentRow, NewUser, UserRow, UserUpdate, department_required},
+    api::admin::{DepartmentRow, NewUser, UserRow, UserUpdate, admin_name, department_required},
     ids::UserId,
 };
 
@@ -74,7 +74,7 @@ pub fn Users(departments: Signal<Vec<DepartmentRow>>) -> impl IntoView {
                 "帳號須為小寫字母、數字和連字號（如 wang-fang）。",
                 "The account id is lowercase letters, digits and hyphens (e.g. wang-fang).",
             ))
-        } else if display_name.is_empty() || display_name.chars().count() > 100 {
+        } else if admin_name(&display_name).is_none() {
             Some(tr.t(
                 "请填写姓名（100 字以内）。",
                 "請填寫姓名（100 字以內）。",
