@@ -473,9 +473,14 @@ pub mod admin {
     }
 
     /// `POST /admin/kiosks`: the answer carries the one-time setup code.
-    pub async fn register_kiosk(token: &str, name: &str) -> Result<KioskRegistered, ApiError> {
+    pub async fn register_kiosk(
+        token: &str,
+        name: &str,
+        exit_pin: &str,
+    ) -> Result<KioskRegistered, ApiError> {
         let kiosk = NewKiosk {
             name: name.to_string(),
+            exit_pin: Some(exit_pin.to_string()),
         };
         post("/admin/kiosks", Some(token), &kiosk).await
     }

@@ -185,6 +185,7 @@ pub fn registration(
             severity,
             attachments: Vec::new(),
             rules: None,
+            promised_answer: None,
         }),
         _ => None,
     };

@@ -336,6 +336,7 @@ async fn seed_case(
         severity: None,
         attachments: Vec::new(),
         rules: rules.cloned().map(Box::new),
+        promised_answer: None,
     };
     let registrar = if channel == Channel::OnSite {
         handler

@@ -23,6 +23,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod routes;
+pub mod seal;
 pub mod store;
 pub mod sync;
 pub mod web;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub clock_offset_ms: i64,
     /// A reverse proxy whose `X-Forwarded-For` names the client (per-client limits).
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// The counter's sealing key and the public routes' limits.
+    pub counter: std::sync::Arc<routes::public::Counter>,
 }
 
 impl AppState {
@@ -77,6 +80,15 @@ pub fn app(state: AppState) -> Router {
                     routes::blobs::MAX_BLOB_BYTES,
                 ))
                 .layer(RequestBodyLimitLayer::new(routes::blobs::MAX_BLOB_BYTES)),
+        )
+        .merge(
+            routes::public_routes()
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    routes::public::PUBLIC_BODY_LIMIT,
+                ))
+                .layer(RequestBodyLimitLayer::new(
+                    routes::public::PUBLIC_BODY_LIMIT,
+                )),
         );
     let api = Router::new()
         .nest("/v1", v1)

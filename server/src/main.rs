@@ -211,6 +211,7 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         retention_days: config.retention_days,
         clock_offset_ms: config.clock_offset_hours * 3_600_000,
         trusted_proxy: config.trusted_proxy,
+        counter: Default::default(),
     })
     .into_make_service_with_connect_info::<SocketAddr>();
     match tls {

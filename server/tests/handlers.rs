@@ -47,6 +47,7 @@ async fn fixture() -> Fixture {
         retention_days: 1095,
         clock_offset_ms: 0,
         trusted_proxy: None,
+        counter: Default::default(),
     });
     Fixture {
         _dir: dir,

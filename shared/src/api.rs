@@ -606,3 +606,4 @@ pub mod audit {
 }
 
 pub mod admin;
+pub mod public;

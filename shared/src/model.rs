@@ -289,6 +289,10 @@ pub struct Registration {
     /// (`None`: registered before profiles; the legacy rules apply).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Box<crate::rules::CaseRules>>,
+    /// The answer date a kiosk or web receipt promised the complainant (002 "自動回復…預計
+    /// 處理時間"): what staff see they are held to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_answer: Option<Timestamp>,
 }
 
 impl Registration {

@@ -67,6 +67,7 @@ pub fn registration(kind: CaseKind, received_at: Timestamp) -> Registration {
         severity: None,
         attachments: Vec::new(),
         rules: None,
+        promised_answer: None,
     }
 }
 

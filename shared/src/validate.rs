@@ -66,9 +66,12 @@ pub enum Field {
     Finding,
     /// Whose fault it was (003).
     Fault,
+    /// The privacy notice of a public complaint (accepted or not).
+    Privacy,
 }
 
 crate::wire::wire_names!(Field {
+    Privacy => "privacy",
     ComplainantName => "complainant_name",
     Phone => "phone",
     Email => "email",

@@ -98,6 +98,7 @@ async fn an_administrator_makes_an_account_a_sub_unit_and_a_calendar_edit() -> a
         admin.click("kiosk-submit").await?;
         admin.wait_for_text_where("[data-testid=kiosk-error]", "a place asked for", |t| t.contains("位置")).await?;
         admin.fill("kiosk-name", "朝阳门站点 大厅").await?;
+        admin.fill("kiosk-pin", "2468").await?;
         admin.click("kiosk-submit").await?;
         let code = admin.wait_for_script_value("the setup code",
             "const o = document.querySelector('[data-testid=kiosk-code-value]'); return o ? o.textContent : null;").await?;

@@ -10,7 +10,8 @@ use tousu_shared::{
     access::{Principal, Role},
     api::admin::{
         Created, KioskCredentials, KioskRegistered, KioskRow, KioskSetup, MIN_PASSWORD_CHARS,
-        NewKiosk, NewUser, UserUpdate, admin_name, department_required, normalise_code,
+        NewKiosk, NewUser, UserUpdate, admin_name, department_required, exit_pin_ok, exit_pin_text,
+        normalise_code,
     },
     ids::{DepartmentId, DeviceId, UserId},
 };
@@ -236,14 +237,29 @@ pub async fn create_kiosk(
     let admin = Admin::authorize(&caller)?;
     let name =
         admin_name(&k.name).ok_or_else(|| ApiError::BadRequest("name: 1–100 characters".into()))?;
+    let pin = k
+        .exit_pin
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    if pin.is_some_and(|p| !exit_pin_ok(p)) {
+        return Err(ApiError::BadRequest("exit_pin: 4 to 8 digits".into()));
+    }
     let code = auth::one_time_password();
     let device = DeviceId(uuid::Uuid::now_v7());
+    let exit_pin_hash = pin.map(|p| {
+        <sha2::Sha256 as sha2::Digest>::digest(exit_pin_text(device, p).as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    });
     let setup_until = state.now().0 + SETUP_CODE_VALID_MS;
     let change = AdminChange::RegisterKiosk {
         device,
         name,
         setup_hash: auth::token_hash(&code),
         setup_until,
+        exit_pin_hash,
     };
     admin.change(&state, change).await?;
     Ok(Json(KioskRegistered {
@@ -290,10 +306,11 @@ pub async fn kiosk_setup(
         .kiosk_set_up(auth::token_hash(&code), token_hash, now)
         .await?
     {
-        Some((device_id, name)) => Ok(Json(KioskCredentials {
+        Some((device_id, name, exit_pin_hash)) => Ok(Json(KioskCredentials {
             device_id,
             token,
             name,
+            exit_pin_hash,
         })),
         None => {
             state

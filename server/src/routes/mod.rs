@@ -15,6 +15,7 @@ pub mod blobs;
 pub mod exports;
 pub mod health;
 pub mod openapi;
+pub mod public;
 pub mod reference;
 pub mod stats;
 pub mod sync;
@@ -24,6 +25,13 @@ pub mod teaching;
 /// Attachment routes, with their own (larger) body limit.
 pub fn blob_routes() -> Router<AppState> {
     Router::new().route("/blobs/{hash}", get(blobs::download).put(blobs::upload))
+}
+
+/// The counter's and the public's complaint routes, with their own body limit (photos).
+pub fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/public/complaints", post(public::complain))
+        .route("/kiosk/complaints", post(public::kiosk_complaint))
 }
 
 /// All other API routes, to be nested under `/api/v1`. Unknown paths answer a JSON 404.
@@ -73,6 +81,8 @@ pub fn api() -> Router<AppState> {
             get(admin::kiosks).post(admin::create_kiosk),
         )
         .route("/kiosk/setup", post(admin::kiosk_setup))
+        .route("/kiosk/seal-key", get(public::seal_key))
+        .route("/public/status", post(public::status))
         .route("/admin/kiosks/{id}/revoke", post(admin::revoke_kiosk))
         .route("/reference", get(reference::get))
         .route("/admin/calendar", put(reference::put_calendar))

@@ -53,6 +53,8 @@ pub enum AdminChange {
         setup_hash: Vec<u8>,
         /// Until when the code may be used.
         setup_until: i64,
+        /// SHA-256 (hex) of its exit PIN's text, if one was set.
+        exit_pin_hash: Option<String>,
     },
     /// A kiosk revoked.
     RevokeKiosk(String),
@@ -223,8 +225,16 @@ impl Store {
                     name,
                     setup_hash,
                     setup_until,
-                } => kiosks::insert_kiosk(&tx, *device, name, setup_hash, *setup_until, now.0)
-                    .map(Ok)?,
+                    exit_pin_hash,
+                } => kiosks::insert_kiosk(
+                    &tx,
+                    *device,
+                    name,
+                    (setup_hash, *setup_until),
+                    exit_pin_hash.as_deref(),
+                    now.0,
+                )
+                .map(Ok)?,
                 AdminChange::RevokeKiosk(id) => {
                     if kiosks::revoke_kiosk(&tx, id)? {
                         Ok(())

@@ -472,7 +472,7 @@ fn server_device(conn: &Connection, now: i64) -> Result<DeviceId, StoreError> {
     Ok(id)
 }
 
-fn insert_event(tx: &Connection, event: &Event, now: i64) -> Result<i64, StoreError> {
+pub(super) fn insert_event(tx: &Connection, event: &Event, now: i64) -> Result<i64, StoreError> {
     let kind = event
         .body
         .command()
@@ -517,7 +517,7 @@ pub(super) fn write_system_event(
 }
 
 /// Writes `count` events of the server's own device with `dev_seq`s taken in one statement.
-struct SystemWriter {
+pub(super) struct SystemWriter {
     device: DeviceId,
     next_seq: i64,
     end: i64,
@@ -525,7 +525,7 @@ struct SystemWriter {
 }
 
 impl SystemWriter {
-    fn reserve(tx: &Connection, count: i64, now: Timestamp) -> Result<Self, StoreError> {
+    pub(super) fn reserve(tx: &Connection, count: i64, now: Timestamp) -> Result<Self, StoreError> {
         let device = server_device(tx, now.0)?;
         let next_seq: i64 = tx
             .prepare_cached(
@@ -540,9 +540,22 @@ impl SystemWriter {
         })
     }
 
-    fn write(
+    pub(super) fn write(
         &mut self,
         tx: &Connection,
+        case: CaseId,
+        parents: Vec<EventId>,
+        after: Hlc,
+        body: EventBody,
+    ) -> Result<(Event, i64), StoreError> {
+        self.write_as(tx, Actor::System, case, parents, after, body)
+    }
+
+    /// As [`Self::write`], for `actor` (a kiosk's complaint, opened by the server).
+    pub(super) fn write_as(
+        &mut self,
+        tx: &Connection,
+        actor: Actor,
         case: CaseId,
         parents: Vec<EventId>,
         after: Hlc,
@@ -561,7 +574,7 @@ impl SystemWriter {
             case_id: case,
             device_id: self.device,
             dev_seq: self.next_seq as u64,
-            actor: Actor::System,
+            actor,
             hlc,
             parents,
             schema: SCHEMA_VERSION,
@@ -574,13 +587,13 @@ impl SystemWriter {
 }
 
 /// The month (`YYMM`, China time) whose serials number a case received at `received`.
-fn serial_month(received: Timestamp) -> String {
+pub(super) fn serial_month(received: Timestamp) -> String {
     let date = received.date(CHINA_OFFSET_MINUTES);
     format!("{:02}{:02}", date.year() % 100, date.month())
 }
 
 /// Takes `count` serials of `month` in this transaction: the first of them.
-fn take_serials(tx: &Connection, month: &str, count: i64) -> Result<i64, StoreError> {
+pub(super) fn take_serials(tx: &Connection, month: &str, count: i64) -> Result<i64, StoreError> {
     let last: i64 = tx
         .prepare_cached(
             "INSERT INTO serials (month, last) VALUES (?1, ?2)

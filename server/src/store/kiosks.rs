@@ -20,14 +20,21 @@ pub(super) fn insert_kiosk(
     conn: &Connection,
     device: DeviceId,
     name: &str,
-    setup_hash: &[u8],
-    setup_until: i64,
+    (setup_hash, setup_until): (&[u8], i64),
+    exit_pin_hash: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO devices (id, kind, name, setup_hash, setup_until, created_at) \
-         VALUES (?1, 'kiosk', ?2, ?3, ?4, ?5)",
-        params![device.to_string(), name, setup_hash, setup_until, now],
+        "INSERT INTO devices (id, kind, name, setup_hash, setup_until, created_at, exit_pin_hash) \
+         VALUES (?1, 'kiosk', ?2, ?3, ?4, ?5, ?6)",
+        params![
+            device.to_string(),
+            name,
+            setup_hash,
+            setup_until,
+            now,
+            exit_pin_hash
+        ],
     )?;
     Ok(())
 }
@@ -91,19 +98,19 @@ impl Store {
         setup_hash: Vec<u8>,
         token_hash: Vec<u8>,
         now: Timestamp,
-    ) -> Result<Option<(DeviceId, String)>, StoreError> {
+    ) -> Result<Option<(DeviceId, String, Option<String>)>, StoreError> {
         self.with_conn(move |conn| {
             let tx = conn.transaction()?;
-            let found: Option<(String, String)> = tx
+            let found: Option<(String, String, Option<String>)> = tx
                 .query_row(
-                    "SELECT id, COALESCE(name, '') FROM devices WHERE setup_hash = ?1 \
+                    "SELECT id, COALESCE(name, ''), exit_pin_hash FROM devices WHERE setup_hash = ?1 \
                      AND kind = 'kiosk' AND revoked = 0 AND token_hash IS NULL \
                      AND setup_until > ?2",
                     params![setup_hash, now.0],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            let Some((id, name)) = found else {
+            let Some((id, name, pin)) = found else {
                 return Ok(None);
             };
             tx.execute(
@@ -120,7 +127,7 @@ impl Store {
                 "{}",
             )?;
             tx.commit()?;
-            Ok(id.parse().ok().map(|uuid| (DeviceId(uuid), name)))
+            Ok(id.parse().ok().map(|uuid| (DeviceId(uuid), name, pin)))
         })
         .await
     }

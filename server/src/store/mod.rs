@@ -29,6 +29,7 @@ pub mod destruction;
 pub mod events;
 pub mod exports;
 mod grants;
+pub mod intake;
 pub mod kiosks;
 pub mod reference;
 pub mod schema;

@@ -91,6 +91,16 @@ fn profile_info(conn: &Connection) -> Result<Option<ProfileInfo>, StoreError> {
     }
 }
 
+/// The whole profile in force (see [`Store::profile_full`]).
+pub(super) fn profile_full(conn: &Connection) -> Result<Option<Profile>, StoreError> {
+    if let Some(json) = meta(conn, PROFILE_FULL_KEY)? {
+        return serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("profile: {e}")));
+    }
+    Ok(profile_info(conn)?.and_then(|info| Profile::builtin(&info.id).ok()))
+}
+
 fn department_rows(conn: &Connection) -> Result<Vec<DepartmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT id, name, parent FROM departments ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
@@ -175,15 +185,7 @@ impl Store {
     /// The whole profile in force (sources included): as put in force, or for a database
     /// from before that was kept, the shipped profile of its id.
     pub async fn profile_full(&self) -> Result<Option<Profile>, StoreError> {
-        self.read(|conn| {
-            if let Some(json) = meta(conn, PROFILE_FULL_KEY)? {
-                return serde_json::from_str(&json)
-                    .map(Some)
-                    .map_err(|e| StoreError::Corrupt(format!("profile: {e}")));
-            }
-            Ok(profile_info(conn)?.and_then(|info| Profile::builtin(&info.id).ok()))
-        })
-        .await
+        self.read(profile_full).await
     }
 
     /// The departments and category tree in force.

@@ -261,4 +261,18 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN setup_until INTEGER;
     CREATE UNIQUE INDEX devices_setup ON devices(setup_hash) WHERE setup_hash IS NOT NULL;
     "#,
+    // 16: complaints from the public (issue 16): the lookup code of each (argon2, never the
+    // code), found by number or by the provisional label a kiosk printed offline; the PIN
+    // that lets staff take a kiosk out of kiosk mode (SHA-256 with the kiosk's id, checked
+    // on the kiosk itself, offline too).
+    r#"
+    CREATE TABLE lookup_codes (
+        case_id    TEXT PRIMARY KEY NOT NULL,
+        code_hash  TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX lookup_codes_label ON lookup_codes(label);
+    ALTER TABLE devices ADD COLUMN exit_pin_hash TEXT;
+    "#,
 ];

@@ -16,8 +16,8 @@ use super::{Store, StoreError, reference};
 /// What a row's clocks need besides the case: the policy and calendar in force (cases
 /// registered under a profile carry their own clocks).
 pub(super) struct StatInputs {
-    policy: SlaPolicy,
-    calendar: WorkCalendar,
+    pub(super) policy: SlaPolicy,
+    pub(super) calendar: WorkCalendar,
 }
 
 /// The inputs last parsed, with the texts they were parsed from: a push reads the two meta

@@ -91,6 +91,21 @@ pub struct DepartmentRow {
 pub struct NewKiosk {
     /// Where it stands, e.g. "朝阳门站点 大厅".
     pub name: String,
+    /// The PIN that takes the counter's browser out of kiosk mode (4–8 digits); without
+    /// one, nothing does (the kiosk is revoked and the browser's data cleared instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_pin: Option<String>,
+}
+
+/// Whether `pin` may be a kiosk's exit PIN: 4 to 8 digits.
+pub fn exit_pin_ok(pin: &str) -> bool {
+    (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The text whose SHA-256 (hex) the kiosk keeps to check its exit PIN offline: the PIN
+/// bound to the kiosk, so one kiosk's hash says nothing of another's.
+pub fn exit_pin_text(device: DeviceId, pin: &str) -> String {
+    format!("tousu kiosk exit {device} {pin}")
 }
 
 /// A registered kiosk's one-time setup code, answered once and stored only hashed; the
@@ -122,6 +137,9 @@ pub struct KioskCredentials {
     pub token: String,
     /// Where it stands.
     pub name: String,
+    /// SHA-256 (hex) of [`exit_pin_text`], when the administrator set a PIN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_pin_hash: Option<String>,
 }
 
 /// Where a kiosk is in its life.

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use tousu_shared::{
-    api::admin::{KioskRegistered, KioskRow, KioskState, admin_name},
+    api::admin::{KioskRegistered, KioskRow, KioskState, admin_name, exit_pin_ok},
     clock::Timestamp,
 };
 
@@ -38,6 +38,7 @@ pub fn Kiosks() -> impl IntoView {
         async move { api::admin::kiosks(&token).await }
     });
     let name = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // The code just handed out, with where the kiosk stands.
@@ -57,14 +58,27 @@ pub fn Kiosks() -> impl IntoView {
             ));
             return;
         };
+        let exit_pin = pin.get_untracked().trim().to_string();
+        if !exit_pin_ok(&exit_pin) {
+            error.set(Some(
+                tr.t(
+                    "请设置 4 至 8 位数字的退出密码（工作人员退出自助模式时输入）。",
+                    "請設定 4 至 8 位數字的退出密碼（工作人員退出自助模式時輸入）。",
+                    "Set an exit PIN of 4 to 8 digits (staff enter it to leave kiosk mode).",
+                )
+                .to_string(),
+            ));
+            return;
+        }
         let Some(token) = app.token() else { return };
         error.set(None);
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::admin::register_kiosk(&token, &place).await {
+            match api::admin::register_kiosk(&token, &place, &exit_pin).await {
                 Ok(registered) => {
                     handover.set(Some((place, registered)));
                     name.set(String::new());
+                    pin.set(String::new());
                     changed.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(refusal(tr, &e))),
@@ -113,6 +127,11 @@ pub fn Kiosks() -> impl IntoView {
                     <input id="kiosk-name" data-testid="kiosk-name" autocomplete="off"
                         placeholder=move || tr.t("如：朝阳门站点 大厅", "如：朝陽門站點 大廳", "e.g. Chaoyangmen station, hall")
                         prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="kiosk-pin">{move || tr.t("退出密码（4–8 位数字）", "退出密碼（4–8 位數字）", "Exit PIN (4–8 digits)")}</label>
+                    <input id="kiosk-pin" data-testid="kiosk-pin" type="password" inputmode="numeric" autocomplete="new-password"
+                        prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/>
                 </div>
             </div>
             <div class="form-actions">
