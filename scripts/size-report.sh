@@ -4,7 +4,8 @@
 # Budgets (issue 14, docs/DECISIONS.md "Two builds"): the field build, what a registrar's,
 # handler's or revisitor's tablet loads, 400 KB brotli; the office build (the field app with
 # the office screens, loaded by office desks instead of the field build) is reported beside it
-# against 600 KB.
+# against 600 KB; the counter build (kiosk, /complain, /status; issue 16) against 200 KB, with
+# the service worker the kiosk registers.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TOUSU_ROOT"
@@ -27,4 +28,5 @@ table() { # name, budget in KB, files...
 {
   table "field build (dist/)" 400 dist/*.wasm dist/*.js
   table "office build (dist/office/)" 600 dist/office/*.wasm dist/office/*.js dist/sw.js
+  table "counter build (dist/counter/): kiosk, /complain, /status" 200 dist/counter/*.wasm dist/counter/*.js dist/sw.js
 } | tee "$out"

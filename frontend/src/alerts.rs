@@ -70,3 +70,164 @@ pub fn UrgentAlert() -> impl IntoView {
         })
     }
 }
+
+/// Near-due and overdue cases whose next step this user owes (issue 16 §6; 001 督促),
+/// computed from the cases on this device every 20 s and at each change, offline too. A
+/// count in the strip opens the list; each new alert raises one browser notification when
+/// the user allowed them, and is remembered (`Alert::key`) so nothing is alerted twice.
+#[component]
+pub fn DeadlineAlerts() -> impl IntoView {
+    use tousu_shared::alerts::{Alert, AlertKind, DEFAULT_NEAR_DUE_HOURS, alerts};
+    let app = use_app();
+    let tr = use_tr();
+    let summaries = app.summaries_resource();
+    let tick = RwSignal::new(0u32);
+    if let Ok(handle) = set_interval_with_handle(
+        move || tick.update(|n| *n += 1),
+        std::time::Duration::from_secs(20),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let found = Memo::new(move |_| {
+        tick.get();
+        let me = app.session.with(|s| s.as_ref().map(|s| s.principal()));
+        let hours = app.reference.with(|r| {
+            r.profile
+                .as_ref()
+                .map_or(DEFAULT_NEAR_DUE_HOURS, |p| p.near_due_hours)
+        });
+        match (me, summaries.get()) {
+            (Some(me), Some(all)) => alerts(&me, &all, crate::labels::now(), hours),
+            _ => Vec::new(),
+        }
+    });
+    // Each alert is raised once: remembered by key, notified if the user allowed it.
+    Effect::new(move |_| {
+        let list = found.get();
+        if list.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let Some(store) = app.user_store() else {
+                return;
+            };
+            let mut raised = store.deadlines_alerted().await.unwrap_or_default();
+            let new: Vec<&Alert> = list.iter().filter(|a| !raised.contains(&a.key())).collect();
+            if new.is_empty() {
+                return;
+            }
+            for alert in &new {
+                notify(&alert_text(tr, alert), &alert.key());
+            }
+            raised.extend(new.iter().map(|a| a.key()));
+            // Keys of alerts no longer shown can go, but not so soon that one comes back:
+            // the newest 500 are kept.
+            let skip = raised.len().saturating_sub(500);
+            let _ = store.put_deadlines_alerted(&raised[skip..]).await;
+        });
+    });
+    let open = RwSignal::new(false);
+    let permission = RwSignal::new(notification_permission());
+    let allow = move |_| {
+        leptos::task::spawn_local(async move {
+            permission.set(request_notifications().await);
+        });
+    };
+    move || {
+        let list = found.get();
+        (!list.is_empty()).then(|| {
+            let overdue = list.iter().filter(|a| a.kind == AlertKind::Overdue).count();
+            let n = list.len();
+            view! {
+                <span class="deadline-alerts">
+                    <button type="button" class="btn btn-small" class:btn-danger={overdue > 0}
+                        data-testid="deadline-alerts" data-count=n.to_string() aria-expanded=move || open.get().to_string()
+                        on:click=move |_| open.update(|o| *o = !*o)>
+                        {match tr.locale() {
+                            Locale::en => format!("Deadlines: {n} ({overdue} overdue)"),
+                            Locale::zh_TW => format!("期限提醒 {n}（逾期 {overdue}）"),
+                            Locale::zh_CN => format!("期限提醒 {n}（逾期 {overdue}）"),
+                        }}
+                    </button>
+                    <Show when=move || open.get()>
+                        <div class="deadline-panel" role="region" aria-label=tr.t("期限提醒", "期限提醒", "Deadline alerts")>
+                            <ul>
+                                {list.iter().map(|a| view! {
+                                    <li data-testid="deadline-alert" data-kind=format!("{:?}", a.kind)>
+                                        <a href=format!("/cases/{}", a.case)>{alert_text(tr, a)}</a>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <Show when=move || permission.get() == "default">
+                                <button type="button" class="btn btn-small" data-testid="deadline-notify" on:click=allow>
+                                    {tr.t("允许浏览器通知", "允許瀏覽器通知", "Allow browser notifications")}
+                                </button>
+                            </Show>
+                        </div>
+                    </Show>
+                </span>
+            }
+        })
+    }
+}
+
+fn alert_text(tr: crate::labels::Tr, a: &tousu_shared::alerts::Alert) -> String {
+    use tousu_shared::alerts::AlertKind;
+    let stage = crate::labels::sla_stage(tr, a.stage);
+    let when = crate::labels::date_time(tr, a.due);
+    match (a.kind, tr.locale()) {
+        (AlertKind::Overdue, Locale::en) => format!("{}: {stage} overdue since {when}", a.label),
+        (AlertKind::Overdue, Locale::zh_TW) => format!("{}：{stage}已逾期（{when}）", a.label),
+        (AlertKind::Overdue, Locale::zh_CN) => format!("{}：{stage}已逾期（{when}）", a.label),
+        (AlertKind::NearDue, Locale::en) => format!("{}: {stage} due {when}", a.label),
+        (AlertKind::NearDue, Locale::zh_TW) => format!("{}：{stage}將於 {when} 到期", a.label),
+        (AlertKind::NearDue, Locale::zh_CN) => format!("{}：{stage}将于 {when} 到期", a.label),
+    }
+}
+
+/// The page's `Notification` constructor, if the browser has one.
+fn notification_class() -> Option<js_sys::Function> {
+    use wasm_bindgen::JsCast as _;
+    js_sys::Reflect::get(&window(), &"Notification".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+}
+
+/// `granted`, `denied`, `default`, or `unsupported`.
+fn notification_permission() -> String {
+    notification_class()
+        .and_then(|c| js_sys::Reflect::get(&c, &"permission".into()).ok())
+        .and_then(|p| p.as_string())
+        .unwrap_or_else(|| "unsupported".into())
+}
+
+/// Asks the user (after their click) to allow notifications; answers the permission.
+async fn request_notifications() -> String {
+    let Some(class) = notification_class() else {
+        return "unsupported".into();
+    };
+    let ask = js_sys::Reflect::get(&class, &"requestPermission".into())
+        .ok()
+        .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok());
+    if let Some(promise) = ask.and_then(|f| f.call0(&class).ok()) {
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+    }
+    notification_permission()
+}
+
+/// One browser notification, when allowed (`tag` lets the system replace, not repeat).
+fn notify(text: &str, tag: &str) {
+    if notification_permission() != "granted" {
+        return;
+    }
+    let Some(class) = notification_class() else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"body".into(), &text.into());
+    let _ = js_sys::Reflect::set(&options, &"tag".into(), &tag.into());
+    let args = js_sys::Array::of2(&"Tousu".into(), &options);
+    if let Err(e) = js_sys::Reflect::construct(&class, &args) {
+        leptos::logging::warn!("notification: {e:?}");
+    }
+}

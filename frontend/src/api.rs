@@ -527,3 +527,41 @@ pub mod admin {
         .await
     }
 }
+
+/// The counter's calls (kiosk, public form, status lookup): no staff session.
+pub mod counter {
+    use tousu_shared::api::{
+        admin::{KioskCredentials, KioskSetup},
+        public::{PublicReceipt, PublicStatus, SealKey, Sealed, StatusQuery, WebComplaint},
+    };
+
+    use super::{ApiError, get, post};
+
+    /// `POST /kiosk/setup`: the setup code for the kiosk's credentials.
+    pub async fn kiosk_setup(code: &str) -> Result<KioskCredentials, ApiError> {
+        let setup = KioskSetup {
+            code: code.to_string(),
+        };
+        post("/kiosk/setup", None, &setup).await
+    }
+
+    /// `GET /kiosk/seal-key`.
+    pub async fn seal_key(token: &str) -> Result<SealKey, ApiError> {
+        get("/kiosk/seal-key", token).await
+    }
+
+    /// `POST /kiosk/complaints`: one sealed complaint.
+    pub async fn kiosk_complaint(token: &str, sealed: &Sealed) -> Result<PublicReceipt, ApiError> {
+        post("/kiosk/complaints", Some(token), sealed).await
+    }
+
+    /// `POST /public/complaints`.
+    pub async fn complain(complaint: &WebComplaint) -> Result<PublicReceipt, ApiError> {
+        post("/public/complaints", None, complaint).await
+    }
+
+    /// `POST /public/status`.
+    pub async fn status(query: &StatusQuery) -> Result<PublicStatus, ApiError> {
+        post("/public/status", None, query).await
+    }
+}

@@ -415,6 +415,7 @@ fn StatusBar() -> impl IntoView {
     view! {
         <footer class="statusbar" data-testid="statusbar">
             <crate::alerts::UrgentAlert/>
+            <crate::alerts::DeadlineAlerts/>
             <span role="status" aria-live="polite" class="sync-line" data-testid="sync-status">
                 {move || {
                     let online = online.get();

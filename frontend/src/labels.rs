@@ -347,6 +347,7 @@ pub fn field(tr: Tr, f: Field) -> &'static str {
         F::Verdict => tr.t("申诉结论", "申訴結論", "Outcome"),
         F::Finding => tr.t("调查结论", "調查結論", "Finding"),
         F::Fault => tr.t("责任方", "責任方", "Whose fault"),
+        F::Privacy => tr.t("隐私声明", "隱私聲明", "Privacy notice"),
         _ => tr.t("内容", "內容", "Text"),
     }
 }

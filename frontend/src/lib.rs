@@ -8,6 +8,7 @@ pub mod charts;
 pub mod commands;
 pub mod components;
 pub mod context;
+pub mod counter;
 pub mod errors;
 pub mod forms;
 pub mod i18n;

@@ -96,13 +96,13 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(json_errors));
 
     let shell = state.shell.clone();
-    let index = (move |headers: axum::http::HeaderMap| {
+    let index = (move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
         let shell = shell.clone();
         async move {
             let cookie = headers
                 .get(axum::http::header::COOKIE)
                 .and_then(|v| v.to_str().ok());
-            shell.index_response(web::wants_office(cookie))
+            shell.index_response(web::build_for(uri.path(), cookie))
         }
     })
     .into_service();

@@ -23,6 +23,7 @@ pub struct AppShell {
     pub dist: PathBuf,
     index: Option<Arc<str>>,
     office: Option<Arc<str>>,
+    counter: Option<Arc<str>>,
     csp: HeaderValue,
     /// Served over HTTPS by the server itself: responses carry HSTS.
     hsts: bool,
@@ -31,13 +32,41 @@ pub struct AppShell {
 /// The cookie naming the build a browser loads.
 const BUILD_COOKIE: &str = "tousu_app";
 
+/// The builds a navigation may be answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// The field app (`dist/`).
+    Field,
+    /// The field app with the office screens (`dist/office/`).
+    Office,
+    /// The counter: kiosk, public form and status lookup (`dist/counter/`).
+    Counter,
+}
+
 /// Whether a request's `Cookie` header asks for the office build.
 pub fn wants_office(cookie_header: Option<&str>) -> bool {
-    cookie_header.is_some_and(|h| {
+    build_cookie(cookie_header) == Some("office")
+}
+
+fn build_cookie(cookie_header: Option<&str>) -> Option<&str> {
+    cookie_header.and_then(|h| {
         h.split(';')
             .filter_map(|c| c.trim().split_once('='))
-            .any(|(k, v)| k == BUILD_COOKIE && v == "office")
+            .find(|(k, _)| *k == BUILD_COOKIE)
+            .map(|(_, v)| v)
     })
+}
+
+/// The build a navigation to `path` gets: the counter's pages for the public and, on a
+/// browser set up as a kiosk (cookie `kiosk`), for every address (DESIGN §12: it shows only
+/// the kiosk); else the office or field build by cookie.
+pub fn build_for(path: &str, cookie_header: Option<&str>) -> Build {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match (first, build_cookie(cookie_header)) {
+        (_, Some("kiosk")) | ("complain" | "status" | "kiosk", _) => Build::Counter,
+        (_, Some("office")) => Build::Office,
+        _ => Build::Field,
+    }
 }
 
 impl AppShell {
@@ -52,16 +81,22 @@ impl AppShell {
         if index.is_some() && office.is_none() {
             tracing::warn!("no office build in dist/office: everyone gets the field build");
         }
+        let counter = std::fs::read_to_string(dist.join("counter").join("index.html")).ok();
+        if index.is_some() && counter.is_none() {
+            tracing::warn!("no counter build in dist/counter: no kiosk or public pages");
+        }
         let both = format!(
-            "{}{}",
+            "{}{}{}",
             index.as_deref().unwrap_or(""),
-            office.as_deref().unwrap_or("")
+            office.as_deref().unwrap_or(""),
+            counter.as_deref().unwrap_or("")
         );
         let csp = content_security_policy(&both);
         AppShell {
             dist: dist.to_path_buf(),
             index: index.map(Arc::from),
             office: office.map(Arc::from),
+            counter: counter.map(Arc::from),
             csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
             hsts: false,
         }
@@ -79,13 +114,14 @@ impl AppShell {
         &self.csp
     }
 
-    /// `index.html` of the build asked for (`office`, when there is one), answered for every
-    /// non-file path so the app's router can take over.
-    pub fn index_response(&self, office: bool) -> Response {
-        let page = if office {
-            self.office.as_ref().or(self.index.as_ref())
-        } else {
-            self.index.as_ref()
+    /// `index.html` of the build asked for (the field build when that one is missing; the
+    /// counter's has no stand-in), answered for every non-file path so the app's router can
+    /// take over.
+    pub fn index_response(&self, build: Build) -> Response {
+        let page = match build {
+            Build::Office => self.office.as_ref().or(self.index.as_ref()),
+            Build::Counter => self.counter.as_ref(),
+            Build::Field => self.index.as_ref(),
         };
         match page {
             // The same address answers either build: caches must key on the cookie too.
@@ -209,6 +245,24 @@ mod tests {
         assert!(!wants_office(Some("tousu_app=field")));
         assert!(!wants_office(Some("xtousu_app=office")));
         assert!(!wants_office(None));
+    }
+
+    #[test]
+    fn the_counter_answers_public_pages_and_everything_on_a_kiosk() {
+        assert_eq!(build_for("/complain", None), Build::Counter);
+        assert_eq!(
+            build_for("/status", Some("tousu_app=office")),
+            Build::Counter
+        );
+        assert_eq!(build_for("/kiosk", None), Build::Counter);
+        assert_eq!(
+            build_for("/cases/1", Some("tousu_app=kiosk")),
+            Build::Counter
+        );
+        assert_eq!(build_for("/", Some("tousu_app=kiosk")), Build::Counter);
+        assert_eq!(build_for("/complaints", None), Build::Field);
+        assert_eq!(build_for("/stats", Some("tousu_app=office")), Build::Office);
+        assert_eq!(build_for("/", None), Build::Field);
     }
 
     #[test]

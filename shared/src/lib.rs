@@ -15,6 +15,7 @@
 //! - [`rules`]: the workflow settings and clocks a case runs under (from its profile).
 //! - [`workflow`]: the lifecycle state machine.
 //! - [`access`]: the permission policy and masking.
+//! - [`alerts`]: near-due and overdue alerts for whoever owes the next step.
 //! - [`sheets`]: what each field of the printed forms shows of a case.
 //! - [`sla`]: the working-day calendar and deadlines.
 //! - [`order`]: sorting with one sort routine in the browser build.
@@ -28,6 +29,7 @@
 //! - [`testing`]: builders of cases and events for tests and benchmarks.
 
 pub mod access;
+pub mod alerts;
 pub mod api;
 pub mod author;
 pub mod calendar_text;

@@ -478,6 +478,16 @@ pub struct WorkflowSettings {
     pub co_handling: Sourced<bool>,
     /// A named investigator or a team with a lead.
     pub team: Sourced<bool>,
+    /// Hours before a deadline in which whoever owes the next step is alerted (issue 16 §6).
+    #[serde(default = "near_due_default")]
+    pub near_due_hours: Sourced<u32>,
+}
+
+fn near_due_default() -> Sourced<u32> {
+    Sourced {
+        value: crate::alerts::DEFAULT_NEAR_DUE_HOURS,
+        seed: "默认：期限前 24 小时提醒承办人（001「督促…按時限辦理」）".into(),
+    }
 }
 
 /// The ids of the shipped profiles, in seed order.
@@ -668,6 +678,7 @@ impl Profile {
             forms: Some(self.forms.clone()),
             ask_fault: self.ask_fault.value,
             rules: Some(self.rules()),
+            near_due_hours: self.workflow.near_due_hours.value,
         }
     }
 
@@ -802,4 +813,11 @@ pub struct ProfileInfo {
     /// The rules a case registered now runs under: devices put them in the registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<CaseRules>,
+    /// Hours before a deadline in which staff are alerted.
+    #[serde(default = "default_near_due_hours")]
+    pub near_due_hours: u32,
+}
+
+fn default_near_due_hours() -> u32 {
+    crate::alerts::DEFAULT_NEAR_DUE_HOURS
 }

@@ -564,6 +564,32 @@ impl Browser {
         Ok(())
     }
 
+    /// Runs `source` in every document this session opens from now on, before the page's own
+    /// scripts (Chromium's `Page.addScriptToEvaluateOnNewDocument`): a test's stand-in for a
+    /// browser facility, such as a device clock set elsewhere.
+    pub async fn add_init_script(&self, source: &str) -> anyhow::Result<()> {
+        let session = self
+            .client
+            .session_id()
+            .await?
+            .context("no WebDriver session")?;
+        let res = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.webdriver
+            ))
+            .json(&serde_json::json!({
+                "cmd": "Page.addScriptToEvaluateOnNewDocument",
+                "params": { "source": source },
+            }))
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("add init script: {} {}", res.status(), res.text().await?);
+        }
+        Ok(())
+    }
+
     /// Types `text` into the element with `data-testid` `testid` (replacing its value).
     pub async fn fill(&self, testid: &str, text: &str) -> anyhow::Result<()> {
         let css = format!("[data-testid={testid}]");

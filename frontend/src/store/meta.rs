@@ -12,9 +12,9 @@ use tousu_shared::{
 };
 
 use super::{
-    ALERTS_SEEN_KEY, AUTHOR_KEY, CURRENT_USER_KEY, DEVICE_DB, LAST_SYNC_KEY, REFERENCE_KEY,
-    SESSION_KEY, StoreError, UserStore, device_id, meta_get, meta_get_json, meta_put,
-    meta_put_json, open,
+    ALERTS_SEEN_KEY, AUTHOR_KEY, CURRENT_USER_KEY, DEADLINES_ALERTED_KEY, DEVICE_DB, LAST_SYNC_KEY,
+    REFERENCE_KEY, SESSION_KEY, StoreError, UserStore, device_id, meta_get, meta_get_json,
+    meta_put, meta_put_json, open,
 };
 
 /// A signed-in session as this device keeps it (in the user's own database).
@@ -133,6 +133,18 @@ impl UserStore {
         seen: &[tousu_shared::ids::CaseId],
     ) -> Result<(), StoreError> {
         meta_put_json(self.db(), ALERTS_SEEN_KEY, &seen.to_vec()).await
+    }
+
+    /// The deadline alerts already raised on this device (`shared::alerts::Alert::key`).
+    pub async fn deadlines_alerted(&self) -> Result<Vec<String>, StoreError> {
+        Ok(meta_get_json(self.db(), DEADLINES_ALERTED_KEY)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Keeps the deadline alerts raised.
+    pub async fn put_deadlines_alerted(&self, keys: &[String]) -> Result<(), StoreError> {
+        meta_put_json(self.db(), DEADLINES_ALERTED_KEY, &keys.to_vec()).await
     }
 
     /// Records a successful sync at `at` (ms since the epoch).

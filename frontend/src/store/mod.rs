@@ -80,6 +80,8 @@ const REFERENCE_KEY: &str = "reference";
 const LAST_SYNC_KEY: &str = "last_sync";
 /// User meta key of the urgent cases whose alert this user acknowledged on this device.
 const ALERTS_SEEN_KEY: &str = "alerts_seen";
+/// Meta key of the deadline alerts already raised here (their keys).
+const DEADLINES_ALERTED_KEY: &str = "deadlines_alerted";
 /// Meta key: while a first pull's snapshot is being read, the case it continues after.
 const SNAPSHOT_AFTER_KEY: &str = "snapshot_after";
 

@@ -19,9 +19,9 @@ use sha2::Digest as _;
 use tousu_shared::{
     access::Principal,
     api::public::{
-        KioskComplaint, MAX_PUBLIC_PHOTOS, PublicComplaint, PublicPhoto, PublicReceipt,
-        PublicStage, PublicStatus, SealKey, Sealed, StatusQuery, WebComplaint, lookup_code,
-        normalise_lookup, normalise_reference,
+        KioskComplaint, MAX_PUBLIC_PHOTOS, PROMISE_DAYS, Promise, PublicComplaint, PublicPhoto,
+        PublicReceipt, PublicStage, PublicStatus, SealKey, Sealed, StatusQuery, WebComplaint,
+        lookup_code, normalise_lookup, normalise_reference,
     },
     clock::{CHINA_OFFSET_MINUTES, MAX_CLOCK_DRIFT_MS, Timestamp},
     event::Actor,
@@ -165,8 +165,20 @@ pub async fn seal_key(
 ) -> Result<Json<SealKey>, ApiError> {
     kiosk_of(&caller)?;
     let keys = state.counter.keys(&state).await?;
+    let promises = state
+        .store
+        .promises(state.now(), PROMISE_DAYS)
+        .await?
+        .into_iter()
+        .map(|(at, due)| Promise {
+            received: at.date(CHINA_OFFSET_MINUTES).to_string(),
+            due: due.at.date(CHINA_OFFSET_MINUTES).to_string(),
+            uncertain: due.uncertain,
+        })
+        .collect();
     Ok(Json(SealKey {
         key: keys.public_key(),
+        promises,
     }))
 }
 

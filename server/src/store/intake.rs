@@ -68,6 +68,39 @@ impl Store {
         .await
     }
 
+    /// The expected answer date of a kiosk complaint received on each of the next `days`
+    /// days (at this time of day), as [`Store::intake`] would promise it.
+    pub async fn promises(
+        &self,
+        now: Timestamp,
+        days: i64,
+    ) -> Result<Vec<(Timestamp, Due)>, StoreError> {
+        self.read(move |conn| {
+            let inputs = StatInputs::load(conn)?;
+            let rules = reference::profile_full(conn)?.map(|p| Box::new(p.rules()));
+            let sample = tousu_shared::api::public::PublicComplaint {
+                what: "-".into(),
+                anonymous: true,
+                privacy_accepted: true,
+                ..Default::default()
+            };
+            let case = CaseId(uuid::Uuid::nil());
+            let mut out = Vec::new();
+            for day in 0..days {
+                let at = Timestamp(now.0 + day * 24 * 3600 * 1000);
+                let Ok(mut r) = sample.registration(tousu_shared::model::Channel::Kiosk, at) else {
+                    continue;
+                };
+                r.rules = rules.clone();
+                if let Some(due) = promise(case, &r, &inputs, at) {
+                    out.push((at, due));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     /// The value of a meta key, stored as `fresh` first if there is none (the server's
     /// sealing key: made once, kept).
     pub async fn meta_or_insert(
@@ -116,6 +149,27 @@ impl Store {
     }
 }
 
+/// The whole-case clock's due time of a case registered as `registration`, before it is.
+fn promise(
+    case: CaseId,
+    registration: &Registration,
+    inputs: &StatInputs,
+    now: Timestamp,
+) -> Option<Due> {
+    let draft = Event {
+        id: EventId(uuid::Uuid::nil()),
+        case_id: case,
+        device_id: DeviceId(uuid::Uuid::nil()),
+        dev_seq: 0,
+        actor: Actor::System,
+        hlc: Hlc::ZERO,
+        parents: Vec::new(),
+        schema: SCHEMA_VERSION,
+        body: EventBody::Registered(registration.clone()),
+    };
+    answer_due(&fold(case, &[draft]), inputs, now)
+}
+
 /// The whole-case clock's due time of a case.
 fn answer_due(view: &CaseView, inputs: &StatInputs, now: Timestamp) -> Option<Due> {
     sla::answer_due(&sla::clocks(view, &inputs.policy, &inputs.calendar, now))
@@ -160,19 +214,7 @@ fn write_intake(tx: &Connection, intake: Intake, now: Timestamp) -> Result<Intak
     let inputs = StatInputs::load(tx)?;
     // The promise is what the clocks say of the registration as it will be stored.
     let mut system = events::SystemWriter::reserve(tx, 2, now)?;
-    let draft = Event {
-        id: EventId(uuid::Uuid::now_v7()),
-        case_id: case,
-        device_id: DeviceId(uuid::Uuid::nil()),
-        dev_seq: 0,
-        actor: actor.clone(),
-        hlc: Hlc::ZERO,
-        parents: Vec::new(),
-        schema: SCHEMA_VERSION,
-        body: EventBody::Registered(registration.clone()),
-    };
-    let due = answer_due(&fold(case, &[draft]), &inputs, now);
-    registration.promised_answer = due.map(|d| d.at);
+    registration.promised_answer = promise(case, &registration, &inputs, now).map(|d| d.at);
     let received = registration.received_at;
     let (registered, _) = system.write_as(
         tx,

@@ -186,7 +186,27 @@ pub const SEAL_CONTEXT: &[u8] = b"tousu kiosk seal v1";
 pub struct SealKey {
     /// Uncompressed SEC1 P-256 point (65 bytes), base64.
     pub key: String,
+    /// The expected answer date of a complaint received on each of the coming days, so a
+    /// kiosk offline prints the date the server would (the server's own promise, recorded
+    /// on the case when the complaint arrives, is the one staff are held to).
+    #[serde(default)]
+    pub promises: Vec<Promise>,
 }
+
+/// The expected answer date of a complaint received on a given day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promise {
+    /// The day of receipt, `YYYY-MM-DD` (China time).
+    pub received: String,
+    /// The expected answer date, `YYYY-MM-DD`.
+    pub due: String,
+    /// The calendar does not know that year's holidays yet.
+    #[serde(default)]
+    pub uncertain: bool,
+}
+
+/// How many days ahead a kiosk is told the expected answer dates.
+pub const PROMISE_DAYS: i64 = 62;
 
 /// The receipt a public complaint gets (kiosk or web).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
