@@ -86,6 +86,11 @@ pub fn stamped(base: &Profile, mut edited: Profile, basis: &str) -> Result<Profi
         &mut edited.retention_days,
         &basis,
     );
+    changed |= restamp(
+        Some(&base.workflow.near_due_hours),
+        &mut edited.workflow.near_due_hours,
+        &basis,
+    );
     let mut ids: Vec<&CategoryId> = Vec::new();
     for c in &mut edited.categories {
         if !names_ok(&c.name) {

@@ -387,7 +387,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/admin/kiosks",
         "Register a kiosk; its one-time setup code is shown once (24 h)",
         "admins",
-        Some("{name}"),
+        Some("{name, exit_pin?}"),
         "{device_id, setup_code, setup_until}"
     ),
     ep!(
@@ -396,7 +396,41 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "A kiosk's setup code, once, for its token (400 for any code not in force; 429 past the client's failure limit)",
         "anyone",
         Some("{code}"),
-        "{device_id, token, name}"
+        "{device_id, token, name, exit_pin_hash?}"
+    ),
+    ep!(
+        "get",
+        "/kiosk/seal-key",
+        "The server's sealing key and the expected answer dates of the coming days",
+        "kiosks",
+        None,
+        "{key, promises: [{received, due, uncertain}]}"
+    ),
+    ep!(
+        "post",
+        "/kiosk/complaints",
+        "A kiosk's complaint sealed to the server's key; stored as a kiosk case (a retry answers the same)",
+        "kiosks",
+        Some("{key, nonce, data}"),
+        "PublicReceipt {case_id, number, lookup_code, received_at, answer_due?, answer_due_uncertain}"
+    ),
+    ep!(
+        "post",
+        "/public/complaints",
+        "A complaint from the public web form (limited per client and overall: 429; 4 MB: 413; honeypot `website` refused)",
+        "anyone",
+        Some(
+            "{what, ask?, place?, anonymous, name?, phone?, email?, privacy_accepted, photos?: [{media_type, data}]}"
+        ),
+        "PublicReceipt {case_id, number, lookup_code, received_at, answer_due?, answer_due_uncertain}"
+    ),
+    ep!(
+        "post",
+        "/public/status",
+        "Where a complaint stands, by number (or offline label) and lookup code; a wrong code answers like an unknown number (404)",
+        "anyone",
+        Some("{number, code}"),
+        "{number, stage, received_at, answer_due?, answered}"
     ),
     ep!(
         "post",

@@ -320,6 +320,7 @@ pub fn RulesEditor() -> impl IntoView {
         }
     };
     let retention = move || draft.with(|d| d.as_ref().map(|p| p.retention_days.clone()));
+    let near = move || draft.with(|d| d.as_ref().map(|p| p.workflow.near_due_hours.clone()));
     view! {
         <form class="rules" on:submit=submit novalidate data-testid="rules-form" aria-labelledby="rules-title">
             <header class="sheet-section">
@@ -351,6 +352,17 @@ pub fn RulesEditor() -> impl IntoView {
                             }
                         }/>
                     {move || retention().map(|r| source_line(tr, r.seed))}
+                </div>
+                <div class="field">
+                    <label for="near-due-hours">{move || tr.t("期限前提醒（小时）", "期限前提醒（小時）", "Alert before a deadline (hours)")}</label>
+                    <input id="near-due-hours" type="number" min="1" max="720" inputmode="numeric" data-testid="near-due-hours"
+                        prop:value=move || near().map(|r| r.value.to_string()).unwrap_or_default()
+                        on:input=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                                draft.update(|d| if let Some(p) = d { p.workflow.near_due_hours.value = n.clamp(1, 720) });
+                            }
+                        }/>
+                    {move || near().map(|r| source_line(tr, r.seed))}
                 </div>
             </section>
             <catalog::Categories draft=draft/>

@@ -62,6 +62,7 @@ pub(crate) fn Facts(view: CaseView) -> impl IntoView {
             <dl class="facts">
                 {row(tr.t("渠道", "渠道", "Channel"), Some(labels::channel(tr, r.channel).into()))}
                 {row(tr.t("受理时间", "受理時間", "Received"), Some(labels::date_time(tr, r.received_at)))}
+                {row(tr.t("回执承诺答复", "回執承諾答覆", "Receipt promised an answer by"), r.promised_answer.map(|at| labels::date(tr, at)))}
                 {row(tr.t("投诉人", "投訴人", "Complainant"), if r.anonymous {
                     Some(tr.t("匿名", "匿名", "anonymous").into())
                 } else {
