@@ -124,6 +124,14 @@ pub enum Command {
         /// The account id, e.g. `admin`.
         username: String,
     },
+    /// Copy the database with SQLite's online backup while the server keeps serving: one
+    /// consistent snapshot (every commit before the copy began), checked, then moved into
+    /// place.
+    Backup {
+        /// The file to write (must not exist yet).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 #[cfg(test)]

@@ -59,6 +59,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
             println!("archived {n} cases closed in {year:04}-{month:02}");
             Ok(())
         }
+        Command::Backup { to } => {
+            let pages = store.backup_to(to.clone()).await?;
+            println!("backed up {pages} pages to {}", to.display());
+            Ok(())
+        }
         Command::VerifyAudit => {
             let n = store.verify_audit().await?;
             println!("audit trail intact: {n} rows");

@@ -95,8 +95,16 @@ async fn a_kiosk_day_leaves_nothing_readable_and_delivers_every_complaint() -> a
             .await?;
         b.screenshot("counter-kiosk-welcome").await?;
 
-        // Three complaints with the network gone.
+        // Three complaints with the network gone; the kiosk opens again without it.
+        b.wait_for_script(
+            "the service worker",
+            "return !!navigator.serviceWorker.controller;",
+        )
+        .await?;
         b.set_offline(true).await?;
+        b.client.refresh().await?;
+        b.wait_for_text("[data-testid=kiosk-name]", "东站 大厅 1 号")
+            .await?;
         b.click("kiosk-start").await?;
         b.click("counter-next").await?;
         b.wait_for_text_where(

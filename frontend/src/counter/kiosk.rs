@@ -121,7 +121,6 @@ fn Setup(config: RwSignal<Option<Config>>) -> impl IntoView {
                 Ok(c) => {
                     save(&c);
                     kiosk_cookie(true);
-                    crate::platform::register_service_worker();
                     config.set(Some(c));
                 }
                 Err(ApiError::Refused { .. }) => failure.set(Some(
@@ -177,6 +176,9 @@ enum Screen {
 #[component]
 fn Intake(config: Config) -> impl IntoView {
     let tr = use_tr();
+    // The kiosk opens with no network: its pages are kept by the service worker (registered
+    // after the kiosk cookie is set, so it keeps the counter's page).
+    crate::platform::register_service_worker();
     let draft = Draft::new();
     let screen = RwSignal::new(Screen::Welcome);
     let errors = RwSignal::new(Vec::new());

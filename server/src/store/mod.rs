@@ -176,6 +176,52 @@ impl Store {
         .expect("database task panicked")
     }
 
+    /// Copies the database to `to` with SQLite's online backup, in one step under one read
+    /// transaction: a consistent snapshot holding every commit made before it began, while
+    /// the server (this process or another) goes on writing. Written beside `to` first,
+    /// checked with `integrity_check`, then renamed into place; `to` must not exist. Answers
+    /// the pages copied.
+    pub async fn backup_to(&self, to: PathBuf) -> Result<u64, StoreError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            if to.exists() {
+                return Err(StoreError::Corrupt(format!(
+                    "{} exists: a backup never overwrites a file",
+                    to.display()
+                )));
+            }
+            let partial = to.with_extension("partial");
+            let _ = std::fs::remove_file(&partial);
+            let source = reader(path.as_path())?;
+            let mut copy = Connection::open(&partial)?;
+            {
+                let backup = rusqlite::backup::Backup::new(&source, &mut copy)?;
+                // All pages in one step: one read transaction, so nothing written meanwhile
+                // can make the copy start over or mix two moments.
+                use rusqlite::backup::StepResult;
+                loop {
+                    match backup.step(-1)? {
+                        StepResult::Done => break,
+                        StepResult::More => {}
+                        _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+                    }
+                }
+            }
+            let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if check != "ok" {
+                return Err(StoreError::Corrupt(format!("the copy: {check}")));
+            }
+            let pages: i64 = copy.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            drop(copy);
+            std::fs::rename(&partial, &to).map_err(|e| {
+                StoreError::Corrupt(format!("move the copy to {}: {e}", to.display()))
+            })?;
+            Ok(pages as u64)
+        })
+        .await
+        .expect("backup task panicked")
+    }
+
     /// Checks the database answers a query and returns its schema version.
     pub async fn schema_version(&self) -> Result<u32, StoreError> {
         self.with_conn(|conn| Ok(user_version(conn)?)).await
