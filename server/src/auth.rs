@@ -42,10 +42,39 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// Hashes a password on a blocking thread (argon2 is CPU-heavy).
 pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+    password_work(move || hash_password(&password))
+        .await?
         .map_err(ApiError::Internal)
+}
+
+/// Argon2 work (hashing or checking a password, a lookup code) that may run at once: one,
+/// so a flood of logins or public requests uses at most one core and staff sync keeps the
+/// rest (issue 17 §5).
+const PASSWORD_LANES: usize = 1;
+/// Argon2 requests allowed to wait for the lane; more are answered 429 at once.
+const PASSWORD_QUEUE: usize = 64;
+
+static PASSWORD_LANE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PASSWORD_LANES);
+static PASSWORD_WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs argon2 work `f` on a blocking thread, in the password lane: one at a time, at most
+/// [`PASSWORD_QUEUE`] waiting (beyond that, 429 without hashing anything).
+pub async fn password_work<T, F>(f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    use std::sync::atomic::Ordering;
+    if PASSWORD_WAITING.fetch_add(1, Ordering::SeqCst) >= PASSWORD_QUEUE {
+        PASSWORD_WAITING.fetch_sub(1, Ordering::SeqCst);
+        return Err(ApiError::RateLimited);
+    }
+    let permit = PASSWORD_LANE.acquire().await;
+    PASSWORD_WAITING.fetch_sub(1, Ordering::SeqCst);
+    let _permit = permit.map_err(|e| ApiError::Internal(e.into()))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// Checks a password against a PHC string. CPU-heavy: call from a blocking thread.

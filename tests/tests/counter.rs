@@ -351,6 +351,18 @@ async fn the_public_form_and_the_status_lookup() -> anyhow::Result<()> {
         b.set_dark(true).await?;
         b.client.set_window_size(800, 1280).await?;
         b.screenshot("counter-status-dark-portrait").await?;
+        b.client.goto(&format!("{}/complain", server.url)).await?;
+        b.click("lang-zh-TW").await?;
+        b.wait_for_text_where(
+            "[data-testid=counter-question]",
+            "Traditional Chinese",
+            |t| t.contains("發生"),
+        )
+        .await?;
+        b.screenshot("counter-complain-zh-tw-dark-portrait").await?;
+        b.client.set_window_size(1920, 1080).await?;
+        b.set_dark(false).await?;
+        b.screenshot("counter-complain-zh-tw-desktop").await?;
         anyhow::Ok(())
     }
     .await;

@@ -92,9 +92,7 @@ pub async fn login(
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+    let ok = auth::password_work(move || auth::verify_password(&password, &phc)).await?
         && stored.is_some();
     let (Some(user), Some(credentials), true) = (user, stored, ok) else {
         state
@@ -146,9 +144,7 @@ pub async fn change_password(
         .ok_or(ApiError::Unauthorized)?;
     let current = change.current.clone();
     let ok =
-        tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored.password_hash))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
+        auth::password_work(move || auth::verify_password(&current, &stored.password_hash)).await?;
     if !ok {
         return Err(ApiError::PasswordRefused("wrong_password"));
     }

@@ -242,9 +242,7 @@ pub async fn status(
         .as_ref()
         .map(|(hash, _)| hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.clone());
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&code, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let matches = auth::password_work(move || auth::verify_password(&code, &hash)).await?;
     let view = match found {
         Some((_, view)) if matches => view,
         _ => return Err(ApiError::NotFound),
@@ -336,9 +334,8 @@ async fn prepare(
         read.push((hash, media_type, data));
     }
     let code = code.to_string();
-    let code_hash = tokio::task::spawn_blocking(move || auth::hash_password(&code))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+    let code_hash = auth::password_work(move || auth::hash_password(&code))
+        .await?
         .map_err(ApiError::Internal)?;
     Ok(Intake {
         case,
