@@ -126,9 +126,10 @@ impl Counter {
 pub async fn complain(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
-    ApiJson(web): ApiJson<WebComplaint>,
+    body: axum::body::Bytes,
 ) -> Result<Json<PublicReceipt>, ApiError> {
     let now = state.now();
+    // Counted before the body is read as JSON: a flood costs a counter check, not a parse.
     state.counter.admit(
         &[
             (&format!("complain:{client}"), COMPLAINTS_PER_CLIENT),
@@ -136,6 +137,8 @@ pub async fn complain(
         ],
         now.0,
     )?;
+    let web: WebComplaint = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("the complaint: {e}")))?;
     if !web.complaint.website.is_empty() {
         // Only a robot fills a field no person sees: refused, and said so plainly.
         return Err(ApiError::BadRequest(
