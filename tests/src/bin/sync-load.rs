@@ -142,7 +142,11 @@ async fn main() -> anyhow::Result<()> {
     // the public complaint form is flooded (issue 16: a flood cannot slow staff sync).
     // And while bad logins arrive at 100 a second from ever new addresses (issue 17 §5).
     let quiet = steady(&server.url, Flood::Quiet, 1).await?;
-    for (flood, round) in [(Flood::Public, 2), (Flood::PublicMax, 4), (Flood::Logins, 3)] {
+    for (flood, round) in [
+        (Flood::Public, 2),
+        (Flood::PublicMax, 4),
+        (Flood::Logins, 3),
+    ] {
         let flooded = steady(&server.url, flood, round).await?;
         println!(
             "{flood:?} flood: staff sync p99 {:.1} ms quiet, {:.1} ms under the flood = {:.2}x",
