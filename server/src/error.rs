@@ -52,6 +52,10 @@ pub enum ApiError {
     /// Too many failed logins; try again later.
     #[error("too many attempts; try again later")]
     RateLimited,
+    /// The storage cannot take writes (disk full, read-only, I/O error): nothing was stored;
+    /// retry later.
+    #[error("the server cannot store anything right now ({0}); nothing was stored, retry later")]
+    StorageUnavailable(&'static str),
     /// Anything the client cannot fix; logged, never shown.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
@@ -72,6 +76,7 @@ impl ApiError {
             ApiError::PasswordChangeRequired => ("password_change_required", StatusCode::FORBIDDEN),
             ApiError::PasswordRefused(code) => (code, StatusCode::BAD_REQUEST),
             ApiError::RateLimited => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            ApiError::StorageUnavailable(code) => (code, StatusCode::SERVICE_UNAVAILABLE),
             ApiError::UnsupportedMediaType => {
                 ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
             }
@@ -82,7 +87,10 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        ApiError::Internal(anyhow::Error::new(err))
+        match err {
+            StoreError::Unavailable(storage) => ApiError::StorageUnavailable(storage.code()),
+            err => ApiError::Internal(anyhow::Error::new(err)),
+        }
     }
 }
 

@@ -81,6 +81,32 @@ pub enum StoreError {
     /// The session has no registered device, or the device was revoked.
     #[error("no registered device")]
     NoDevice,
+    /// The storage cannot take writes now (disk full, file read-only, I/O error): nothing
+    /// was written; the same request succeeds once the operator fixes it, without a restart.
+    #[error("storage unavailable: {0:?}")]
+    Unavailable(Storage),
+}
+
+/// Why the storage cannot take writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// The disk (or the file's quota) is full.
+    Full,
+    /// The database file is read-only.
+    ReadOnly,
+    /// The operating system reported an I/O error.
+    Io,
+}
+
+impl Storage {
+    /// The stable error code clients see.
+    pub fn code(self) -> &'static str {
+        match self {
+            Storage::Full => "storage_full",
+            Storage::ReadOnly => "storage_read_only",
+            Storage::Io => "storage_io_error",
+        }
+    }
 }
 
 /// The cause of a database failure, whichever database it came from.
@@ -88,7 +114,13 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(Box::new(e))
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DiskFull) => StoreError::Unavailable(Storage::Full),
+            Some(C::ReadOnly) => StoreError::Unavailable(Storage::ReadOnly),
+            Some(C::SystemIoFailure) => StoreError::Unavailable(Storage::Io),
+            _ => StoreError::Database(Box::new(e)),
+        }
     }
 }
 
@@ -166,11 +198,23 @@ impl Store {
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let conn = self.conn.clone();
+        let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock cannot leave SQLite half-written (transactions
             // roll back), so a poisoned lock is safe to reuse.
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
+            let result = f(&mut guard);
+            if let Err(StoreError::Unavailable(storage)) = &result {
+                tracing::error!(?storage, "the database cannot take writes; answering 503");
+                // A connection opened on a read-only file stays read-only: open it again, so
+                // writes work once the file is writable, without a restart.
+                if *storage != Storage::Full
+                    && let Ok(fresh) = writer(path.as_path())
+                {
+                    *guard = fresh;
+                }
+            }
+            result
         })
         .await
         .expect("database task panicked")
