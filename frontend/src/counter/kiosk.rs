@@ -184,6 +184,7 @@ fn Intake(config: Config) -> impl IntoView {
     let errors = RwSignal::new(Vec::new());
     let waiting = RwSignal::new(0usize);
     let revoked = RwSignal::new(false);
+    let refused = RwSignal::new(None::<String>);
     let last_input = RwSignal::new(js_sys::Date::now());
     let left = RwSignal::new(None::<u32>);
     let config = StoredValue::new(config);
@@ -223,6 +224,7 @@ fn Intake(config: Config) -> impl IntoView {
             let sent = send_waiting(&c, screen).await;
             waiting.set(sent.waiting);
             revoked.set(sent.revoked);
+            refused.set(sent.refused);
             if let Some(key) = sent.key {
                 let fresh = Config {
                     seal_key: key.key,
@@ -347,6 +349,11 @@ fn Intake(config: Config) -> impl IntoView {
                     0 => String::new(),
                     n => format!("{} {n}", tr.t("待发送", "待傳送", "waiting to send:")),
                 }}</span>
+                {move || refused.get().map(|why| view! {
+                    <span class="storage-error" data-testid="kiosk-refused">
+                        {format!("{} {why}", tr.t("服务器拒收一件，请联系管理员：", "伺服器拒收一件，請聯繫管理員：", "The server refused one; call the administrator:"))}
+                    </span>
+                })}
                 <Show when=move || revoked.get()>
                     <span class="storage-error">{move || tr.t("本终端已被停用，请联系管理员", "本終端已被停用，請聯繫管理員", "This kiosk was revoked: call the administrator")}</span>
                 </Show>
@@ -435,6 +442,8 @@ async fn submit(config: &Config, draft: &Draft) -> Result<Receipt, String> {
 struct Sent {
     waiting: usize,
     revoked: bool,
+    /// Why the server refused one, if it did (it stays waiting, and is shown).
+    refused: Option<String>,
     key: Option<tousu_shared::api::public::SealKey>,
 }
 
@@ -444,6 +453,7 @@ async fn send_waiting(config: &Config, screen: RwSignal<Screen>) -> Sent {
     let mut sent = Sent {
         waiting: 0,
         revoked: false,
+        refused: None,
         key: None,
     };
     let waiting = match seal::waiting().await {
@@ -475,7 +485,13 @@ async fn send_waiting(config: &Config, screen: RwSignal<Screen>) -> Sent {
                 return sent;
             }
             Err(ApiError::Unreachable(_)) => return sent,
-            Err(e) => leptos::logging::error!("kiosk complaint {id} refused: {e}"),
+            Err(e) => {
+                leptos::logging::error!("kiosk complaint {id} refused: {e}");
+                sent.refused = Some(match e {
+                    ApiError::Refused { body, .. } => body.message,
+                    other => other.to_string(),
+                });
+            }
         }
     }
     if let Ok(key) = api::counter::seal_key(&config.token).await {
