@@ -17,7 +17,7 @@ use tousu_shared::{
 };
 use wasm_bindgen::JsCast as _;
 
-use super::{Draft, Languages, Receipt, ReceiptView, Step, StepView, seal, step_errors};
+use super::{Draft, Receipt, ReceiptView, Step, StepView, Top, seal, step_errors};
 use crate::{
     api::{self, ApiError},
     labels::{now, use_tr},
@@ -138,7 +138,7 @@ fn Setup(config: RwSignal<Option<Config>>) -> impl IntoView {
     };
     view! {
         <main class="counter" data-testid="kiosk-setup">
-            <header class="counter-top"><span class="counter-brand">"Tousu"</span><Languages/></header>
+            <Top title=["设置自助终端", "設定自助終端", "Kiosk setup"]/>
             <form class="counter-card" on:submit=submit novalidate>
                 <h1 class="counter-question">{move || tr.t("设置自助终端", "設定自助終端", "Set up this kiosk")}</h1>
                 <p>{move || tr.t(
@@ -285,10 +285,7 @@ fn Intake(config: Config) -> impl IntoView {
     };
     view! {
         <main class="counter counter-kiosk" data-testid="kiosk">
-            <header class="counter-top">
-                <span class="counter-brand">{move || tr.t("自助投诉", "自助投訴", "Complaints and suggestions")}</span>
-                <Languages/>
-            </header>
+            <Top title=["自助投诉", "自助投訴", "Complaints and suggestions"]/>
             {move || match screen.get() {
                 Screen::Welcome => view! {
                     <section class="counter-card counter-welcome">

@@ -45,6 +45,21 @@ fn Counter() -> impl IntoView {
     }
 }
 
+/// The counter's header: what the page is, and the language buttons.
+#[component]
+pub fn Top(
+    /// The page's name in zh-CN, zh-TW and English.
+    title: [&'static str; 3],
+) -> impl IntoView {
+    let tr = use_tr();
+    view! {
+        <header class="counter-top">
+            <span class="counter-brand">{move || tr.t(title[0], title[1], title[2])}</span>
+            <Languages/>
+        </header>
+    }
+}
+
 /// The language buttons, large.
 #[component]
 pub fn Languages() -> impl IntoView {

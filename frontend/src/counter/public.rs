@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use tousu_shared::api::public::{PublicStatus, StatusQuery, WebComplaint};
 
-use super::{Draft, Languages, Receipt, ReceiptView, Step, StepView, step_errors};
+use super::{Draft, Receipt, ReceiptView, Step, StepView, Top, step_errors};
 use crate::{api, labels::use_tr};
 
 /// The web form: the kiosk's steps, sent at once; a refusal keeps every word typed.
@@ -49,10 +49,7 @@ pub fn ComplainPage() -> impl IntoView {
     };
     view! {
         <main class="counter counter-web" data-testid="complain-page">
-            <header class="counter-top">
-                <span class="counter-brand">{move || tr.t("在线投诉", "線上投訴", "Make a complaint")}</span>
-                <Languages/>
-            </header>
+            <Top title=["在线投诉", "線上投訴", "Make a complaint"]/>
             {move || match receipt.get() {
                 Some(r) => view! {
                     <ReceiptView receipt=Signal::derive(move || r.clone())/>
@@ -149,10 +146,7 @@ pub fn StatusPage() -> impl IntoView {
     };
     view! {
         <main class="counter counter-web" data-testid="status-page">
-            <header class="counter-top">
-                <span class="counter-brand">{move || tr.t("投诉进度查询", "投訴進度查詢", "Complaint status")}</span>
-                <Languages/>
-            </header>
+            <Top title=["投诉进度查询", "投訴進度查詢", "Complaint status"]/>
             <form class="counter-card" on:submit=look novalidate>
                 <h1 class="counter-question">{move || tr.t("输入回执上的编号和查询码", "輸入回執上的編號和查詢碼", "Enter the number and lookup code from your receipt")}</h1>
                 <div class="counter-field">

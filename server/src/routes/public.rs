@@ -256,16 +256,9 @@ pub async fn status(
     let stage = PublicStage::of(&view);
     let answered = !view.feedback.is_empty();
     Ok(Json(PublicStatus {
-        number: view
-            .number
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| tousu_shared::number::provisional_label(view.id)),
+        number: view.label(),
         stage,
-        received_at: view
-            .registration
-            .as_ref()
-            .map(|r| r.received_at.0)
-            .unwrap_or_default(),
+        received_at: received_at(&view),
         answer_due: (!answered
             && stage != PublicStage::NotAccepted
             && stage != PublicStage::Closed)
@@ -357,20 +350,21 @@ fn json_name<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// When a case was received (ms), as receipts and lookups say it.
+fn received_at(view: &tousu_shared::view::CaseView) -> i64 {
+    view.registration
+        .as_ref()
+        .map(|r| r.received_at.0)
+        .unwrap_or_default()
+}
+
 fn receipt(stored: Intaken, lookup_code: String) -> PublicReceipt {
     let view = stored.view;
     PublicReceipt {
         case_id: view.id,
-        number: view
-            .number
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| tousu_shared::number::provisional_label(view.id)),
+        number: view.label(),
         lookup_code,
-        received_at: view
-            .registration
-            .as_ref()
-            .map(|r| r.received_at.0)
-            .unwrap_or_default(),
+        received_at: received_at(&view),
         answer_due: stored
             .answer_due
             .map(|d| d.at.date(CHINA_OFFSET_MINUTES).to_string()),
