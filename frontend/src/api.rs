@@ -34,19 +34,27 @@ pub enum ApiError {
     Decode(String),
 }
 
+/// The error body of a refused request, if it is one.
+async fn error_body(res: &gloo_net::http::Response) -> Option<ApiErrorBody> {
+    tousu_shared::json::from_str(&res.text().await.ok()?).ok()
+}
+
 async fn answer<T: DeserializeOwned>(
     res: Result<gloo_net::http::Response, gloo_net::Error>,
 ) -> Result<T, ApiError> {
     let res = res.map_err(|e| ApiError::Unreachable(e.to_string()))?;
     match res.status() {
-        200..=299 => res
-            .json()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string())),
+        200..=299 => {
+            let text = res
+                .text()
+                .await
+                .map_err(|e| ApiError::Decode(e.to_string()))?;
+            tousu_shared::json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+        }
         401 => Err(ApiError::Unauthorized),
         429 => Err(ApiError::TooMany),
         status => {
-            let body = res.json::<ApiErrorBody>().await.unwrap_or(ApiErrorBody {
+            let body = error_body(&res).await.unwrap_or(ApiErrorBody {
                 code: "http_error".into(),
                 message: format!("HTTP {status}"),
             });
@@ -188,7 +196,7 @@ async fn get_bytes(token: &str, path: &str) -> Result<Vec<u8>, ApiError> {
         401 => Err(ApiError::Unauthorized),
         status => Err(ApiError::Refused {
             status,
-            body: res.json().await.unwrap_or(ApiErrorBody {
+            body: error_body(&res).await.unwrap_or(ApiErrorBody {
                 code: "http_error".into(),
                 message: format!("HTTP {status}"),
             }),

@@ -80,7 +80,7 @@ pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
 
 /// An enum value from its serde name ([`enum_str`]'s inverse).
 pub fn enum_parse<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
-    serde_json::from_str(&serde_json::to_string(raw).ok()?).ok()
+    tousu_shared::json::from_str(&serde_json::to_string(raw).ok()?).ok()
 }
 
 /// Parses an HTML `datetime-local` value (`2025-01-27T16:00`) at the given UTC offset.

@@ -37,7 +37,7 @@ pub const MAX_PULL_PAGE: i64 = 2000;
 /// Parses each pushed event once (a parse error is kept as its message).
 pub fn parse_batch(raw: &[Box<RawValue>]) -> Vec<Result<Event, String>> {
     raw.iter()
-        .map(|raw| serde_json::from_str(raw.get()).map_err(|e| e.to_string()))
+        .map(|raw| tousu_shared::json::from_str(raw.get()).map_err(|e| e.to_string()))
         .collect()
 }
 

@@ -258,12 +258,12 @@ impl EventBody {
         struct Tag {
             kind: Option<String>,
         }
-        let kind = serde_json::from_str::<Tag>(raw)
+        let kind = crate::json::from_str::<Tag>(raw)
             .ok()
             .and_then(|t| t.kind)
             .ok_or(BodyError::NoKind)?;
         if schema > SCHEMA_VERSION || !CommandKind::ALL.iter().any(|c| c.as_str() == kind) {
-            let raw = serde_json::from_str(raw).map_err(|source| BodyError::Invalid {
+            let raw = crate::json::from_str(raw).map_err(|source| BodyError::Invalid {
                 kind: kind.clone(),
                 source,
             })?;
@@ -337,8 +337,8 @@ impl EventBody {
 /// before reading it: this is every event a device or the server parses, so the dispatch on
 /// the tag is written out (a payload ignores the `kind` field beside its own).
 fn read_known(kind: &str, raw: &str) -> Result<EventBody, serde_json::Error> {
+    use crate::json::from_str as read;
     use serde::de::Error;
-    use serde_json::from_str as read;
     macro_rules! dispatch {
         ($($tag:literal => $variant:ident),* ; $($unit_tag:literal => $unit:ident),*) => {
             match kind {

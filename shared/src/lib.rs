@@ -37,6 +37,7 @@ pub mod clock;
 pub mod event;
 pub mod fold;
 pub mod ids;
+pub mod json;
 pub mod ledger;
 pub mod model;
 pub mod number;

@@ -543,7 +543,7 @@ impl Profile {
     /// Reads and checks a profile's JSON (sources present, parents before children).
     pub fn parse(json: &str) -> Result<Self, ProfileError> {
         let profile: Profile =
-            serde_json::from_str(json).map_err(|e| ProfileError::Malformed(e.to_string()))?;
+            crate::json::from_str(json).map_err(|e| ProfileError::Malformed(e.to_string()))?;
         profile.check_sources()?;
         Ok(profile)
     }

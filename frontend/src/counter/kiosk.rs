@@ -49,7 +49,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn load() -> Option<Config> {
     let text = storage()?.get_item(CONFIG_KEY).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    tousu_shared::json::from_str(&text).ok()
 }
 
 fn save(config: &Config) {

@@ -149,7 +149,7 @@ pub async fn waiting() -> Result<Vec<(String, Sealed)>, String> {
             .await?
             .unchecked_into();
         let text = wait(response.text()).await?.as_string().unwrap_or_default();
-        match serde_json::from_str(&text) {
+        match tousu_shared::json::from_str(&text) {
             Ok(sealed) => out.push((id, sealed)),
             Err(e) => leptos::logging::warn!("outbox entry {id} unreadable: {e}"),
         }

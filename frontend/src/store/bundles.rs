@@ -75,7 +75,9 @@ async fn read<T: DeserializeOwned>(
     key: &str,
 ) -> Result<Vec<T>, StoreError> {
     let raw: Option<String> = store.get(key.to_string()).primitive()?.await?;
-    Ok(serde_json::from_str(raw.as_deref().unwrap_or("[]"))?)
+    Ok(tousu_shared::json::from_str(
+        raw.as_deref().unwrap_or("[]"),
+    )?)
 }
 
 /// The key of the bundle that may hold `case`.
@@ -110,7 +112,7 @@ pub async fn events_of(
     let mut found = BTreeMap::new();
     let wanted_cases: BTreeSet<CaseId> = tousu_shared::order::set_of(cases.iter().copied());
     for raw in raws.into_iter().flatten() {
-        let entries: EventEntries = serde_json::from_str(&raw)?;
+        let entries: EventEntries = tousu_shared::json::from_str(&raw)?;
         found.extend(
             entries
                 .into_iter()
@@ -164,7 +166,7 @@ pub async fn summaries(
     out: &mut Vec<CaseSummary>,
 ) -> Result<(), StoreError> {
     for raw in summary_bundles.get_all::<String>().primitive()?.await? {
-        let entries: SummaryEntries = serde_json::from_str(&raw?)?;
+        let entries: SummaryEntries = tousu_shared::json::from_str(&raw?)?;
         out.extend(
             entries
                 .into_iter()

@@ -207,7 +207,7 @@ async fn meta_get_json<T: DeserializeOwned>(
     key: &str,
 ) -> Result<Option<T>, StoreError> {
     match meta_get(db, key).await? {
-        Some(raw) => Ok(Some(serde_json::from_str(&raw)?)),
+        Some(raw) => Ok(Some(tousu_shared::json::from_str(&raw)?)),
         None => Ok(None),
     }
 }
@@ -514,7 +514,7 @@ impl CaseStore for UserStore {
         let store = tx.object_store(CASES)?;
         let mut out = Vec::new();
         for raw in store.get_all::<String>().primitive()?.await? {
-            out.push(serde_json::from_str(&raw?)?);
+            out.push(tousu_shared::json::from_str(&raw?)?);
         }
         let own = bundles::own_cases(&tx.object_store(EVENTS)?).await?;
         bundles::summaries(&tx.object_store(SUMMARY_BUNDLES)?, &own, &mut out).await?;
@@ -532,7 +532,7 @@ impl CaseStore for UserStore {
             .primitive()?
             .await?
         {
-            out.push(serde_json::from_str(&raw?)?);
+            out.push(tousu_shared::json::from_str(&raw?)?);
         }
         Ok(out)
     }
@@ -550,7 +550,7 @@ impl CaseStore for UserStore {
         let store = tx.object_store(QUARANTINE)?;
         let mut out = Vec::new();
         for raw in store.get_all::<String>().primitive()?.await? {
-            out.push(serde_json::from_str(&raw?)?);
+            out.push(tousu_shared::json::from_str(&raw?)?);
         }
         Ok(out)
     }
@@ -658,7 +658,7 @@ impl CaseStore for UserStore {
                 .primitive()?
                 .await?
             {
-                let event: Event = serde_json::from_str(&raw?)?;
+                let event: Event = tousu_shared::json::from_str(&raw?)?;
                 unsent.entry(event.case_id).or_default().push(event);
             }
         }
@@ -774,7 +774,7 @@ async fn read_many(
         .iter()
         .zip(own)
         .map(|(case, raw)| match raw {
-            Some(raw) => Ok(serde_json::from_str(&raw)?),
+            Some(raw) => Ok(tousu_shared::json::from_str(&raw)?),
             None => Ok(bundled.remove(case).unwrap_or_default()),
         })
         .collect()

@@ -335,7 +335,7 @@ impl EventReads<'_> {
 pub(super) fn parse_event(raw: &str, whose: &str) -> Result<Event, StoreError> {
     // Stored events were parsed before they were stored; a row that no longer parses is a
     // corrupted database, reported rather than skipped.
-    serde_json::from_str(raw)
+    tousu_shared::json::from_str(raw)
         .map_err(|e| StoreError::Corrupt(format!("stored event of case {whose}: {e}")))
 }
 
@@ -648,7 +648,7 @@ fn load_push_state(tx: &Transaction, batch: &PushBatch) -> Result<PushState, Sto
             .optional()?;
         if let Some((seq, raw)) = found {
             // A stored row that no longer parses cannot equal the pushed event: kept apart.
-            if let Ok(event) = serde_json::from_str::<Event>(&raw) {
+            if let Ok(event) = tousu_shared::json::from_str::<Event>(&raw) {
                 state.stored.insert(EventId(id), (seq, event));
             }
         }
