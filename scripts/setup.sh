@@ -32,8 +32,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
 fi
 
 if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $WASM_OPT_VERSION" \
-  || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
-  say "installing wasm-opt (npm binaryen@$WASM_OPT_VERSION) and axe-core into tools/"
+  || [ ! -f tools/node_modules/axe-core/axe.min.js ] || [ ! -f tools/node_modules/terser/package.json ]; then
+  say "installing wasm-opt (npm binaryen@$WASM_OPT_VERSION), terser and axe-core into tools/"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -416,9 +416,31 @@ impl App {
         }
         let writes = self.kept.with_value(Kept::writes);
         let read = Summaries::new(self.user_store()?.summaries().await.ok()?);
+        #[cfg(feature = "office")]
+        self.refold_without_stat_rows(&read);
         self.kept
             .update_value(|k| k.keep(writes, user, revision, read.clone()));
         Some(read)
+    }
+
+    /// Rebuilds, once per page, summaries written without statistics rows (by the field
+    /// build, or before summaries carried them): every office screen counts from them.
+    #[cfg(feature = "office")]
+    fn refold_without_stat_rows(self, read: &Summaries) {
+        thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+        if !read.iter().any(|s| s.received_at.is_some() && s.stat.is_none())
+            || DONE.with(|d| d.replace(true))
+        {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let rules = self.reference.with_untracked(|r| r.rules.clone());
+            if let Some(store) = self.user_store()
+                && store.refold_all(&rules).await.is_ok()
+            {
+                self.revision.update(|r| *r += 1);
+            }
+        });
     }
 
     /// Brings the kept summaries forward by what a committed write changed (call it at once

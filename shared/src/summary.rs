@@ -51,8 +51,10 @@ pub struct CaseSummary {
     /// The record was erased after retention.
     pub erased: bool,
     /// The case's statistics row, so the office's figures come from the device's summaries
-    /// offline (issue 14 §2); absent in summaries written before it existed.
+    /// offline (issue 14 §2); absent in summaries written before it existed, and neither
+    /// made nor read without the `stat-rows` feature (the field build).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "stat-rows"), serde(skip_deserializing))]
     pub stat: Option<crate::stats::StatRow>,
     /// A teaching case ([`crate::teaching::is_teaching`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -105,7 +107,9 @@ impl CaseSummary {
             next_due: sla::next_due(&clocks).map(|c| (c.stage, c.due.at)),
             n_conflicts: view.conflicts.len(),
             erased: view.erased,
-            stat: crate::stats::StatRow::of(view, policy, calendar),
+            stat: cfg!(feature = "stat-rows")
+                .then(|| crate::stats::StatRow::of(view, policy, calendar))
+                .flatten(),
             teaching: crate::teaching::is_teaching(view),
             next_step: crate::todo::next_step(view),
         }

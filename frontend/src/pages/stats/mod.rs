@@ -115,12 +115,6 @@ pub fn StatsPage(
         summaries.with(|all| {
             let all: &[tousu_shared::summary::CaseSummary] =
                 all.as_ref().map_or(&[], |a| a.as_slice());
-            if all
-                .iter()
-                .any(|s| s.received_at.is_some() && s.stat.is_none())
-            {
-                refold_once(app);
-            }
             all.iter()
                 .filter_map(|s| s.stat.clone())
                 .collect::<Vec<StatRow>>()
@@ -187,18 +181,3 @@ pub fn StatsPage(
     }
 }
 
-/// Rebuilds the summaries written before they carried statistics rows, once per page.
-fn refold_once(app: App) {
-    thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-    if DONE.with(|d| d.replace(true)) {
-        return;
-    }
-    leptos::task::spawn_local(async move {
-        let rules = app.reference.with_untracked(|r| r.rules.clone());
-        if let Some(store) = app.user_store()
-            && store.refold_all(&rules).await.is_ok()
-        {
-            app.revision.update(|r| *r += 1);
-        }
-    });
-}
