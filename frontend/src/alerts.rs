@@ -19,7 +19,7 @@ pub fn UrgentAlert() -> impl IntoView {
     };
     // Acknowledging re-reads only what was seen: the case data did not change.
     let acknowledged = RwSignal::new(0u32);
-    let pending = LocalResource::new(move || {
+    let pending = crate::reads::read(move || {
         app.revision.get();
         acknowledged.get();
         async move {

@@ -401,7 +401,7 @@ fn StatusBar() -> impl IntoView {
         move || set_tick.update(|t| *t += 1),
         std::time::Duration::from_secs(15),
     );
-    let storage = LocalResource::new(move || {
+    let storage = crate::reads::read(move || {
         app.revision.get();
         async move { platform::storage_estimate().await }
     });

@@ -639,7 +639,7 @@ pub fn BlobImage(
     let held = std::sync::Arc::new(std::sync::Mutex::new(None::<crate::media::ObjectUrl>));
     let keep = held.clone();
     on_cleanup(move || drop(held.lock().map(|mut u| u.take())));
-    let url = LocalResource::new(move || {
+    let url = crate::reads::read(move || {
         let hash = hash.clone();
         let keep = keep.clone();
         async move {

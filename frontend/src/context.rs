@@ -394,9 +394,9 @@ impl App {
 
     /// Every case summary on this device, re-read whenever local data changes (and kept
     /// until it does, for the next screen that lists them).
-    pub fn summaries_resource(&self) -> LocalResource<Summaries> {
+    pub fn summaries_resource(&self) -> crate::reads::Read<Summaries> {
         let app = *self;
-        LocalResource::new(move || {
+        crate::reads::read(move || {
             let revision = app.revision.get();
             async move { app.read_summaries(revision).await.unwrap_or_default() }
         })
@@ -428,7 +428,9 @@ impl App {
     #[cfg(feature = "office")]
     fn refold_without_stat_rows(self, read: &Summaries) {
         thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-        if !read.iter().any(|s| s.received_at.is_some() && s.stat.is_none())
+        if !read
+            .iter()
+            .any(|s| s.received_at.is_some() && s.stat.is_none())
             || DONE.with(|d| d.replace(true))
         {
             return;

@@ -17,6 +17,7 @@ pub mod media;
 pub mod pages;
 pub mod platform;
 pub mod pull;
+pub mod reads;
 pub mod router;
 pub mod session;
 pub mod store;

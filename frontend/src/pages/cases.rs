@@ -286,7 +286,10 @@ pub fn CasesPage(
                 }}
             </p>
             {view_switch}
-            <Transition fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }>
+            <Show
+                when=move || summaries.with(Option::is_some)
+                fallback=move || view! { <p>{move || tr.t("正在读取…", "正在讀取…", "Loading…")}</p> }
+            >
                 {table}
                 <Show when=move || !cards_hidden()>
                 <ul class="case-list" data-testid="case-list">
@@ -312,7 +315,7 @@ pub fn CasesPage(
                 <Show when=move || rows.with(|(_, m)| m.is_empty())>
                     <p class="empty" data-testid="no-cases">{move || tr.t("没有符合条件的案件。", "沒有符合條件的案件。", "No cases match.")}</p>
                 </Show>
-            </Transition>
+            </Show>
         </section>
     }
 }

@@ -19,7 +19,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let id = id.parse::<uuid::Uuid>().ok().map(CaseId);
-    let data = LocalResource::new(move || {
+    let data = crate::reads::read(move || {
         app.revision.get();
         let sheet = sheet.clone();
         async move {
@@ -38,7 +38,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                     {move || tr.t("打印", "列印", "Print")}
                 </button>
             </p>
-            <Transition fallback=|| ()>
+            <>
                 {move || data.get().flatten().map(|(view, sheet)| {
                     if sheet == "receipt" {
                         return view! { <Receipt view=view.clone()/> }.into_any();
@@ -55,7 +55,7 @@ pub fn PrintPage(id: String, sheet: String) -> impl IntoView {
                     };
                     view! { <ProfileSheet view=view.clone() form=form testid=testid/> }.into_any()
                 })}
-            </Transition>
+            </>
         </section>
     }
 }

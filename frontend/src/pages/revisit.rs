@@ -36,7 +36,7 @@ pub fn RevisitPage() -> impl IntoView {
     };
     // The cases waiting for a revisit, each folded: a phone revisit needs what was done and
     // what the complainant was told, not only the summary (few cases wait at a time).
-    let waiting = LocalResource::new(move || {
+    let waiting = crate::reads::read(move || {
         app.revision.get();
         async move {
             let store = app.user_store()?;
@@ -64,7 +64,7 @@ pub fn RevisitPage() -> impl IntoView {
                 "已回饋客戶、等待回訪的案件。不滿意將重新開啟案件。",
                 "Cases whose complainant has been told the result. Not satisfied reopens the case.",
             )}</p>
-            <Transition fallback=|| ()>
+            <>
                 {move || waiting.get().flatten().filter(|w| w.is_empty()).map(|_| view! {
                     <div class="empty" data-testid="revisit-empty">
                         {tr.t("目前没有等待回访的案件。", "目前沒有等待回訪的案件。", "No case is waiting for a revisit.")}
@@ -138,7 +138,7 @@ pub fn RevisitPage() -> impl IntoView {
                         }).collect_view()
                     }}
                 </ul>
-            </Transition>
+            </>
         </section>
     }
 }

@@ -16,7 +16,7 @@ pub fn SyncPage() -> impl IntoView {
     let app = use_app();
     let tr = use_tr();
     let online = crate::platform::use_online();
-    let data = LocalResource::new(move || {
+    let data = crate::reads::read(move || {
         app.revision.get();
         app.sync.with(|s| s.unsynced);
         async move {
@@ -40,7 +40,7 @@ pub fn SyncPage() -> impl IntoView {
                 // Offline is a state, not a failure: the outbox goes when the network returns.
                 Some(view! { <p class="notice" data-testid="offline-notice">{tr.t("离线：连接网络后自动同步。", "離線：連線網路後自動同步。", "Offline: changes sync when the network returns.")}</p> }.into_any())
             }}
-            <Transition fallback=|| ()>
+            <>
                 {move || data.get().flatten().map(|(outbox, quarantined)| view! {
                     <section class="panel">
                         <h2>{tr.t("待上传", "待上傳", "Waiting to upload")} " (" {outbox.len()} ")"</h2>
@@ -83,7 +83,7 @@ pub fn SyncPage() -> impl IntoView {
                         </table>
                     </section>
                 })}
-            </Transition>
+            </>
         </section>
     }
 }
