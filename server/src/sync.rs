@@ -125,6 +125,7 @@ pub fn judge(
     let PushState {
         next_seq,
         stored,
+        quarantined,
         mut histories,
         catalog,
         known_rules,
@@ -178,9 +179,22 @@ pub fn judge(
             });
             continue;
         }
+        if let Some((original, why)) = quarantined.get(&event.id)
+            && event.dev_seq < next_seq
+        {
+            // A quarantined event keeps its place in the sequence: retrying it (its answer
+            // was lost) answers its first reason again.
+            verdicts.push(if original == event {
+                Verdict::Requarantined {
+                    event_id: event.id,
+                    why: why.clone(),
+                }
+            } else {
+                refuse(Quarantine::IdReused)
+            });
+            continue;
+        }
         if event.dev_seq < next_seq {
-            // A quarantined event keeps its place in the sequence: retrying it is a
-            // duplicate of the quarantine, not a new event.
             verdicts.push(refuse(Quarantine::SeqReused));
             continue;
         }

@@ -51,6 +51,9 @@ pub struct PushState {
     pub stored: BTreeMap<EventId, (i64, Event)>,
     /// The stored events of the batch's cases that exist, in commit order.
     pub histories: BTreeMap<CaseId, Vec<Event>>,
+    /// The batch's events this device pushed before that the server quarantined after they
+    /// took their place in the sequence: each as stored, with its first reason.
+    pub quarantined: BTreeMap<EventId, (Event, Quarantine)>,
     /// Categories and departments in force.
     pub catalog: Catalog,
     /// The rules of admin-edited profile versions put in force (shipped ones are known to
@@ -74,6 +77,13 @@ pub enum Verdict {
     Repeat {
         /// The event.
         event_id: EventId,
+    },
+    /// A retry of an event quarantined before: the first reason again, no second row.
+    Requarantined {
+        /// The event.
+        event_id: EventId,
+        /// The reason it was quarantined for.
+        why: Quarantine,
     },
     /// Refused: kept in quarantine with the reason.
     Quarantine {
@@ -653,6 +663,27 @@ fn load_push_state(tx: &Transaction, batch: &PushBatch) -> Result<PushState, Sto
             }
         }
     }
+    // Events behind the device's sequence may be retries of quarantined ones (an answer
+    // lost): their first reason is answered again.
+    for event in events().filter(|e| e.dev_seq < state.next_seq) {
+        let found: Option<(String, String)> = tx
+            .prepare_cached(
+                "SELECT detail, event FROM quarantine WHERE device_id = ?1 AND event_id = ?2
+                 AND reason <> 'gap' ORDER BY id LIMIT 1",
+            )?
+            .query_row([batch.device.to_string(), event.id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((detail, raw)) = found
+            && let (Ok(why), Ok(stored)) = (
+                tousu_shared::json::from_str::<Quarantine>(&detail),
+                tousu_shared::json::from_str::<Event>(&raw),
+            )
+        {
+            state.quarantined.insert(event.id, (stored, why));
+        }
+    }
     // Only cases with events already are read: a new case's (empty) history is not queried.
     let cases: BTreeSet<String> = events().map(|e| e.case_id.to_string()).collect();
     for case in stored(tx, "case_id", &cases.into_iter().collect::<Vec<_>>())? {
@@ -705,6 +736,10 @@ fn apply(
                 seq: *inserted
                     .get(&event_id)
                     .ok_or_else(|| StoreError::Corrupt("a repeat of no applied event".into()))?,
+            },
+            Verdict::Requarantined { event_id, why } => PushResult::Quarantined {
+                event_id: Some(event_id),
+                why,
             },
             Verdict::Quarantine { event, why } => {
                 quarantine(tx, batch, raw, event.as_deref(), &why, now)?

@@ -45,6 +45,7 @@ fn state(w: &Writer, history: &[Event]) -> PushState {
             .map(|(i, e)| (e.id, (i as i64 + 1, e.clone())))
             .collect(),
         histories: [(w.case, history.to_vec())].into_iter().collect(),
+        quarantined: BTreeMap::new(),
         catalog: catalog(),
         known_rules: Vec::new(),
     }
@@ -60,6 +61,7 @@ fn word(v: &Verdict) -> String {
         Verdict::Apply(_) => "apply".into(),
         Verdict::Duplicate { .. } => "duplicate".into(),
         Verdict::Repeat { .. } => "repeat".into(),
+        Verdict::Requarantined { .. } => "requarantined".into(),
         Verdict::Quarantine { why, .. } => {
             let json = serde_json::to_value(why).unwrap();
             let reason = json["reason"].as_str().unwrap_or("?").to_string();
@@ -309,4 +311,29 @@ fn an_event_sent_twice_in_one_batch_is_a_repeat_and_a_registration_is_numbered()
     assert_eq!(judged.to_number, vec![e.case_id]);
     assert_eq!(judged.next_seq, 2);
     assert_eq!(judged.changed[&e.case_id].0.len(), 1);
+}
+
+/// An answer lost, the device pushes a quarantined event again: it hears the first reason
+/// (found by the deterministic simulation, which saw "seq_reused" instead of the clock).
+#[test]
+fn a_retried_quarantined_event_gets_its_first_reason_again() {
+    let (mut w, h) = stored_case();
+    let e = w.write(body::classify());
+    let first = Q::ClockAhead { ahead_ms: 600_000 };
+    let retried = |event: Event| {
+        let mut s = state(&w, &h);
+        s.next_seq += 1;
+        s.quarantined.insert(e.id, (e.clone(), first.clone()));
+        judge(w.device, &supervisor(), &[Ok(event)], s, now()).verdicts
+    };
+    assert_eq!(
+        retried(e.clone()),
+        vec![Verdict::Requarantined {
+            event_id: e.id,
+            why: first.clone()
+        }]
+    );
+    let mut other = e.clone();
+    other.body = body::note("另一条");
+    assert_eq!(word(&retried(other)[0]), "id_reused");
 }
