@@ -663,9 +663,12 @@ fn load_push_state(tx: &Transaction, batch: &PushBatch) -> Result<PushState, Sto
             }
         }
     }
-    // Events behind the device's sequence may be retries of quarantined ones (an answer
-    // lost): their first reason is answered again.
-    for event in events().filter(|e| e.dev_seq < state.next_seq) {
+    // Events behind the device's sequence that are not stored may be retries of quarantined
+    // ones (an answer lost): their first reason is answered again. A retried batch of
+    // applied events (the usual retry) asks nothing more.
+    for event in
+        events().filter(|e| e.dev_seq < state.next_seq && !state.stored.contains_key(&e.id))
+    {
         let found: Option<(String, String)> = tx
             .prepare_cached(
                 "SELECT detail, event FROM quarantine WHERE device_id = ?1 AND event_id = ?2
