@@ -309,7 +309,7 @@ fn grant(
 }
 
 /// What a pull asks for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PullRequest {
     /// The cursor from the previous pull; 0 for a first (snapshot) pull.
     pub cursor: i64,
@@ -319,12 +319,18 @@ pub struct PullRequest {
     pub limit: i64,
     /// Whether grants carry the folded, masked view besides their events.
     pub with_views: bool,
+    /// The scope key the device synced under (the previous page's `scope`); another key than
+    /// the caller's now starts a new snapshot. `None`: no check (API clients that hold
+    /// nothing).
+    pub scope: Option<String>,
 }
 
 /// One page of what changed after `cursor` in the caller's scope. A first pull (cursor 0) is
 /// a snapshot of every case in scope, each with its events, in pages of at most `limit` cases
 /// by ascending case id: each page names the case to continue `after`, and the cursor taken at
-/// the first page stays the same until the snapshot is complete.
+/// the first page stays the same until the snapshot is complete. A pull under another scope
+/// key than the caller's now (an administrator changed its roles or department) is answered
+/// as a first pull: the device must replace what it holds with that snapshot.
 pub async fn pull(
     store: &Store,
     principal: Principal,
@@ -350,7 +356,13 @@ fn pull_page(
         after,
         limit,
         with_views,
+        scope,
     } = request;
+    let key = principal.scope_key();
+    let (cursor, after) = match scope {
+        Some(old) if old != key => (0, None),
+        _ => (cursor, after),
+    };
     let limit = limit.clamp(1, MAX_PULL_PAGE);
     let mut response = PullResponse {
         events: Vec::new(),
@@ -363,6 +375,7 @@ fn pull_page(
         after: None,
         total: None,
         alerts: Vec::new(),
+        scope: key,
     };
     let alerted = match principal {
         Principal::User { roles, .. } => tousu_shared::access::alerted(roles),

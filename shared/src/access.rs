@@ -92,6 +92,38 @@ impl Principal {
             Principal::System => Actor::System,
         }
     }
+
+    /// A fingerprint of what decides which cases this principal sees and how they are masked
+    /// (its roles and department), 16 hex digits. A device that synced under another
+    /// fingerprint holds what the old roles allowed: its pull starts again with a snapshot,
+    /// and the device keeps only what that brings (DECISIONS "A changed scope").
+    pub fn scope_key(&self) -> String {
+        // FNV-1a, 64 bits: stable across builds and platforms, unlike std's hasher.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes {
+                hash ^= u64::from(*b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        match self {
+            Principal::User {
+                roles, department, ..
+            } => {
+                eat(b"user");
+                for role in roles {
+                    eat(&[0xfe, *role as u8]);
+                }
+                eat(&[0xff]);
+                if let Some(d) = department {
+                    eat(d.as_str().as_bytes());
+                }
+            }
+            Principal::Kiosk { .. } => eat(b"kiosk"),
+            Principal::System => eat(b"system"),
+        }
+        format!("{hash:016x}")
+    }
 }
 
 /// What an approved archive access request covers.

@@ -409,6 +409,11 @@ pub mod sync {
         /// roles that get it: the device raises the alert at this sync.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub alerts: Vec<CaseId>,
+        /// The caller's scope key ([`Principal::scope_key`](crate::access::Principal::scope_key)):
+        /// pass it back as `scope`. A pull naming another key (the user's roles or department
+        /// changed since) is answered with a new snapshot, whatever its cursor.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        pub scope: String,
     }
 }
 

@@ -467,3 +467,30 @@ fn accountability_records_reach_only_supervisors_and_the_person_concerned() {
     assert_eq!(seen.stage, view.stage);
     assert_eq!(seen.reports.len(), 1);
 }
+
+#[test]
+fn the_scope_key_changes_with_roles_and_department_only() {
+    let handler = |id: &str, roles: &[Role], d: Option<&str>| {
+        Principal::user(user(id), roles, d.map(dept)).scope_key()
+    };
+    let base = handler("h", &[Role::Handler], Some("ops"));
+    assert_eq!(base.len(), 16);
+    // The same roles in another order, or another user with the same roles: the same scope.
+    assert_eq!(
+        handler("h", &[Role::Handler, Role::Clerk], Some("ops")),
+        handler("x", &[Role::Clerk, Role::Handler], Some("ops"))
+    );
+    assert_eq!(base, handler("other", &[Role::Handler], Some("ops")));
+    assert_ne!(base, handler("h", &[Role::Handler], Some("qa")));
+    assert_ne!(base, handler("h", &[Role::Handler], None));
+    assert_ne!(base, handler("h", &[Role::Manager], Some("ops")));
+    assert_ne!(
+        base,
+        handler("h", &[Role::Handler, Role::Clerk], Some("ops"))
+    );
+    // Fixed across builds: a device's stored key stays valid after an upgrade.
+    assert_eq!(
+        Principal::user(user("s"), &[Role::Supervisor], None).scope_key(),
+        "0f65c7a1424351ce"
+    );
+}

@@ -10,8 +10,10 @@
 //! single-valued fact is a visible conflict.
 //!
 //! `TOUSU_SIM_SEEDS=N` runs N seeds (default 200), `TOUSU_SIM_SEED=S` replays one; a failure
-//! names its seed. `TOUSU_SIM_MOVES=1` adds a role change mid-run (fails today, see `run`). The devices are a model of the app's sync client (outbox in `dev_seq`
-//! order, quarantine, pull position), not the client itself.
+//! names its seed. Mid-run an administrator moves a handler to another department and takes a
+//! supervisor's role away: their devices must end holding what the new roles allow, no more.
+//! The devices are a model of the app's sync client (outbox in `dev_seq` order, quarantine,
+//! pull position and scope key, a new snapshot replacing what is held), not the client itself.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -76,6 +78,10 @@ struct Device {
     acknowledged: BTreeSet<EventId>,
     cursor: i64,
     after: Option<CaseId>,
+    /// The scope key of the last page applied ("" before the first).
+    scope: String,
+    /// Snapshots begun because the scope key changed.
+    rescoped: usize,
     seq: u64,
     hlc: Hlc,
     online: bool,
@@ -93,6 +99,7 @@ enum Message {
         epoch: u64,
         cursor: i64,
         after: Option<CaseId>,
+        scope: String,
     },
     Pushed {
         device: usize,
@@ -212,15 +219,16 @@ impl World {
         device.outbox.insert(event.dev_seq, event);
     }
 
-    /// The administrator gives device `d`'s user another department; the device's next
-    /// requests carry the new principal (its user signed in again).
-    async fn move_handler(&mut self, d: usize, department: &str) {
-        let (user, role, _) = USERS[d];
+    /// The administrator gives device `d`'s user another role and department; the device's
+    /// next requests carry the new principal (its user signed in again; the app keeps its
+    /// data and pull position across sign-ins).
+    async fn change_user(&mut self, d: usize, role: Role, department: Option<&str>) {
+        let user = USERS[d].0;
         let change = AdminChange::UpdateUser {
             id: user.into(),
             display_name: user.into(),
             roles: vec![role],
-            department: Some(department.into()),
+            department: department.map(Into::into),
         };
         self.store
             .admin_change("admin".into(), change, self.now())
@@ -230,7 +238,7 @@ impl World {
         let principal = Principal::user(
             UserId::parse(user).unwrap(),
             &[role],
-            Some(DepartmentId::parse(department).unwrap()),
+            department.map(|d| DepartmentId::parse(d).unwrap()),
         );
         self.devices[d].caller.principal = principal.clone();
         self.devices[d].principal = principal;
@@ -256,6 +264,7 @@ impl World {
             epoch: device.epoch,
             cursor: device.cursor,
             after: device.after,
+            scope: device.scope.clone(),
         });
     }
 
@@ -286,12 +295,14 @@ impl World {
                 epoch,
                 cursor,
                 after,
+                scope,
             } => {
                 let request = PullRequest {
                     cursor,
                     after,
                     limit: 7,
                     with_views: false,
+                    scope: Some(scope),
                 };
                 let principal = self.devices[device].principal.clone();
                 let answer = sync::pull(&self.store, principal, request, now)
@@ -348,6 +359,18 @@ impl World {
                 if d.epoch != epoch {
                     return;
                 }
+                if answer.snapshot && answer.total.is_some() {
+                    // A snapshot's first page: what the device held goes, but its own unsent
+                    // events (as the app's store does).
+                    if !d.scope.is_empty() && d.scope != answer.scope {
+                        d.rescoped += 1;
+                    }
+                    d.log.clear();
+                    for e in d.outbox.values() {
+                        d.log.entry(e.case_id).or_default().insert(e.id, e.clone());
+                    }
+                }
+                d.scope = answer.scope.clone();
                 for case in &answer.revocations {
                     d.log.remove(case);
                 }
@@ -423,6 +446,7 @@ async fn server_truth(
             after,
             limit: 50,
             with_views: false,
+            scope: None,
         };
         let page = sync::pull(store, principal.clone(), request, now)
             .await
@@ -523,6 +547,7 @@ struct Tally {
     quarantined: BTreeMap<&'static str, usize>,
     conflicts: usize,
     revoked_or_hidden: usize,
+    rescoped: usize,
 }
 
 async fn run(
@@ -565,6 +590,8 @@ async fn run(
                 acknowledged: BTreeSet::new(),
                 cursor: 0,
                 after: None,
+                scope: String::new(),
+                rescoped: 0,
                 seq: 0,
                 hlc: Hlc::ZERO,
                 online: true,
@@ -583,16 +610,11 @@ async fn run(
         seed,
     };
     let skewed_from = rng.below(150) as i64;
-    // An administrator moves the second handler to another department mid-run (her device
-    // signs in again with the new role; its data stays, as the app keeps it). Off unless
-    // TOUSU_SIM_MOVES=1: today it fails (seed 68 of 100): the app keeps its pull position
-    // across sign-ins and the server grants and revokes only when a case changes, so a
-    // device keeps the old department's cases and never gets the new one's (issue 17 note).
-    let moved_at = if std::env::var_os("TOUSU_SIM_MOVES").is_some() {
-        rng.below(200) as i64
-    } else {
-        -1
-    };
+    // Mid-run an administrator moves the second handler to another department and makes the
+    // third supervisor a clerk (their devices sign in again; their data stays, as the app
+    // keeps it): each device must end with what its new roles allow, and get what they add.
+    let moved_at = rng.below(200) as i64;
+    let demoted_at = rng.below(200) as i64;
     // Chaos: writes, requests and answers lost, late, reordered, duplicated; partitions and
     // crashes; a clock beyond the bound for a while.
     for _ in 0..200 {
@@ -600,7 +622,10 @@ async fn run(
         let d = rng.below(USERS.len() as u64) as usize;
         let skewed = (skewed_from..skewed_from + 30).contains(&world.step);
         if world.step == moved_at {
-            world.move_handler(3, "qa").await;
+            world.change_user(3, Role::Handler, Some("qa")).await;
+        }
+        if world.step == demoted_at {
+            world.change_user(4, Role::Clerk, None).await;
         }
         match rng.below(100) {
             0..=34 => world.write(d, &mut rng, skewed),
@@ -638,11 +663,13 @@ async fn run(
                         epoch,
                         cursor,
                         after,
+                        scope,
                     } => Some(Message::Pull {
                         device: *device,
                         epoch: *epoch,
                         cursor: *cursor,
                         after: *after,
+                        scope: scope.clone(),
                     }),
                     _ => None,
                 };
@@ -711,6 +738,10 @@ async fn run(
                 _ => "other",
             };
             *tally.quarantined.entry(kind).or_default() += 1;
+        }
+        tally.rescoped += device.rescoped;
+        if device.scope != device.principal.scope_key() {
+            return Err(format!("device {i} last pulled under another scope"));
         }
         tally.revoked_or_hidden +=
             everything.len() - device.log.values().filter(|l| !l.is_empty()).count();
@@ -808,7 +839,7 @@ async fn every_seed_heals_to_one_truth() {
             "{tally:?}"
         );
         assert!(
-            tally.conflicts > 0 && tally.revoked_or_hidden > 0,
+            tally.conflicts > 0 && tally.revoked_or_hidden > 0 && tally.rescoped > 0,
             "{tally:?}"
         );
     }

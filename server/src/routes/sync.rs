@@ -71,6 +71,10 @@ pub struct PullQuery {
     /// Continues a snapshot after this case (the `after` of the previous page).
     #[serde(default)]
     pub after: Option<tousu_shared::ids::CaseId>,
+    /// The `scope` of the previous page. When it is not the caller's scope now (roles or
+    /// department changed), the answer is a new snapshot whatever the cursor. Absent: no check.
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 /// `GET /api/v1/sync/pull?cursor=…`.
@@ -87,6 +91,7 @@ pub async fn pull(
         after: q.after,
         limit: q.limit.unwrap_or(500),
         with_views: q.views.unwrap_or(true),
+        scope: q.scope,
     };
     let response = sync::pull(&state.store, caller.principal, request, state.now()).await?;
     Ok(Json(response))
