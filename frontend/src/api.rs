@@ -150,8 +150,8 @@ pub async fn pull(token: &str, from: PullPosition, limit: u32) -> Result<PullPag
         .unwrap_or_default();
     get(
         &format!(
-            "/sync/pull?cursor={}{after}&limit={limit}&views=false",
-            from.cursor
+            "/sync/pull?cursor={}{after}&limit={limit}&views=false&scope={}",
+            from.cursor, from.scope
         ),
         token,
     )
@@ -410,6 +410,7 @@ mod tests {
             after: Some(case),
             total: Some(1),
             alerts: vec![case],
+            scope: "0f65c7a1424351ce".into(),
         };
         let page: PullPage =
             serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
@@ -419,6 +420,7 @@ mod tests {
         assert_eq!((page.snapshot, page.after), (true, Some(case)));
         assert_eq!(page.total, Some(1));
         assert_eq!(page.revocations, vec![case]);
+        assert_eq!(page.scope, response.scope);
     }
 }
 

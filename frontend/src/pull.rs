@@ -31,6 +31,17 @@ pub struct PullPage {
     /// On a snapshot's first page: about how many cases it brings.
     #[serde(default)]
     pub total: Option<u32>,
+    /// The scope key this page was made for, passed back with the next pull.
+    #[serde(default)]
+    pub scope: String,
+}
+
+impl PullPage {
+    /// The first page of a snapshot (a first pull, or the user's roles or department changed):
+    /// the snapshot replaces every case the device holds, but its own unsent events.
+    pub fn starts_snapshot(&self) -> bool {
+        self.snapshot && self.total.is_some()
+    }
 }
 
 /// The events of a granted case.
@@ -42,12 +53,15 @@ pub struct GrantEvents {
 
 /// Where the next pull starts: after `cursor`, or, while a first pull's snapshot is being
 /// read, after case `after` of the snapshot taken at `cursor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PullPosition {
     /// The server sequence already covered (0 before the first pull).
     pub cursor: i64,
     /// The last snapshot case received, while the snapshot is incomplete.
     pub after: Option<CaseId>,
+    /// The scope key of the last page applied ("" before the first pull): when the server's
+    /// key for the user differs, it answers with a new snapshot.
+    pub scope: String,
 }
 
 impl PullPosition {
@@ -56,6 +70,7 @@ impl PullPosition {
         PullPosition {
             cursor: page.cursor,
             after: page.after,
+            scope: page.scope.clone(),
         }
     }
 }

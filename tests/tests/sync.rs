@@ -1,7 +1,7 @@
 //! Sync API against the real server binary and a real SQLite file: login, push answers,
 //! numbering, pull scope, masking, grants and revocations, bad input.
 
-use tousu_e2e::{Api, TestServer};
+use tousu_e2e::{Api, TestServer, put};
 use tousu_shared::{
     api::sync::{PushResult, Quarantine},
     clock::{CHINA_OFFSET_MINUTES, Date, Timestamp},
@@ -374,6 +374,38 @@ async fn pull_follows_scope_masks_and_sends_grants_and_revocations() -> anyhow::
     assert_eq!(to_north.grants[0].events.len(), 5);
     let from_ops = handler.pull(handler_cursor).await?;
     assert_eq!(from_ops.revocations, vec![reg.case_id]);
+
+    // The administrator moves the ops handler to north. Her tablet keeps its cursor and the
+    // scope key it synced under: its next pull is a new snapshot of north's cases (the
+    // device replaces what it holds with it), not events after the cursor.
+    let admin = Api::login(&server.url, "admin", None).await?;
+    let to_north = serde_json::json!({ "display_name": "张专员", "roles": ["handler"], "department": "north" });
+    assert_eq!(
+        put(&admin, "/api/v1/admin/users/handler", to_north)
+            .await?
+            .0,
+        200
+    );
+    assert_eq!(from_ops.scope.len(), 16, "{:?}", from_ops.scope);
+    let moved = Api::login(&server.url, "handler", None).await?;
+    let again = moved
+        .pull_page(&format!(
+            "cursor={}&scope={}&views=false",
+            from_ops.cursor, from_ops.scope
+        ))
+        .await?;
+    assert!(again.snapshot && again.total == Some(1), "{again:?}");
+    assert_eq!(again.grants[0].events[0].case_id, reg.case_id);
+    assert_ne!(again.scope, from_ops.scope);
+    assert_eq!(
+        again.scope, page2.scope,
+        "the same scope as north's handler"
+    );
+    // Under the new key the pulls go on from the cursor.
+    let next = moved
+        .pull_page(&format!("cursor={}&scope={}", again.cursor, again.scope))
+        .await?;
+    assert!(!next.snapshot && next.grants.is_empty() && next.events.is_empty());
 
     // An archivist sees nothing of an open case; a kiosk cannot pull.
     let archivist = Api::login(&server.url, "archivist", None).await?;

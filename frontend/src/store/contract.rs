@@ -206,7 +206,8 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
         store.position().await.unwrap(),
         PullPosition {
             cursor: 500,
-            after: None
+            after: None,
+            scope: String::new(),
         }
     );
     assert_eq!(store.summaries().await.unwrap().len(), 151);
@@ -283,6 +284,44 @@ async fn a_snapshot_in_pages_resumes_and_later_changes_override_it<S: CaseStore>
     assert_eq!(store.case_events(other).await.unwrap().len(), 2);
 }
 
+/// A snapshot's first page (here: the user's roles changed, so the server's scope key did)
+/// replaces every case pulled before; this device's unsent events stay, on their cases.
+async fn a_new_snapshot_replaces_what_was_pulled_but_unsent_work<S: CaseStore>(store: S) {
+    let mut office = Tablet::new(7, "supervisor");
+    let mut tablet = Tablet::new(8, "handler");
+    let mut old = snapshot_page(&mut office, 0..3, false);
+    (old.total, old.scope) = (Some(3), "aaaa".into());
+    store.apply_pull(&old, &rules()).await.unwrap();
+    assert_eq!(store.position().await.unwrap().scope, "aaaa");
+    let case = |page: &PullPage, i: usize| page.grants[i].events[0].case_id;
+    let noted = case(&old, 0);
+    let note = tablet.write(noted, vec![old.grants[0].events[1].id], body::note("现场"));
+    append(&store, &tablet, &note).await;
+    let mine = registered(&mut tablet, 9);
+    append(&store, &tablet, &mine).await;
+
+    let mut new = snapshot_page(&mut office, 3..5, false);
+    (new.total, new.scope) = (Some(2), "bbbb".into());
+    let changed = store.apply_pull(&new, &rules()).await.unwrap();
+    assert!(changed.all, "every kept summary is stale");
+    let mut held: Vec<CaseId> = store
+        .summaries()
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    held.sort();
+    let mut expected = vec![noted, mine.case_id, case(&new, 0), case(&new, 1)];
+    expected.sort();
+    assert_eq!(held, expected);
+    assert_eq!(store.case_events(noted).await.unwrap(), vec![note]);
+    assert!(store.case_events(case(&old, 1)).await.unwrap().is_empty());
+    assert_eq!(store.outbox(10).await.unwrap().len(), 2, "unsent work kept");
+    let position = store.position().await.unwrap();
+    assert_eq!((position.cursor, position.scope.as_str()), (500, "bbbb"));
+}
+
 /// The summaries kept in memory, brought forward by what a pull page changed, are what the
 /// store now reads.
 async fn follows<S: CaseStore>(store: &S, kept: &mut (Kept, u64), changed: &Changed) {
@@ -349,4 +388,14 @@ async fn memory_a_snapshot_in_pages_resumes_and_is_overridden() {
 #[wasm_bindgen_test]
 async fn idb_a_snapshot_in_pages_resumes_and_is_overridden() {
     a_snapshot_in_pages_resumes_and_later_changes_override_it(fresh_idb("snapshot").await).await;
+}
+
+#[wasm_bindgen_test]
+async fn memory_a_new_snapshot_replaces_what_was_pulled() {
+    a_new_snapshot_replaces_what_was_pulled_but_unsent_work(MemoryStore::new()).await;
+}
+
+#[wasm_bindgen_test]
+async fn idb_a_new_snapshot_replaces_what_was_pulled() {
+    a_new_snapshot_replaces_what_was_pulled_but_unsent_work(fresh_idb("rescope").await).await;
 }

@@ -146,6 +146,20 @@ impl CaseStore for MemoryStore {
         let mut s = self.state.borrow_mut();
         let mut changed = Changed::default();
         let mut touched = BTreeSet::new();
+        if page.starts_snapshot() {
+            // A new snapshot replaces what was pulled: only unsent events stay.
+            let unsent: Vec<Event> = s.outbox.values().cloned().collect();
+            s.events.clear();
+            s.summaries.clear();
+            for event in unsent {
+                touched.insert(event.case_id);
+                s.events
+                    .entry(event.case_id)
+                    .or_default()
+                    .insert(event.id, event);
+            }
+            changed.all = true;
+        }
         for event in page
             .events
             .iter()
@@ -166,11 +180,19 @@ impl CaseStore for MemoryStore {
         for case in touched {
             changed.note(case, s.refold(case, rules));
         }
-        s.position = PullPosition::after_page(page);
+        let scope = if page.scope.is_empty() {
+            std::mem::take(&mut s.position.scope)
+        } else {
+            page.scope.clone()
+        };
+        s.position = PullPosition {
+            scope,
+            ..PullPosition::after_page(page)
+        };
         Ok(changed)
     }
 
     async fn position(&self) -> Result<PullPosition, StoreError> {
-        Ok(self.state.borrow().position)
+        Ok(self.state.borrow().position.clone())
     }
 }

@@ -84,6 +84,8 @@ const ALERTS_SEEN_KEY: &str = "alerts_seen";
 const DEADLINES_ALERTED_KEY: &str = "deadlines_alerted";
 /// Meta key: while a first pull's snapshot is being read, the case it continues after.
 const SNAPSHOT_AFTER_KEY: &str = "snapshot_after";
+/// User meta key of the scope key the pulled data was made for.
+const SCOPE_KEY: &str = "scope";
 
 pub use bundles::{EVENT_BUNDLES, SUMMARY_BUNDLES};
 
@@ -632,13 +634,16 @@ impl CaseStore for UserStore {
         let meta = tx.object_store(META)?;
         let event_bundles = tx.object_store(EVENT_BUNDLES)?;
         let summary_bundles = tx.object_store(SUMMARY_BUNDLES)?;
-        if page.snapshot {
-            let resumed: Option<String> = meta.get(SNAPSHOT_AFTER_KEY).primitive()?.await?;
-            if resumed.is_none() {
-                // The first page of a snapshot: bundles of an unfinished earlier one go.
-                event_bundles.clear()?.await?;
-                summary_bundles.clear()?.await?;
-            }
+        let fresh = page.starts_snapshot();
+        if fresh {
+            // The first page of a snapshot replaces everything pulled before (an unfinished
+            // earlier snapshot's bundles, the cases of roles the user no longer holds); this
+            // device's unsent events are written back below.
+            event_bundles.clear()?.await?;
+            summary_bundles.clear()?.await?;
+            events.clear()?.await?;
+            cases.clear()?.await?;
+            changed.all = true;
         }
         let revoked: BTreeSet<CaseId> =
             tousu_shared::order::set_of(page.revocations.iter().copied());
@@ -651,7 +656,7 @@ impl CaseStore for UserStore {
         // A grant is the case complete: its record is the grant's events plus this device's
         // own unsent ones, written without reading the case back.
         let mut unsent: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
-        if !page.grants.is_empty() {
+        if fresh || !page.grants.is_empty() {
             for raw in tx
                 .object_store(OUTBOX)?
                 .get_all::<String>()
@@ -693,6 +698,15 @@ impl CaseStore for UserStore {
             write_case_events(&events, case, &list)?;
             changed.note(case, write_summary(&cases, case, &list, rules)?);
         }
+        if fresh {
+            // Cases this page does not bring keep only this device's unsent events.
+            for (case, list) in &unsent {
+                if !revoked.contains(case) {
+                    write_case_events(&events, *case, list)?;
+                    changed.note(*case, write_summary(&cases, *case, list, rules)?);
+                }
+            }
+        }
         // Bundled summaries are not listed: a snapshot is a first sync, nothing kept yet.
         changed.all |= !bundled.is_empty();
         tousu_shared::order::sort_by_key(&mut bundled, |(id, _)| *id);
@@ -715,6 +729,13 @@ impl CaseStore for UserStore {
                 .with_key(CURSOR_KEY)
                 .primitive()?,
         );
+        if !page.scope.is_empty() {
+            drop(
+                meta.put(page.scope.as_str())
+                    .with_key(SCOPE_KEY)
+                    .primitive()?,
+            );
+        }
         match page.after {
             Some(after) if page.snapshot => drop(
                 meta.put(after.to_string().as_str())
@@ -736,7 +757,12 @@ impl CaseStore for UserStore {
             .await?
             .and_then(|c| c.parse().ok())
             .map(CaseId);
-        Ok(PullPosition { cursor, after })
+        let scope = meta_get(&self.db, SCOPE_KEY).await?.unwrap_or_default();
+        Ok(PullPosition {
+            cursor,
+            after,
+            scope,
+        })
     }
 }
 

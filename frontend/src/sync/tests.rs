@@ -65,7 +65,7 @@ impl Transport for FakeServer {
     }
 
     async fn pull(&self, from: PullPosition, _limit: u32) -> Result<PullPage, ApiError> {
-        self.asked.borrow_mut().push(from);
+        self.asked.borrow_mut().push(from.clone());
         let mut pages = self.pages.borrow_mut();
         if !pages.is_empty() {
             return Ok(pages.remove(0));
@@ -197,6 +197,7 @@ async fn a_broken_snapshot_resumes_after_its_last_page<S: CaseStore>(store: S) {
     let resume = PullPosition {
         cursor: 40,
         after: Some(grants[3].events[0].case_id),
+        scope: String::new(),
     };
     assert_eq!(server.asked.borrow().last(), Some(&resume));
     // Back online: the snapshot goes on where it stopped, then events from its cursor.
@@ -211,7 +212,8 @@ async fn a_broken_snapshot_resumes_after_its_last_page<S: CaseStore>(store: S) {
         store.position().await.unwrap(),
         PullPosition {
             cursor: 40,
-            after: None
+            after: None,
+            scope: String::new(),
         }
     );
 }

@@ -87,10 +87,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!(
         "get",
         "/sync/pull",
-        "Events after ?cursor in scope, masked; grants; revocations (cursor 0: a snapshot in pages of ?limit cases, continued with ?after)",
+        "Events after ?cursor in scope, masked; grants; revocations (cursor 0, or ?scope not the caller's scope key: a snapshot in pages of ?limit cases, continued with ?after)",
         "users",
         None,
-        "PullResponse {events, grants, revocations, cursor, more, server_time, snapshot, after, total, alerts}"
+        "PullResponse {events, grants, revocations, cursor, more, server_time, snapshot, after, total, alerts, scope}"
     ),
     ep!(
         "get",
