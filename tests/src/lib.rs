@@ -123,6 +123,17 @@ impl TestServer {
         Self::start_with(&db, data_dir, args, env)
     }
 
+    /// Starts the server on the database in `data_dir` under `wrapper`, a command that runs
+    /// the server in its place (`setpriv …` to take a privilege away, say).
+    pub fn start_wrapped(
+        data_dir: tempfile::TempDir,
+        wrapper: &[&str],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let db = data_dir.path().join("tousu.sqlite3");
+        Self::spawn(wrapper, &db, data_dir, &["--addr", "127.0.0.1:0"], env)
+    }
+
     /// The server's process id (benchmarks read its memory).
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
@@ -146,7 +157,25 @@ impl TestServer {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
-        let mut child = Command::new(server_binary()?)
+        Self::spawn(&[], db, data_dir, extra, env)
+    }
+
+    fn spawn(
+        wrapper: &[&str],
+        db: &Path,
+        data_dir: tempfile::TempDir,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(server_binary()?);
+                c
+            }
+            None => Command::new(server_binary()?),
+        };
+        let mut child = command
             .arg("--db")
             .arg(db)
             .arg("--dist")

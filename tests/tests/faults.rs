@@ -1,12 +1,15 @@
 //! Faults against the real binary (issue 17 §2): the disk fills up under the database while
-//! clients push. Pushes answer 503 with the stable code `storage_full` and nothing is
-//! acknowledged that is not stored; once space returns the same pushes succeed, without a
+//! clients push, and the database file is read-only. Pushes answer 503 with the stable codes
+//! `storage_full` and `storage_read_only` and nothing is acknowledged that is not stored;
+//! once space returns or the file is writable again the same pushes succeed, without a
 //! restart, and everything acknowledged is there.
 //!
-//! The database lives on a small tmpfs this test mounts (it needs root, as the CI machine
-//! runs it; elsewhere it says so and passes without running).
+//! The full disk is a small tmpfs the test mounts (it needs root, as the CI machine runs it;
+//! elsewhere it says so and passes without running). Root ignores file modes, so the
+//! read-only server runs as root without `CAP_DAC_OVERRIDE` (`setpriv`), as a service account
+//! would.
 
-use std::process::Command;
+use std::{os::unix::fs::PermissionsExt, process::Command};
 
 use tousu_e2e::{Api, DEMO_PASSWORD, TestServer};
 use tousu_shared::{
@@ -149,5 +152,90 @@ async fn a_full_disk_answers_503_loses_nothing_and_recovers_without_a_restart() 
     assert_eq!(check, "ok");
     server.stop();
     drop(disk);
+    Ok(())
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) -> anyhow::Result<()> {
+    Ok(std::fs::set_permissions(
+        path,
+        std::fs::Permissions::from_mode(mode),
+    )?)
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_database_answers_503_loses_nothing_and_recovers_without_a_restart()
+-> anyhow::Result<()> {
+    let env = [
+        ("TOUSU_DEMO", "true"),
+        ("TOUSU_DEMO_CASES", "0"),
+        ("TOUSU_DEMO_PASSWORD", DEMO_PASSWORD),
+    ];
+    let server = TestServer::start_in(tempfile::tempdir()?, &env)?;
+    let mut w = Writer::user(1, 81, "clerk");
+    let clerk = Api::login(&server.url, "clerk", Some(w.device)).await?;
+    let first = batch(&mut w, 1);
+    for r in clerk.push(&first).await?.results {
+        anyhow::ensure!(matches!(r, PushResult::Applied { .. }), "{r:?}");
+    }
+    let mut acknowledged = first.len();
+
+    // The server stops; someone leaves the database file read-only (a restore as another
+    // user, a wrong chmod); the server starts on it and the clerk's session goes on.
+    let db = server.db_path();
+    let data = server.into_data();
+    set_mode(&db, 0o444)?;
+    let wrapper: &[&str] = if running_as_root() {
+        &["setpriv", "--bounding-set=-dac_override"]
+    } else {
+        &[]
+    };
+    let server = TestServer::start_wrapped(data, wrapper, &env)?;
+    let clerk = Api {
+        base: server.url.clone(),
+        ..clerk
+    };
+    let (health, _) = clerk.get("/api/v1/health").await?;
+    assert_eq!(health, 200, "the server starts and answers");
+    let pending = batch(&mut w, 2);
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/sync/push", server.url))
+        .bearer_auth(&clerk.token)
+        .json(&serde_json::json!({ "events": pending }))
+        .send()
+        .await?;
+    let status = res.status().as_u16();
+    let body: serde_json::Value = res.json().await?;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["code"], "storage_read_only", "{body}");
+    let (health, _) = clerk.get("/api/v1/health").await?;
+    assert_eq!(health, 200, "the server stays up");
+
+    // The operator makes the file writable again: the same push goes through, no restart.
+    set_mode(&db, 0o644)?;
+    let answer = clerk.push(&pending).await?;
+    assert!(
+        answer
+            .results
+            .iter()
+            .all(|r| matches!(r, PushResult::Applied { .. })),
+        "{answer:?}"
+    );
+    acknowledged += pending.len();
+    let conn = rusqlite::Connection::open(&db)?;
+    let stored: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM events WHERE device_id = ?1",
+        [w.device.to_string()],
+        |r| r.get(0),
+    )?;
+    assert_eq!(stored as usize, acknowledged);
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    assert_eq!(check, "ok");
     Ok(())
 }

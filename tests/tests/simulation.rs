@@ -13,7 +13,9 @@
 //! names its seed. Mid-run an administrator moves a handler to another department and takes a
 //! supervisor's role away: their devices must end holding what the new roles allow, no more.
 //! The devices are a model of the app's sync client (outbox in `dev_seq` order, quarantine,
-//! pull position and scope key, a new snapshot replacing what is held), not the client itself.
+//! pull position and scope key, a new snapshot replacing what is held, one page asked at a
+//! time: a pull answer to a position the device has since left is dropped), not the client
+//! itself.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -82,6 +84,8 @@ struct Device {
     scope: String,
     /// Snapshots begun because the scope key changed.
     rescoped: usize,
+    /// Pull answers dropped because the device had moved on since it asked.
+    stale_answers: usize,
     seq: u64,
     hlc: Hlc,
     online: bool,
@@ -109,6 +113,8 @@ enum Message {
     Pulled {
         device: usize,
         epoch: u64,
+        /// The position the request was made from.
+        asked: (i64, Option<CaseId>, String),
         answer: PullResponse,
     },
 }
@@ -304,6 +310,7 @@ impl World {
                     with_views: false,
                     scope: Some(scope),
                 };
+                let asked = (cursor, after, request.scope.clone().unwrap_or_default());
                 let principal = self.devices[device].principal.clone();
                 let answer = sync::pull(&self.store, principal, request, now)
                     .await
@@ -311,6 +318,7 @@ impl World {
                 self.network.push_back(Message::Pulled {
                     device,
                     epoch,
+                    asked,
                     answer,
                 });
             }
@@ -353,10 +361,19 @@ impl World {
             Message::Pulled {
                 device,
                 epoch,
+                asked,
                 answer,
             } => {
                 let d = &mut self.devices[device];
                 if d.epoch != epoch {
+                    return;
+                }
+                // The app asks for one page at a time and applies its answer before it asks
+                // again: an answer to a position the device has left (a late or duplicated
+                // one) is never applied. Applying it could set a snapshot's first page over
+                // later pages and leave the device with a cursor past cases it no longer holds.
+                if asked != (d.cursor, d.after, d.scope.clone()) {
+                    d.stale_answers += 1;
                     return;
                 }
                 if answer.snapshot && answer.total.is_some() {
@@ -548,6 +565,7 @@ struct Tally {
     conflicts: usize,
     revoked_or_hidden: usize,
     rescoped: usize,
+    stale_answers: usize,
 }
 
 async fn run(
@@ -592,6 +610,7 @@ async fn run(
                 after: None,
                 scope: String::new(),
                 rescoped: 0,
+                stale_answers: 0,
                 seq: 0,
                 hlc: Hlc::ZERO,
                 online: true,
@@ -740,6 +759,7 @@ async fn run(
             *tally.quarantined.entry(kind).or_default() += 1;
         }
         tally.rescoped += device.rescoped;
+        tally.stale_answers += device.stale_answers;
         if device.scope != device.principal.scope_key() {
             return Err(format!("device {i} last pulled under another scope"));
         }

@@ -128,7 +128,7 @@ impl From<rusqlite::Error> for StoreError {
 /// take a connection of their own from a small pool.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    conn: Arc<Mutex<WriterConn>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: Arc<PathBuf>,
     stats: Arc<Mutex<stats::StatCache>>,
@@ -154,7 +154,7 @@ impl Store {
             tracing::info!(cases = filled, "statistics rows filled in");
         }
         Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
+            conn: Arc::new(Mutex::new(WriterConn { conn, stale: false })),
             readers: Arc::new(Mutex::new(Vec::new())),
             path: Arc::new(path.to_path_buf()),
             stats: Arc::default(),
@@ -203,16 +203,24 @@ impl Store {
             // A panic while holding the lock cannot leave SQLite half-written (transactions
             // roll back), so a poisoned lock is safe to reuse.
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let result = f(&mut guard);
+            // A connection opened on a read-only file stays read-only: after a read-only or
+            // I/O failure every call opens it again until it is writable, so writes work once
+            // the operator has made the file writable, without a restart. The old connection
+            // is closed first (while it is open, SQLite opens the file read-only again).
+            if guard.stale {
+                drop(std::mem::replace(
+                    &mut guard.conn,
+                    Connection::open_in_memory()?,
+                ));
+                // On failure `stale` stays set: the next write tries again.
+                guard.conn = writer(path.as_path())?;
+                // Still read-only (the file is not writable yet): again at the next call.
+                guard.stale = guard.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true);
+            }
+            let result = f(&mut guard.conn);
             if let Err(StoreError::Unavailable(storage)) = &result {
                 tracing::error!(?storage, "the database cannot take writes; answering 503");
-                // A connection opened on a read-only file stays read-only: open it again, so
-                // writes work once the file is writable, without a restart.
-                if *storage != Storage::Full
-                    && let Ok(fresh) = writer(path.as_path())
-                {
-                    *guard = fresh;
-                }
+                guard.stale |= *storage != Storage::Full;
             }
             result
         })
@@ -275,6 +283,12 @@ impl Store {
 /// A domain value as the JSON text the store keeps.
 fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types serialize")
+}
+
+/// The writer connection, and whether a read-only or I/O failure calls for opening it again.
+struct WriterConn {
+    conn: Connection,
+    stale: bool,
 }
 
 /// The one connection that writes.
@@ -381,7 +395,7 @@ mod tests {
             }
         }
         let store = Store::open(&path).unwrap();
-        let conn = store.conn.lock().unwrap();
+        let conn = &store.conn.lock().unwrap().conn;
         let (stage, seq): (String, i64) = conn
             .query_row(
                 "SELECT stage, last_seq FROM cases WHERE id = 'c1'",
@@ -390,7 +404,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!((stage.as_str(), seq), ("closed", 7));
-        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        assert_eq!(user_version(conn).unwrap(), SCHEMA_VERSION);
         // The events kept their sequence numbers; the next one follows the highest.
         let next: i64 = conn
             .query_row(
