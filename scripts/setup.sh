@@ -37,6 +37,13 @@ if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+SCHEMATHESIS_VERSION=$(sed -n 's/^schemathesis==//p' tools/requirements-api-fuzz.txt)
+if ! tools/venv/bin/schemathesis --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION"; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into tools/venv"
+  python3 -m venv tools/venv
+  tools/venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-api-fuzz.txt
+fi
+
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -51,4 +58,4 @@ fi
 
 # Trunk builds offline (it must never fetch tools), so crates are fetched here first.
 cargo fetch --locked --quiet
-say "ready (trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, wasm-opt $WASM_OPT_VERSION, chromium $(chromium --version 2>/dev/null | awk '{print $2}'))"
+say "ready (trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, wasm-opt $WASM_OPT_VERSION, schemathesis $SCHEMATHESIS_VERSION, chromium $(chromium --version 2>/dev/null | awk '{print $2}'))"

@@ -73,6 +73,9 @@ export TOUSU_SCREENSHOTS="$TOUSU_ROOT/target/e2e-screenshots"
 cargo test --locked --workspace 2>&1 | tee -a "$results"
 cargo test --locked -p tousu-frontend --features office --lib 2>&1 | tee -a "$results"
 
+step "API fuzzing (schemathesis against the real server, every operation of the OpenAPI document)"
+scripts/api-fuzz.sh
+
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown -p tousu-frontend 2>&1 | tee -a "$results"
 # The domain core's fold in the browser must match the host's on a recorded trace.

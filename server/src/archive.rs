@@ -327,7 +327,7 @@ pub fn listed(view: &CaseView, retention_days: i64) -> Option<ArchivedCase> {
 
 /// What the archive browser asks for: the month a case closed in (the archive month), a
 /// number (or its beginning), or only the cases whose retention is over.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Browse {
     /// `YYYY-MM`.

@@ -18,6 +18,7 @@ use crate::{
 
 /// A staff role. One user may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 受理人: registers, completes, classifies the cases they registered.
@@ -49,6 +50,7 @@ crate::wire::wire_names!(Role {
 
 /// Who is acting or reading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Principal {
     /// A signed-in staff member.
@@ -128,6 +130,7 @@ impl Principal {
 
 /// What an approved archive access request covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum GrantScope {
     /// One case.
@@ -146,6 +149,7 @@ pub enum GrantScope {
 
 /// An approved, time-limited access to archived cases (查閱權限).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ArchiveGrant {
     /// What it covers.
     pub scope: GrantScope,
@@ -156,6 +160,7 @@ pub struct ArchiveGrant {
 /// What the policy needs besides the principal and the case: the time, and the principal's
 /// approved archive grants.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccessContext {
     /// Now.
     pub now: Timestamp,
@@ -165,6 +170,7 @@ pub struct AccessContext {
 
 /// Why the policy said no.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Denied {
     /// None of the principal's roles includes this command.
@@ -202,6 +208,7 @@ crate::wire::wire_names!(Denied {
 
 /// How much of a case a principal sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Nothing: the case is not listed.
@@ -541,6 +548,7 @@ pub fn visibility(principal: &Principal, case: &CaseView, ctx: &AccessContext) -
 /// A masked phone or e-mail cannot be a [`PhoneNumber`](crate::validate::PhoneNumber) any
 /// more, so masked views carry the masked strings here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MaskedContact {
     /// Masked phone, e.g. `138****5678`.
     pub phone: Option<String>,
@@ -551,6 +559,7 @@ pub struct MaskedContact {
 /// What a principal receives of a case: the view, masked as its visibility requires, with
 /// confidential accountability records only for supervisors and the person concerned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VisibleCase {
     /// The view (personal data removed when masked).
     pub view: CaseView,

@@ -7,6 +7,7 @@ pub const API_PREFIX: &str = "/api/v1";
 
 /// Answer of `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Health {
     /// Always `"ok"` when the server answers; a database problem shows in `database`.
     pub status: String,
@@ -18,6 +19,7 @@ pub struct Health {
 
 /// Database part of [`Health`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DatabaseHealth {
     /// `"ok"` when a query on the database succeeded, `"error"` otherwise.
     pub status: String,
@@ -27,6 +29,7 @@ pub struct DatabaseHealth {
 
 /// Error body of every failed API call: a stable machine-readable `code` and a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiErrorBody {
     /// Stable error code, e.g. `not_found`, `payload_too_large`, `internal`.
     pub code: String,
@@ -36,6 +39,7 @@ pub struct ApiErrorBody {
 
 /// Answer of `GET /api/v1/reference`: everything a device needs to apply the rules offline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reference {
     /// Categories and departments.
     pub catalog: crate::model::Catalog,
@@ -58,6 +62,7 @@ pub struct Reference {
 
 /// A member of staff as colleagues see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Person {
     /// Account id.
     pub id: crate::ids::UserId,
@@ -74,6 +79,7 @@ pub struct Person {
 
 /// What kind of device wrote an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     /// A browser install (tablet, desktop) of staff.
@@ -92,6 +98,7 @@ crate::wire::wire_names!(DeviceKind {
 
 /// A device as screens name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeviceLabel {
     /// Device id.
     pub id: crate::ids::DeviceId,
@@ -140,6 +147,7 @@ pub mod sync {
 
     /// `POST /api/v1/auth/login`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct LoginRequest {
         /// Account id.
@@ -153,6 +161,7 @@ pub mod sync {
 
     /// Who is signed in.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct UserInfo {
         /// Account id.
         pub id: UserId,
@@ -166,6 +175,7 @@ pub mod sync {
 
     /// Answer to a successful login.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct LoginResponse {
         /// Opaque bearer token (256 random bits); the server keeps only its hash.
         pub token: String,
@@ -185,6 +195,7 @@ pub mod sync {
 
     /// `POST /api/v1/sync/push`: events of this device in `dev_seq` order.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PushRequest {
         /// The events, as JSON: each is judged on its own, so one malformed event does not
         /// sink the batch.
@@ -193,6 +204,7 @@ pub mod sync {
 
     /// Why the server stored an event without applying it.
     #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(tag = "reason", rename_all = "snake_case")]
     pub enum Quarantine {
         /// The policy forbids it for the authenticated principal on the case as it is now.
@@ -235,6 +247,7 @@ pub mod sync {
 
     /// The answer for one pushed event.
     #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(tag = "status", rename_all = "snake_case")]
     pub enum PushResult {
         /// Stored and applied at server sequence `seq`.
@@ -265,6 +278,7 @@ pub mod sync {
     /// Both are read through it rather than through serde's buffered reader of internally
     /// tagged (and flattened) enums, which the browser app paid for per enum and per reader.
     #[derive(Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct FlatAnswer {
         #[serde(default)]
         status: Option<String>,
@@ -356,6 +370,7 @@ pub mod sync {
 
     /// Answer of a push, sent only after the commit.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PushResponse {
         /// One result per pushed event, in order.
         pub results: Vec<PushResult>,
@@ -368,6 +383,7 @@ pub mod sync {
     /// A case that entered the caller's scope (or the first snapshot): its view as the caller
     /// may see it, and all its events, masked alike.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CaseGrant {
         /// The case, shaped for the caller; left out when the client asked for events only
         /// (`views=false`: the app folds the events itself).
@@ -379,6 +395,7 @@ pub mod sync {
 
     /// `GET /api/v1/sync/pull?cursor=…`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PullResponse {
         /// Events after the cursor in the caller's scope, masked by the server.
         pub events: Vec<Event>,
@@ -425,6 +442,7 @@ pub mod archive {
 
     /// An access request as its requester and the archivists see it.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct AccessRequest {
         /// Id.
         pub id: i64,
@@ -452,6 +470,7 @@ pub mod archive {
 
     /// Body of `POST /archive/requests`: the cases by scope, or one case by its number.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct NewAccessRequest {
         /// Which cases (or give `number`).
@@ -468,6 +487,7 @@ pub mod archive {
 
     /// Body of `POST /archive/requests/{id}/decision`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AccessDecision {
         /// Approve (true) or refuse (false).
@@ -482,6 +502,7 @@ pub mod archive {
 
     /// Body of `POST /archive/run`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ArchiveRun {
         /// Year.
@@ -492,6 +513,7 @@ pub mod archive {
 
     /// Answer of an archive run.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ArchiveRunResult {
         /// How many cases it archived.
         pub archived: usize,
@@ -500,6 +522,7 @@ pub mod archive {
     /// An archived (or destroyed) case as the archive's lists show it: its number, category
     /// and dates, nothing of its content (DESIGN §9: no reading without approval).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ArchivedCase {
         /// The case.
         pub case: CaseId,
@@ -523,6 +546,7 @@ pub mod archive {
     /// out only when a second person with the leader's role approves it (004
     /// "經公司相關領導批准").
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct DestructionProposal {
         /// Id.
         pub id: i64,
@@ -546,6 +570,7 @@ pub mod archive {
 
     /// Body of `POST /archive/destructions`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct NewDestruction {
         /// Archived cases whose retention is over.
@@ -556,6 +581,7 @@ pub mod archive {
 
     /// Body of `POST /archive/destructions/{id}/decision`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DestructionDecision {
         /// Approve (the cases are destroyed at once) or refuse.
@@ -572,6 +598,7 @@ pub mod audit {
 
     /// One audit row.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct AuditRow {
         /// Position in the chain.
         pub seq: i64,
@@ -591,6 +618,7 @@ pub mod audit {
 
     /// The answer: the rows that match the filters, newest first, and the whole chain's check.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct AuditAnswer {
         /// Matching rows, newest first (at most the limit asked).
         pub rows: Vec<AuditRow>,
@@ -600,6 +628,7 @@ pub mod audit {
 
     /// The result of walking the audit trail's hash chain.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ChainCheck {
         /// Every row matches its hash and links to the one before.
         pub intact: bool,

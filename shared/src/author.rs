@@ -13,6 +13,7 @@ use crate::{
 
 /// The persistent per-device writing state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Author {
     /// This device.
     pub device: DeviceId,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
@@ -46,6 +47,7 @@ impl Timestamp {
 
 /// A civil (proleptic Gregorian) date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Date {
     year: i32,
@@ -188,6 +190,7 @@ impl From<Date> for String {
 /// made in the same millisecond or while the physical clock lags behind a clock seen from
 /// another device. Ordered by (`wall_ms`, `counter`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Hlc {
     /// Physical component, ms since the Unix epoch.
     pub wall_ms: i64,

@@ -23,6 +23,7 @@ pub const SCHEMA_VERSION: u16 = 1;
 /// Who made an event, as claimed by the device. The server checks the claim against the
 /// authenticated session; the fold only records it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
     /// A signed-in staff member.
@@ -40,6 +41,7 @@ impl<'de> Deserialize<'de> for Actor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Flat {
             #[serde(rename = "type")]
             kind: String,
@@ -68,6 +70,7 @@ impl<'de> Deserialize<'de> for Actor {
 
 /// One event of a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawEvent")]
 pub struct Event {
     /// Unique id (UUIDv7 made on the device).
@@ -107,6 +110,7 @@ impl Event {
 /// The wire shape read before the body is interpreted, so an unknown kind or a newer schema
 /// keeps its body as raw JSON instead of failing.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawEvent {
     id: EventId,
     case_id: CaseId,
@@ -150,6 +154,7 @@ fn serialize_body<S: serde::Serializer>(body: &EventBody, s: S) -> Result<S::Ok,
 
 /// What an event says happened. Serialized as an object with a `kind` tag beside the fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum EventBody {
@@ -255,6 +260,7 @@ impl EventBody {
     pub fn from_wire(schema: u16, raw: &str) -> Result<Self, BodyError> {
         /// Only the tag; every other field is skipped.
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Tag {
             kind: Option<String>,
         }
@@ -395,6 +401,7 @@ fn upcast<T>(
 
 /// Every command a person (or the server) can take on a case: one per event kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum CommandKind {
@@ -546,6 +553,7 @@ impl CommandKind {
 
 /// Corrections to the record sheet; absent parts stay as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordAmended {
     /// New complainant details (replaces the whole block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -612,6 +620,7 @@ impl Classified {
 
 /// Triage result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Classified {
     /// Category.
     pub category: CategoryId,
@@ -624,6 +633,7 @@ pub struct Classified {
 
 /// A step that needs a stated reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reasoned {
     /// The reason.
     pub reason: LongText,
@@ -631,6 +641,7 @@ pub struct Reasoned {
 
 /// Dispatch to a department.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Dispatched {
     /// Responsible department: the lead where several handle the case.
     pub department: DepartmentId,
@@ -647,6 +658,7 @@ pub struct Dispatched {
 
 /// Deadline change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeadlineSet {
     /// Special case: the whole-case deadline is the longer one (7 working days by default).
     pub special: bool,
@@ -660,6 +672,7 @@ pub struct DeadlineSet {
 
 /// A note of the investigation record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NoteAdded {
     /// What kind of note.
     pub note_kind: NoteKind,
@@ -678,6 +691,7 @@ pub struct NoteAdded {
 
 /// A photo or document added to the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttachmentAdded {
     /// The file.
     pub attachment: Attachment,
@@ -688,6 +702,7 @@ pub struct AttachmentAdded {
 
 /// Whether the complaint was borne out (屬實 / 部分屬實 / 不屬實; 003 "針對委託方投訴屬實的").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Finding {
     /// 屬實.
@@ -706,6 +721,7 @@ crate::wire::wire_names!(Finding {
 
 /// Whose fault it was (003: "若客戶投訴事項的責任不在公司方…若…責任確實在公司方").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// 責任在公司方.
@@ -724,6 +740,7 @@ crate::wire::wire_names!(Fault {
 
 /// Investigation report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportSubmitted {
     /// Findings: what happened, the investigation process.
     pub findings: LongText,
@@ -740,6 +757,7 @@ pub struct ReportSubmitted {
 
 /// Handling plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanProposed {
     /// The plan.
     pub plan: LongText,
@@ -756,6 +774,7 @@ pub struct PlanProposed {
 
 /// Plan review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanReviewed {
     /// Approved or returned.
     pub decision: PlanDecision,
@@ -766,6 +785,7 @@ pub struct PlanReviewed {
 
 /// Execution of the approved plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExecutionRecorded {
     /// What was done.
     pub result: LongText,
@@ -779,6 +799,7 @@ pub struct ExecutionRecorded {
 
 /// Feedback to the complainant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FeedbackGiven {
     /// How they were told.
     pub channel: FeedbackChannel,
@@ -788,6 +809,7 @@ pub struct FeedbackGiven {
 
 /// A revisit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RevisitRecorded {
     /// How.
     pub method: RevisitMethod,
@@ -800,6 +822,7 @@ pub struct RevisitRecorded {
 
 /// Closing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Closed {
     /// Summary; required when closing early (the answer given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -808,6 +831,7 @@ pub struct Closed {
 
 /// Accountability decision (confidential).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountabilityRecorded {
     /// The staff member held responsible (or `department`: exactly one is given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -830,6 +854,7 @@ pub struct AccountabilityRecorded {
 
 /// Appeal against an accountability decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppealFiled {
     /// The `AccountabilityRecorded` event appealed against.
     pub accountability: EventId,
@@ -839,6 +864,7 @@ pub struct AppealFiled {
 
 /// Decision on an appeal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppealDecided {
     /// The `AppealFiled` event decided.
     pub appeal: EventId,
@@ -850,6 +876,7 @@ pub struct AppealDecided {
 
 /// The emergency path's interim measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InterimMeasure {
     /// What was done at once to limit the complainant's loss.
     pub measure: LongText,
@@ -857,6 +884,7 @@ pub struct InterimMeasure {
 
 /// The complainant's reply to a request to complete the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Supplement {
     /// What they supplied, in short (the record itself is completed by an amendment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -865,6 +893,7 @@ pub struct Supplement {
 
 /// Who investigates: one named investigator (a team of one) or a team with its lead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Team {
     /// The lead (組長), one of `members`.
     pub lead: UserId,
@@ -874,6 +903,7 @@ pub struct Team {
 
 /// A rectification measure (整改措施) with who carries it out and by when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rectification {
     /// What is to change.
     pub measure: LongText,
@@ -885,6 +915,7 @@ pub struct Rectification {
 
 /// A rectification measure carried out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RectificationDone {
     /// The `RectificationSet` event it completes.
     pub rectification: EventId,
@@ -895,6 +926,7 @@ pub struct RectificationDone {
 
 /// Duplicate link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LinkedDuplicate {
     /// The original case.
     pub of: CaseId,
@@ -903,6 +935,7 @@ pub struct LinkedDuplicate {
 /// A teaching case's lesson: what staff should learn from the case (000 案例分析 "通過實際案例
 /// 分析,加深工作人員對投訴處理的理解和掌握"; 003 "通過案例的學習與分享,完善各種制度和流程").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TeachingMark {
     /// The lesson, written by the supervisor without personal data.
     pub lesson: LongText,
@@ -910,6 +943,7 @@ pub struct TeachingMark {
 
 /// Choice of one version of a conflicting fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConflictResolved {
     /// Which fact.
     pub fact: Fact,
@@ -919,6 +953,7 @@ pub struct ConflictResolved {
 
 /// Official number assignment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NumberAssigned {
     /// The number.
     pub number: CaseNumber,
@@ -928,6 +963,7 @@ pub struct NumberAssigned {
 /// values make a conflict for a person to resolve. Everything else (notes, photos, reports,
 /// revisit records…) is additive and never conflicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Fact {

@@ -14,6 +14,7 @@ macro_rules! uuid_id {
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
         )]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
 
@@ -48,6 +49,7 @@ macro_rules! slug_id {
         #[doc = ""]
         #[doc = "1–64 characters of lowercase ASCII letters, digits, `_`, `-`, `.`, starting with a letter or digit."]
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 

@@ -259,6 +259,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     #[derive(Debug, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct Inner {
         name: String,
         #[serde(default)]
@@ -266,6 +267,7 @@ mod tests {
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "snake_case")]
     enum Shape {
         Dot,
@@ -275,6 +277,7 @@ mod tests {
     }
 
     #[derive(Debug, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct Outer<'a> {
         inner: Option<Inner>,
         list: Vec<Inner>,
@@ -286,6 +289,7 @@ mod tests {
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct Wrapped(i64);
 
     #[test]

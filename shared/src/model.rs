@@ -10,6 +10,7 @@ use crate::{
 
 /// What kind of matter a case is (類型).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 投訴
@@ -36,6 +37,7 @@ impl CaseKind {
 
 /// How the case reached us (渠道).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Channel {
@@ -62,6 +64,7 @@ crate::wire::wire_names!(Channel {
 
 /// Urgency and weight (緊急程度).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// 一般性
@@ -80,6 +83,7 @@ crate::wire::wire_names!(Severity {
 
 /// Where a case is in its lifecycle (DESIGN §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Stage {
@@ -137,6 +141,7 @@ impl Stage {
 
 /// How a closed case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Handled through feedback and revisit.
@@ -159,6 +164,7 @@ crate::wire::wire_names!(Outcome {
 /// Who the complainant is to the organisation (004: "本制度適用於公司內部員工、客戶以及與公司有
 /// 業務往來的合作夥伴"). Not personal data: kept for statistics, also on anonymous complaints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplainantType {
     /// 客戶.
@@ -178,6 +184,7 @@ crate::wire::wire_names!(ComplainantType {
 /// The person complaining. Every field is optional (anonymous complaints) and all of it is
 /// personal data (DESIGN §9), masked for roles without the right.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Complainant {
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,6 +212,7 @@ impl Complainant {
 
 /// Goods concerned (品名, 數量), when a case is about goods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Goods {
     /// Product name.
     pub name: ShortText,
@@ -224,6 +232,7 @@ impl Goods {
 
 /// A photo or document, named by the SHA-256 of its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Attachment {
     /// Content hash; the blob is fetched by it.
     pub hash: BlobHash,
@@ -238,6 +247,7 @@ pub struct Attachment {
 
 /// What happened and what is asked: the record sheet's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseDetails {
     /// When it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -257,6 +267,7 @@ pub struct CaseDetails {
 
 /// The record sheet as registered (受理登記).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Registration {
     /// Complaint, suggestion or consultation. (`case_kind` on the wire: `kind` is the event
     /// tag.)
@@ -328,6 +339,7 @@ impl Registration {
 
 /// Kinds of note in the investigation record (調查記錄).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoteKind {
     /// Site visit, records checked, findings in progress.
@@ -352,6 +364,7 @@ crate::wire::wire_names!(NoteKind {
 
 /// A plan reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanDecision {
     /// Approved: execution may start.
@@ -367,6 +380,7 @@ crate::wire::wire_names!(PlanDecision {
 
 /// How the complainant was told the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum FeedbackChannel {
@@ -387,6 +401,7 @@ crate::wire::wire_names!(FeedbackChannel {
 
 /// How a revisit was made (回訪).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum RevisitMethod {
@@ -403,6 +418,7 @@ crate::wire::wire_names!(RevisitMethod {
 
 /// The complainant's satisfaction at revisit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     /// 滿意
@@ -421,6 +437,7 @@ crate::wire::wire_names!(Satisfaction {
 
 /// The kind of responsibility held (責任追究, DESIGN §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Responsibility {
@@ -441,6 +458,7 @@ crate::wire::wire_names!(Responsibility {
 
 /// The measure taken against the person responsible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Measure {
@@ -494,6 +512,7 @@ impl Measure {
 
 /// A category of the configurable tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Category {
     /// Id.
     pub id: CategoryId,
@@ -513,6 +532,7 @@ pub struct Category {
 
 /// A department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Department {
     /// Id.
     pub id: DepartmentId,
@@ -526,6 +546,7 @@ pub struct Department {
 /// Reference data that rules check against: the category tree and the departments.
 /// Admin-editable on the server; shipped with the defaults below.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Catalog {
     /// The category tree, parents before children.
     pub categories: Vec<Category>,

@@ -18,6 +18,7 @@ use crate::{
 
 /// A text in the three languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Names {
     /// Simplified Chinese.
     pub zh_cn: String,
@@ -29,6 +30,7 @@ pub struct Names {
 
 /// A value and where it comes from: the seed's words, or `默认：` and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sourced<T> {
     /// The value.
     pub value: T,
@@ -45,6 +47,7 @@ impl<T> Sourced<T> {
 
 /// The clocks of a profile, stage by stage (what [`SlaPolicy`] holds, with sources).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct Clocks {
     pub register: Sourced<Limit>,
@@ -60,6 +63,7 @@ pub struct Clocks {
 
 /// A category or sub-item (`parent` set) of the profile's tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProfileCategory {
     /// Id (sub-items as `parent.item`).
     pub id: CategoryId,
@@ -77,6 +81,7 @@ pub struct ProfileCategory {
 
 /// An entry of a named list (causes, measures): id, name, source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Item {
     /// Id (a slug).
     pub id: String,
@@ -88,6 +93,7 @@ pub struct Item {
 
 /// A measure of accountability (責任追究) the profile allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeasureItem {
     /// Which measure.
     pub id: Measure,
@@ -105,6 +111,7 @@ pub struct MeasureItem {
 
 /// A severity level and what it changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeverityRule {
     /// The level.
     pub level: Severity,
@@ -118,6 +125,7 @@ pub struct SeverityRule {
 
 /// Who approves a handling plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Approval {
     /// One or two levels.
     pub levels: u8,
@@ -130,6 +138,7 @@ pub struct Approval {
 
 /// A satisfaction level's name in this regulation (000 says 部分滿意, others 基本滿意).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SatisfactionLabel {
     /// The level.
     pub level: Satisfaction,
@@ -141,6 +150,7 @@ pub struct SatisfactionLabel {
 
 /// What a printed form's field shows of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum SheetField {
@@ -251,6 +261,7 @@ crate::wire::wire_names!(SheetField {
 
 /// A field of a printed form: what it shows and what the form calls it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FormField {
     /// What it shows.
     pub key: SheetField,
@@ -260,6 +271,7 @@ pub struct FormField {
 
 /// A printed form: its title and its fields in the seed's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PrintedForm {
     /// Title.
     pub title: Names,
@@ -271,6 +283,7 @@ pub struct PrintedForm {
 
 /// The printed forms of a profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Forms {
     /// The record sheet (記錄單 / 登記臺賬).
     pub record: PrintedForm,
@@ -411,6 +424,7 @@ impl Forms {
 
 /// One organisation's regulation as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Profile {
     /// Id: `parcel-station`, `metro`, `warehouse`, `disinfection-service`, `complaint-office`.
     pub id: String,
@@ -446,6 +460,7 @@ pub struct Profile {
 
 /// The emergency path's clocks: shorter limits for each stage, and the interim measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct EmergencyClocks {
     /// Receipt to the interim measure, where the regulation asks for one.
@@ -461,6 +476,7 @@ pub struct EmergencyClocks {
 /// The workflow options of a profile, each with its source (see [`crate::rules::CaseRules`]
 /// for what each does).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WorkflowSettings {
     /// 一般性 cases handled directly, without a plan approval.
     pub short_path: Sourced<bool>,
@@ -791,6 +807,7 @@ impl CaseRules {
 
 /// The profile in force, as devices are told with the reference data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProfileInfo {
     /// Id.
     pub id: String,

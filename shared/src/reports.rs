@@ -17,6 +17,7 @@ use crate::{
 
 /// One revisit of the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RevisitLine {
     /// The case.
     pub case: CaseId,
@@ -38,6 +39,7 @@ pub struct RevisitLine {
 
 /// The revisits of a period, with totals.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RevisitSummary {
     /// Every revisit dated in the period, oldest first.
     pub lines: Vec<RevisitLine>,
@@ -93,6 +95,7 @@ pub fn revisit_summary<'a>(
 
 /// Where an accountability decision's appeal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppealState {
     /// No appeal.
@@ -114,6 +117,7 @@ crate::wire::wire_names!(AppealState {
 
 /// One accountability decision of the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountabilityLine {
     /// The case.
     pub case: CaseId,
@@ -129,6 +133,7 @@ pub struct AccountabilityLine {
 
 /// The accountability decisions of a period, with totals.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountabilitySummary {
     /// Every decision dated in the period, oldest first.
     pub lines: Vec<AccountabilityLine>,

@@ -16,6 +16,7 @@ use crate::validate::Money;
 
 /// The emergency path of 緊急重大 cases (002 "立即啟動應急預案"; 004 "立即啟動緊急處理程序").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EmergencyRules {
     /// Receipt to the interim measure (臨時解決方案), where the regulation asks for one; the
     /// plan, execution and feedback wait for it.
@@ -27,6 +28,7 @@ pub struct EmergencyRules {
 
 /// The workflow settings and clocks a case runs under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseRules {
     /// The profile the case started under.
     pub profile: String,
@@ -116,6 +118,7 @@ impl CaseRules {
 
 /// Which path a case is on, by its rules and severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Path {
     /// Investigation, plan, approval, execution, feedback.
@@ -134,6 +137,7 @@ crate::wire::wire_names!(Path {
 
 /// A time limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "unit", content = "n", rename_all = "snake_case")]
 pub enum Limit {
     /// Clock minutes.
@@ -152,6 +156,7 @@ impl<'de> Deserialize<'de> for Limit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Flat {
             unit: String,
             n: u32,
@@ -169,6 +174,7 @@ impl<'de> Deserialize<'de> for Limit {
 
 /// Time limits per stage, defaults from the seeds (DESIGN §5), configurable by an admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SlaPolicy {
     /// Receipt to registration.
     pub register: Limit,

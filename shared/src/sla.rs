@@ -24,6 +24,7 @@ pub const CHINA_DEFAULT_CALENDAR: &str = include_str!("../data/calendar-cn.txt")
 
 /// Working days: weekends off, listed holidays off, listed make-up days on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WorkCalendar {
     /// Local time offset east of UTC, in minutes (China: +480).
     pub offset_minutes: i32,
@@ -37,6 +38,7 @@ pub struct WorkCalendar {
 
 /// A calendar text that does not parse: which line, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("calendar line {line}: {problem}")]
 pub struct CalendarError {
     /// 1-based line number.
@@ -206,6 +208,7 @@ fn parse_offset(v: &str) -> Option<i32> {
 
 /// A computed deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Due {
     /// The moment it falls due.
     pub at: Timestamp,
@@ -232,6 +235,7 @@ impl Limit {
 
 /// The clocks a case runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum SlaStage {
@@ -265,6 +269,7 @@ crate::wire::wire_names!(SlaStage {
 
 /// Where a clock stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum SlaStatus {
     /// Running, with time left.
@@ -288,6 +293,7 @@ pub enum SlaStatus {
 
 /// One deadline of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SlaClock {
     /// Which.
     pub stage: SlaStage,

@@ -22,6 +22,7 @@ use crate::{
 
 /// One clock of a case, as statistics read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClockFact {
     /// Which clock.
     pub stage: SlaStage,
@@ -49,6 +50,7 @@ impl ClockFact {
 
 /// One case as the statistics read it: no personal data, no free text but the cause.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatRow {
     /// The case.
     pub case: CaseId,
@@ -229,6 +231,7 @@ impl StatRow {
 
 /// A reporting period, by local date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "period", rename_all = "snake_case")]
 pub enum Period {
     /// A calendar month.
@@ -394,6 +397,7 @@ impl Period {
 
 /// What a report groups by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Dimension {
@@ -497,6 +501,7 @@ impl Dimension {
 
 /// Which rows a report reads, besides its period. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatFilter {
     /// Cases this department leads or co-handles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -518,6 +523,7 @@ impl StatFilter {
 
 /// Whose figures a principal may see (issue 14 §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "scope", content = "department", rename_all = "snake_case")]
 pub enum StatScope {
     /// Every case: the complaint centre's supervisors and the company's leaders.
@@ -567,6 +573,7 @@ impl StatScope {
 
 /// The answer of `GET /api/v1/statistics`: the report and whose cases it covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatAnswer {
     /// Whose cases.
     pub scope: StatScope,
@@ -576,6 +583,7 @@ pub struct StatAnswer {
 
 /// The answer of `GET /api/v1/appraisal`: whose lines, and the lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppraisalAnswer {
     /// Whose cases the lines read (`None`: the caller's own line only).
     pub scope: Option<StatScope>,
@@ -605,6 +613,7 @@ impl Drill {
 
 /// Counts over a set of cases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Figures {
     /// Cases received.
     pub count: u32,
@@ -679,6 +688,7 @@ impl Figures {
 
 /// One group of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Group {
     /// Its key in the dimension (`""`: not recorded).
     pub key: String,
@@ -691,6 +701,7 @@ pub struct Group {
 
 /// Met and missed per clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClockFigures {
     /// Which clock.
     pub stage: SlaStage,
@@ -702,6 +713,7 @@ pub struct ClockFigures {
 
 /// A report over a period, grouped by one dimension, with the comparisons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     /// The period.
     pub period: Period,
@@ -804,6 +816,7 @@ pub fn report(
 
 /// What a change in a report measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Cases received.
@@ -816,6 +829,7 @@ pub enum Measure {
 
 /// One change against the period before, as a report writes it out in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Change {
     /// The group (`None`: all cases).
     pub key: Option<String>,
@@ -926,6 +940,7 @@ impl Report {
 
 /// Whom an appraisal line is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppraisalBy {
     /// The department that led the case.
@@ -942,6 +957,7 @@ crate::wire::wire_names!(AppraisalBy {
 /// One department's or person's performance over a period (績效考核, 000 "將投訴處理情況納入
 /// 工作人員的績效評估體系", 002).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppraisalLine {
     /// The department id or user id.
     pub key: String,

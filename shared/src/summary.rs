@@ -15,6 +15,7 @@ use crate::{
 
 /// What a list row shows of a case, computed when its events change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseSummary {
     /// The case.
     pub id: CaseId,
@@ -135,6 +136,7 @@ impl CaseSummary {
 
 /// Which cases a list shows. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseFilter {
     /// Only this stage.
     pub stage: Option<Stage>,
@@ -158,6 +160,7 @@ pub struct CaseFilter {
 
 /// How a list is ordered; every choice is honoured as named.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSort {
     /// Urgent-major open cases first, then overdue ones, then soonest due (UI.md).

@@ -23,6 +23,7 @@ use crate::{
 
 /// The anonymised form of a teaching case: what staff read, print and export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TeachingCase {
     /// The case (an opaque id: it names nobody).
     pub case: CaseId,
@@ -58,6 +59,7 @@ pub struct TeachingCase {
 
 /// One step of a teaching case's course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TeachingStep {
     /// Calendar days since the case was received (0: that day).
     pub day: i64,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A form or event field, named in validation errors so screens can point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Field {
@@ -122,6 +123,7 @@ crate::wire::wire_names!(Field {
 
 /// The rule a value broke.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     /// The field must be given.
@@ -171,6 +173,7 @@ impl<'de> Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Flat {
             rule: String,
             #[serde(default)]
@@ -187,6 +190,7 @@ impl<'de> Deserialize<'de> for Rule {
 
 /// A value rejected by a constructor: which field, which rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("{field:?}: {rule:?}")]
 pub struct FieldError {
     /// The field at fault.
@@ -223,6 +227,7 @@ macro_rules! text_type {
     ($name:ident, $max:expr, $doc:literal) => {
         #[doc = $doc]
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -278,6 +283,7 @@ text_type!(
 /// code (`0` + 2–3 digits, then 7–8 digits, optional dash), optionally prefixed `+86`.
 /// Stored as digits (and one dash for landlines).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
@@ -356,6 +362,7 @@ impl From<PhoneNumber> for String {
 /// An e-mail address: one `@`, a non-empty local part, a domain with a dot, no spaces,
 /// at most 254 characters. Deliverability is not our business here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -411,6 +418,7 @@ impl From<Email> for String {
 
 /// An amount of money in fen (分, 1/100 yuan), never negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Money(i64);
 
@@ -474,6 +482,7 @@ impl From<Money> for i64 {
 
 /// A SHA-256 content hash in lowercase hex (64 characters): how attachments are named.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct BlobHash(String);
 

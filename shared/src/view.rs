@@ -19,6 +19,7 @@ use crate::{
 
 /// A workflow rule an event broke.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum WorkflowError {
     /// Only registration can start a case.
@@ -144,6 +145,7 @@ impl<'de> Deserialize<'de> for WorkflowError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Flat {
             rule: String,
             #[serde(default)]
@@ -164,6 +166,7 @@ impl<'de> Deserialize<'de> for WorkflowError {
 
 /// The value one event gives a single-valued fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "fact", rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum FactValue {
@@ -237,6 +240,7 @@ impl FactValue {
 
 /// One version of a conflicting fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConflictVersion {
     /// The event that set it.
     pub event: EventId,
@@ -253,6 +257,7 @@ pub struct ConflictVersion {
 /// A single-valued fact set concurrently to different values: both versions are kept and
 /// shown; a person resolves it with a later event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Conflict {
     /// Which fact.
     pub fact: Fact,
@@ -263,6 +268,7 @@ pub struct Conflict {
 
 /// Why an event is in the history but does not shape the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum NotApplied {
     /// The workflow does not allow it in the state its author saw.
@@ -283,6 +289,7 @@ pub enum NotApplied {
 
 /// Status of a timeline entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum EntryStatus {
     /// It shaped the case.
@@ -296,6 +303,7 @@ pub enum EntryStatus {
 
 /// One line of the case's history (who, when, what, where).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimelineEntry {
     /// The event.
     pub event: EventId,
@@ -315,6 +323,7 @@ pub struct TimelineEntry {
 
 /// An additive record with who and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Dated<T> {
     /// The event that recorded it.
     pub event: EventId,
@@ -328,6 +337,7 @@ pub struct Dated<T> {
 
 /// A rectification measure as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RectificationItem {
     /// The event that set it.
     pub event: EventId,
@@ -342,6 +352,7 @@ pub struct RectificationItem {
 
 /// A pause of the clocks while the complainant completes the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Pause {
     /// The request that paused them.
     pub event: EventId,
@@ -356,6 +367,7 @@ pub struct Pause {
 
 /// A stage the case entered, when, by which event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageChange {
     /// The stage entered.
     pub stage: Stage,
@@ -368,6 +380,7 @@ pub struct StageChange {
 /// The folded state of one case: everything the screens, the server's projections, the
 /// deadlines and the statistics read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseView {
     /// The case.
     pub id: CaseId,

@@ -175,6 +175,19 @@ async fn a_one_time_password_only_opens_the_way_to_a_new_one() -> anyhow::Result
         put(&admin, "/api/v1/admin/users/admin", demote).await?.0,
         400
     );
+    // A role named twice is held once.
+    let twice = serde_json::json!({ "display_name": "王芳", "roles": ["handler", "handler"], "department": "ops" });
+    assert_eq!(put(&admin, "/api/v1/admin/users/wang", twice).await?.0, 200);
+    // Nor disable their own account or reset their own password (found by schemathesis).
+    for own in ["disable", "reset-password"] {
+        let path = format!("/api/v1/admin/users/admin/{own}");
+        assert_eq!(post(&admin, &path, serde_json::json!({})).await?.0, 400);
+    }
+    assert_eq!(
+        admin.get("/api/v1/auth/me").await?.0,
+        200,
+        "still signed in"
+    );
     let (_, users) = admin.get("/api/v1/admin/users").await?;
     let row = users
         .as_array()

@@ -1,5 +1,6 @@
 //! `/api/v1/archive/*` and `/api/v1/cases/{id}`.
 
+use super::answers::{Destroyed, Done, NewId};
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -58,7 +59,7 @@ pub async fn request(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<NewAccessRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<NewId>, ApiError> {
     if !(1..=90).contains(&req.days) {
         return Err(ApiError::BadRequest("days must be 1–90".into()));
     }
@@ -92,7 +93,7 @@ pub async fn request(
         state.now(),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(NewId { id }))
 }
 
 /// `GET /api/v1/archive/requests`: one's own; archivists see all.
@@ -109,7 +110,7 @@ pub async fn decide(
     caller: Caller,
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<AccessDecision>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     archive::decide(
         &state.store,
         &caller.principal,
@@ -120,7 +121,7 @@ pub async fn decide(
         state.now(),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done::YES))
 }
 
 /// `POST /api/v1/archive/requests/{id}/revoke`: ends an active grant now (archivists).
@@ -128,9 +129,9 @@ pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     archive::revoke(&state.store, &caller.principal, id, state.now()).await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done::YES))
 }
 
 /// `GET /api/v1/archive/cases?month=YYYY-MM&number=&due=`: archived cases by number,
@@ -167,7 +168,7 @@ pub async fn propose(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(d): ApiJson<NewDestruction>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<NewId>, ApiError> {
     let reason = d.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(ApiError::BadRequest(
@@ -183,7 +184,7 @@ pub async fn propose(
         state.now(),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(NewId { id }))
 }
 
 /// `POST /api/v1/archive/destructions/{id}/decision`: a leader other than the proposer
@@ -193,7 +194,7 @@ pub async fn decide_destruction(
     caller: Caller,
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<DestructionDecision>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Destroyed>, ApiError> {
     let comment = d
         .comment
         .map(|c| c.trim().to_string())
@@ -213,7 +214,7 @@ pub async fn decide_destruction(
         state.now(),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "destroyed": n })))
+    Ok(Json(Destroyed { destroyed: n }))
 }
 
 /// `GET /api/v1/cases/{id}`: the case as the caller may see it (404 when hidden, with a

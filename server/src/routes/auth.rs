@@ -1,5 +1,6 @@
 //! `/api/v1/auth/*`: login, logout, who am I.
 
+use super::answers::Done;
 use std::sync::OnceLock;
 
 use axum::{
@@ -133,7 +134,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(change): ApiJson<PasswordChange>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     let Principal::User { id, .. } = &caller.principal else {
         return Err(ApiError::Forbidden("kiosk"));
     };
@@ -162,20 +163,17 @@ pub async fn change_password(
         .store
         .change_own_password(id.clone(), hash, caller.token_hash, state.now())
         .await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done::YES))
 }
 
 /// `POST /api/v1/auth/logout`: ends this session at once.
-pub async fn logout(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Json<Done>, ApiError> {
     let name = caller.audit_name();
     state
         .store
         .end_session(caller.token_hash, name, state.now())
         .await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done::YES))
 }
 
 /// `GET /api/v1/auth/me`.

@@ -65,7 +65,9 @@ pub async fn upload(
         .await?;
     Ok((
         StatusCode::OK,
-        axum::Json(serde_json::json!({ "media_type": media_type })),
+        axum::Json(super::answers::BlobStored {
+            media_type: media_type.into(),
+        }),
     ))
 }
 

@@ -25,7 +25,7 @@ use super::stats::parse_period;
 use crate::{AppState, auth::Caller, error::ApiError, store::StoreError};
 
 /// Query of `GET /exports/cases.xlsx`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// As for `/statistics`: `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`.

@@ -8,6 +8,7 @@ use axum::{
 use crate::{AppState, error::ApiError};
 
 pub mod admin;
+pub mod answers;
 pub mod archive;
 pub mod audit;
 pub mod auth;

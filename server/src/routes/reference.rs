@@ -2,6 +2,7 @@
 //! calendar and the SLA policy. Every signed-in device reads them (the app computes
 //! deadlines offline with the same data); admins edit them.
 
+use super::answers::{CalendarSaved, Done, ProfileSaved};
 use axum::{Json, extract::State};
 use serde::Deserialize;
 use tousu_shared::{
@@ -51,7 +52,7 @@ async fn save(
 }
 
 /// Body of a calendar edit.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarText {
     /// The calendar in its text form.
@@ -64,7 +65,7 @@ pub async fn put_calendar(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<CalendarText>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<CalendarSaved>, ApiError> {
     let admin = Admin::authorize(&caller)?;
     let calendar =
         WorkCalendar::parse(&body.text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
@@ -75,13 +76,11 @@ pub async fn put_calendar(
         .map(|(first, len)| format!("{len} working days in a row from {first}"))
         .collect();
     save(&state, admin, CALENDAR_KEY, body.text).await?;
-    Ok(Json(
-        serde_json::json!({ "ok": true, "warnings": warnings }),
-    ))
+    Ok(Json(CalendarSaved { ok: true, warnings }))
 }
 
 /// Body of `PUT /admin/profile`: a shipped profile's id, or a whole profile (an edit).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileChoice {
     /// One of the shipped profiles' ids.
@@ -100,7 +99,7 @@ pub async fn put_profile(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(choice): ApiJson<ProfileChoice>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProfileSaved>, ApiError> {
     let admin = Admin::authorize(&caller)?;
     let bad = |e: tousu_shared::profile::ProfileError| ApiError::BadRequest(e.to_string());
     let profile = match (choice.id, choice.profile) {
@@ -124,9 +123,10 @@ pub async fn put_profile(
     admin
         .change(&state, AdminChange::apply_profile(&profile))
         .await?;
-    Ok(Json(
-        serde_json::json!({ "ok": true, "profile": profile.info() }),
-    ))
+    Ok(Json(ProfileSaved {
+        ok: true,
+        profile: profile.info(),
+    }))
 }
 
 /// `GET /api/v1/profile`: the regulation profile in force, whole (its sources included);
@@ -148,7 +148,7 @@ pub async fn put_sla(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(policy): ApiJson<SlaPolicy>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     let admin = Admin::authorize(&caller)?;
     save(
         &state,
@@ -157,7 +157,7 @@ pub async fn put_sla(
         serde_json::to_string(&policy).expect("json"),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done::YES))
 }
 
 /// `PUT /api/v1/admin/categories`: the whole tree; ids unique, parents known and listed first,
@@ -166,7 +166,7 @@ pub async fn put_categories(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(tree): ApiJson<Vec<Category>>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     let admin = Admin::authorize(&caller)?;
     let mut seen = std::collections::BTreeSet::new();
     for c in &tree {
@@ -201,5 +201,5 @@ pub async fn put_categories(
         serde_json::to_string(&tree).expect("json"),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done::YES))
 }

@@ -20,7 +20,7 @@ use tousu_shared::{
 use crate::{AppState, auth::Caller, error::ApiError};
 
 /// Query of `GET /statistics`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatQuery {
     /// `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`.
@@ -59,7 +59,7 @@ pub async fn get(
 }
 
 /// Query of `GET /appraisal`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppraisalQuery {
     /// As for `/statistics`.

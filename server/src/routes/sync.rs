@@ -24,7 +24,7 @@ pub const MAX_PUSH_BATCH: usize = 1000;
 /// The body of a push as the server reads it: the shape of
 /// [`PushRequest`](tousu_shared::api::sync::PushRequest), each event kept
 /// as its JSON text, parsed once when judged (and stored as sent if quarantined).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct PushBody {
     /// The events.
     pub events: Vec<Box<serde_json::value::RawValue>>,
@@ -56,7 +56,7 @@ pub async fn push(
 }
 
 /// Query of a pull.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct PullQuery {
     /// The cursor from the previous pull; 0 or absent for a first (snapshot) pull.
     #[serde(default)]

@@ -32,7 +32,7 @@ use super::{
 use crate::{AppState, auth::Caller, error::ApiError, store::StoreError};
 
 /// Query of the statistics table and the appraisal workbooks.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableQuery {
     /// As for `/statistics`.

@@ -22,7 +22,7 @@ use super::exports::{parse_lang, table_xlsx};
 use crate::{AppState, auth::Caller, error::ApiError};
 
 /// Query of the teaching cases.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeachingQuery {
     /// `zh-CN` (default), `zh-TW` or `en`: the language of the placeholders (and the

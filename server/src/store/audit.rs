@@ -116,7 +116,7 @@ pub use tousu_shared::api::audit::{AuditRow, ChainCheck};
 
 /// Which audit rows to list: each filter that is set must match (actor, action and subject
 /// exactly; `from`/`to` in ms, `to` exclusive).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditFilter {
     /// Who.

@@ -108,7 +108,7 @@ pub struct Judged {
 }
 
 /// One quarantined event as listed.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct QuarantinedEvent {
     /// Row id.
     pub id: i64,

@@ -6,6 +6,7 @@ use crate::{access::Role, ids::DeviceId};
 
 /// A user as the administrator lists them (no password hash, ever).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserRow {
     /// Account id.
     pub id: String,
@@ -26,6 +27,7 @@ pub struct UserRow {
 /// one-time password, answers it once and asks for a new one at the first sign-in (what
 /// the screen does); with one (scripted provisioning) the account signs in with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Account id (lowercase slug).
@@ -44,6 +46,7 @@ pub struct NewUser {
 
 /// `PUT /api/v1/admin/users/{id}`: name, roles and department replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     /// Display name.
@@ -57,6 +60,7 @@ pub struct UserUpdate {
 
 /// The answer to creating an account or resetting its password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Created {
     /// The one-time password, shown once and stored only hashed; `None` when the
     /// administrator chose the password.
@@ -65,6 +69,7 @@ pub struct Created {
 
 /// `POST /api/v1/auth/password`: one's own new password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// The password signed in with (the one-time password after a reset).
@@ -75,6 +80,7 @@ pub struct PasswordChange {
 
 /// A department as listed and saved; `parent` makes it a sub-unit (001 所屬各單位).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DepartmentRow {
     /// Id.
     pub id: String,
@@ -87,6 +93,7 @@ pub struct DepartmentRow {
 
 /// `POST /api/v1/admin/kiosks`: a kiosk to register, by where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewKiosk {
     /// Where it stands, e.g. "朝阳门站点 大厅".
@@ -111,6 +118,7 @@ pub fn exit_pin_text(device: DeviceId, pin: &str) -> String {
 /// A registered kiosk's one-time setup code, answered once and stored only hashed; the
 /// counter's browser exchanges it for the kiosk's token (`POST /kiosk/setup`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KioskRegistered {
     /// The kiosk's device id.
     pub device_id: DeviceId,
@@ -122,6 +130,7 @@ pub struct KioskRegistered {
 
 /// `POST /api/v1/kiosk/setup`: the code a counter's browser was given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KioskSetup {
     /// The setup code as typed (case and spaces do not matter).
@@ -130,6 +139,7 @@ pub struct KioskSetup {
 
 /// The kiosk's credentials, answered once to the setup code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KioskCredentials {
     /// The kiosk's device id.
     pub device_id: DeviceId,
@@ -144,6 +154,7 @@ pub struct KioskCredentials {
 
 /// Where a kiosk is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KioskState {
     /// Registered; its setup code not used yet (and not expired).
@@ -158,6 +169,7 @@ pub enum KioskState {
 
 /// A kiosk as the administrator's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KioskRow {
     /// Device id.
     pub device_id: DeviceId,

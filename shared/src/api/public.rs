@@ -16,6 +16,7 @@ use crate::{
 
 /// What a member of the public writes, at a kiosk or on `/complain`: the form's steps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicComplaint {
     /// What happened (投訴事由).
     pub what: String,
@@ -129,6 +130,7 @@ fn keep<T>(errors: &mut Vec<FieldError>, read: Result<T, FieldError>) -> Option<
 
 /// A photo handed in with a public complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicPhoto {
     /// `image/jpeg`, `image/png` or `image/webp`.
     pub media_type: String,
@@ -138,6 +140,7 @@ pub struct PublicPhoto {
 
 /// `POST /api/v1/public/complaints`: a complaint from the web form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WebComplaint {
     /// What they wrote.
     #[serde(flatten)]
@@ -150,6 +153,7 @@ pub struct WebComplaint {
 /// What a kiosk seals: the complaint with what the kiosk decided when it was submitted (the
 /// case id, so a retry is recognised; when; the lookup code printed on the receipt).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KioskComplaint {
     /// The case id the kiosk chose (its provisional label is on the receipt).
     pub case_id: CaseId,
@@ -169,6 +173,7 @@ pub struct KioskComplaint {
 /// public key) into an AES-256-GCM key. `POST /api/v1/kiosk/complaints` carries it; only
 /// the server can open it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sealed {
     /// The kiosk's one-time public key, uncompressed SEC1 (65 bytes), base64.
     pub key: String,
@@ -183,6 +188,7 @@ pub const SEAL_CONTEXT: &[u8] = b"tousu kiosk seal v1";
 
 /// `GET /api/v1/kiosk/seal-key`: the server's public sealing key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SealKey {
     /// Uncompressed SEC1 P-256 point (65 bytes), base64.
     pub key: String,
@@ -195,6 +201,7 @@ pub struct SealKey {
 
 /// The expected answer date of a complaint received on a given day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Promise {
     /// The day of receipt, `YYYY-MM-DD` (China time).
     pub received: String,
@@ -210,6 +217,7 @@ pub const PROMISE_DAYS: i64 = 62;
 
 /// The receipt a public complaint gets (kiosk or web).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicReceipt {
     /// The case.
     pub case_id: CaseId,
@@ -229,6 +237,7 @@ pub struct PublicReceipt {
 
 /// `POST /api/v1/public/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatusQuery {
     /// The number (or the provisional label of a kiosk receipt printed offline).
     pub number: String,
@@ -238,6 +247,7 @@ pub struct StatusQuery {
 
 /// Where a complaint stands, in plain words for its complainant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PublicStage {
     /// Received, being looked at.
@@ -306,6 +316,7 @@ impl PublicStage {
 
 /// The answer of a status lookup: no personal data, no staff names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicStatus {
     /// The number (as assigned).
     pub number: String,

@@ -1,0 +1,38 @@
+"""Schemathesis hooks for Tousu (scripts/api-fuzz.sh): every generated call is made by a user
+signed in for it, so a call that ends the session (logout, a password change) does not turn
+the rest of the run into 401s. The sign-ins come from 127.0.0.2: the fuzzed calls of
+POST /auth/login fail by the hundred from 127.0.0.1, and the server rightly refuses that
+client's sign-ins for a while (429)."""
+
+import http.client
+import json
+import os
+import urllib.parse
+
+import schemathesis
+
+BASE = urllib.parse.urlsplit(os.environ["TOUSU_FUZZ_BASE"])
+USER = os.environ["TOUSU_FUZZ_USER"]
+PASSWORD = os.environ["TOUSU_FUZZ_PASSWORD"]
+
+
+@schemathesis.auth(refresh_interval=None)
+class SignedIn:
+    """A fresh session for each call."""
+
+    def get(self, case, ctx):
+        conn = http.client.HTTPConnection(
+            BASE.hostname, BASE.port, timeout=30, source_address=("127.0.0.2", 0)
+        )
+        body = json.dumps({"username": USER, "password": PASSWORD})
+        conn.request("POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"})
+        answer = conn.getresponse()
+        text = answer.read()
+        conn.close()
+        if answer.status != 200:
+            raise RuntimeError(f"sign-in refused: {answer.status} {text[:200]!r}")
+        return json.loads(text)["token"]
+
+    def set(self, case, data, ctx):
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Bearer {data}"
