@@ -377,21 +377,23 @@ impl World {
                     return;
                 }
                 if answer.snapshot && answer.total.is_some() {
-                    // A snapshot's first page: what the device held goes, but its own unsent
-                    // events (as the app's store does).
+                    // A snapshot's first page: what the device held goes (its unsent events
+                    // stay in the outbox and join their case when a grant brings it).
                     if !d.scope.is_empty() && d.scope != answer.scope {
                         d.rescoped += 1;
                     }
                     d.log.clear();
-                    for e in d.outbox.values() {
-                        d.log.entry(e.case_id).or_default().insert(e.id, e.clone());
-                    }
                 }
                 d.scope = answer.scope.clone();
                 for case in &answer.revocations {
                     d.log.remove(case);
                 }
                 for grant in &answer.grants {
+                    // A granted case: the server's events, and this device's unsent ones.
+                    let case = grant.events.first().map(|e| e.case_id);
+                    for e in d.outbox.values().filter(|e| Some(e.case_id) == case) {
+                        d.log.entry(e.case_id).or_default().insert(e.id, e.clone());
+                    }
                     for e in &grant.events {
                         d.log.entry(e.case_id).or_default().insert(e.id, e.clone());
                     }

@@ -147,18 +147,23 @@ impl CaseStore for MemoryStore {
         let mut changed = Changed::default();
         let mut touched = BTreeSet::new();
         if page.starts_snapshot() {
-            // A new snapshot replaces what was pulled: only unsent events stay.
-            let unsent: Vec<Event> = s.outbox.values().cloned().collect();
+            // A new snapshot replaces what was pulled; unsent events stay in the outbox and
+            // join their case when a grant brings it (below).
             s.events.clear();
             s.summaries.clear();
-            for event in unsent {
-                touched.insert(event.case_id);
-                s.events
-                    .entry(event.case_id)
-                    .or_default()
-                    .insert(event.id, event);
-            }
             changed.all = true;
+        }
+        let unsent: Vec<Event> = s.outbox.values().cloned().collect();
+        for grant in &page.grants {
+            let Some(case) = grant.events.first().map(|e| e.case_id) else {
+                continue;
+            };
+            for event in unsent.iter().filter(|e| e.case_id == case) {
+                s.events
+                    .entry(case)
+                    .or_default()
+                    .insert(event.id, event.clone());
+            }
         }
         for event in page
             .events

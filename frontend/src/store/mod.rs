@@ -637,8 +637,8 @@ impl CaseStore for UserStore {
         let fresh = page.starts_snapshot();
         if fresh {
             // The first page of a snapshot replaces everything pulled before (an unfinished
-            // earlier snapshot's bundles, the cases of roles the user no longer holds); this
-            // device's unsent events are written back below.
+            // earlier snapshot's bundles, the cases of roles the user no longer holds). Unsent
+            // events stay in the outbox, and join their case when the snapshot brings it.
             event_bundles.clear()?.await?;
             summary_bundles.clear()?.await?;
             events.clear()?.await?;
@@ -656,7 +656,7 @@ impl CaseStore for UserStore {
         // A grant is the case complete: its record is the grant's events plus this device's
         // own unsent ones, written without reading the case back.
         let mut unsent: BTreeMap<CaseId, Vec<Event>> = BTreeMap::new();
-        if fresh || !page.grants.is_empty() {
+        if !page.grants.is_empty() {
             for raw in tx
                 .object_store(OUTBOX)?
                 .get_all::<String>()
@@ -697,15 +697,6 @@ impl CaseStore for UserStore {
             }
             write_case_events(&events, case, &list)?;
             changed.note(case, write_summary(&cases, case, &list, rules)?);
-        }
-        if fresh {
-            // Cases this page does not bring keep only this device's unsent events.
-            for (case, list) in &unsent {
-                if !revoked.contains(case) {
-                    write_case_events(&events, *case, list)?;
-                    changed.note(*case, write_summary(&cases, *case, list, rules)?);
-                }
-            }
         }
         // Bundled summaries are not listed: a snapshot is a first sync, nothing kept yet.
         changed.all |= !bundled.is_empty();
