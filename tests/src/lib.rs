@@ -5,6 +5,8 @@
 //! the database a real file, the browser a real Chromium with real IndexedDB and service
 //! workers.
 
+pub mod simulation;
+
 use std::{
     io::{BufRead, BufReader},
     net::TcpListener,
