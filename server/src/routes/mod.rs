@@ -13,6 +13,7 @@ pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod endpoints;
 pub mod exports;
 pub mod health;
 pub mod openapi;
