@@ -127,7 +127,23 @@ async fn a_full_disk_answers_503_loses_nothing_and_recovers_without_a_restart() 
 
     // Space returns: the same push goes through, no restart.
     std::fs::remove_file(&filler)?;
-    let answer = clerk.push(&pending).await?;
+    push_is_applied_and_all_is_stored_once(&clerk, &pending, &server.db_path(), &w, acknowledged)
+        .await?;
+    server.stop();
+    drop(disk);
+    Ok(())
+}
+
+/// `pending`, refused before, is applied now; every event `w` had acknowledged, and these,
+/// are stored once; the database passes `integrity_check`.
+async fn push_is_applied_and_all_is_stored_once(
+    clerk: &Api,
+    pending: &[tousu_shared::event::Event],
+    db: &std::path::Path,
+    w: &Writer,
+    acknowledged: usize,
+) -> anyhow::Result<()> {
+    let answer = clerk.push(pending).await?;
     assert!(
         answer
             .results
@@ -135,23 +151,15 @@ async fn a_full_disk_answers_503_loses_nothing_and_recovers_without_a_restart() 
             .all(|r| matches!(r, PushResult::Applied { .. })),
         "{answer:?}"
     );
-    acknowledged += pending.len();
-
-    // Everything acknowledged is stored, once.
-    let stored: i64 = rusqlite::Connection::open(server.db_path())?.query_row(
+    let conn = rusqlite::Connection::open(db)?;
+    let stored: i64 = conn.query_row(
         "SELECT COUNT(*) FROM events WHERE device_id = ?1",
         [w.device.to_string()],
         |r| r.get(0),
     )?;
-    assert_eq!(stored as usize, acknowledged);
-    let check: String = rusqlite::Connection::open(server.db_path())?.query_row(
-        "PRAGMA integrity_check",
-        [],
-        |r| r.get(0),
-    )?;
+    assert_eq!(stored as usize, acknowledged + pending.len());
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     assert_eq!(check, "ok");
-    server.stop();
-    drop(disk);
     Ok(())
 }
 
@@ -184,7 +192,7 @@ async fn a_read_only_database_answers_503_loses_nothing_and_recovers_without_a_r
     for r in clerk.push(&first).await?.results {
         anyhow::ensure!(matches!(r, PushResult::Applied { .. }), "{r:?}");
     }
-    let mut acknowledged = first.len();
+    let acknowledged = first.len();
 
     // The server stops; someone leaves the database file read-only (a restore as another
     // user, a wrong chmod); the server starts on it and the clerk's session goes on.
@@ -219,23 +227,5 @@ async fn a_read_only_database_answers_503_loses_nothing_and_recovers_without_a_r
 
     // The operator makes the file writable again: the same push goes through, no restart.
     set_mode(&db, 0o644)?;
-    let answer = clerk.push(&pending).await?;
-    assert!(
-        answer
-            .results
-            .iter()
-            .all(|r| matches!(r, PushResult::Applied { .. })),
-        "{answer:?}"
-    );
-    acknowledged += pending.len();
-    let conn = rusqlite::Connection::open(&db)?;
-    let stored: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM events WHERE device_id = ?1",
-        [w.device.to_string()],
-        |r| r.get(0),
-    )?;
-    assert_eq!(stored as usize, acknowledged);
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-    assert_eq!(check, "ok");
-    Ok(())
+    push_is_applied_and_all_is_stored_once(&clerk, &pending, &db, &w, acknowledged).await
 }
