@@ -4,6 +4,7 @@
 //! version's upgrade step runs once, in order, inside the browser's version-change
 //! transaction, so a tablet that skipped releases upgrades through every step.
 
+mod attachments;
 pub mod bundles;
 #[cfg(all(test, target_arch = "wasm32"))]
 pub(crate) mod contract;
@@ -324,90 +325,6 @@ impl UserStore {
         &self.db
     }
 
-    /// Keeps an attachment taken on this device, to be uploaded before the events naming it.
-    pub async fn put_local_blob(
-        &self,
-        hash: &str,
-        bytes: &[u8],
-        media_type: &str,
-    ) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction([BLOBS, BLOB_OUTBOX])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(BLOBS)?
-            .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
-            .with_key(hash)
-            .primitive()?
-            .await?;
-        tx.object_store(BLOB_OUTBOX)?
-            .put(media_type)
-            .with_key(hash)
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Stores attachment bytes fetched from the server (not to be uploaded again).
-    pub async fn cache_blob(&self, hash: &str, bytes: &[u8]) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(BLOBS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(BLOBS)?
-            .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
-            .with_key(hash)
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Attachment bytes held on this device.
-    pub async fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.transaction(BLOBS).build()?;
-        let value: Option<wasm_bindgen::JsValue> =
-            tx.object_store(BLOBS)?.get(hash).primitive()?.await?;
-        Ok(value
-            .filter(|v| !v.is_undefined() && !v.is_null())
-            .map(|v| js_sys::Uint8Array::new(&v).to_vec()))
-    }
-
-    /// Attachments waiting for upload: (hash, media type).
-    pub async fn blob_outbox(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let tx = self.db.transaction(BLOB_OUTBOX).build()?;
-        let store = tx.object_store(BLOB_OUTBOX)?;
-        let keys: Vec<String> = store
-            .get_all_keys::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        let types: Vec<String> = store
-            .get_all::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        Ok(keys.into_iter().zip(types).collect())
-    }
-
-    /// Marks an attachment uploaded.
-    pub async fn blob_uploaded(&self, hash: &str) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(BLOB_OUTBOX)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(BLOB_OUTBOX)?
-            .delete(hash)
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Folds every summary again once when they were written by an app that kept less in
     /// them ([`SUMMARY_FORMAT`]); true when it did. Without it an upgraded tablet would count
     /// no to-do for its older cases until each changed.
@@ -621,7 +538,16 @@ impl CaseStore for UserStore {
         // this way.
         let tx = self
             .db
-            .transaction([EVENTS, CASES, META, OUTBOX, EVENT_BUNDLES, SUMMARY_BUNDLES])
+            .transaction([
+                EVENTS,
+                CASES,
+                META,
+                OUTBOX,
+                EVENT_BUNDLES,
+                SUMMARY_BUNDLES,
+                BLOBS,
+                BLOB_OUTBOX,
+            ])
             .with_mode(TransactionMode::Readwrite)
             .with_options(
                 indexed_db_futures::transaction::TransactionOptions::new().with_durability(
@@ -647,6 +573,7 @@ impl CaseStore for UserStore {
         }
         let revoked: BTreeSet<CaseId> =
             tousu_shared::order::set_of(page.revocations.iter().copied());
+        attachments::forget(&tx, fresh, &revoked, &events, &event_bundles).await?;
         for case in &revoked {
             drop(events.delete(case.to_string()).primitive()?);
             drop(cases.delete(case.to_string()).primitive()?);

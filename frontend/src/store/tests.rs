@@ -145,3 +145,53 @@ async fn device_id_is_created_once() {
     assert_eq!(device_id(&db).await.unwrap(), first);
     db.delete().unwrap().await.unwrap();
 }
+
+/// Photos leave the device with the cases naming them (revoked, or a new snapshot); a photo
+/// taken here and waiting for upload stays.
+#[wasm_bindgen_test]
+async fn attachments_leave_with_their_cases() {
+    use contract::{Tablet, rules, snapshot_page};
+    use tousu_shared::{event::EventBody, model::Attachment, testing::body, validate::ShortText};
+    let store = UserStore::open(&unique_name("blobs")).await.unwrap();
+    let mut office = Tablet::new(13, "supervisor");
+    let mut page = snapshot_page(&mut office, 0..2, false);
+    let hash = |n: u8| format!("{:064x}", n);
+    // Case 0 has a photo in a note; the device opened it (cached).
+    let case0 = page.grants[0].events[0].case_id;
+    let mut note = office.write(case0, vec![page.grants[0].events[1].id], body::note("照片"));
+    if let EventBody::NoteAdded(n) = &mut note.body {
+        n.attachments.push(Attachment {
+            hash: tousu_shared::validate::BlobHash::parse(&hash(1)).unwrap(),
+            media_type: ShortText::parse(tousu_shared::validate::Field::Attachment, "image/jpeg")
+                .unwrap(),
+            name: None,
+            size: 3,
+        });
+    }
+    page.grants[0].events.push(note);
+    store.apply_pull(&page, &rules()).await.unwrap();
+    store.cache_blob(&hash(1), &[1, 2, 3]).await.unwrap();
+    store.cache_blob(&hash(2), &[4]).await.unwrap();
+    store
+        .put_local_blob(&hash(3), &[5], "image/png")
+        .await
+        .unwrap();
+
+    // Case 0 leaves this user's scope: its photo goes, the others stay.
+    let revoke = PullPage {
+        revocations: vec![case0],
+        cursor: 600,
+        ..Default::default()
+    };
+    store.apply_pull(&revoke, &rules()).await.unwrap();
+    assert_eq!(store.blob(&hash(1)).await.unwrap(), None);
+    assert_eq!(store.blob(&hash(2)).await.unwrap(), Some(vec![4]));
+
+    // A new snapshot (the user's roles changed): every cached photo goes, not the unsent one.
+    let mut again = snapshot_page(&mut office, 5..6, false);
+    again.total = Some(1);
+    store.apply_pull(&again, &rules()).await.unwrap();
+    assert_eq!(store.blob(&hash(2)).await.unwrap(), None);
+    assert_eq!(store.blob(&hash(3)).await.unwrap(), Some(vec![5]));
+    store.close();
+}
