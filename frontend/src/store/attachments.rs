@@ -108,7 +108,9 @@ pub(super) async fn forget(
         return Ok(());
     }
     let blobs = tx.object_store(BLOBS)?;
-    let doomed: BTreeSet<String> = if fresh {
+    // Vectors, not sets: a set of strings would bring a sort into the wasm (5 KB), and a
+    // hash deleted twice does no harm.
+    let doomed: Vec<String> = if fresh {
         blobs
             .get_all_keys::<String>()
             .primitive()?
@@ -127,13 +129,13 @@ pub(super) async fn forget(
     if doomed.is_empty() {
         return Ok(());
     }
-    let waiting: BTreeSet<String> = tx
+    let waiting: Vec<String> = tx
         .object_store(BLOB_OUTBOX)?
         .get_all_keys::<String>()
         .primitive()?
         .await?
         .collect::<Result<_, _>>()?;
-    for hash in doomed.difference(&waiting) {
+    for hash in doomed.iter().filter(|h| !waiting.contains(h)) {
         drop(blobs.delete(hash.as_str()).primitive()?);
     }
     Ok(())
