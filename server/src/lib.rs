@@ -13,8 +13,8 @@ use axum::{
 };
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
-    timeout::TimeoutLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    services::ServeDir, timeout::TimeoutLayer,
 };
 
 pub mod archive;
@@ -93,7 +93,8 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
-        .layer(middleware::from_fn(json_errors));
+        .layer(middleware::from_fn(json_errors))
+        .layer(CatchPanicLayer::custom(panicked));
 
     let shell = state.shell.clone();
     let index = (move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
@@ -124,6 +125,17 @@ pub fn app(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
 }
 
+/// A handler that panicked (a bug) answers the API's JSON 500, its message logged, instead of
+/// a dropped connection; the server keeps serving.
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    ApiError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}
+
 /// Turns the plain-text errors of tower layers, extractors and the router (400/415/422 from
 /// extractors, 413 from the body limit, 408 from the timeout, 405 for a wrong method) into the API's JSON error body, so clients see one error format.
 async fn json_errors(req: Request<Body>, next: Next) -> Response {
@@ -150,5 +162,34 @@ async fn json_errors(req: Request<Body>, next: Next) -> Response {
         StatusCode::REQUEST_TIMEOUT => ApiError::Timeout.into_response(),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed.into_response(),
         _ => res,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::get;
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_json_500() {
+        async fn boom() -> &'static str {
+            panic!("period overflowed")
+        }
+        let router: Router = Router::new()
+            .route("/boom", get(boom))
+            .layer(CatchPanicLayer::custom(panicked));
+        let req = Request::get("/boom").body(Body::empty()).unwrap();
+        let res = router.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let body: tousu_shared::api::ApiErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.code, "internal");
+        assert!(
+            !body.message.contains("overflowed"),
+            "the cause stays in the log"
+        );
     }
 }

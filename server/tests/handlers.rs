@@ -149,6 +149,24 @@ async fn errors_are_json_with_stable_codes() {
 }
 
 #[tokio::test]
+async fn periods_out_of_the_calendar_are_refused_not_panicked_on() {
+    let f = fixture().await;
+    let token = login(&f.router, "supervisor").await;
+    // Once a year near i32::MAX overflowed the month's end: a dropped connection.
+    for period in ["2147483647-12", "-2147483648-Q1", "99999"] {
+        let uri = format!("/api/v1/statistics?period={period}");
+        let (status, json) = call(&f.router, get(&uri, Some(&token))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{period}: {json}");
+    }
+    let (status, _) = call(
+        &f.router,
+        get("/api/v1/statistics?period=9999-12", Some(&token)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn the_bearer_token_is_the_caller() {
     let f = fixture().await;
     for bad in ["", "Bearer ", "Basic abc", "Bearer not-a-session"] {

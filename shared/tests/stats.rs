@@ -274,6 +274,22 @@ fn periods_read_and_step_back() {
     assert_eq!(Period::parse("2026"), Some(Period::Year { year: 2026 }));
     assert_eq!(Period::parse("2026-13"), None);
     assert_eq!(Period::parse("2026-Q5"), None);
+    // Years of four digits from 1900: a year near i32::MAX overflowed the month's end.
+    for bad in [
+        "2147483647-12",
+        "2147483647-Q4",
+        "99999",
+        "10000-01",
+        "1899-12",
+        "+202-03",
+        "-1-03",
+    ] {
+        assert_eq!(Period::parse(bad), None, "{bad}");
+    }
+    assert_eq!(
+        Period::parse("9999-12").map(|p| p.bounds().1),
+        Date::new(9999, 12, 31)
+    );
     let range = Period::parse("2026-03-01..2026-03-10").unwrap();
     assert_eq!(
         range.previous().bounds(),
@@ -434,6 +450,40 @@ fn periods_and_dimensions_round_trip_and_a_drill_finds_its_groups_cases() {
                 .filter(|row| drill.admits(row, CHINA_OFFSET_MINUTES))
                 .count();
             assert_eq!(n as u32, g.figures.count, "{by:?} {}", g.key);
+        }
+    }
+}
+
+proptest::proptest! {
+    /// Whatever a query string holds, a period is refused, or it steps back and is written
+    /// back without panicking (a year near `i32::MAX` once overflowed the month's end).
+    #[test]
+    fn any_period_text_is_refused_or_safe(
+        year in proptest::prop_oneof![
+            proptest::prelude::any::<i32>(),
+            proptest::strategy::Just(i32::MAX),
+            proptest::strategy::Just(i32::MIN),
+            1800..10100i32,
+        ],
+        form in 0..4u8,
+        n in 0..14u8,
+        days in 0..4000i64,
+    ) {
+        let text = match form {
+            0 => year.to_string(),
+            1 => format!("{year}-{n:02}"),
+            2 => format!("{year}-Q{n}"),
+            _ => {
+                let from = Date::new(year.clamp(-9999, 9999), 1, 1).unwrap_or(Date::from_days(0));
+                format!("{from}..{}", Date::from_days(from.days() + days))
+            }
+        };
+        if let Some(period) = Period::parse(&text) {
+            let (from, to) = period.bounds();
+            proptest::prop_assert!(from <= to);
+            let _ = period.previous().bounds();
+            let _ = period.year_before().bounds();
+            proptest::prop_assert_eq!(Period::parse(&period.text()), Some(period));
         }
     }
 }
