@@ -478,10 +478,16 @@ pub mod archive {
         pub scope: Option<GrantScope>,
         /// One archived case by its number (`YYMM` + serial), instead of `scope`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::CASE_NUMBER)))]
         pub number: Option<String>,
-        /// Why.
+        /// Why (1–500 characters).
+        #[cfg_attr(
+            feature = "schema",
+            schemars(length(min = 1, max = 500), pattern(crate::schema::NOT_BLANK))
+        )]
         pub reason: String,
         /// For how many days (1–90).
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 90)))]
         pub days: i64,
     }
 
@@ -497,6 +503,7 @@ pub mod archive {
         pub comment: Option<String>,
         /// For fewer days than asked (an approval only); the days asked when absent.
         #[serde(default)]
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 90)))]
         pub days: Option<i64>,
     }
 
@@ -508,6 +515,7 @@ pub mod archive {
         /// Year.
         pub year: i32,
         /// Month, 1–12.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 12)))]
         pub month: u8,
     }
 
@@ -574,8 +582,13 @@ pub mod archive {
     #[serde(deny_unknown_fields)]
     pub struct NewDestruction {
         /// Archived cases whose retention is over.
+        #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 500)))]
         pub cases: Vec<CaseId>,
         /// Why (1–500 characters).
+        #[cfg_attr(
+            feature = "schema",
+            schemars(length(min = 1, max = 500), pattern(crate::schema::NOT_BLANK))
+        )]
         pub reason: String,
     }
 

@@ -49,7 +49,6 @@ macro_rules! slug_id {
         #[doc = ""]
         #[doc = "1–64 characters of lowercase ASCII letters, digits, `_`, `-`, `.`, starting with a letter or digit."]
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 

@@ -47,6 +47,8 @@ pub mod profile_edit;
 pub mod reports;
 pub mod retention;
 pub mod rules;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod sheets;
 pub mod sla;
 pub mod stats;

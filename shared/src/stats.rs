@@ -367,30 +367,31 @@ impl Period {
         }
     }
 
-    /// Reads `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`: four-digit years from
+    /// Reads `2026-03` (or `2026-3`), `2026-Q1`, `2026` or `2026-01-01..2026-03-31`: four-digit years from
     /// 1900 (a year past 9999 would step out of the calendar's arithmetic), ranges of at most
     /// ten years.
     pub fn parse(text: &str) -> Option<Period> {
         fn year(text: &str) -> Option<i32> {
             let ok = text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit());
-            ok.then(|| text.parse().ok())
-                .flatten()
-                .filter(|y| *y >= 1900)
+            ok.then(|| text.parse().ok())?.filter(|y| *y >= 1900)
         }
         if let Some((from, to)) = text.split_once("..") {
             let (from, to) = (Date::parse(from).ok()?, Date::parse(to).ok()?);
             return (from.year() >= 1900 && from <= to && to.days() - from.days() <= 3660)
                 .then_some(Period::Range { from, to });
         }
+        let digits = |s: &str, max: usize| {
+            (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
         if let Some((y, q)) = text.split_once("-Q") {
-            let quarter: u8 = q.parse().ok()?;
+            let quarter: u8 = digits(q, 1).then(|| q.parse().ok())??;
             return (1..=4).contains(&quarter).then_some(Period::Quarter {
                 year: year(y)?,
                 quarter,
             });
         }
         if let Some((y, m)) = text.split_once('-') {
-            let month: u8 = m.parse().ok()?;
+            let month: u8 = digits(m, 2).then(|| m.parse().ok())??;
             return (1..=12).contains(&month).then_some(Period::Month {
                 year: year(y)?,
                 month,

@@ -227,7 +227,6 @@ macro_rules! text_type {
     ($name:ident, $max:expr, $doc:literal) => {
         #[doc = $doc]
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -283,7 +282,6 @@ text_type!(
 /// code (`0` + 2–3 digits, then 7–8 digits, optional dash), optionally prefixed `+86`.
 /// Stored as digits (and one dash for landlines).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
@@ -362,7 +360,6 @@ impl From<PhoneNumber> for String {
 /// An e-mail address: one `@`, a non-empty local part, a domain with a dot, no spaces,
 /// at most 254 characters. Deliverability is not our business here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -418,7 +415,6 @@ impl From<Email> for String {
 
 /// An amount of money in fen (分, 1/100 yuan), never negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Money(i64);
 
@@ -482,7 +478,6 @@ impl From<Money> for i64 {
 
 /// A SHA-256 content hash in lowercase hex (64 characters): how attachments are named.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct BlobHash(String);
 

@@ -19,11 +19,13 @@ use tousu_shared::{
         public::{PublicReceipt, PublicStatus, SealKey, Sealed, StatusQuery, WebComplaint},
         sync::{LoginRequest, LoginResponse, PullResponse, PushResponse, UserInfo},
     },
+    ids::{CaseId, DeviceId, UserId},
     model::Category,
     profile::Profile,
     sla::SlaPolicy,
     stats::{AppraisalAnswer, StatAnswer},
     teaching::TeachingCase,
+    validate::BlobHash,
 };
 
 use super::{
@@ -67,6 +69,8 @@ pub struct Endpoint {
     pub summary: &'static str,
     /// Who may call it.
     pub who: &'static str,
+    /// The type of the path's `{…}` parameter, if it has one.
+    pub param: Option<SchemaOf>,
     /// The query string's type, if it reads one.
     pub query: Option<SchemaOf>,
     /// Request body, if any.
@@ -80,6 +84,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/health",
+        param: None,
         summary: "Version and database status",
         who: "anyone",
         query: None,
@@ -89,6 +94,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/openapi.json",
+        param: None,
         summary: "This document",
         who: "anyone",
         query: None,
@@ -98,6 +104,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/auth/login",
+        param: None,
         summary: "Sign in; registers the browser's device",
         who: "anyone",
         query: None,
@@ -107,6 +114,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/auth/logout",
+        param: None,
         summary: "End this session at once",
         who: "signed in",
         query: None,
@@ -116,6 +124,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/auth/me",
+        param: None,
         summary: "Who am I",
         who: "users",
         query: None,
@@ -125,6 +134,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/auth/password",
+        param: None,
         summary: "Choose a new password (the only call, with sign-out and who-am-I, a one-time password allows)",
         who: "users",
         query: None,
@@ -134,6 +144,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/sync/push",
+        param: None,
         summary: "Push this device's events in dev_seq order",
         who: "users with a device, kiosks",
         query: None,
@@ -143,6 +154,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/sync/pull",
+        param: None,
         summary: "Events after ?cursor in scope, masked; grants; revocations (cursor 0, or ?scope not the caller's scope key: a snapshot in pages of ?limit cases, continued with ?after)",
         who: "users",
         query: Some(of::<PullQuery>),
@@ -152,6 +164,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/sync/quarantine",
+        param: None,
         summary: "Quarantined events: one's own, all for supervisors",
         who: "users",
         query: None,
@@ -161,6 +174,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/cases/{id}",
+        param: Some(of::<CaseId>),
         summary: "A case as the caller may see it; archive reads audited",
         who: "users",
         query: None,
@@ -170,6 +184,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "put",
         path: "/blobs/{hash}",
+        param: Some(of::<BlobHash>),
         summary: "Upload an attachment by SHA-256 (JPEG, PNG, WebP, PDF; 10 MiB)",
         who: "users, kiosks",
         query: None,
@@ -179,6 +194,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/blobs/{hash}",
+        param: Some(of::<BlobHash>),
         summary: "Download an attachment of a case one fully sees",
         who: "users",
         query: None,
@@ -188,6 +204,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/archive/run",
+        param: None,
         summary: "Archive the cases closed in a month that is over",
         who: "archivists",
         query: None,
@@ -197,6 +214,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/archive/requests",
+        param: None,
         summary: "Access requests: one's own, all for archivists",
         who: "users",
         query: None,
@@ -206,6 +224,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/archive/requests",
+        param: None,
         summary: "Ask for time-limited access to archived cases",
         who: "users",
         query: None,
@@ -215,6 +234,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/archive/requests/{id}/decision",
+        param: Some(of::<i64>),
         summary: "Approve or refuse a request (never one's own)",
         who: "archivists",
         query: None,
@@ -224,6 +244,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/archive/requests/{id}/revoke",
+        param: Some(of::<i64>),
         summary: "End an active grant now",
         who: "archivists",
         query: None,
@@ -233,6 +254,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/archive/cases",
+        param: None,
         summary: "Archived cases by number, category and dates only (?month=YYYY-MM&number=&due=true)",
         who: "archivists",
         query: Some(of::<Browse>),
@@ -242,6 +264,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/archive/destructions",
+        param: None,
         summary: "Destruction proposals and their decisions",
         who: "archivists, leaders",
         query: None,
@@ -251,6 +274,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/archive/destructions",
+        param: None,
         summary: "Propose destroying archived cases past retention (nothing is erased yet)",
         who: "archivists",
         query: None,
@@ -260,6 +284,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/archive/destructions/{id}/decision",
+        param: Some(of::<i64>),
         summary: "Approve (the cases are erased, statistics kept) or refuse a proposal; never one's own",
         who: "leaders",
         query: None,
@@ -269,6 +294,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/audit",
+        param: None,
         summary: "The audit trail, filtered (?actor=&action=&subject=&from=&to=&limit=), and the hash chain's check",
         who: "archivists, admins",
         query: Some(of::<AuditFilter>),
@@ -278,6 +304,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/reference",
+        param: None,
         summary: "Categories, departments, calendar, SLA policy, staff and devices by name, the profile in force",
         who: "signed in",
         query: None,
@@ -287,6 +314,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "put",
         path: "/admin/calendar",
+        param: None,
         summary: "Replace the working-day calendar",
         who: "admins",
         query: None,
@@ -296,6 +324,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "put",
         path: "/admin/sla-policy",
+        param: None,
         summary: "Replace the time limits",
         who: "admins",
         query: None,
@@ -305,6 +334,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "put",
         path: "/admin/categories",
+        param: None,
         summary: "Replace the category tree",
         who: "admins",
         query: None,
@@ -314,6 +344,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "put",
         path: "/admin/profile",
+        param: None,
         summary: "Put a regulation profile in force: a shipped one by id, or an edited one",
         who: "admins",
         query: None,
@@ -323,6 +354,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/profile",
+        param: None,
         summary: "The regulation profile in force, with the seed's words beside each value",
         who: "signed in",
         query: None,
@@ -332,6 +364,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/statistics",
+        param: None,
         summary: "Figures for a period grouped by a dimension, with the period before and the year before",
         who: "supervisors (all), department heads (their department)",
         query: Some(of::<StatQuery>),
@@ -341,6 +374,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/appraisal",
+        param: None,
         summary: "Performance per person or department for a period: cases handled, on time, working days, satisfaction, reopened, accountability records",
         who: "supervisors (all), department heads (their department's cases), others (their own line; by department refused)",
         query: Some(of::<AppraisalQuery>),
@@ -350,6 +384,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/exports/cases.xlsx",
+        param: None,
         summary: "The case ledger (台账) of a period as an Excel workbook, masked as the pull is",
         who: "staff (the cases they may see)",
         query: Some(of::<ExportQuery>),
@@ -359,6 +394,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/exports/statistics-table.xlsx",
+        param: None,
         summary: "The statistics table (003 客户投诉统计表, or the profile's) of a period as an Excel workbook, masked as the pull is",
         who: "staff (the cases they may see)",
         query: Some(of::<TableQuery>),
@@ -368,6 +404,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/exports/appraisal.xlsx",
+        param: None,
         summary: "The appraisal lines of GET /appraisal as an Excel workbook, with names",
         who: "as GET /appraisal",
         query: Some(of::<TableQuery>),
@@ -377,6 +414,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/teaching-cases",
+        param: None,
         summary: "The teaching cases (案例分析), anonymised: names, contacts, addresses, places and long numbers replaced",
         who: "staff",
         query: Some(of::<TeachingQuery>),
@@ -386,6 +424,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/exports/teaching-cases.xlsx",
+        param: None,
         summary: "The teaching cases, anonymised, as an Excel workbook",
         who: "staff",
         query: Some(of::<TeachingQuery>),
@@ -395,6 +434,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/admin/users",
+        param: None,
         summary: "List accounts",
         who: "admins",
         query: None,
@@ -404,6 +444,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/users",
+        param: None,
         summary: "Create an account; without a password the answer carries a one-time password, to be changed at the first sign-in",
         who: "admins",
         query: None,
@@ -413,6 +454,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "put",
         path: "/admin/users/{id}",
+        param: Some(of::<UserId>),
         summary: "Replace an account's name, roles and department; its sessions end",
         who: "admins",
         query: None,
@@ -422,6 +464,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/users/{id}/reset-password",
+        param: Some(of::<UserId>),
         summary: "A new one-time password, answered once; sessions end; a new password is due at the next sign-in",
         who: "admins",
         query: None,
@@ -431,6 +474,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/users/{id}/enable",
+        param: Some(of::<UserId>),
         summary: "Let a disabled account sign in again",
         who: "admins",
         query: None,
@@ -440,6 +484,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/users/{id}/disable",
+        param: Some(of::<UserId>),
         summary: "Disable an account; its sessions end",
         who: "admins",
         query: None,
@@ -449,6 +494,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/admin/departments",
+        param: None,
         summary: "List departments",
         who: "signed in",
         query: None,
@@ -458,6 +504,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/departments",
+        param: None,
         summary: "Create or rename a department",
         who: "admins",
         query: None,
@@ -467,6 +514,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/admin/kiosks",
+        param: None,
         summary: "Every kiosk and its state",
         who: "admins",
         query: None,
@@ -476,6 +524,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/kiosks",
+        param: None,
         summary: "Register a kiosk; its one-time setup code is shown once (24 h)",
         who: "admins",
         query: None,
@@ -485,6 +534,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/kiosk/setup",
+        param: None,
         summary: "A kiosk's setup code, once, for its token (400 for any code not in force; 429 past the client's failure limit)",
         who: "anyone",
         query: None,
@@ -494,6 +544,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/kiosk/seal-key",
+        param: None,
         summary: "The server's sealing key and the expected answer dates of the coming days",
         who: "kiosks",
         query: None,
@@ -503,6 +554,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/kiosk/complaints",
+        param: None,
         summary: "A kiosk's complaint sealed to the server's key; stored as a kiosk case (a retry answers the same)",
         who: "kiosks",
         query: None,
@@ -512,6 +564,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/public/complaints",
+        param: None,
         summary: "A complaint from the public web form (limited per client and overall: 429; 4 MB: 413; honeypot `website` refused)",
         who: "anyone",
         query: None,
@@ -521,6 +574,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/public/status",
+        param: None,
         summary: "Where a complaint stands, by number (or offline label) and lookup code; a wrong code answers like an unknown number (404)",
         who: "anyone",
         query: None,
@@ -530,6 +584,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "post",
         path: "/admin/kiosks/{id}/revoke",
+        param: Some(of::<DeviceId>),
         summary: "Revoke a kiosk",
         who: "admins",
         query: None,

@@ -128,11 +128,15 @@ pub fn document() -> Value {
     let mut paths = Map::new();
     let mut read_parts: Vec<(String, &'static str, &'static str)> = Vec::new();
     for e in ENDPOINTS {
+        let param_schema = e.param.map(|p| p(&mut reads).to_value());
         let mut params: Vec<Value> = e
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .map(|name| {
+                let schema = param_schema.clone().unwrap_or(json!({"type": "string"}));
+                json!({"name": name, "in": "path", "required": true, "schema": schema})
+            })
             .collect();
         if let Some(query) = e.query {
             params.extend(query_parameters(&mut reads, query));
@@ -154,7 +158,7 @@ pub fn document() -> Value {
             op["requestBody"] = json!({"required": true, "content": content(&mut reads, body)});
             read_parts.push((format!("/api/v1{}", e.path), e.method, "requestBody"));
         }
-        if e.query.is_some() {
+        if e.query.is_some() || e.param.is_some() {
             read_parts.push((format!("/api/v1{}", e.path), e.method, "parameters"));
         }
         if e.who != "anyone" {

@@ -36,12 +36,14 @@ use crate::{AppState, auth::Caller, error::ApiError, store::StoreError};
 #[serde(deny_unknown_fields)]
 pub struct TableQuery {
     /// As for `/statistics`.
+    #[schemars(pattern(super::stats::PERIOD))]
     pub period: String,
     /// The appraisal's grouping: `person` (default) or `department`.
     #[serde(default)]
     pub by: Option<AppraisalBy>,
     /// `zh-CN` (default), `zh-TW` or `en`.
     #[serde(default)]
+    #[schemars(extend("enum" = ["zh-CN", "zh-TW", "en"]))]
     pub lang: Option<String>,
 }
 

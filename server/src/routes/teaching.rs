@@ -28,6 +28,7 @@ pub struct TeachingQuery {
     /// `zh-CN` (default), `zh-TW` or `en`: the language of the placeholders (and the
     /// export's words).
     #[serde(default)]
+    #[schemars(extend("enum" = ["zh-CN", "zh-TW", "en"]))]
     pub lang: Option<String>,
 }
 

@@ -31,16 +31,24 @@ pub struct UserRow {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Account id (lowercase slug).
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG)))]
     pub id: String,
     /// Display name.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = 100), pattern(crate::schema::NOT_BLANK))
+    )]
     pub display_name: String,
     /// Roles, at least one.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub roles: Vec<Role>,
     /// Department (handlers and department heads).
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG)))]
     pub department: Option<String>,
     /// A chosen initial password, at least 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 10)))]
     pub password: Option<String>,
 }
 
@@ -50,11 +58,17 @@ pub struct NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     /// Display name.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = 100), pattern(crate::schema::NOT_BLANK))
+    )]
     pub display_name: String,
     /// Roles, at least one.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub roles: Vec<Role>,
     /// Department.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG)))]
     pub department: Option<String>,
 }
 
@@ -75,6 +89,7 @@ pub struct PasswordChange {
     /// The password signed in with (the one-time password after a reset).
     pub current: String,
     /// The new one: at least 10 characters, not the current one.
+    #[cfg_attr(feature = "schema", schemars(length(min = 10)))]
     pub new: String,
 }
 
@@ -83,11 +98,17 @@ pub struct PasswordChange {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DepartmentRow {
     /// Id.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG)))]
     pub id: String,
     /// Name.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = 100), pattern(crate::schema::NOT_BLANK))
+    )]
     pub name: String,
     /// The department it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG)))]
     pub parent: Option<String>,
 }
 
@@ -97,10 +118,15 @@ pub struct DepartmentRow {
 #[serde(deny_unknown_fields)]
 pub struct NewKiosk {
     /// Where it stands, e.g. "朝阳门站点 大厅".
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = 100), pattern(crate::schema::NOT_BLANK))
+    )]
     pub name: String,
     /// The PIN that takes the counter's browser out of kiosk mode (4–8 digits); without
     /// one, nothing does (the kiosk is revoked and the browser's data cleared instead).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::PIN)))]
     pub exit_pin: Option<String>,
 }
 
