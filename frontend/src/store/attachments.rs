@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use indexed_db_futures::prelude::*;
 use tousu_shared::ids::CaseId;
 
-use super::{BLOB_OUTBOX, BLOBS, StoreError, TransactionMode, UserStore, read_many};
+use super::{BLOB_OUTBOX, BLOBS, StoreError, TransactionMode, UserStore, user::read_many};
 
 impl UserStore {
     /// Keeps an attachment taken on this device, to be uploaded before the events naming it.
