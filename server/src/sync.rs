@@ -27,7 +27,8 @@ use crate::{
     auth::Caller,
     store::{
         Store, StoreError,
-        events::{EventReads, Judged, PushBatch, PushState, Verdict},
+        events::EventReads,
+        push::{Judged, PushBatch, PushState, Verdict},
     },
 };
 

@@ -31,6 +31,7 @@ pub mod exports;
 mod grants;
 pub mod intake;
 pub mod kiosks;
+pub mod push;
 pub mod reference;
 pub mod schema;
 pub mod stats;
