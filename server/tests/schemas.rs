@@ -181,3 +181,25 @@ fn patterns_and_parsers_agree() {
     };
     agree("period", &period, &periods, |s| Period::parse(s).is_some());
 }
+
+/// Every link leads to a documented operation (a JSON pointer into the document's paths).
+#[test]
+fn links_lead_to_documented_operations() {
+    let doc = document();
+    let mut n = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let links = op["responses"]["200"]["links"].as_object();
+            for (name, link) in links.into_iter().flatten() {
+                let target = link["operationRef"].as_str().unwrap();
+                let pointer = target.trim_start_matches('#');
+                assert!(
+                    doc.pointer(pointer).is_some_and(|o| o["responses"].is_object()),
+                    "{method} {path}: link {name} leads nowhere ({target})"
+                );
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 7, "{n} links");
+}

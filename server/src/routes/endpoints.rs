@@ -592,3 +592,54 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Body::Json(of::<Done>),
     },
 ];
+
+/// A link from one operation's answer to an operation it makes possible (OpenAPI `links`):
+/// the parameter of the second is taken from the first's answer or request, so a client, or
+/// schemathesis's stateful phase, can follow a created thing to what acts on it.
+pub struct Link {
+    /// Method and path of the operation that answers.
+    pub from: (&'static str, &'static str),
+    /// Method and path of the operation it leads to.
+    pub to: (&'static str, &'static str),
+    /// The path parameter's value, as an OpenAPI runtime expression.
+    pub id: &'static str,
+}
+
+/// What follows from what.
+pub const LINKS: &[Link] = &[
+    Link {
+        from: ("post", "/archive/requests"),
+        to: ("post", "/archive/requests/{id}/decision"),
+        id: "$response.body#/id",
+    },
+    Link {
+        from: ("post", "/archive/requests"),
+        to: ("post", "/archive/requests/{id}/revoke"),
+        id: "$response.body#/id",
+    },
+    Link {
+        from: ("post", "/archive/destructions"),
+        to: ("post", "/archive/destructions/{id}/decision"),
+        id: "$response.body#/id",
+    },
+    Link {
+        from: ("post", "/admin/kiosks"),
+        to: ("post", "/admin/kiosks/{id}/revoke"),
+        id: "$response.body#/device_id",
+    },
+    Link {
+        from: ("post", "/admin/users"),
+        to: ("put", "/admin/users/{id}"),
+        id: "$request.body#/id",
+    },
+    Link {
+        from: ("post", "/admin/users"),
+        to: ("post", "/admin/users/{id}/disable"),
+        id: "$request.body#/id",
+    },
+    Link {
+        from: ("post", "/admin/users"),
+        to: ("post", "/admin/users/{id}/reset-password"),
+        id: "$request.body#/id",
+    },
+];

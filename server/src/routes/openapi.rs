@@ -11,7 +11,7 @@ use schemars::{SchemaGenerator, generate::SchemaSettings};
 use serde_json::{Map, Value, json};
 use tousu_shared::api::ApiErrorBody;
 
-use super::endpoints::{Body, ENDPOINTS, SchemaOf};
+use super::endpoints::{Body, ENDPOINTS, LINKS, SchemaOf};
 
 /// `null` taken out of a query parameter's schema: a parameter is absent or has a value.
 fn without_null(mut schema: Value) -> Value {
@@ -168,6 +168,18 @@ pub fn document() -> Value {
             .entry(format!("/api/v1{}", e.path))
             .or_insert_with(|| json!({}));
         path[e.method] = op;
+    }
+    for link in LINKS {
+        let (method, path) = link.to;
+        let pointer = format!("/api/v1{path}")
+            .replace('~', "~0")
+            .replace('/', "~1");
+        let name = format!("{}{}", method, path.replace(['/', '{', '}', '-'], "_"));
+        let (from_method, from_path) = link.from;
+        paths[&format!("/api/v1{from_path}")][from_method]["responses"]["200"]["links"][name] = json!({
+            "operationRef": format!("#/paths/{pointer}/{method}"),
+            "parameters": {"path.id": link.id},
+        });
     }
     let mut schemas = writes.take_definitions(true);
     let read_definitions = reads.take_definitions(true);
