@@ -194,7 +194,8 @@ fn links_lead_to_documented_operations() {
                 let target = link["operationRef"].as_str().unwrap();
                 let pointer = target.trim_start_matches('#');
                 assert!(
-                    doc.pointer(pointer).is_some_and(|o| o["responses"].is_object()),
+                    doc.pointer(pointer)
+                        .is_some_and(|o| o["responses"].is_object()),
                     "{method} {path}: link {name} leads nowhere ({target})"
                 );
                 n += 1;
