@@ -41,9 +41,26 @@ token=$(curl -sf "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
 curl -sf "$base/api/v1/admin/users" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d "{\"id\":\"fuzz\",\"display_name\":\"接口测试\",\"roles\":[\"admin\",\"supervisor\",\"archivist\",\"leader\",\"clerk\"],\"password\":\"$password\"}" >/dev/null
 
+# Real case ids for the operations that read one case, mixed with generated ones, so
+# schemathesis checks a real case's answer against its schema, not only 404s.
+fuzz_token=$(curl -sf "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"fuzz\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -sf "$base/api/v1/sync/pull?cursor=0&limit=50" -H "Authorization: Bearer $fuzz_token" | python3 -c '
+import json, sys
+page = json.load(sys.stdin)
+ids = sorted({e["case_id"] for g in page["grants"] for e in g["events"]})[:20]
+assert ids, "the demo pull brought no case"
+print("[dictionaries.cases]")
+print("values = " + json.dumps(ids))
+print("[[operations]]")
+print("include-path = \"/api/v1/cases/{id}\"")
+print("parameters = { \"path.id\" = { dictionary = \"cases\", probability = 0.8 } }")
+' > "$data/schemathesis.toml"
+
 cd tests/api-fuzz
 TOUSU_FUZZ_BASE="$base" TOUSU_FUZZ_USER=fuzz TOUSU_FUZZ_PASSWORD="$password" SCHEMATHESIS_HOOKS=hooks \
-  "$TOUSU_ROOT/tools/venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
+  "$TOUSU_ROOT/tools/venv/bin/schemathesis" --config-file "$data/schemathesis.toml" \
+  run "$base/api/v1/openapi.json" \
   --checks not_a_server_error,response_schema_conformance,content_type_conformance \
   --max-examples "$examples" --seed "$seed" --no-color
 kill -0 "$server" || { echo "the server died" >&2; exit 1; }
