@@ -24,7 +24,8 @@ cleanup() {
 trap cleanup EXIT
 
 TOUSU_DEMO=true TOUSU_DEMO_CASES=30 TOUSU_DEMO_PASSWORD="$password" RUST_LOG=warn \
-  target/debug/tousu-server --db "$data/tousu.sqlite3" --dist dist --addr 127.0.0.1:0 >"$log" 2>&1 &
+  target/debug/tousu-server --db "$data/tousu.sqlite3" --dist dist --addr 127.0.0.1:0 \
+  --trusted-proxy 127.0.0.1 >"$log" 2>&1 &
 server=$!
 base=""
 for _ in $(seq 1 100); do

@@ -36,3 +36,19 @@ class SignedIn:
     def set(self, case, data, ctx):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+CALLS = [0]
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    """The public routes count complaints and lookups per client: each of their calls comes
+    from another address (the server trusts 127.0.0.1 as its proxy in this run), so the
+    generated complaints reach the intake, up to the limit of all clients together, instead
+    of the fifth being refused."""
+    if case.operation.path.startswith("/api/v1/public/"):
+        CALLS[0] += 1
+        n = CALLS[0]
+        case.headers = case.headers or {}
+        case.headers["X-Forwarded-For"] = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
