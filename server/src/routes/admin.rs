@@ -23,10 +23,11 @@ use crate::{
     error::{ApiError, ApiJson},
     routes::auth::ClientAddr,
     store::{
-        accounts::{LoginRefusal, NewAccount, UserRow},
+        accounts::{NewAccount, UserRow},
         admin::{AdminChange, AdminRefusal},
         kiosks::SETUP_CODE_VALID_MS,
         reference::DepartmentRow,
+        sessions::LoginRefusal,
     },
 };
 

@@ -24,7 +24,7 @@ use crate::{
         MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT,
     },
     error::{ApiError, ApiJson},
-    store::accounts::{LoginRefusal, NewSession},
+    store::sessions::{LoginRefusal, NewSession},
 };
 
 /// The calling client's address (for per-client login limits).

@@ -34,6 +34,7 @@ pub mod kiosks;
 pub mod push;
 pub mod reference;
 pub mod schema;
+pub mod sessions;
 pub mod stats;
 
 use schema::MIGRATIONS;
