@@ -5,9 +5,11 @@ POST /auth/login fail by the hundred from 127.0.0.1, and the server rightly refu
 client's sign-ins for a while (429)."""
 
 import http.client
+import io
 import json
 import os
 import urllib.parse
+import zipfile
 
 import schemathesis
 
@@ -52,3 +54,34 @@ def before_call(ctx, case, **kwargs):
         n = CALLS[0]
         case.headers = case.headers or {}
         case.headers["X-Forwarded-For"] = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+@schemathesis.deserializer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def workbook(ctx, response):
+    """A workbook answer must be a workbook: a sound zip holding the workbook part and at
+    least one sheet (its schema is empty: this is what checks it)."""
+    with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+        names = book.namelist()
+        broken = book.testzip()
+    if broken is not None:
+        raise ValueError(f"the workbook's part {broken} is corrupt")
+    if "xl/workbook.xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+        raise ValueError(f"not a workbook: {names[:8]}")
+    return {}
+
+
+MAGIC = {
+    "image/jpeg": [b"\xff\xd8\xff"],
+    "image/png": [b"\x89PNG\r\n\x1a\n"],
+    "image/webp": [b"RIFF"],
+    "application/pdf": [b"%PDF-"],
+}
+
+
+@schemathesis.deserializer(*MAGIC)
+def attachment(ctx, response):
+    """An attachment is served as what its bytes are (the server sniffs them on upload)."""
+    media_type = response.headers.get("content-type", [""])[0].split(";")[0].strip()
+    if not any(response.content.startswith(m) for m in MAGIC.get(media_type, [])):
+        raise ValueError(f"{media_type} answered with bytes that are not one")
+    return {}
