@@ -4,11 +4,12 @@
 
 use regex::Regex;
 use serde_json::Value;
-use tousu_server::routes::{openapi::document, stats::PERIOD};
+use tousu_server::routes::openapi::document;
 use tousu_shared::{
     clock::Date,
     ids::{DepartmentId, UserId},
     number::CaseNumber,
+    schema::PERIOD,
     stats::Period,
     validate::{BlobHash, Email, Field, PhoneNumber, ShortText},
 };

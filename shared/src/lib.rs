@@ -48,7 +48,7 @@ pub mod reports;
 pub mod retention;
 pub mod rules;
 #[cfg(feature = "schema")]
-mod schema;
+pub mod schema;
 pub mod sheets;
 pub mod sla;
 pub mod stats;

@@ -34,6 +34,9 @@ pub(crate) const SLUG: &str = "^[a-z0-9][a-z0-9_.-]{0,63}$";
 pub(crate) const NOT_BLANK: &str = "\\S";
 /// A kiosk's exit PIN (`api::admin::exit_pin_ok`).
 pub(crate) const PIN: &str = "^[0-9]{4,8}$";
+/// A reporting period as `stats::Period::parse` reads it: a month, a quarter, a year (1900 to
+/// 9999), or a range of dates.
+pub const PERIOD: &str = "^(19[0-9]{2}|[2-9][0-9]{3})(-(0?[1-9]|1[0-2]|Q[1-4]))?$|^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\\.\\.(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 /// An official complaint number (`CaseNumber::parse`).
 pub(crate) const CASE_NUMBER: &str =
     "^[0-9]{2}(0[1-9]|1[0-2])(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3,8})$";

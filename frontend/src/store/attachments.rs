@@ -21,11 +21,7 @@ impl UserStore {
             .transaction([BLOBS, BLOB_OUTBOX])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(BLOBS)?
-            .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
-            .with_key(hash)
-            .primitive()?
-            .await?;
+        put_bytes(&tx, hash, bytes).await?;
         tx.object_store(BLOB_OUTBOX)?
             .put(media_type)
             .with_key(hash)
@@ -42,11 +38,7 @@ impl UserStore {
             .transaction(BLOBS)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(BLOBS)?
-            .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
-            .with_key(hash)
-            .primitive()?
-            .await?;
+        put_bytes(&tx, hash, bytes).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -138,5 +130,19 @@ pub(super) async fn forget(
     for hash in doomed.iter().filter(|h| !waiting.contains(h)) {
         drop(blobs.delete(hash.as_str()).primitive()?);
     }
+    Ok(())
+}
+
+/// Writes attachment bytes under their hash in `tx`'s `blobs` store.
+async fn put_bytes(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    hash: &str,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    tx.object_store(BLOBS)?
+        .put(wasm_bindgen::JsValue::from(js_sys::Uint8Array::from(bytes)))
+        .with_key(hash)
+        .primitive()?
+        .await?;
     Ok(())
 }

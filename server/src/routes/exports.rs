@@ -29,7 +29,7 @@ use crate::{AppState, auth::Caller, error::ApiError, store::StoreError};
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// As for `/statistics`: `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`.
-    #[schemars(pattern(super::stats::PERIOD))]
+    #[schemars(pattern(tousu_shared::schema::PERIOD))]
     pub period: String,
     /// `zh-CN` (default), `zh-TW` or `en`: the headings' and the words' language.
     #[serde(default)]

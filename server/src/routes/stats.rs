@@ -19,16 +19,12 @@ use tousu_shared::{
 
 use crate::{AppState, auth::Caller, error::ApiError};
 
-/// What [`Period::parse`] reads, as the documented pattern: a month, a quarter, a year (1900
-/// to 9999), or a range of dates.
-pub const PERIOD: &str = "^(19[0-9]{2}|[2-9][0-9]{3})(-(0?[1-9]|1[0-2]|Q[1-4]))?$|^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\\.\\.(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
-
 /// Query of `GET /statistics`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatQuery {
     /// `2026-03`, `2026-Q1`, `2026` or `2026-01-01..2026-03-31`.
-    #[schemars(pattern(super::stats::PERIOD))]
+    #[schemars(pattern(tousu_shared::schema::PERIOD))]
     pub period: String,
     /// What to group by (default: category).
     #[serde(default)]
@@ -68,7 +64,7 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct AppraisalQuery {
     /// As for `/statistics`.
-    #[schemars(pattern(super::stats::PERIOD))]
+    #[schemars(pattern(tousu_shared::schema::PERIOD))]
     pub period: String,
     /// `department` or `person` (default: person).
     #[serde(default)]

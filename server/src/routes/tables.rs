@@ -36,7 +36,7 @@ use crate::{AppState, auth::Caller, error::ApiError, store::StoreError};
 #[serde(deny_unknown_fields)]
 pub struct TableQuery {
     /// As for `/statistics`.
-    #[schemars(pattern(super::stats::PERIOD))]
+    #[schemars(pattern(tousu_shared::schema::PERIOD))]
     pub period: String,
     /// The appraisal's grouping: `person` (default) or `department`.
     #[serde(default)]
